@@ -1,0 +1,117 @@
+// Package config is Kwipper's typed configuration: loaded once from the
+// environment at start-up, validated, failing fast with a message that names
+// every bad variable. Nothing below the wiring reads the environment.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kwipper/kwipper/shared/logging"
+)
+
+// Config is everything a Kwipper process is configured with.
+type Config struct {
+	// Env is "local" (emulators, generated keys) or "cloud".
+	Env string
+	// Project is the Google Cloud project id (KW_PROJECT).
+	Project string
+	// SpannerInstance is the Spanner instance holding every service database.
+	SpannerInstance string
+	// Port is the port to serve on (PORT, set by Cloud Run).
+	Port string
+	// FunctionTarget, when set, makes the binary serve just that function.
+	FunctionTarget string
+	// LogLevel is the lowest level logged.
+	LogLevel slog.Level
+	// TokenIssuer is the iss of access tokens.
+	TokenIssuer string
+	// TokenTTL is how long an access token lives.
+	TokenTTL time.Duration
+	// TokenSigningKey is a PEM PKCS#8 Ed25519 private key (a secret: only the
+	// User service holds it). Empty locally: a key is generated per process.
+	TokenSigningKey Secret
+	// JWKSURL is where verifiers fetch the token public keys; empty means the
+	// process verifies with the keys it holds (local all-in-one mode).
+	JWKSURL string
+	// BaseURL is the public base URL of the API (push endpoints hang off it).
+	BaseURL string
+	// EmulatorHosts are set when the Spanner and Pub/Sub emulators are used.
+	SpannerEmulatorHost, PubSubEmulatorHost string
+}
+
+// Secret is a string that never prints its value.
+type Secret string
+
+// String hides the value from logs and fmt.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[REDACTED]"
+}
+
+// LogValue hides the value from slog.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Reveal returns the secret's value, for the one place that uses it.
+func (s Secret) Reveal() string { return string(s) }
+
+// Load reads the configuration from getenv (os.Getenv in production) and
+// validates it, naming every variable that is wrong.
+func Load(getenv func(string) string) (Config, error) {
+	var problems []string
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Env:                 get("KW_ENV", "local"),
+		Project:             get("KW_PROJECT", "kwipper-local"),
+		SpannerInstance:     get("KW_SPANNER_INSTANCE", "kwipper"),
+		Port:                get("PORT", "8080"),
+		FunctionTarget:      get("FUNCTION_TARGET", ""),
+		TokenIssuer:         get("KW_TOKEN_ISSUER", "https://kwipper.local"),
+		TokenSigningKey:     Secret(get("KW_TOKEN_SIGNING_KEY", "")),
+		JWKSURL:             get("KW_JWKS_URL", ""),
+		SpannerEmulatorHost: get("SPANNER_EMULATOR_HOST", ""),
+		PubSubEmulatorHost:  get("PUBSUB_EMULATOR_HOST", ""),
+	}
+	c.BaseURL = get("KW_BASE_URL", "http://127.0.0.1:"+c.Port)
+	if c.Env != "local" && c.Env != "cloud" {
+		problems = append(problems, fmt.Sprintf("KW_ENV must be local or cloud, not %q", c.Env))
+	}
+	if lvl, ok := logging.ParseLevel(get("KW_LOG_LEVEL", "info")); ok {
+		c.LogLevel = lvl
+	} else {
+		problems = append(problems, "KW_LOG_LEVEL must be debug, info, warn or error")
+	}
+	if p, err := strconv.Atoi(c.Port); err != nil || p <= 0 || p > 65535 {
+		problems = append(problems, fmt.Sprintf("PORT must be a port number, not %q", c.Port))
+	}
+	ttl, err := time.ParseDuration(get("KW_TOKEN_TTL", "15m"))
+	if err != nil || ttl < time.Minute || ttl > 24*time.Hour {
+		problems = append(problems, "KW_TOKEN_TTL must be a duration between 1m and 24h, e.g. 15m")
+	}
+	c.TokenTTL = ttl
+	if c.Env == "cloud" {
+		if getenv("KW_PROJECT") == "" {
+			problems = append(problems, "KW_PROJECT is required when KW_ENV=cloud")
+		}
+		if c.JWKSURL == "" && c.TokenSigningKey == "" {
+			problems = append(problems, "KW_JWKS_URL (or, for the User service, KW_TOKEN_SIGNING_KEY) is required when KW_ENV=cloud")
+		}
+		if c.SpannerEmulatorHost != "" || c.PubSubEmulatorHost != "" {
+			problems = append(problems, "emulator hosts must not be set when KW_ENV=cloud")
+		}
+	}
+	if len(problems) > 0 {
+		return Config{}, fmt.Errorf("configuration is not valid:\n  - %s", strings.Join(problems, "\n  - "))
+	}
+	return c, nil
+}

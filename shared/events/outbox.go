@@ -1,0 +1,187 @@
+package events
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"cloud.google.com/go/spanner"
+
+	"github.com/kwipper/kwipper/shared/logging"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+// Schema is the DDL every service database needs for the outbox and for
+// consumer deduplication; services include it in their first migration.
+//
+// Pending is true until the event is published and NULL after, so the
+// null-filtered index holds only what is left to publish and stays small.
+const Schema = `
+CREATE TABLE Outbox (
+  EventId STRING(36) NOT NULL,
+  Topic STRING(255) NOT NULL,
+  Type STRING(255) NOT NULL,
+  Data BYTES(MAX) NOT NULL,
+  Traceparent STRING(64),
+  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
+  Pending BOOL,
+  LeaseUntil TIMESTAMP,
+  Attempts INT64 NOT NULL,
+  PublishedAt TIMESTAMP OPTIONS (allow_commit_timestamp=true),
+) PRIMARY KEY (EventId);
+CREATE NULL_FILTERED INDEX OutboxPending ON Outbox (Pending, CreatedAt);
+CREATE TABLE ProcessedEvents (
+  Consumer STRING(100) NOT NULL,
+  EventId STRING(36) NOT NULL,
+  ProcessedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
+) PRIMARY KEY (Consumer, EventId);
+`
+
+// Outbox writes events in the caller's transaction and publishes them after
+// commit. The Relay sweeps whatever that publish missed.
+type Outbox struct {
+	DB        *spanner.Client
+	Publisher Publisher
+	Log       *slog.Logger
+	// Lease is how long a publisher owns a claimed row before another may
+	// take it over (default 30s).
+	Lease time.Duration
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Add records e in tx and arranges for it to be published once tx commits.
+// A failed publish is left for the relay; it never fails the transaction.
+func (o *Outbox) Add(ctx context.Context, tx *spanx.Tx, e Event) error {
+	if tc, ok := logging.TraceFrom(ctx); ok && e.Traceparent == "" {
+		e.Traceparent = tc.Traceparent()
+	}
+	tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Outbox",
+		[]string{"EventId", "Topic", "Type", "Data", "Traceparent", "CreatedAt", "Pending", "Attempts"},
+		[]any{e.ID, e.Topic, e.Type, []byte(e.Data), e.Traceparent, spanner.CommitTimestamp, true, int64(0)})})
+	tx.AfterCommit(func(ctx context.Context) {
+		if _, err := o.publish(ctx, []string{e.ID}); err != nil {
+			o.log().WarnContext(ctx, "outbox publish after commit failed; the relay will retry", "event_id", e.ID, "err", err.Error())
+		}
+	})
+	return nil
+}
+
+// Sweep publishes every pending event whose lease has lapsed, oldest first,
+// up to limit, and reports how many it published. Running it concurrently or
+// twice publishes each event once: a row is claimed (leased) in a transaction
+// before it is published and marked published after.
+func (o *Outbox) Sweep(ctx context.Context, limit int) (int, error) {
+	var ids []string
+	stmt := spanner.Statement{
+		SQL: `-- Pending = TRUE excludes NULLs, so the null-filtered index answers it
+		      -- (the emulator cannot tell; its hint is ignored by Spanner).
+		      SELECT EventId FROM Outbox@{FORCE_INDEX=OutboxPending, spanner_emulator.disable_query_null_filtered_index_check=true}
+		      WHERE Pending = TRUE AND (LeaseUntil IS NULL OR LeaseUntil < @now)
+		      ORDER BY CreatedAt LIMIT @limit`,
+		Params: map[string]any{"now": o.now(), "limit": int64(limit)},
+	}
+	err := spanx.Each(o.DB.Single().Query(ctx, stmt), func(r *spanner.Row) error {
+		var id string
+		if err := r.Columns(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	if err != nil {
+		return 0, spanx.Translate(err, "outbox sweep")
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return o.publish(ctx, ids)
+}
+
+// publish claims the given rows that are still pending and unleased,
+// publishes them, and marks each published; a row whose publish fails gets
+// its lease released so the next sweep retries it.
+func (o *Outbox) publish(ctx context.Context, ids []string) (int, error) {
+	var claimed []Event
+	err := spanx.ReadWrite(ctx, o.DB, func(ctx context.Context, tx *spanx.Tx) error {
+		claimed = claimed[:0]
+		now := o.now()
+		keys := spanner.KeySet(spanner.KeySetFromKeys(toKeys(ids)...))
+		var muts []*spanner.Mutation
+		err := spanx.Each(tx.Read(ctx, "Outbox", keys, []string{"EventId", "Topic", "Type", "Data", "Traceparent", "Pending", "LeaseUntil", "Attempts"}), func(r *spanner.Row) error {
+			var (
+				e        Event
+				tp       spanner.NullString
+				pending  spanner.NullBool
+				lease    spanner.NullTime
+				attempts int64
+			)
+			if err := r.Columns(&e.ID, &e.Topic, &e.Type, &e.Data, &tp, &pending, &lease, &attempts); err != nil {
+				return err
+			}
+			if !pending.Valid || (lease.Valid && lease.Time.After(now)) {
+				return nil
+			}
+			e.Traceparent = tp.StringVal
+			claimed = append(claimed, e)
+			muts = append(muts, spanner.Update("Outbox", []string{"EventId", "LeaseUntil", "Attempts"},
+				[]any{e.ID, now.Add(o.lease()), attempts + 1}))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return tx.BufferWrite(muts)
+	})
+	if err != nil {
+		return 0, err
+	}
+	published := 0
+	var firstErr error
+	for _, e := range claimed {
+		var m *spanner.Mutation
+		if err := o.Publisher.Publish(ctx, e); err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			m = spanner.Update("Outbox", []string{"EventId", "LeaseUntil"}, []any{e.ID, nil})
+		} else {
+			published++
+			m = spanner.Update("Outbox", []string{"EventId", "Pending", "LeaseUntil", "PublishedAt"},
+				[]any{e.ID, nil, nil, spanner.CommitTimestamp})
+		}
+		if _, err := o.DB.Apply(ctx, []*spanner.Mutation{m}); err != nil && firstErr == nil {
+			firstErr = spanx.Translate(err, "outbox mark")
+		}
+	}
+	return published, firstErr
+}
+
+func toKeys(ids []string) []spanner.Key {
+	keys := make([]spanner.Key, len(ids))
+	for i, id := range ids {
+		keys[i] = spanner.Key{id}
+	}
+	return keys
+}
+
+func (o *Outbox) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o *Outbox) lease() time.Duration {
+	if o.Lease > 0 {
+		return o.Lease
+	}
+	return 30 * time.Second
+}
+
+func (o *Outbox) log() *slog.Logger {
+	if o.Log != nil {
+		return o.Log
+	}
+	return slog.Default()
+}

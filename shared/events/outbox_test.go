@@ -1,0 +1,144 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"cloud.google.com/go/pubsub/v2"
+	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
+
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/spanx"
+	"github.com/kwipper/kwipper/shared/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+var schema = fstest.MapFS{"0001_outbox.sql": {Data: []byte(events.Schema)}}
+
+// flaky fails its first n publishes, then delegates.
+type flaky struct {
+	next  events.Publisher
+	fails atomic.Int32
+	calls atomic.Int32
+}
+
+func (f *flaky) Publish(ctx context.Context, e events.Event) error {
+	f.calls.Add(1)
+	if f.fails.Add(-1) >= 0 {
+		return errors.New("injected publish failure")
+	}
+	return f.next.Publish(ctx, e)
+}
+
+func TestOutbox_eventReachesSubscriptionOnce_whenFirstPublishFailsAndRelayRunsTwice(t *testing.T) {
+	ctx := context.Background()
+	db, _ := testenv.Database(t, schema)
+	ps := testenv.PubSub(t)
+	topic, subID := testenv.Unique("outbox"), testenv.Unique("outbox-sub")
+	if err := events.EnsureTopic(ctx, ps, topic); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ps.SubscriptionAdminClient.CreateSubscription(ctx, &pubsubpb.Subscription{
+		Name: "projects/" + testenv.Project + "/subscriptions/" + subID, Topic: events.TopicName(testenv.Project, topic),
+		AckDeadlineSeconds: 10}); err != nil {
+		t.Fatal(err)
+	}
+	real := &events.PubSub{Client: ps}
+	defer real.Stop()
+	pub := &flaky{next: real}
+	pub.fails.Store(1)
+	ob := &events.Outbox{DB: db, Publisher: pub}
+
+	ev, err := events.New(topic, "thing.happened", map[string]string{"hello": "world"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := spanx.ReadWrite(ctx, db, func(ctx context.Context, tx *spanx.Tx) error {
+		return ob.Add(ctx, tx, ev)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := pub.calls.Load(); got != 1 {
+		t.Fatalf("publish after commit: %d calls, want 1", got)
+	}
+
+	// Two relays at once, then one more: the event is published exactly once.
+	var wg sync.WaitGroup
+	var total atomic.Int32
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := ob.Sweep(ctx, 100)
+			if err != nil {
+				t.Errorf("sweep: %v", err)
+			}
+			total.Add(int32(n))
+		}()
+	}
+	wg.Wait()
+	n, err := ob.Sweep(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := total.Load() + int32(n); got != 1 {
+		t.Fatalf("relays published %d events, want 1", got)
+	}
+
+	var received []*pubsub.Message
+	var mu sync.Mutex
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err = ps.Subscriber(subID).Receive(rctx, func(_ context.Context, m *pubsub.Message) {
+		mu.Lock()
+		received = append(received, m)
+		mu.Unlock()
+		m.Ack()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(received) != 1 {
+		t.Fatalf("subscription received %d messages, want exactly 1", len(received))
+	}
+	m := received[0]
+	if m.Attributes[events.AttrEventID] != ev.ID || m.Attributes[events.AttrType] != "thing.happened" || string(m.Data) != `{"hello":"world"}` {
+		t.Fatalf("unexpected message: %v %s", m.Attributes, m.Data)
+	}
+}
+
+func TestOnce_runsEffectOncePerEvent(t *testing.T) {
+	ctx := context.Background()
+	db, _ := testenv.Database(t, schema)
+	runs := 0
+	for i := range 3 {
+		ran, err := events.Once(ctx, db, "test-consumer", "event-1", func(context.Context, *spanx.Tx) error {
+			runs++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ran != (i == 0) {
+			t.Fatalf("delivery %d: ran=%v", i+1, ran)
+		}
+	}
+	if runs != 1 {
+		t.Fatalf("effect ran %d times, want 1", runs)
+	}
+	// A failing effect is not recorded, so a redelivery runs it again.
+	boom := errors.New("boom")
+	if _, err := events.Once(ctx, db, "test-consumer", "event-2", func(context.Context, *spanx.Tx) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	ran, err := events.Once(ctx, db, "test-consumer", "event-2", func(context.Context, *spanx.Tx) error { return nil })
+	if err != nil || !ran {
+		t.Fatalf("retry after failure: ran=%v err=%v", ran, err)
+	}
+}

@@ -1,0 +1,133 @@
+// Package fnreg describes Kwipper's functions: one Spec per function naming its
+// trigger (an HTTP route or a Pub/Sub topic), its owning service and who may
+// call it. From the one table of Specs come the local router, the per-function
+// server used in the cloud, the OpenAPI document and the JSON list Terraform
+// reads.
+package fnreg
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+)
+
+// Trigger says how a function is invoked.
+type Trigger string
+
+// The triggers.
+const (
+	HTTP   Trigger = "http"
+	PubSub Trigger = "pubsub"
+)
+
+// Access says who may call an HTTP function; Pub/Sub functions are invoked
+// by Pub/Sub push with an OIDC identity that Cloud Run checks.
+type Access string
+
+// The access levels.
+const (
+	Public  Access = "public"  // anyone; a token, when sent, is still verified
+	User    Access = "user"    // any authenticated user
+	Tutor   Access = "tutor"   // authenticated users with the tutor role
+	Learner Access = "learner" // authenticated users with the learner role
+	Push    Access = "pubsub"  // Pub/Sub push only
+)
+
+// Spec is one function.
+type Spec struct {
+	// Name is the function's name: FUNCTION_TARGET and the Cloud Run service
+	// name (lowercase, digits and hyphens).
+	Name string
+	// Service is the owning service (user, course, content, subscribe, billing).
+	Service string
+	// Trigger is HTTP or PubSub.
+	Trigger Trigger
+	// Method and Path are the HTTP route (Path in net/http pattern syntax,
+	// e.g. /v1/courses/{courseId}); for Pub/Sub functions Path is the push
+	// endpoint.
+	Method, Path string
+	// Topic is the Pub/Sub topic a PubSub function consumes.
+	Topic string
+	// Access says who may call it.
+	Access Access
+	// Summary is a one-line description for the API document.
+	Summary string
+	// Request and Response are zero values of the JSON bodies, for the API
+	// document (nil when there is none).
+	Request, Response any
+	// Status is the success status (default 200).
+	Status int
+}
+
+// PushPath is the push endpoint of Pub/Sub function name.
+func PushPath(name string) string { return "/push/" + name }
+
+// Pattern is the net/http ServeMux pattern that routes to the function.
+func (s Spec) Pattern() string {
+	if s.Trigger == PubSub {
+		return http.MethodPost + " " + PushPath(s.Name)
+	}
+	return s.Method + " " + s.Path
+}
+
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,38}[a-z0-9]$`)
+
+// Validate checks a table of specs: names well formed and unique, triggers
+// complete, routes unique.
+func Validate(specs []Spec) error {
+	var problems []string
+	names, routes := map[string]bool{}, map[string]string{}
+	for _, s := range specs {
+		if !nameRE.MatchString(s.Name) {
+			problems = append(problems, fmt.Sprintf("%q: name must be lowercase letters, digits and hyphens (2-40)", s.Name))
+		}
+		if names[s.Name] {
+			problems = append(problems, fmt.Sprintf("%q: name used twice", s.Name))
+		}
+		names[s.Name] = true
+		if s.Service == "" || s.Summary == "" {
+			problems = append(problems, fmt.Sprintf("%q: service and summary are required", s.Name))
+		}
+		switch s.Trigger {
+		case HTTP:
+			if s.Method == "" || !strings.HasPrefix(s.Path, "/") || s.Topic != "" || s.Access == Push || s.Access == "" {
+				problems = append(problems, fmt.Sprintf("%q: an HTTP function needs a method, a path and an access level, and no topic", s.Name))
+			}
+		case PubSub:
+			if s.Topic == "" || s.Method != "" || s.Path != "" || s.Access != Push {
+				problems = append(problems, fmt.Sprintf("%q: a Pub/Sub function needs a topic, Access Push and no route", s.Name))
+			}
+		default:
+			problems = append(problems, fmt.Sprintf("%q: unknown trigger %q", s.Name, s.Trigger))
+		}
+		if other, dup := routes[s.Pattern()]; dup {
+			problems = append(problems, fmt.Sprintf("%q and %q share the route %s", other, s.Name, s.Pattern()))
+		}
+		routes[s.Pattern()] = s.Name
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("function table:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return nil
+}
+
+// Function is a Spec bound to its handler.
+type Function struct {
+	Spec
+	Handler http.Handler
+}
+
+// Mux routes every function's pattern to its handler (the local server, and
+// with one function, the per-function server in the cloud, where a Pub/Sub
+// function also answers push deliveries at "/").
+func Mux(fns []Function) *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, f := range fns {
+		mux.Handle(f.Pattern(), f.Handler)
+		if f.Trigger == PubSub && len(fns) == 1 {
+			mux.Handle("POST /{$}", f.Handler)
+		}
+	}
+	return mux
+}

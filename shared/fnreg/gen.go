@@ -1,0 +1,195 @@
+package fnreg
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Deployment is the JSON document Terraform reads (terraform/functions.json):
+// every function, every topic and every database.
+type Deployment struct {
+	Functions []DeployedFunction `json:"functions"`
+	Topics    []string           `json:"topics"`
+	Databases []string           `json:"databases"`
+}
+
+// DeployedFunction is one function as Terraform sees it.
+type DeployedFunction struct {
+	Name    string `json:"name"`
+	Service string `json:"service"`
+	Trigger string `json:"trigger"`
+	Method  string `json:"method,omitempty"`
+	Path    string `json:"path"`
+	Topic   string `json:"topic,omitempty"`
+	Auth    string `json:"auth"`
+	Summary string `json:"summary"`
+}
+
+// TerraformJSON renders the deployment document for specs, the topics the code
+// publishes to and the service databases. Consumed topics are included.
+func TerraformJSON(specs []Spec, published, databases []string) ([]byte, error) {
+	d := Deployment{Databases: sortedUnique(databases)}
+	topics := append([]string{}, published...)
+	for _, s := range specs {
+		path := s.Path
+		if s.Trigger == PubSub {
+			path = PushPath(s.Name)
+			topics = append(topics, s.Topic)
+		}
+		d.Functions = append(d.Functions, DeployedFunction{Name: s.Name, Service: s.Service, Trigger: string(s.Trigger),
+			Method: s.Method, Path: path, Topic: s.Topic, Auth: string(s.Access), Summary: s.Summary})
+	}
+	d.Topics = sortedUnique(topics)
+	b, err := json.MarshalIndent(d, "", "  ")
+	return append(b, '\n'), err
+}
+
+func sortedUnique(in []string) []string {
+	set := map[string]bool{}
+	for _, s := range in {
+		set[s] = true
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
+
+// OpenAPI renders the OpenAPI 3.1 document of the HTTP functions.
+func OpenAPI(specs []Spec, title, version string) ([]byte, error) {
+	schemas := map[string]any{
+		"Error": map[string]any{"type": "object", "properties": map[string]any{
+			"error": map[string]any{"type": "object", "properties": map[string]any{
+				"code":    map[string]any{"type": "string"},
+				"message": map[string]any{"type": "string"},
+				"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
+			}, "required": []string{"code", "message"}},
+		}},
+	}
+	paths := map[string]map[string]any{}
+	for _, s := range specs {
+		if s.Trigger != HTTP {
+			continue
+		}
+		op := map[string]any{"operationId": s.Name, "summary": s.Summary, "tags": []string{s.Service}}
+		var params []any
+		for _, m := range pathParam.FindAllStringSubmatch(s.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		if s.Request != nil {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": schemaRef(reflect.TypeOf(s.Request), schemas)}}}
+		}
+		status := s.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ok := map[string]any{"description": http.StatusText(status)}
+		if s.Response != nil {
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaRef(reflect.TypeOf(s.Response), schemas)}}
+		}
+		errResp := map[string]any{"description": "error", "content": map[string]any{
+			"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+		op["responses"] = map[string]any{itoa(status): ok, "default": errResp}
+		if s.Access != Public {
+			op["security"] = []any{map[string]any{"bearer": []string{}}}
+			op["x-kwipper-access"] = string(s.Access)
+		}
+		if paths[s.Path] == nil {
+			paths[s.Path] = map[string]any{}
+		}
+		paths[s.Path][strings.ToLower(s.Method)] = op
+	}
+	doc := map[string]any{
+		"openapi": "3.1.0",
+		"info":    map[string]any{"title": title, "version": version},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas":         schemas,
+			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+		},
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	return append(b, '\n'), err
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// schemaRef returns the JSON schema of t, registering named structs in schemas.
+func schemaRef(t reflect.Type, schemas map[string]any) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t.Kind() == reflect.String:
+		return map[string]any{"type": "string"}
+	case t.Kind() == reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return map[string]any{"type": "number"}
+	case t.Kind() == reflect.Slice:
+		return map[string]any{"type": "array", "items": schemaRef(t.Elem(), schemas)}
+	case t.Kind() == reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": schemaRef(t.Elem(), schemas)}
+	case t.Kind() == reflect.Struct:
+		name := t.Name()
+		if _, done := schemas[name]; !done && name != "" {
+			schemas[name] = map[string]any{} // break cycles
+			schemas[name] = structSchema(t, schemas)
+		}
+		if name == "" {
+			return structSchema(t, schemas)
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
+	return map[string]any{}
+}
+
+func structSchema(t reflect.Type, schemas map[string]any) map[string]any {
+	props := map[string]any{}
+	var required []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		props[name] = schemaRef(f.Type, schemas)
+		if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
+			required = append(required, name)
+		}
+	}
+	s := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}

@@ -1,0 +1,153 @@
+// Package spanx holds Kwipper's Spanner plumbing: database names, clients,
+// transactions that keep side effects out of the retried body, error
+// translation, and versioned schema migrations applied idempotently.
+package spanx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"cloud.google.com/go/spanner"
+	"google.golang.org/api/iterator"
+	"google.golang.org/grpc/codes"
+
+	"github.com/kwipper/kwipper/shared/errs"
+)
+
+// DatabasePath is the full resource name of database db.
+func DatabasePath(project, instance, db string) string {
+	return fmt.Sprintf("projects/%s/instances/%s/databases/%s", project, instance, db)
+}
+
+// Open returns a client for the database at path. The client honours
+// SPANNER_EMULATOR_HOST. MinOpened sessions keep the first requests fast.
+func Open(ctx context.Context, path string) (*spanner.Client, error) {
+	c, err := spanner.NewClientWithConfig(ctx, path, spanner.ClientConfig{
+		SessionPoolConfig:    spanner.SessionPoolConfig{MinOpened: 4},
+		DisableNativeMetrics: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("spanx.Open %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Tx is a read-write transaction with a list of effects to run once after it
+// commits. The body of Client.ReadWriteTransaction may run more than once; the
+// effects registered by the attempt that commits run exactly once, after.
+type Tx struct {
+	*spanner.ReadWriteTransaction
+	mu      sync.Mutex
+	effects []func(context.Context)
+}
+
+// AfterCommit registers fn to run once the transaction has committed. Use it
+// for side effects (publishing, calling another service): never do them in
+// the transaction body itself.
+func (t *Tx) AfterCommit(fn func(context.Context)) {
+	t.mu.Lock()
+	t.effects = append(t.effects, fn)
+	t.mu.Unlock()
+}
+
+// ReadWrite runs fn in a read-write transaction, retrying on aborts, then runs
+// the effects fn registered with AfterCommit. It returns fn's error unchanged
+// (so errs kinds survive) and wraps driver errors with context.
+func ReadWrite(ctx context.Context, c *spanner.Client, fn func(ctx context.Context, tx *Tx) error) error {
+	var tx *Tx
+	var err error
+	for attempt := 0; ; attempt++ {
+		_, err = c.ReadWriteTransaction(ctx, func(ctx context.Context, rw *spanner.ReadWriteTransaction) error {
+			tx = &Tx{ReadWriteTransaction: rw}
+			return fn(ctx, tx)
+		})
+		// The emulator runs one read-write transaction at a time; one it
+		// aborted for another is sometimes reported as "Transaction not
+		// found" or "Invalid transaction ID" rather than Aborted. It did
+		// not commit, so run it again.
+		if !transactionLost(err) || attempt == 20 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return errs.Wrap(errs.Unavailable, ctx.Err(), "transaction")
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+	if err != nil {
+		var e *errs.Error
+		if errors.As(err, &e) {
+			return e
+		}
+		return Translate(err, "transaction")
+	}
+	for _, eff := range tx.effects {
+		eff(context.WithoutCancel(ctx))
+	}
+	return nil
+}
+
+func transactionLost(err error) bool {
+	if err == nil {
+		return false
+	}
+	switch spanner.ErrCode(err) {
+	case codes.NotFound:
+		return strings.Contains(err.Error(), "Transaction not found")
+	case codes.FailedPrecondition:
+		return strings.Contains(err.Error(), "Invalid transaction ID")
+	}
+	return false
+}
+
+// Translate maps a Spanner error to the error vocabulary: NotFound to
+// errs.NotFound, AlreadyExists to errs.Conflict, Unavailable and deadline
+// errors to errs.Unavailable, the rest to Internal, each wrapped with what.
+func Translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	switch spanner.ErrCode(err) {
+	case codes.NotFound:
+		return errs.Wrap(errs.NotFound, err, what+": not found")
+	case codes.AlreadyExists:
+		return errs.Wrap(errs.Conflict, err, what+": already exists")
+	case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted:
+		return errs.Wrap(errs.Unavailable, err, what)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// IsNotFound reports whether err is a Spanner NotFound (e.g. ReadRow of a
+// missing key).
+func IsNotFound(err error) bool { return spanner.ErrCode(err) == codes.NotFound }
+
+// Each runs fn for every row of it and always stops it.
+func Each(it *spanner.RowIterator, fn func(*spanner.Row) error) error {
+	defer it.Stop()
+	for {
+		row, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+}
+
+// Ping checks that the database answers a trivial query.
+func Ping(ctx context.Context, c *spanner.Client) error {
+	return Each(c.Single().Query(ctx, spanner.Statement{SQL: "SELECT 1"}), func(*spanner.Row) error { return nil })
+}
