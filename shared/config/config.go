@@ -39,6 +39,9 @@ type Config struct {
 	JWKSURL string
 	// BaseURL is the public base URL of the API (push endpoints hang off it).
 	BaseURL string
+	// CatalogStaleness bounds how stale public catalog reads may be, so they
+	// can be served by the nearest replica (0: strong reads).
+	CatalogStaleness time.Duration
 	// EmulatorHosts are set when the Spanner and Pub/Sub emulators are used.
 	SpannerEmulatorHost, PubSubEmulatorHost string
 }
@@ -99,6 +102,15 @@ func Load(getenv func(string) string) (Config, error) {
 		problems = append(problems, "KW_TOKEN_TTL must be a duration between 1m and 24h, e.g. 15m")
 	}
 	c.TokenTTL = ttl
+	defStale := "0s"
+	if c.Env == "cloud" {
+		defStale = "10s"
+	}
+	stale, err := time.ParseDuration(get("KW_CATALOG_STALENESS", defStale))
+	if err != nil || stale < 0 || stale > time.Hour {
+		problems = append(problems, "KW_CATALOG_STALENESS must be a duration between 0s and 1h, e.g. 10s")
+	}
+	c.CatalogStaleness = stale
 	if c.Env == "cloud" {
 		if getenv("KW_PROJECT") == "" {
 			problems = append(problems, "KW_PROJECT is required when KW_ENV=cloud")

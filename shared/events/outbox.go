@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	_ "embed"
 	"log/slog"
 	"time"
 
@@ -11,34 +12,21 @@ import (
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
-// Schema is the DDL every service database needs for the outbox and for
-// consumer deduplication; services include it in their first migration.
+// Migration is the schema every service database needs for the outbox and
+// for consumer deduplication (schema.sql). It is version 0 of each service's
+// migrations, so it applies before the service's own.
 //
 // Pending is true until the event is published and NULL after, so the
 // null-filtered index holds only what is left to publish and stays small.
-const Schema = `
-CREATE TABLE Outbox (
-  EventId STRING(36) NOT NULL,
-  Topic STRING(255) NOT NULL,
-  Type STRING(255) NOT NULL,
-  Data BYTES(MAX) NOT NULL,
-  Traceparent STRING(64),
-  CreatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-  Pending BOOL,
-  LeaseUntil TIMESTAMP,
-  Attempts INT64 NOT NULL,
-  PublishedAt TIMESTAMP OPTIONS (allow_commit_timestamp=true),
-) PRIMARY KEY (EventId);
-CREATE NULL_FILTERED INDEX OutboxPending ON Outbox (Pending, CreatedAt);
-CREATE TABLE ProcessedEvents (
-  Consumer STRING(100) NOT NULL,
-  EventId STRING(36) NOT NULL,
-  ProcessedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-) PRIMARY KEY (Consumer, EventId);
-`
+func Migration() spanx.Migration {
+	return spanx.Migration{Version: 0, Name: "events", Statements: spanx.SplitDDL(schemaSQL)}
+}
+
+//go:embed schema.sql
+var schemaSQL string
 
 // Outbox writes events in the caller's transaction and publishes them after
-// commit. The Relay sweeps whatever that publish missed.
+// commit. Sweep (the relay function) publishes whatever that missed.
 type Outbox struct {
 	DB        *spanner.Client
 	Publisher Publisher

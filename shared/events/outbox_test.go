@@ -6,7 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
@@ -19,7 +18,7 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-var schema = fstest.MapFS{"0001_outbox.sql": {Data: []byte(events.Schema)}}
+var schema = []spanx.Migration{events.Migration()}
 
 // flaky fails its first n publishes, then delegates.
 type flaky struct {

@@ -34,6 +34,10 @@ func (m Message) Decode(v any) error {
 	return nil
 }
 
+// maxPushBody bounds a push delivery: Pub/Sub messages are at most 10 MB,
+// base64 grows them by a third.
+const maxPushBody = 14 << 20
+
 // pushEnvelope is the body of a Pub/Sub push delivery.
 type pushEnvelope struct {
 	Message struct {
@@ -58,9 +62,11 @@ type HandlerFunc func(ctx context.Context, m Message) error
 // aside), and 500 for errors a retry may fix.
 func Push(h HandlerFunc) http.Handler {
 	return httpx.Handler(func(w http.ResponseWriter, r *http.Request) error {
+		// Not httpx.Decode: Pub/Sub sends fields in two spellings (messageId
+		// and message_id, ...) and may add more, so unknown fields are fine.
 		var env pushEnvelope
-		if err := httpx.Decode(w, r, &env); err != nil {
-			return err
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxPushBody)).Decode(&env); err != nil {
+			return errs.Wrap(errs.Invalid, err, "body is not a Pub/Sub push envelope")
 		}
 		a := env.Message.Attributes
 		m := Message{

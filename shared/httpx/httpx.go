@@ -173,6 +173,9 @@ func Logger(ctx context.Context) *slog.Logger {
 // traceparent (or X-Cloud-Trace-Context), a logger, recovery from panics (a
 // 500, logged) and a completion log line at debug level.
 func Middleware(log *slog.Logger, next http.Handler) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		tp := r.Header.Get("traceparent")

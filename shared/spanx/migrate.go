@@ -55,13 +55,14 @@ func LoadMigrations(fsys fs.FS) ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: v, Name: m[2], Statements: splitDDL(string(body))})
+		out = append(out, Migration{Version: v, Name: m[2], Statements: SplitDDL(string(body))})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out, nil
 }
 
-func splitDDL(body string) []string {
+// SplitDDL splits a file of DDL into statements, dropping comment lines.
+func SplitDDL(body string) []string {
 	var lines []string
 	for _, l := range strings.Split(body, "\n") {
 		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {

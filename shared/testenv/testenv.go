@@ -8,9 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -82,9 +80,9 @@ func Admin(t testing.TB) *spanx.Admin {
 	return admin
 }
 
-// Database creates a fresh database for the test, applies the migrations in
-// fsys and returns a client; the database is dropped when the test ends.
-func Database(t testing.TB, migrations fs.FS) (*spanner.Client, string) {
+// Database creates a fresh database for the test, applies migrations and
+// returns a client; the database is dropped when the test ends.
+func Database(t testing.TB, migrations []spanx.Migration) (*spanner.Client, string) {
 	t.Helper()
 	a := Admin(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -97,11 +95,7 @@ func Database(t testing.TB, migrations fs.FS) (*spanner.Client, string) {
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	ms, err := spanx.LoadMigrations(migrations)
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
-	if _, err := a.Migrate(ctx, path, c, ms); err != nil {
+	if _, err := a.Migrate(ctx, path, c, migrations); err != nil {
 		t.Fatalf("testenv: migrate: %v", err)
 	}
 	t.Cleanup(func() {
@@ -126,9 +120,6 @@ func PubSub(t testing.TB) *pubsub.Client {
 
 // Unique returns prefix with a random suffix, for topic and subscription ids.
 func Unique(prefix string) string { return prefix + "-" + randomHex(6) }
-
-// Dir is a scratch directory for a test binary (logs of emulators it started).
-func Dir() string { return filepath.Join(os.TempDir(), "kwipper-test") }
 
 func randomHex(n int) string {
 	b := make([]byte, n)

@@ -1,0 +1,40 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoad_defaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Env != "local" || c.Port != "8080" || c.SpannerInstance != "kwipper" || c.TokenTTL.Minutes() != 15 {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestLoad_namesEveryBadVariable(t *testing.T) {
+	_, err := Load(env(map[string]string{"KW_ENV": "cloud", "PORT": "http", "KW_TOKEN_TTL": "forever", "KW_LOG_LEVEL": "loud"}))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"PORT", "KW_TOKEN_TTL", "KW_LOG_LEVEL", "KW_PROJECT", "KW_JWKS_URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s: %v", want, err)
+		}
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	c, _ := Load(env(map[string]string{"KW_TOKEN_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----xyz"}))
+	if s := c.TokenSigningKey.String(); strings.Contains(s, "xyz") {
+		t.Fatal(s)
+	}
+	if c.TokenSigningKey.Reveal() == "" {
+		t.Fatal("secret lost")
+	}
+}

@@ -1,0 +1,91 @@
+package httpx
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/kwipper/kwipper/shared/errs"
+)
+
+type body struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+func TestDecode(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, ctype string
+		status            int
+		want              string // substring of the message or a field name
+	}{
+		{"ok", `{"name":"a","count":2}`, "application/json", 0, ""},
+		{"ok_no_content_type", `{"name":"a"}`, "", 0, ""},
+		{"400_malformed", `{"name":`, "application/json", 400, "ends too early"},
+		{"400_syntax", `{"name" "a"}`, "application/json", 400, "not valid JSON"},
+		{"400_unknown_field", `{"nme":"a"}`, "application/json", 400, "nme"},
+		{"400_wrong_type", `{"count":"two"}`, "application/json", 400, "count"},
+		{"400_not_object", `[1,2]`, "application/json", 400, "JSON object"},
+		{"400_empty", ``, "application/json", 400, "empty"},
+		{"400_two_values", `{"name":"a"}{"name":"b"}`, "application/json", 400, "single JSON object"},
+		{"400_content_type", `{"name":"a"}`, "text/plain", 400, "Content-Type"},
+		{"413_oversize", `{"name":"` + strings.Repeat("x", MaxBody) + `"}`, "application/json", 413, "larger than"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body))
+			if tc.ctype != "" {
+				r.Header.Set("Content-Type", tc.ctype)
+			}
+			w := httptest.NewRecorder()
+			var b body
+			err := Decode(w, r, &b)
+			if tc.status == 0 {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				return
+			}
+			var e *errs.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not an *errs.Error", err)
+			}
+			if e.Kind.HTTPStatus() != tc.status {
+				t.Fatalf("status %d, want %d (%v)", e.Kind.HTTPStatus(), tc.status, err)
+			}
+			if !strings.Contains(e.Error(), tc.want) {
+				t.Fatalf("error %q does not mention %q", e.Error(), tc.want)
+			}
+		})
+	}
+}
+
+func TestWriteError_masksInternalAndNamesFields(t *testing.T) {
+	w := httptest.NewRecorder()
+	WriteError(w, httptest.NewRequest("GET", "/", nil), errors.New("spanner: secret connection detail"))
+	if w.Code != 500 || strings.Contains(w.Body.String(), "secret connection detail") {
+		t.Fatalf("internal error leaked: %d %s", w.Code, w.Body)
+	}
+	var f errs.Fields
+	f.Add("title", "is required")
+	w = httptest.NewRecorder()
+	WriteError(w, httptest.NewRequest("GET", "/", nil), f.Err())
+	var got ErrorBody
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != 400 || got.Error.Code != "invalid" || got.Error.Fields["title"] != "is required" {
+		t.Fatalf("got %d %+v", w.Code, got)
+	}
+}
+
+func TestMiddleware_recoversPanics(t *testing.T) {
+	h := Middleware(nil, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != 500 {
+		t.Fatalf("status %d", w.Code)
+	}
+}
