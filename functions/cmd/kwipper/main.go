@@ -1,0 +1,137 @@
+// Command kwipper is Kwipper's one binary. In the cloud it serves the function
+// named by FUNCTION_TARGET (one Cloud Run service per function, same image);
+// locally it serves every function and the REST routes on one port.
+//
+//	kwipper                 serve (FUNCTION_TARGET set: that function only)
+//	kwipper dev [--demo]    start the emulators and the whole platform locally
+//	kwipper migrate         create missing databases and apply migrations
+//	kwipper gen [--check]   write (or check) functions/openapi.json and terraform/functions.json
+//	kwipper emulators -env-file F   start the emulators, write their env to F, run until stopped
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
+	ff "github.com/GoogleCloudPlatform/functions-framework-go/functions"
+
+	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/logging"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "kwipper:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "gen" {
+		return gen(args)
+	}
+	if cmd == "emulators" {
+		return emulators(args)
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := logging.New(os.Stdout, cfg.LogLevel, cfg.Project)
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch cmd {
+	case "serve":
+		if cfg.FunctionTarget != "" {
+			return serveOne(ctx, cfg, log)
+		}
+		return serveAll(ctx, cfg, log, nil)
+	case "migrate":
+		return functions.Migrate(ctx, cfg, log)
+	case "dev":
+		return dev(ctx, cfg, log, args)
+	}
+	return fmt.Errorf("unknown command %q (serve, dev, migrate, gen, emulators)", cmd)
+}
+
+// serveOne serves the FUNCTION_TARGET function through the functions
+// framework, building only its service.
+func serveOne(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	spec, ok := functions.Lookup(cfg.FunctionTarget)
+	if !ok {
+		return fmt.Errorf("FUNCTION_TARGET %q is not a Kwipper function", cfg.FunctionTarget)
+	}
+	app, err := functions.Open(ctx, cfg, log, spec.Service)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	for _, f := range app.Functions {
+		if f.Name == spec.Name {
+			app.Functions = []fnreg.Function{f}
+		}
+	}
+	h := app.Handler()
+	ff.HTTP(spec.Name, h.ServeHTTP)
+	log.InfoContext(ctx, "serving function", "function", spec.Name, "port", cfg.Port)
+	errc := make(chan error, 1)
+	go func() { errc <- funcframework.Start(cfg.Port) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// serveAll serves every function on cfg.Port until ctx ends; ready, when
+// set, is called once the port is listening.
+func serveAll(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(*functions.App)) error {
+	app, err := functions.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:"+cfg.Port)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.InfoContext(ctx, "serving every function", "url", "http://"+ln.Addr().String())
+	if ready != nil {
+		ready(app)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}

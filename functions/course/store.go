@@ -1,0 +1,357 @@
+package course
+
+import (
+	"cmp"
+	"context"
+	"embed"
+	"io/fs"
+	"slices"
+	"time"
+
+	"cloud.google.com/go/spanner"
+
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the schema of the courses database, oldest first.
+func Migrations() ([]spanx.Migration, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	ms, err := spanx.LoadMigrations(sub)
+	return append([]spanx.Migration{events.Migration()}, ms...), err
+}
+
+var (
+	courseColumns = []string{"CourseId", "TutorId", "Title", "Description", "PriceAmount", "Currency",
+		"BillingInterval", "Status", "ItemCount", "CreatedAt", "UpdatedAt", "PublishedAt"}
+	itemColumns = []string{"CourseId", "ItemId", "Position", "Kind", "Title", "Body", "ContentStatus", "CreatedAt", "UpdatedAt"}
+)
+
+// courseSelect selects courseColumns of Courses AS c and the tutor's name from
+// TutorProfiles AS t (LEFT JOINed: a tutor the projection has not seen yet
+// has an empty name).
+const courseSelect = `c.CourseId, c.TutorId, c.Title, c.Description, c.PriceAmount, c.Currency,
+	c.BillingInterval, c.Status, c.ItemCount, c.CreatedAt, c.UpdatedAt, c.PublishedAt,
+	IFNULL(t.DisplayName, '') AS TutorName`
+
+// store keeps courses, their items and the tutor-name projection in Spanner.
+type store struct {
+	db     *spanner.Client
+	outbox *events.Outbox
+}
+
+// reader is what both read-only and read-write transactions can do.
+type reader interface {
+	Query(ctx context.Context, stmt spanner.Statement) *spanner.RowIterator
+	Read(ctx context.Context, table string, keys spanner.KeySet, columns []string) *spanner.RowIterator
+}
+
+// single returns a single-use read-only transaction: strong when stale is 0,
+// else one that may read data up to stale old from the nearest replica.
+func (s *store) single(stale time.Duration) *spanner.ReadOnlyTransaction {
+	ro := s.db.Single()
+	if stale > 0 {
+		ro = ro.WithTimestampBound(spanner.MaxStaleness(stale))
+	}
+	return ro
+}
+
+// create inserts the new course c (id, tutor and fields set) and announces it,
+// then reads it back so c carries its commit timestamps and tutor name.
+func (s *store) create(ctx context.Context, c *Course) error {
+	ev, err := events.New(Topic, EventCreated, c.eventData(nil))
+	if err != nil {
+		return err
+	}
+	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Courses", courseColumns, []any{
+			c.ID, c.TutorID, c.Title, c.Description, c.Price.Amount, c.Price.Currency, c.BillingInterval,
+			c.Status, int64(0), spanner.CommitTimestamp, spanner.CommitTimestamp, spanner.NullTime{}})}); err != nil {
+			return err
+		}
+		return s.outbox.Add(ctx, tx, ev)
+	})
+	if err != nil {
+		return spanx.Translate(err, "coursedb.create")
+	}
+	got, err := s.get(ctx, c.ID, 0)
+	if err != nil {
+		return err
+	}
+	*c = got
+	return nil
+}
+
+// get returns course id with its tutor's name (ErrNotFound when there is
+// none), reading data at most stale old (0: strong).
+func (s *store) get(ctx context.Context, id string, stale time.Duration) (Course, error) {
+	c, err := queryCourse(ctx, s.single(stale), id)
+	if err != nil {
+		return Course{}, spanx.Translate(err, "coursedb.get")
+	}
+	return c, nil
+}
+
+// getWithItems returns course id with its tutor's name and its items in
+// position order, read at one timestamp, exactly stale old (0: strong).
+func (s *store) getWithItems(ctx context.Context, id string, stale time.Duration) (Course, error) {
+	ro := s.db.ReadOnlyTransaction()
+	if stale > 0 {
+		ro = ro.WithTimestampBound(spanner.ExactStaleness(stale))
+	}
+	defer ro.Close()
+	c, err := queryCourse(ctx, ro, id)
+	if err != nil {
+		return Course{}, spanx.Translate(err, "coursedb.getWithItems")
+	}
+	if c.Items, err = readItems(ctx, ro, id); err != nil {
+		return Course{}, spanx.Translate(err, "coursedb.getWithItems: items")
+	}
+	return c, nil
+}
+
+// update applies fn to course id (without its items) in a read-write
+// transaction, persists what fn changed and announces what fn recorded, all
+// in that transaction. fn's error (ErrNotOwner, say) aborts the change
+// unchanged. It returns the course as committed.
+func (s *store) update(ctx context.Context, id string, fn func(*Course) error) (Course, error) {
+	if err := s.edit(ctx, id, false, fn); err != nil {
+		return Course{}, spanx.Translate(err, "coursedb.update")
+	}
+	return s.get(ctx, id, 0)
+}
+
+// updateItems is update with the course's items loaded for fn to change; it
+// returns the committed course with its items.
+func (s *store) updateItems(ctx context.Context, id string, fn func(*Course) error) (Course, error) {
+	if err := s.edit(ctx, id, true, fn); err != nil {
+		return Course{}, spanx.Translate(err, "coursedb.updateItems")
+	}
+	return s.getWithItems(ctx, id, 0)
+}
+
+func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Course) error) error {
+	return spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		row, err := tx.ReadRow(ctx, "Courses", spanner.Key{id}, courseColumns)
+		if spanx.IsNotFound(err) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		old, err := scanCourse(row, false)
+		if err != nil {
+			return err
+		}
+		if withItems {
+			if old.Items, err = readItems(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		c := old
+		c.Items = slices.Clone(old.Items)
+		if err := fn(&c); err != nil {
+			return err
+		}
+		muts := mutations(old, c, withItems)
+		if len(muts) == 0 && len(c.changes) == 0 {
+			return nil // nothing changed (e.g. publishing a published course)
+		}
+		if err := tx.BufferWrite(muts); err != nil {
+			return err
+		}
+		for _, ch := range c.changes {
+			ev, err := events.New(Topic, ch.Type, c.eventData(ch.Item))
+			if err != nil {
+				return err
+			}
+			if err := s.outbox.Add(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// mutations writes the difference between old and c: changed course columns
+// and, when items were loaded, inserted, changed and removed items. Any change
+// bumps the course's UpdatedAt.
+func mutations(old, c Course, withItems bool) []*spanner.Mutation {
+	cols, vals := []string{"CourseId"}, []any{c.ID}
+	set := func(changed bool, col string, v any) {
+		if changed {
+			cols, vals = append(cols, col), append(vals, v)
+		}
+	}
+	set(c.Title != old.Title, "Title", c.Title)
+	set(c.Description != old.Description, "Description", c.Description)
+	set(c.Price.Amount != old.Price.Amount, "PriceAmount", c.Price.Amount)
+	set(c.Price.Currency != old.Price.Currency, "Currency", c.Price.Currency)
+	set(c.BillingInterval != old.BillingInterval, "BillingInterval", c.BillingInterval)
+	if c.Status != old.Status {
+		set(true, "Status", c.Status)
+		if c.Status == StatusPublished {
+			set(true, "PublishedAt", spanner.CommitTimestamp)
+		} else {
+			set(true, "PublishedAt", spanner.NullTime{})
+		}
+	}
+	var itemMuts []*spanner.Mutation
+	if withItems {
+		c.ItemCount = int64(len(c.Items))
+		itemMuts = itemMutations(old, c)
+	}
+	set(c.ItemCount != old.ItemCount, "ItemCount", c.ItemCount)
+	if len(cols) == 1 && len(itemMuts) == 0 {
+		return nil
+	}
+	set(true, "UpdatedAt", spanner.CommitTimestamp)
+	return append([]*spanner.Mutation{spanner.Update("Courses", cols, vals)}, itemMuts...)
+}
+
+func itemMutations(old, c Course) []*spanner.Mutation {
+	var muts []*spanner.Mutation
+	before := make(map[string]Item, len(old.Items))
+	for _, it := range old.Items {
+		before[it.ID] = it
+	}
+	kept := make(map[string]bool, len(c.Items))
+	for _, it := range c.Items {
+		kept[it.ID] = true
+		o, ok := before[it.ID]
+		if !ok {
+			muts = append(muts, spanner.Insert("CourseItems", itemColumns, []any{c.ID, it.ID, it.Position, it.Kind,
+				it.Title, bodyValue(it), it.ContentStatus, spanner.CommitTimestamp, spanner.CommitTimestamp}))
+			continue
+		}
+		cols, vals := []string{"CourseId", "ItemId"}, []any{c.ID, it.ID}
+		if it.Position != o.Position {
+			cols, vals = append(cols, "Position"), append(vals, it.Position)
+		}
+		if it.Title != o.Title {
+			cols, vals = append(cols, "Title"), append(vals, it.Title)
+		}
+		if it.Body != o.Body {
+			cols, vals = append(cols, "Body"), append(vals, bodyValue(it))
+		}
+		if len(cols) > 2 {
+			cols, vals = append(cols, "UpdatedAt"), append(vals, spanner.CommitTimestamp)
+			muts = append(muts, spanner.Update("CourseItems", cols, vals))
+		}
+	}
+	for _, it := range old.Items {
+		if !kept[it.ID] {
+			muts = append(muts, spanner.Delete("CourseItems", spanner.Key{c.ID, it.ID}))
+		}
+	}
+	return muts
+}
+
+// bodyValue is NULL for media items, which have no body.
+func bodyValue(it Item) spanner.NullString {
+	return spanner.NullString{StringVal: it.Body, Valid: it.Kind == KindText}
+}
+
+// catalog returns up to limit published courses after the cursor (from the
+// start when nil), newest first, ties broken by id, read at most stale old.
+func (s *store) catalog(ctx context.Context, after *cursor, limit int, stale time.Duration) ([]Course, error) {
+	// Keyset pagination over CoursesByCatalog (Status, PublishedAt DESC,
+	// CourseId), which stores every column the page shows, so the scan
+	// starts at the cursor and reads only the rows it returns.
+	sql := `SELECT ` + courseSelect + `
+		FROM Courses@{FORCE_INDEX=CoursesByCatalog} AS c
+		LEFT JOIN TutorProfiles AS t ON t.TutorId = c.TutorId
+		WHERE c.Status = @published`
+	params := map[string]any{"published": StatusPublished, "limit": int64(limit)}
+	if after != nil {
+		sql += ` AND (c.PublishedAt < @afterTime OR (c.PublishedAt = @afterTime AND c.CourseId > @afterId))`
+		params["afterTime"], params["afterId"] = after.PublishedAt, after.CourseID
+	}
+	sql += ` ORDER BY c.PublishedAt DESC, c.CourseId LIMIT @limit`
+	var out []Course
+	err := spanx.Each(s.single(stale).Query(ctx, spanner.Statement{SQL: sql, Params: params}), func(r *spanner.Row) error {
+		c, err := scanCourse(r, true)
+		if err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, spanx.Translate(err, "coursedb.catalog")
+	}
+	return out, nil
+}
+
+// upsertTutor records a tutor's display name in tx.
+func (s *store) upsertTutor(tx *spanx.Tx, tutorID, name string) error {
+	return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("TutorProfiles",
+		[]string{"TutorId", "DisplayName", "UpdatedAt"}, []any{tutorID, name, spanner.CommitTimestamp})})
+}
+
+// queryCourse reads course id and its tutor's name; ErrNotFound when absent.
+func queryCourse(ctx context.Context, rd reader, id string) (Course, error) {
+	stmt := spanner.Statement{
+		SQL: `SELECT ` + courseSelect + `
+			FROM Courses AS c LEFT JOIN TutorProfiles AS t ON t.TutorId = c.TutorId
+			WHERE c.CourseId = @id`,
+		Params: map[string]any{"id": id},
+	}
+	var c Course
+	found := false
+	err := spanx.Each(rd.Query(ctx, stmt), func(r *spanner.Row) error {
+		var err error
+		c, err = scanCourse(r, true)
+		found = true
+		return err
+	})
+	if err != nil {
+		return Course{}, err
+	}
+	if !found {
+		return Course{}, ErrNotFound
+	}
+	return c, nil
+}
+
+// readItems reads course id's items in position order.
+func readItems(ctx context.Context, rd reader, id string) ([]Item, error) {
+	var items []Item
+	err := spanx.Each(rd.Read(ctx, "CourseItems", spanner.Key{id}.AsPrefix(), itemColumns), func(r *spanner.Row) error {
+		var it Item
+		var body spanner.NullString
+		if err := r.Columns(&it.CourseID, &it.ID, &it.Position, &it.Kind, &it.Title, &body, &it.ContentStatus,
+			&it.CreatedAt, &it.UpdatedAt); err != nil {
+			return err
+		}
+		it.Body = body.StringVal
+		items = append(items, it)
+		return nil
+	})
+	slices.SortFunc(items, func(a, b Item) int { return cmp.Compare(a.Position, b.Position) })
+	return items, err
+}
+
+// scanCourse reads courseColumns (and TutorName when withName) from row.
+func scanCourse(row *spanner.Row, withName bool) (Course, error) {
+	var c Course
+	var published spanner.NullTime
+	dst := []any{&c.ID, &c.TutorID, &c.Title, &c.Description, &c.Price.Amount, &c.Price.Currency,
+		&c.BillingInterval, &c.Status, &c.ItemCount, &c.CreatedAt, &c.UpdatedAt, &published}
+	if withName {
+		dst = append(dst, &c.TutorName)
+	}
+	if err := row.Columns(dst...); err != nil {
+		return Course{}, err
+	}
+	if published.Valid {
+		c.PublishedAt = published.Time
+	}
+	return c, nil
+}

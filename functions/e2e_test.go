@@ -1,0 +1,97 @@
+package functions_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/apitest"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+type courseView struct {
+	ID, Status string
+	TutorName  string `json:"tutor_name"`
+	ItemCount  int    `json:"item_count"`
+}
+
+// The first slice end to end through the local stack on the real emulators:
+// register -> log in -> create a course -> add items -> publish -> the catalog
+// shows it; the tutor's name reaches the Course service through the outbox,
+// Pub/Sub push and the idempotent projection.
+func TestFlow_registerCreatePublishCatalog(t *testing.T) {
+	e := apitest.Start(t)
+	tutorID, tutor := e.User("tutor@flow.test", "tutor")
+	_, learner := e.User("learner@flow.test", "learner")
+
+	var c courseView
+	e.Must(201, "POST", "/v1/courses", tutor, map[string]any{"title": "Nihongo N5", "description": "Kana and greetings",
+		"price": map[string]any{"amount": 1500, "currency": "JPY"}, "billing_interval": "month"}).JSON(t, &c)
+	if c.Status != "draft" {
+		t.Fatalf("new course %+v", c)
+	}
+	e.Must(403, "POST", "/v1/courses", learner, map[string]any{"title": "x", "description": "",
+		"price": map[string]any{"amount": 1, "currency": "JPY"}, "billing_interval": "month"})
+	e.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "text", "title": "Hiragana", "body": "あいうえお"})
+	e.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "video", "title": "Greetings"})
+
+	// A draft is invisible to others and absent from the catalog.
+	e.Must(404, "GET", "/v1/courses/"+c.ID, learner, nil)
+	var page struct {
+		Courses []courseView
+	}
+	e.Must(200, "GET", "/v1/courses", "", nil).JSON(t, &page)
+	if len(page.Courses) != 0 {
+		t.Fatalf("draft listed: %+v", page)
+	}
+
+	e.Must(403, "POST", "/v1/courses/"+c.ID+"/publish", learner, nil)
+	e.Must(200, "POST", "/v1/courses/"+c.ID+"/publish", tutor, nil)
+	e.Must(200, "GET", "/v1/courses", "", nil).JSON(t, &page)
+	if len(page.Courses) != 1 || page.Courses[0].ID != c.ID || page.Courses[0].ItemCount != 2 {
+		t.Fatalf("catalog %+v", page)
+	}
+
+	// user.registered went through the outbox and Pub/Sub push to the
+	// Course service's projection.
+	e.Eventually("tutor name on the course", 20*time.Second, func() bool {
+		var got courseView
+		e.Must(200, "GET", "/v1/courses/"+c.ID, "", nil).JSON(t, &got)
+		return got.TutorName == "Test tutor@flow.test"
+	})
+	_ = tutorID
+
+	// A profile change follows the same path.
+	e.Must(200, "PATCH", "/v1/users/me", tutor, map[string]string{"display_name": "Sensei Aiko"})
+	e.Eventually("renamed tutor on the course", 20*time.Second, func() bool {
+		var got courseView
+		e.Must(200, "GET", "/v1/courses/"+c.ID, "", nil).JSON(t, &got)
+		return got.TutorName == "Sensei Aiko"
+	})
+
+	// The relay has nothing left to publish once events are out.
+	e.Eventually("empty outboxes", 20*time.Second, func() bool {
+		return e.Do("POST", "/push/user-outbox-relay", "", pushEnvelope("tick-1")).Status == http.StatusNoContent
+	})
+	e.Must(200, "GET", "/healthz", "", nil)
+}
+
+func pushEnvelope(id string) map[string]any {
+	return map[string]any{"message": map[string]any{"data": "e30=", "messageId": id,
+		"attributes": map[string]string{events.AttrEventID: id, events.AttrType: "scheduler.tick"}}, "subscription": "s"}
+}
+
+// Every function in the table is served, and every table row has a handler
+// (functions.Open fails on drift either way).
+func TestOpen_servesEveryFunctionInTheTable(t *testing.T) {
+	e := apitest.Start(t)
+	if got, want := len(e.App.Functions), len(functions.Table); got != want {
+		t.Fatalf("%d functions served, table has %d", got, want)
+	}
+	_ = context.Background()
+}

@@ -1,0 +1,96 @@
+package functions
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"cloud.google.com/go/pubsub/v2"
+
+	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/user"
+	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+// DeadLetterTopic receives messages no push endpoint could handle.
+const DeadLetterTopic = "kw-dead-letter"
+
+// Migrations returns the migrations of service svc.
+func Migrations(svc string) ([]spanx.Migration, error) {
+	switch svc {
+	case "user":
+		return user.Migrations()
+	case "course":
+		return course.Migrations()
+	}
+	return nil, fmt.Errorf("unknown service %q", svc)
+}
+
+// Migrate creates every service database that is missing (and, on the
+// emulator, the instance) and applies pending migrations. It is idempotent.
+func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	admin, err := spanx.NewAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if cfg.SpannerEmulatorHost != "" {
+		if err := admin.EnsureInstance(ctx, cfg.Project, cfg.SpannerInstance, "emulator-config"); err != nil {
+			return err
+		}
+	}
+	for _, svc := range Services() {
+		ms, err := Migrations(svc)
+		if err != nil {
+			return err
+		}
+		path := spanx.DatabasePath(cfg.Project, cfg.SpannerInstance, DatabaseOf(svc))
+		if err := admin.EnsureDatabase(ctx, path); err != nil {
+			return err
+		}
+		c, err := spanx.Open(ctx, path)
+		if err != nil {
+			return err
+		}
+		applied, err := admin.Migrate(ctx, path, c, ms)
+		c.Close()
+		if err != nil {
+			return err
+		}
+		log.InfoContext(ctx, "database migrated", "database", DatabaseOf(svc), "applied", fmt.Sprint(applied))
+	}
+	return nil
+}
+
+// SetupPubSub creates every topic (and the dead-letter topic) and a push
+// subscription per Pub/Sub function pointing at baseURL + its push path, as
+// Terraform does in the cloud. For the local stack and tests.
+func SetupPubSub(ctx context.Context, c *pubsub.Client, baseURL string) error {
+	topics := append(append([]string{}, Published...), OutboxTick, DeadLetterTopic)
+	for _, s := range Table {
+		if s.Trigger == fnreg.PubSub {
+			topics = append(topics, s.Topic)
+		}
+	}
+	for _, t := range topics {
+		if err := events.EnsureTopic(ctx, c, t); err != nil {
+			return err
+		}
+	}
+	for _, s := range Table {
+		if s.Trigger != fnreg.PubSub {
+			continue
+		}
+		if err := events.EnsurePushSubscription(ctx, c, events.PushSubscription{
+			ID: s.Name, Topic: s.Topic, Endpoint: strings.TrimRight(baseURL, "/") + fnreg.PushPath(s.Name),
+			DeadLetterTopic: DeadLetterTopic, MaxDeliveryAttempts: 5,
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

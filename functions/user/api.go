@@ -1,0 +1,182 @@
+package user
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/spanner"
+	"github.com/google/uuid"
+
+	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/httpx"
+)
+
+// Service is the User service: its handlers and what they need.
+type Service struct {
+	store  store
+	signer auth.Signer
+	hasher Hasher
+	now    func() time.Time
+	// dummyHash is verified against when an email is unknown, so log in takes
+	// as long for unknown emails as for wrong passwords.
+	dummyHash string
+}
+
+// Config is what New needs.
+type Config struct {
+	DB     *spanner.Client
+	Outbox *events.Outbox
+	Signer auth.Signer
+	Hasher Hasher
+	Now    func() time.Time
+}
+
+// New returns the User service.
+func New(c Config) (*Service, error) {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Hasher == (Hasher{}) {
+		c.Hasher = DefaultHasher
+	}
+	dummy, err := c.Hasher.Hash("not a real password")
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: store{db: c.DB, outbox: c.Outbox}, signer: c.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy}, nil
+}
+
+// Handlers returns the service's function handlers by function name.
+func (s *Service) Handlers() map[string]http.Handler {
+	return map[string]http.Handler{
+		"user-register":     httpx.Handler(s.register),
+		"user-login":        httpx.Handler(s.login),
+		"user-get-me":       httpx.Handler(s.getMe),
+		"user-update-me":    httpx.Handler(s.updateMe),
+		"user-jwks":         httpx.Handler(s.jwks),
+		"user-outbox-relay": events.Push(s.relay),
+	}
+}
+
+func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
+	var req RegisterRequest
+	if err := httpx.Decode(w, r, &req); err != nil {
+		return err
+	}
+	u, err := validateRegistration(req)
+	if err != nil {
+		return err
+	}
+	u.ID = uuid.NewString()
+	if u.PasswordHash, err = s.hasher.Hash(req.Password); err != nil {
+		return err
+	}
+	if err := s.store.create(r.Context(), &u); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/users/me")
+	httpx.WriteJSON(w, http.StatusCreated, u.view())
+	return nil
+}
+
+var errBadLogin = errs.E(errs.Unauthenticated, "email or password is not correct")
+
+func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
+	var req LoginRequest
+	if err := httpx.Decode(w, r, &req); err != nil {
+		return err
+	}
+	var f errs.Fields
+	f.Check(strings.TrimSpace(req.Email) != "", "email", "is required")
+	f.Check(req.Password != "", "password", "is required")
+	f.Check(len(req.Password) <= 4*MaxPasswordLen, "password", "is too long")
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := s.store.byEmail(r.Context(), NormalizeEmail(req.Email))
+	if errs.Is(err, errs.NotFound) {
+		_, _ = s.hasher.Verify(s.dummyHash, req.Password)
+		return errBadLogin
+	}
+	if err != nil {
+		return err
+	}
+	ok, err := s.hasher.Verify(u.PasswordHash, req.Password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errBadLogin
+	}
+	tok, exp, err := s.signer.Issue(u.ID, u.Roles, s.now())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, Session{AccessToken: tok, TokenType: "Bearer", ExpiresAt: exp, User: u.view()})
+	return nil
+}
+
+func (s *Service) getMe(w http.ResponseWriter, r *http.Request) error {
+	p, _ := auth.From(r.Context())
+	u, err := s.store.get(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, u.view())
+	return nil
+}
+
+func (s *Service) updateMe(w http.ResponseWriter, r *http.Request) error {
+	p, _ := auth.From(r.Context())
+	var req UpdateRequest
+	if err := httpx.Decode(w, r, &req); err != nil {
+		return err
+	}
+	var f errs.Fields
+	if req.DisplayName != nil {
+		*req.DisplayName = strings.TrimSpace(*req.DisplayName)
+		checkDisplayName(&f, *req.DisplayName)
+	}
+	if req.Country != nil {
+		*req.Country = strings.ToUpper(strings.TrimSpace(*req.Country))
+		checkCountry(&f, *req.Country)
+	}
+	if req.DisplayName == nil && req.Country == nil {
+		f.Add("display_name", "send display_name and/or country to change")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := s.store.update(r.Context(), p.UserID, func(u *User) error {
+		if req.DisplayName != nil {
+			u.DisplayName = *req.DisplayName
+		}
+		if req.Country != nil {
+			u.Country = *req.Country
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, u.view())
+	return nil
+}
+
+func (s *Service) jwks(w http.ResponseWriter, _ *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	httpx.WriteJSON(w, http.StatusOK, auth.JWKS{Keys: []auth.JWK{s.signer.Key.PublicJWK()}})
+	return nil
+}
+
+// relay publishes what the outbox still holds; a Cloud Scheduler tick
+// triggers it every minute.
+func (s *Service) relay(ctx context.Context, _ events.Message) error {
+	_, err := s.store.outbox.Sweep(ctx, 500)
+	return err
+}

@@ -1,0 +1,140 @@
+package user
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+
+	"cloud.google.com/go/spanner"
+	"google.golang.org/grpc/codes"
+
+	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the schema of the users database, oldest first.
+func Migrations() ([]spanx.Migration, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	ms, err := spanx.LoadMigrations(sub)
+	return append([]spanx.Migration{events.Migration()}, ms...), err
+}
+
+// ErrNotFound is returned when no user matches.
+var ErrNotFound = errs.E(errs.NotFound, "user not found")
+
+var userColumns = []string{"UserId", "Email", "PasswordHash", "DisplayName", "Roles", "Country", "CreatedAt", "UpdatedAt"}
+
+// store keeps users in Spanner.
+type store struct {
+	db     *spanner.Client
+	outbox *events.Outbox
+}
+
+func (s *store) create(ctx context.Context, u *User) error {
+	ev, err := events.New(Topic, EventRegistered, u.eventData())
+	if err != nil {
+		return err
+	}
+	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Users", userColumns, []any{
+			u.ID, u.Email, u.PasswordHash, u.DisplayName, roleNames(u.Roles), u.Country,
+			spanner.CommitTimestamp, spanner.CommitTimestamp})}); err != nil {
+			return err
+		}
+		return s.outbox.Add(ctx, tx, ev)
+	})
+	if spanner.ErrCode(err) == codes.AlreadyExists || errs.Is(err, errs.Conflict) {
+		return &errs.Error{Kind: errs.Conflict, Message: "an account with this email already exists",
+			Fields: map[string]string{"email": "is already registered: log in instead"}}
+	}
+	if err != nil {
+		return spanx.Translate(err, "userdb.create")
+	}
+	// Read back the commit timestamps.
+	got, err := s.get(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	*u = got
+	return nil
+}
+
+func (s *store) get(ctx context.Context, id string) (User, error) {
+	row, err := s.db.Single().ReadRow(ctx, "Users", spanner.Key{id}, userColumns)
+	if spanx.IsNotFound(err) {
+		return User{}, ErrNotFound
+	}
+	if err != nil {
+		return User{}, spanx.Translate(err, "userdb.get")
+	}
+	return scanUser(row)
+}
+
+func (s *store) byEmail(ctx context.Context, email string) (User, error) {
+	row, err := s.db.Single().ReadRowUsingIndex(ctx, "Users", "UsersByEmail", spanner.Key{email}, []string{"UserId"})
+	if spanx.IsNotFound(err) {
+		return User{}, ErrNotFound
+	}
+	if err != nil {
+		return User{}, spanx.Translate(err, "userdb.byEmail")
+	}
+	var id string
+	if err := row.Columns(&id); err != nil {
+		return User{}, err
+	}
+	return s.get(ctx, id)
+}
+
+// update applies fn to the user in a transaction and announces the change.
+func (s *store) update(ctx context.Context, id string, fn func(*User) error) (User, error) {
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		row, err := tx.ReadRow(ctx, "Users", spanner.Key{id}, userColumns)
+		if spanx.IsNotFound(err) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		u, err := scanUser(row)
+		if err != nil {
+			return err
+		}
+		if err := fn(&u); err != nil {
+			return err
+		}
+		ev, err := events.New(Topic, EventUpdated, u.eventData())
+		if err != nil {
+			return err
+		}
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Users",
+			[]string{"UserId", "DisplayName", "Country", "UpdatedAt"},
+			[]any{u.ID, u.DisplayName, u.Country, spanner.CommitTimestamp})}); err != nil {
+			return err
+		}
+		return s.outbox.Add(ctx, tx, ev)
+	})
+	if err != nil {
+		return User{}, spanx.Translate(err, "userdb.update")
+	}
+	return s.get(ctx, id)
+}
+
+func scanUser(row *spanner.Row) (User, error) {
+	var u User
+	var roles []string
+	if err := row.Columns(&u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &roles, &u.Country, &u.CreatedAt, &u.UpdatedAt); err != nil {
+		return User{}, err
+	}
+	for _, r := range roles {
+		u.Roles = append(u.Roles, auth.Role(r))
+	}
+	return u, nil
+}

@@ -1,0 +1,51 @@
+# Shared by the scripts: repository root, prerequisites, emulator start-up.
+# shellcheck shell=bash
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+die() { echo "error: $*" >&2; exit 1; }
+
+# require_tools checks what the local stack and the tests need, and says how
+# to get what is missing.
+require_tools() {
+  command -v go >/dev/null || die "Go is not installed (https://go.dev/dl/, Go 1.26+)"
+  command -v gcloud >/dev/null || die "the Google Cloud CLI is not installed (it ships the Spanner and Pub/Sub emulators)"
+  command -v java >/dev/null || die "Java (17+) is not installed: the Pub/Sub emulator needs it (apt-get install openjdk-17-jre-headless)"
+  local sdk
+  sdk="${CLOUDSDK_ROOT:-$(gcloud info --format='value(installation.sdk_root)')}"
+  [ -x "$sdk/bin/cloud_spanner_emulator/emulator_main" ] ||
+    die "the Spanner emulator is missing: gcloud components install cloud-spanner-emulator (or apt-get install google-cloud-cli-spanner-emulator)"
+  [ -x "$sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator" ] ||
+    die "the Pub/Sub emulator is missing: gcloud components install pubsub-emulator (or apt-get install google-cloud-cli-pubsub-emulator)"
+  export CLOUDSDK_ROOT="$sdk"
+}
+
+# build_kwipper builds the one binary into bin/.
+build_kwipper() {
+  (cd "$root" && go build -o bin/kwipper ./functions/cmd/kwipper)
+}
+
+# start_emulators starts the emulators in the background unless
+# SPANNER_EMULATOR_HOST and PUBSUB_EMULATOR_HOST already point at running
+# ones, exports their hosts, and arranges for them to stop on exit.
+start_emulators() {
+  if [ -n "${SPANNER_EMULATOR_HOST:-}" ] && [ -n "${PUBSUB_EMULATOR_HOST:-}" ]; then
+    echo "using the emulators at $SPANNER_EMULATOR_HOST and $PUBSUB_EMULATOR_HOST"
+    return
+  fi
+  local env_file="$root/.dev/emulators.env"
+  mkdir -p "$root/.dev"
+  rm -f "$env_file"
+  "$root/bin/kwipper" emulators -env-file "$env_file" -log-dir "$root/.dev" &
+  emulators_pid=$!
+  trap 'kill "$emulators_pid" 2>/dev/null; wait "$emulators_pid" 2>/dev/null' EXIT
+  for _ in $(seq 1 600); do
+    [ -f "$env_file" ] && break
+    kill -0 "$emulators_pid" 2>/dev/null || die "the emulators did not start (see .dev/*.log)"
+    sleep 0.2
+  done
+  [ -f "$env_file" ] || die "the emulators did not start within 120 s (see .dev/*.log)"
+  # shellcheck disable=SC1090
+  source "$env_file"
+  echo "started the emulators at $SPANNER_EMULATOR_HOST and $PUBSUB_EMULATOR_HOST"
+}

@@ -1,0 +1,180 @@
+# Global external Application Load Balancer (EXTERNAL_MANAGED): one backend
+# service per function. Each backend service lists the serverless NEG of every
+# serving region; the region stacks own those NEGs and name them kw-<function>,
+# so their self links are known here without reading region state. The LB sends
+# a request to the nearest region with capacity, and outlier detection ejects a
+# region whose NEG keeps failing, so traffic (users and Pub/Sub pushes alike)
+# moves to the next nearest region.
+
+locals {
+  neg_base = "https://www.googleapis.com/compute/v1/projects/${var.project}/regions"
+
+  # Go ServeMux patterns -> URL map path templates:
+  # {name...} -> {name=**}, {name} -> {name=*}, a trailing {$} is dropped.
+  route_paths = {
+    for name, f in local.fns : name => replace(replace(replace(f.path, "{$}", ""), "/\\{([A-Za-z_][A-Za-z0-9_]*)\\.\\.\\.\\}/", "{$1=**}"), "/\\{([A-Za-z_][A-Za-z0-9_]*)\\}/", "{$1=*}")
+  }
+  # Priority order: literal paths, then single-segment templates, then **.
+  route_order = concat(
+    sort([for n, p in local.route_paths : n if !strcontains(p, "{")]),
+    sort([for n, p in local.route_paths : n if strcontains(p, "{") && !strcontains(p, "**")]),
+    sort([for n, p in local.route_paths : n if strcontains(p, "**")]),
+  )
+  routes = [for i, name in local.route_order : {
+    name     = name
+    priority = 1000 + i
+    method   = local.fns[name].trigger == "http" ? upper(local.fns[name].method) : "POST"
+    path     = local.route_paths[name]
+    template = strcontains(local.route_paths[name], "{")
+  }]
+}
+
+resource "google_compute_global_address" "api" {
+  project = var.project
+  name    = "kw-api"
+}
+
+resource "google_compute_managed_ssl_certificate" "api" {
+  project = var.project
+  name    = "kw-api"
+  managed {
+    domains = [var.api_domain]
+  }
+}
+
+resource "google_compute_backend_service" "fn" {
+  for_each              = local.fns
+  project               = var.project
+  name                  = "kw-${each.key}"
+  description           = "${each.value.trigger} function ${each.key} (service ${each.value.service})"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  enable_cdn            = false
+
+  dynamic "backend" {
+    for_each = var.serving_regions
+    content {
+      group = "${local.neg_base}/${backend.value}/networkEndpointGroups/kw-${each.key}"
+    }
+  }
+
+  outlier_detection {
+    consecutive_errors           = 5
+    consecutive_gateway_failure  = 3
+    enforcing_consecutive_errors = 100
+    max_ejection_percent         = 50
+    interval {
+      seconds = 10
+    }
+    base_ejection_time {
+      seconds = 30
+    }
+  }
+
+  log_config {
+    enable      = true
+    sample_rate = var.lb_log_sample_rate
+  }
+}
+
+resource "google_compute_url_map" "api" {
+  project     = var.project
+  name        = "kw-api"
+  description = "Routes each function's method and path (terraform/functions.json) and /media/<region>/ (Cloud CDN)."
+
+  default_url_redirect {
+    host_redirect          = trimprefix(var.web_origin, "https://")
+    redirect_response_code = "FOUND"
+    strip_query            = true
+  }
+
+  host_rule {
+    hosts        = [var.api_domain]
+    path_matcher = "api"
+  }
+
+  path_matcher {
+    name = "api"
+    default_url_redirect {
+      host_redirect          = trimprefix(var.web_origin, "https://")
+      redirect_response_code = "FOUND"
+      strip_query            = true
+    }
+
+    # Media objects live under media/<region>/ in that region's bucket, so the
+    # public path equals the object name and signed URLs need no rewrite.
+    # Cloud CDN rejects bad signatures but passes unsigned requests through, and
+    # a bucket cannot check them: only requests carrying a Signature reach it.
+    dynamic "route_rules" {
+      for_each = { for i, r in var.serving_regions : r => i }
+      content {
+        priority = 100 + route_rules.value
+        service  = "https://www.googleapis.com/compute/v1/projects/${var.project}/global/backendBuckets/kw-media-${route_rules.key}"
+        match_rules {
+          prefix_match = "/media/${route_rules.key}/"
+          query_parameter_matches {
+            name          = "Signature"
+            present_match = true
+          }
+        }
+      }
+    }
+
+    dynamic "route_rules" {
+      for_each = local.routes
+      content {
+        priority = route_rules.value.priority
+        service  = google_compute_backend_service.fn[route_rules.value.name].id
+        match_rules {
+          full_path_match     = route_rules.value.template ? null : route_rules.value.path
+          path_template_match = route_rules.value.template ? route_rules.value.path : null
+          header_matches {
+            header_name = ":method"
+            exact_match = route_rules.value.method
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "google_compute_target_https_proxy" "api" {
+  project          = var.project
+  name             = "kw-api"
+  url_map          = google_compute_url_map.api.id
+  ssl_certificates = [google_compute_managed_ssl_certificate.api.id]
+}
+
+resource "google_compute_global_forwarding_rule" "https" {
+  project               = var.project
+  name                  = "kw-api-https"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  ip_address            = google_compute_global_address.api.id
+  port_range            = "443"
+  target                = google_compute_target_https_proxy.api.id
+}
+
+# Plain HTTP only redirects to HTTPS.
+resource "google_compute_url_map" "http_redirect" {
+  project = var.project
+  name    = "kw-api-http-redirect"
+  default_url_redirect {
+    https_redirect         = true
+    redirect_response_code = "MOVED_PERMANENTLY_DEFAULT"
+    strip_query            = false
+  }
+}
+
+resource "google_compute_target_http_proxy" "http_redirect" {
+  project = var.project
+  name    = "kw-api-http-redirect"
+  url_map = google_compute_url_map.http_redirect.id
+}
+
+resource "google_compute_global_forwarding_rule" "http" {
+  project               = var.project
+  name                  = "kw-api-http"
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  ip_address            = google_compute_global_address.api.id
+  port_range            = "80"
+  target                = google_compute_target_http_proxy.http_redirect.id
+}

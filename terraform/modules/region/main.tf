@@ -1,0 +1,115 @@
+# One Cloud Run service and one serverless NEG per function of
+# terraform/functions.json, all running the same image with FUNCTION_TARGET set.
+
+locals {
+  fns = { for f in var.functions : f.name => f }
+
+  common_env = {
+    KW_ENV              = "cloud"
+    KW_PROJECT          = var.project
+    KW_SPANNER_INSTANCE = var.spanner_instance
+    KW_JWKS_URL         = var.jwks_url
+    KW_TOKEN_ISSUER     = var.token_issuer
+    KW_REGION           = var.region
+    KW_MEDIA_BUCKET     = google_storage_bucket.media.name
+    KW_LOG_LEVEL        = var.log_level
+  }
+  # The content service also builds Cloud CDN signed URLs:
+  # https://<api>/<object> for objects under media/<region>/.
+  service_env = {
+    content = {
+      KW_MEDIA_CDN_BASE_URL   = "https://${var.api_domain}"
+      KW_MEDIA_OBJECT_PREFIX  = local.media_prefix
+      KW_URL_SIGNING_KEY_NAME = local.cdn_key_name
+    }
+  }
+}
+
+resource "google_cloud_run_v2_service" "fn" {
+  for_each            = local.fns
+  project             = var.project
+  location            = var.region
+  name                = "kw-${each.key}"
+  description         = "${each.value.trigger} function ${each.key} of service ${each.value.service}"
+  ingress             = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
+  deletion_protection = false
+  custom_audiences    = each.value.trigger == "pubsub" ? [var.push_audiences[each.key]] : null
+  labels = {
+    kw-service = each.value.service
+    kw-trigger = each.value.trigger
+  }
+
+  template {
+    service_account                  = var.service_accounts[each.value.service]
+    max_instance_request_concurrency = var.concurrency
+    timeout                          = var.request_timeout
+
+    scaling {
+      min_instance_count = each.value.trigger == "http" ? var.min_instances.http : var.min_instances.pubsub
+      max_instance_count = var.max_instances
+    }
+
+    containers {
+      image = var.image
+
+      resources {
+        limits = {
+          cpu    = var.cpu
+          memory = var.memory
+        }
+        cpu_idle          = true
+        startup_cpu_boost = true
+      }
+
+      env {
+        name  = "FUNCTION_TARGET"
+        value = each.key
+      }
+
+      dynamic "env" {
+        for_each = merge(local.common_env, lookup(local.service_env, each.value.service, {}))
+        content {
+          name  = env.key
+          value = env.value
+        }
+      }
+
+      dynamic "env" {
+        for_each = lookup(var.secret_env, each.value.service, {})
+        content {
+          name = env.key
+          value_source {
+            secret_key_ref {
+              secret  = env.value
+              version = "latest"
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+# HTTP functions authenticate users themselves (JWT), so anyone may invoke them
+# through the load balancer; Pub/Sub-triggered ones accept only the push invoker.
+resource "google_cloud_run_v2_service_iam_member" "invoker" {
+  for_each = local.fns
+  project  = var.project
+  location = var.region
+  name     = google_cloud_run_v2_service.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = each.value.trigger == "http" ? "allUsers" : "serviceAccount:${var.push_invoker_email}"
+}
+
+# Named kw-<function> in every region: the global backend services build these
+# self links from the name.
+resource "google_compute_region_network_endpoint_group" "fn" {
+  for_each              = local.fns
+  project               = var.project
+  region                = var.region
+  name                  = "kw-${each.key}"
+  network_endpoint_type = "SERVERLESS"
+  cloud_run {
+    service = google_cloud_run_v2_service.fn[each.key].name
+  }
+}

@@ -1,0 +1,132 @@
+# The region's media bucket: private, dual-region with turbo replication (RPO
+# 15 min, automatic failover) and delivered through Cloud CDN signed URLs.
+
+data "google_project" "this" {
+  project_id = var.project
+}
+
+# The key value lands in this stack's state: keep the state bucket private.
+data "google_secret_manager_secret_version" "cdn_key" {
+  project = var.project
+  secret  = var.cdn_key_secret
+  version = "latest"
+}
+
+locals {
+  media_prefix = "media/${var.region}/"
+  cdn_key_name = "kw-url-signing-key"
+  cdn_fill_sa  = "serviceAccount:service-${data.google_project.this.number}@cloud-cdn-fill.iam.gserviceaccount.com"
+}
+
+resource "google_storage_bucket" "media" {
+  project                     = var.project
+  name                        = "${var.project}-kw-media-${var.region}"
+  location                    = var.media_location
+  storage_class               = "STANDARD"
+  rpo                         = "ASYNC_TURBO"
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = false
+
+  custom_placement_config {
+    data_locations = var.media_data_locations
+  }
+
+  versioning {
+    enabled = true
+  }
+
+  soft_delete_policy {
+    retention_duration_seconds = 604800
+  }
+
+  # Browsers upload straight to signed upload URLs from the web origin.
+  cors {
+    origin          = [var.web_origin]
+    method          = ["PUT", "POST"]
+    response_header = ["Content-Type", "Content-MD5", "x-goog-resumable", "x-goog-content-sha256", "Location"]
+    max_age_seconds = 3600
+  }
+
+  lifecycle_rule {
+    condition {
+      age = 1
+    }
+    action {
+      type = "AbortIncompleteMultipartUpload"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      age            = var.tmp_object_days
+      matches_prefix = ["tmp/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = var.noncurrent_version_days
+      with_state                 = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      num_newer_versions = 3
+      with_state         = "ARCHIVED"
+    }
+    action {
+      type = "Delete"
+    }
+  }
+}
+
+resource "google_storage_bucket_iam_member" "content_objects" {
+  for_each = contains(keys(var.service_accounts), "content") ? toset(["content"]) : toset([])
+  bucket   = google_storage_bucket.media.name
+  role     = "roles/storage.objectUser"
+  member   = "serviceAccount:${var.service_accounts[each.key]}"
+}
+
+# Named kw-media-<region>: the global URL map routes /media/<region>/ here.
+resource "google_compute_backend_bucket" "media" {
+  project          = var.project
+  name             = "kw-media-${var.region}"
+  description      = "Cloud CDN in front of ${google_storage_bucket.media.name}"
+  bucket_name      = google_storage_bucket.media.name
+  enable_cdn       = true
+  compression_mode = "DISABLED"
+
+  cdn_policy {
+    cache_mode                   = "CACHE_ALL_STATIC"
+    signed_url_cache_max_age_sec = var.cdn_signed_url_max_age_sec
+    default_ttl                  = 3600
+    max_ttl                      = 86400
+    client_ttl                   = 3600
+    serve_while_stale            = 86400
+    request_coalescing           = true
+  }
+}
+
+resource "google_compute_backend_bucket_signed_url_key" "media" {
+  project        = var.project
+  name           = local.cdn_key_name
+  backend_bucket = google_compute_backend_bucket.media.name
+  key_value      = data.google_secret_manager_secret_version.cdn_key.secret_data
+}
+
+# Cloud CDN fills its cache from the private bucket as its own service agent,
+# which exists once a signed URL key has been added.
+resource "google_storage_bucket_iam_member" "cdn_fill" {
+  bucket     = google_storage_bucket.media.name
+  role       = "roles/storage.objectViewer"
+  member     = local.cdn_fill_sa
+  depends_on = [google_compute_backend_bucket_signed_url_key.media]
+}
