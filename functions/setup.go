@@ -8,8 +8,6 @@ import (
 
 	"cloud.google.com/go/pubsub/v2"
 
-	"github.com/kwipper/kwipper/functions/course"
-	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
@@ -18,17 +16,6 @@ import (
 
 // DeadLetterTopic receives messages no push endpoint could handle.
 const DeadLetterTopic = "kw-dead-letter"
-
-// Migrations returns the migrations of service svc.
-func Migrations(svc string) ([]spanx.Migration, error) {
-	switch svc {
-	case "user":
-		return user.Migrations()
-	case "course":
-		return course.Migrations()
-	}
-	return nil, fmt.Errorf("unknown service %q", svc)
-}
 
 // Migrate creates every service database that is missing (and, on the
 // emulator, the instance) and applies pending migrations. It is idempotent.
@@ -43,12 +30,12 @@ func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return err
 		}
 	}
-	for _, svc := range Services() {
-		ms, err := Migrations(svc)
+	for _, p := range Plugins {
+		ms, err := p.Migrations()
 		if err != nil {
 			return err
 		}
-		path := spanx.DatabasePath(cfg.Project, cfg.SpannerInstance, DatabaseOf(svc))
+		path := spanx.DatabasePath(cfg.Project, cfg.SpannerInstance, p.Database)
 		if err := admin.EnsureDatabase(ctx, path); err != nil {
 			return err
 		}
@@ -61,7 +48,7 @@ func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		log.InfoContext(ctx, "database migrated", "database", DatabaseOf(svc), "applied", fmt.Sprint(applied))
+		log.InfoContext(ctx, "database migrated", "database", p.Database, "applied", fmt.Sprint(applied))
 	}
 	return nil
 }
@@ -70,7 +57,7 @@ func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 // subscription per Pub/Sub function pointing at baseURL + its push path, as
 // Terraform does in the cloud. For the local stack and tests.
 func SetupPubSub(ctx context.Context, c *pubsub.Client, baseURL string) error {
-	topics := append(append([]string{}, Published...), OutboxTick, DeadLetterTopic)
+	topics := append(Published(), OutboxTick, DeadLetterTopic)
 	for _, s := range Table {
 		if s.Trigger == fnreg.PubSub {
 			topics = append(topics, s.Topic)

@@ -60,10 +60,28 @@ var Table = []fnreg.Spec{
 		Summary: "Keep the tutor names shown on courses in step with user events"},
 	{Name: "course-outbox-relay", Service: "course", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
 		Summary: "Publish course events the outbox still holds"},
+
+	// Content service.
+
+	// Subscribe service.
+
+	// Billing service.
 }
 
 // Published lists every topic the code publishes to.
-var Published = []string{user.Topic, course.Topic}
+func Published() []string {
+	var out []string
+	for _, p := range Plugins {
+		out = append(out, p.Publishes...)
+	}
+	return out
+}
 
 // Databases lists every service database.
-var Databases = []string{user.Database, course.Database}
+func Databases() []string {
+	out := make([]string, len(Plugins))
+	for i, p := range Plugins {
+		out[i] = p.Database
+	}
+	return out
+}

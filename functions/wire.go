@@ -35,15 +35,26 @@ type App struct {
 	publish *events.PubSub
 }
 
-// Services lists every service name in Table, in order.
+// Plugins are the services, one line each.
+var Plugins = []fnreg.Service{user.Plugin, course.Plugin}
+
+// Services lists every service name, in order.
 func Services() []string {
-	var out []string
-	for _, s := range Table {
-		if !slices.Contains(out, s.Service) {
-			out = append(out, s.Service)
-		}
+	out := make([]string, len(Plugins))
+	for i, p := range Plugins {
+		out[i] = p.Name
 	}
 	return out
+}
+
+// Plugin returns the service named svc.
+func Plugin(svc string) (fnreg.Service, bool) {
+	for _, p := range Plugins {
+		if p.Name == svc {
+			return p, true
+		}
+	}
+	return fnreg.Service{}, false
 }
 
 // Lookup returns the spec of function name.
@@ -96,23 +107,18 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, services ...
 
 	handlers := map[string]http.Handler{}
 	for _, svc := range services {
-		db, err := app.db(ctx, cfg, svc)
+		plugin, found := Plugin(svc)
+		if !found {
+			return nil, fmt.Errorf("unknown service %q", svc)
+		}
+		db, err := app.db(ctx, cfg, plugin.Database)
 		if err != nil {
 			return nil, err
 		}
-		outbox := &events.Outbox{DB: db, Publisher: app.publish, Log: log}
-		var hs map[string]http.Handler
-		switch svc {
-		case "user":
-			s, err := user.New(user.Config{DB: db, Outbox: outbox, Signer: app.Signer})
-			if err != nil {
-				return nil, err
-			}
-			hs = s.Handlers()
-		case "course":
-			hs = course.New(course.Config{DB: db, Outbox: outbox, CatalogStaleness: cfg.CatalogStaleness}).Handlers()
-		default:
-			return nil, fmt.Errorf("unknown service %q", svc)
+		hs, err := plugin.Build(fnreg.Deps{Config: cfg, Log: log, DB: db, Publisher: app.publish, Signer: app.Signer,
+			Outbox: &events.Outbox{DB: db, Publisher: app.publish, Log: log}})
+		if err != nil {
+			return nil, fmt.Errorf("service %s: %w", svc, err)
 		}
 		for name, h := range hs {
 			if spec, ok := Lookup(name); !ok || spec.Service != svc {
@@ -151,22 +157,7 @@ func signingKey(cfg config.Config, userService bool) (auth.SigningKey, error) {
 	return auth.SigningKey{}, nil
 }
 
-// DatabaseOf is the database id of service svc.
-func DatabaseOf(svc string) string {
-	switch svc {
-	case "user":
-		return user.Database
-	case "course":
-		return course.Database
-	}
-	return ""
-}
-
-func (a *App) db(ctx context.Context, cfg config.Config, svc string) (*spanner.Client, error) {
-	name := DatabaseOf(svc)
-	if name == "" {
-		return nil, fmt.Errorf("service %q has no database", svc)
-	}
+func (a *App) db(ctx context.Context, cfg config.Config, name string) (*spanner.Client, error) {
 	if c, ok := a.dbs[name]; ok {
 		return c, nil
 	}

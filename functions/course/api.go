@@ -14,6 +14,7 @@ import (
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
@@ -345,4 +346,12 @@ func (s *Service) onUserEvent(ctx context.Context, m events.Message) error {
 func (s *Service) relay(ctx context.Context, _ events.Message) error {
 	_, err := s.store.outbox.Sweep(ctx, 500)
 	return err
+}
+
+// Plugin plugs the Course service into the platform.
+var Plugin = fnreg.Service{
+	Name: "course", Database: Database, Publishes: []string{Topic}, Migrations: Migrations,
+	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
+		return New(Config{DB: d.DB, Outbox: d.Outbox, CatalogStaleness: d.Config.CatalogStaleness}).Handlers(), nil
+	},
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
 )
 
@@ -179,4 +180,16 @@ func (s *Service) jwks(w http.ResponseWriter, _ *http.Request) error {
 func (s *Service) relay(ctx context.Context, _ events.Message) error {
 	_, err := s.store.outbox.Sweep(ctx, 500)
 	return err
+}
+
+// Plugin plugs the User service into the platform.
+var Plugin = fnreg.Service{
+	Name: "user", Database: Database, Publishes: []string{Topic}, Migrations: Migrations,
+	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
+		s, err := New(Config{DB: d.DB, Outbox: d.Outbox, Signer: d.Signer})
+		if err != nil {
+			return nil, err
+		}
+		return s.Handlers(), nil
+	},
 }
