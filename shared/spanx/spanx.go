@@ -91,6 +91,28 @@ func ReadWrite(ctx context.Context, c *spanner.Client, fn func(ctx context.Conte
 	return nil
 }
 
+// ReadOnly runs fn in a read-only transaction (strong when stale is 0, else
+// exactly that stale) so that its reads see one snapshot, and runs it again
+// when the emulator loses the transaction (see ReadWrite).
+func ReadOnly(ctx context.Context, c *spanner.Client, stale time.Duration, fn func(ctx context.Context, ro *spanner.ReadOnlyTransaction) error) error {
+	for attempt := 0; ; attempt++ {
+		ro := c.ReadOnlyTransaction()
+		if stale > 0 {
+			ro = ro.WithTimestampBound(spanner.ExactStaleness(stale))
+		}
+		err := fn(ctx, ro)
+		ro.Close()
+		if !transactionLost(err) || attempt == 20 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errs.Wrap(errs.Unavailable, ctx.Err(), "read-only transaction")
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+}
+
 func transactionLost(err error) bool {
 	if err == nil {
 		return false
@@ -114,6 +136,9 @@ func Translate(err error, what string) error {
 	var e *errs.Error
 	if errors.As(err, &e) {
 		return err
+	}
+	if transactionLost(err) {
+		return errs.Wrap(errs.Unavailable, err, what+": transaction lost")
 	}
 	switch spanner.ErrCode(err) {
 	case codes.NotFound:
