@@ -1,0 +1,45 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/events"
+)
+
+func TestPush(t *testing.T) {
+	envelope := `{"message":{"data":"eyJhIjoxfQ==","attributes":{"event_id":"e1","type":"t.x"},"messageId":"m1","message_id":"m1","publishTime":"2026-01-02T03:04:05Z"},"subscription":"s","deliveryAttempt":2}`
+	var got events.Message
+	for _, tc := range []struct {
+		name   string
+		body   string
+		err    error
+		status int
+	}{
+		{"204_handled", envelope, nil, 204},
+		{"400_not_an_envelope", `{"message":`, nil, 400},
+		{"400_no_id", `{"message":{"data":"e30="}}`, nil, 400},
+		{"400_poison_payload", envelope, errs.E(errs.Invalid, "bad payload"), 400},
+		{"500_retry_helps", envelope, errors.New("spanner unavailable"), 500},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := events.Push(func(_ context.Context, m events.Message) error {
+				got = m
+				return tc.err
+			})
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest("POST", "/push/x", strings.NewReader(tc.body)))
+			if w.Code != tc.status {
+				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, w.Body)
+			}
+		})
+	}
+	var v struct{ A int }
+	if got.ID != "e1" || got.Type != "t.x" || got.DeliveryAttempt != 2 || got.Decode(&v) != nil || v.A != 1 {
+		t.Fatalf("message %+v", got)
+	}
+}
