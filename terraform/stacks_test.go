@@ -17,14 +17,19 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 )
 
-// regionStacks are the root stacks applied one per region.
+// regionStacks are the regions the root configuration stacks/region is
+// applied to, one at a time, each with stacks/region/regions/<region>.tfvars
+// and its own state under the prefix kwipper/<region>.
 var regionStacks = []string{"asia-southeast2", "asia-northeast1", "asia-southeast1", "northamerica-south1"}
 
 // catalog mirrors terraform/functions.json.
@@ -182,6 +187,15 @@ func functions() map[string]function.Function {
 		"split": stdlib.SplitFunc, "format": stdlib.FormatFunc, "flatten": stdlib.FlattenFunc,
 		"setproduct": stdlib.SetProductFunc, "substr": stdlib.SubstrFunc, "regexall": stdlib.RegexAllFunc,
 		"coalesce": stdlib.CoalesceFunc, "trimprefix": stdlib.TrimPrefixFunc,
+		"regex": stdlib.RegexFunc, "can": tryfunc.CanFunc,
+		"alltrue": simple([]function.Parameter{{Name: "list", Type: cty.List(cty.Bool)}}, cty.Bool, func(a []cty.Value) (cty.Value, error) {
+			for _, v := range a[0].AsValueSlice() {
+				if !v.True() {
+					return cty.False, nil
+				}
+			}
+			return cty.True, nil
+		}),
 		// Terraform's replace treats a /pattern/ as a regular expression.
 		"replace": simple([]function.Parameter{str("str"), str("substr"), str("replace")}, cty.String, func(a []cty.Value) (cty.Value, error) {
 			s, sub, rep := a[0].AsString(), a[1].AsString(), a[2].AsString()
@@ -345,24 +359,178 @@ func TestRegionStacksRunEveryFunction(t *testing.T) {
 		}
 	}
 
+	stack := parseDir(t, "stacks/region")
+	m, mf := block(t, stack, "module", "region")
+	if got := exprText(mf, m.Body.Attributes["source"].Expr); got != `"../../modules/region"` {
+		t.Errorf("module source = %s", got)
+	}
+	for _, arg := range []string{"region", "media_location", "media_data_locations"} {
+		if a, ok := m.Body.Attributes[arg]; !ok || exprText(mf, a.Expr) != "var."+arg {
+			t.Errorf("stacks/region does not pass %s = var.%s", arg, arg)
+		}
+	}
+	if fa, ok := m.Body.Attributes["functions"]; !ok || !strings.Contains(exprText(mf, fa.Expr), "functions") {
+		t.Error("stacks/region does not pass the functions list")
+	}
+	if !readsCatalog(stack) {
+		t.Error("stacks/region does not jsondecode(file(.../functions.json))")
+	}
+	if lb, lf := block(t, stack, "locals"); !strings.Contains(exprText(lf, lb.Body.Attributes["catalog"].Expr), `"${path.module}/../../functions.json"`) {
+		t.Error("stacks/region: local.catalog does not read ${path.module}/../../functions.json")
+	}
+	p, pf := block(t, stack, "provider", "google")
+	if r, ok := p.Body.Attributes["region"]; !ok || exprText(pf, r.Expr) != "var.region" {
+		t.Error("stacks/region: provider google does not use region = var.region")
+	}
+	// One configuration, many states: bucket and prefix both come from
+	// -backend-config, never from the configuration.
+	checkBackend(t, stack, "")
+}
+
+// TestRegionVariableFiles checks stacks/region/regions/<region>.tfvars: one
+// per region, each setting its own region and media settings that pass the
+// variable validations of the root configuration and of the region module.
+func TestRegionVariableFiles(t *testing.T) {
+	stack := parseDir(t, "stacks/region")
+	module := parseDir(t, "modules/region")
+
+	paths, err := filepath.Glob("stacks/region/regions/*.tfvars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, p := range paths {
+		found = append(found, strings.TrimSuffix(filepath.Base(p), ".tfvars"))
+	}
+	if want := slices.Sorted(slices.Values(regionStacks)); !slices.Equal(found, want) {
+		t.Errorf("stacks/region/regions has variable files for %v, want exactly %v", found, want)
+	}
+
+	declared := map[string]bool{}
+	for _, f := range stack {
+		for _, b := range f.body.Blocks {
+			if b.Type == "variable" {
+				declared[b.Labels[0]] = true
+			}
+		}
+	}
+
 	for _, region := range regionStacks {
 		t.Run(region, func(t *testing.T) {
-			stack := parseDir(t, filepath.Join("stacks", region))
-			m, mf := block(t, stack, "module", "region")
-			if got := exprText(mf, m.Body.Attributes["source"].Expr); got != `"../../modules/region"` {
-				t.Errorf("module source = %s", got)
+			path := filepath.Join("stacks", "region", "regions", region+".tfvars")
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("no variable file: %v", err)
 			}
-			if r, ok := m.Body.Attributes["region"]; !ok || exprText(mf, r.Expr) != `"`+region+`"` {
-				t.Errorf("stacks/%s does not pass region = %q", region, region)
+			f := parseFiles(t, []string{path})[0]
+			if !regexp.MustCompile(`(?m)^#\s*\S`).Match(f.src) {
+				t.Errorf("%s has no comment saying which country it serves", path)
 			}
-			if fa, ok := m.Body.Attributes["functions"]; !ok || !strings.Contains(exprText(mf, fa.Expr), "functions") {
-				t.Errorf("stacks/%s does not pass the functions list", region)
+			vals := map[string]cty.Value{}
+			for name, a := range f.body.Attributes {
+				if !declared[name] {
+					t.Errorf("%s sets %s, which stacks/region does not declare", path, name)
+					continue
+				}
+				v, diags := a.Expr.Value(nil)
+				if diags.HasErrors() {
+					t.Fatalf("%s: %s: %v", path, name, diags)
+				}
+				vals[name] = v
 			}
-			if !readsCatalog(stack) {
-				t.Errorf("stacks/%s does not jsondecode(file(.../functions.json))", region)
+			for _, name := range []string{"project", "state_bucket", "image"} {
+				if _, ok := vals[name]; ok {
+					t.Errorf("%s sets %s, which scripts/deploy passes", path, name)
+				}
 			}
-			checkBackend(t, stack, "kwipper/"+region)
+			for _, name := range []string{"region", "media_location", "media_data_locations"} {
+				if _, ok := vals[name]; !ok {
+					t.Fatalf("%s does not set %s", path, name)
+				}
+			}
+			if v := vals["region"]; v.Type() != cty.String || v.AsString() != region {
+				t.Errorf("%s sets region = %#v, want %q", path, v, region)
+			}
+			wantLocation := map[string]string{"asia": "ASIA", "northamerica": "US", "us": "US", "europe": "EU"}[strings.SplitN(region, "-", 2)[0]]
+			if v := vals["media_location"]; v.Type() != cty.String || v.AsString() != wantLocation {
+				t.Errorf("%s sets media_location = %#v, want %q", path, v, wantLocation)
+			}
+			if v := vals["media_data_locations"]; !v.CanIterateElements() || v.LengthInt() != 2 ||
+				v.AsValueSlice()[0].AsString() != strings.ToUpper(region) {
+				t.Errorf("%s sets media_data_locations = %#v, want two regions starting with %q", path, v, strings.ToUpper(region))
+			}
+			for name, v := range vals {
+				checkValidations(t, stack, name, v, true)
+				checkValidations(t, module, name, v, true)
+			}
 		})
+	}
+	// The region validation is a real allow-list.
+	checkValidations(t, stack, "region", cty.StringVal("europe-west1"), false)
+}
+
+// checkValidations evaluates every validation condition of variable name with
+// var.name = v and reports a condition that is not want.
+func checkValidations(t *testing.T, files []tfFile, name string, v cty.Value, want bool) {
+	t.Helper()
+	b, f := block(t, files, "variable", name)
+	if te, ok := b.Body.Attributes["type"]; ok {
+		ty, diags := typeexpr.TypeConstraint(te.Expr)
+		if diags.HasErrors() {
+			t.Fatalf("%s: type of variable %s: %v", f.path, name, diags)
+		}
+		cv, err := convert.Convert(v, ty)
+		if err != nil {
+			t.Errorf("%s: %#v is not a valid %s: %v", f.path, v, name, err)
+			return
+		}
+		v = cv
+	}
+	ctx := &hcl.EvalContext{Functions: functions(), Variables: map[string]cty.Value{
+		"var": cty.ObjectVal(map[string]cty.Value{name: v}),
+	}}
+	n := 0
+	for _, vb := range b.Body.Blocks {
+		if vb.Type != "validation" {
+			continue
+		}
+		n++
+		c, ok := vb.Body.Attributes["condition"]
+		if !ok {
+			t.Errorf("%s: variable %s has a validation without condition", f.path, name)
+			continue
+		}
+		got, diags := c.Expr.Value(ctx)
+		if diags.HasErrors() || got.IsNull() || !got.IsKnown() || got.Type() != cty.Bool {
+			t.Errorf("%s: validation of %s on %#v: %v", f.path, name, v, diags)
+			continue
+		}
+		if got.True() != want {
+			t.Errorf("%s: validation %s of %s on %#v = %v, want %v", f.path, exprText(f, c.Expr), name, v, got.True(), want)
+		}
+	}
+	if n == 0 {
+		t.Errorf("%s: variable %s has no validation", f.path, name)
+	}
+}
+
+// TestDeployScript checks that scripts/deploy knows the same regions as the
+// variable files and gives every region its own backend prefix, variable file
+// and data directory.
+func TestDeployScript(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "scripts", "deploy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	m := regexp.MustCompile(`(?m)^ALL_REGIONS="([^"]*)"`).FindStringSubmatch(src)
+	if m == nil || m[1] != strings.Join(regionStacks, ",") {
+		t.Errorf("scripts/deploy ALL_REGIONS = %v, want %q", m, strings.Join(regionStacks, ","))
+	}
+	for _, want := range []string{`"$stacks/region"`, `-backend-config="bucket=$bucket"`, `-backend-config="prefix=$prefix"`,
+		`"kwipper/$1"`, `-var-file="regions/$1.tfvars"`, `"$stacks/region/.terraform-$1"`, `TF_DATA_DIR="$data_dir"`} {
+		if !strings.Contains(src, want) {
+			t.Errorf("scripts/deploy lacks %s", want)
+		}
 	}
 }
 
@@ -377,6 +545,8 @@ func readsCatalog(files []tfFile) bool {
 	return false
 }
 
+// checkBackend requires a backend "gcs" without bucket and, with prefix "",
+// without prefix (both given by -backend-config), else with that prefix.
 func checkBackend(t *testing.T, files []tfFile, prefix string) {
 	t.Helper()
 	tf, f := block(t, files, "terraform")
@@ -385,7 +555,10 @@ func checkBackend(t *testing.T, files []tfFile, prefix string) {
 		t.Fatalf("%s: no backend \"gcs\"", f.path)
 	}
 	p, ok := b.Body.Attributes["prefix"]
-	if !ok || exprText(f, p.Expr) != `"`+prefix+`"` {
+	switch {
+	case prefix == "" && ok:
+		t.Errorf("%s: backend prefix must come from -backend-config (kwipper/<region>), not %s", f.path, exprText(f, p.Expr))
+	case prefix != "" && (!ok || exprText(f, p.Expr) != `"`+prefix+`"`):
 		t.Errorf("%s: backend prefix is not %q", f.path, prefix)
 	}
 	if _, ok := b.Body.Attributes["bucket"]; ok {
