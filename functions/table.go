@@ -6,7 +6,11 @@ package functions
 import (
 	"net/http"
 
+	"github.com/kwipper/kwipper/functions/billing"
+	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/subscribe"
+	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/fnreg"
@@ -32,6 +36,12 @@ var Table = []fnreg.Spec{
 		Summary: "Public keys that verify access tokens (JWKS)", Response: auth.JWKS{}},
 	{Name: "user-outbox-relay", Service: "user", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
 		Summary: "Publish user events the outbox still holds"},
+	{Name: "user-saga-get-info", Service: "user", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepUserGetInfo, saga.Do), Access: fnreg.Push,
+		Summary: "Saga step GetUserInfo"},
+	{Name: "user-saga-update-info", Service: "user", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepUserUpdateInfo, saga.Do), Access: fnreg.Push,
+		Summary: "Saga step UpdateUserInfo: add the course to the learner's courses"},
+	{Name: "user-saga-revert-info", Service: "user", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepUserUpdateInfo, saga.Undo), Access: fnreg.Push,
+		Summary: "Saga compensation RevertUserInfo"},
 
 	// Course service.
 	{Name: "course-create", Service: "course", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/courses", Access: fnreg.Tutor,
@@ -60,12 +70,70 @@ var Table = []fnreg.Spec{
 		Summary: "Keep the tutor names shown on courses in step with user events"},
 	{Name: "course-outbox-relay", Service: "course", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
 		Summary: "Publish course events the outbox still holds"},
+	{Name: "course-on-subscription-event", Service: "course", Trigger: fnreg.PubSub, Topic: subscribe.Topic, Access: fnreg.Push,
+		Summary: "Keep who may read a course's content in step with subscription events"},
+	{Name: "course-saga-get-info", Service: "course", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepCourseGetInfo, saga.Do), Access: fnreg.Push,
+		Summary: "Saga step GetCourseInfo"},
+	{Name: "course-saga-update-info", Service: "course", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepCourseUpdate, saga.Do), Access: fnreg.Push,
+		Summary: "Saga step UpdateCourseInfo: count the new subscriber"},
+	{Name: "course-saga-revert-info", Service: "course", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepCourseUpdate, saga.Undo), Access: fnreg.Push,
+		Summary: "Saga compensation RevertCourseInfo"},
+	{Name: "course-on-content-event", Service: "course", Trigger: fnreg.PubSub, Topic: content.Topic, Access: fnreg.Push,
+		Summary: "Keep items' content status in step with the Content service (ready, rejected, awaiting upload)"},
 
 	// Content service.
+	{Name: "content-upload-start", Service: "content", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/courses/{courseId}/items/{itemId}/uploads", Access: fnreg.Tutor,
+		Summary: "Start uploading an item's video or file: a signed upload URL (resumable for large files)", Request: content.UploadRequest{}, Response: content.UploadView{}, Status: http.StatusCreated},
+	{Name: "content-upload-get", Service: "content", Trigger: fnreg.HTTP, Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/uploads/{uploadId}", Access: fnreg.Tutor,
+		Summary: "See how my upload went: pending, ready, or rejected and why", Response: content.UploadView{}},
+	{Name: "content-get", Service: "content", Trigger: fnreg.HTTP, Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/content", Access: fnreg.User,
+		Summary: "Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)", Response: content.ContentView{}},
+	{Name: "content-on-object-finalized", Service: "content", Trigger: fnreg.PubSub, Topic: content.ObjectTopic, Access: fnreg.Push,
+		Summary: "Check an uploaded object against its declaration: ready, or rejected and deleted"},
+	{Name: "content-on-course-event", Service: "content", Trigger: fnreg.PubSub, Topic: course.Topic, Access: fnreg.Push,
+		Summary: "Keep the projection of courses and items in step with course events"},
+	{Name: "content-on-subscription-event", Service: "content", Trigger: fnreg.PubSub, Topic: content.SubscriptionTopic, Access: fnreg.Push,
+		Summary: "Keep the entitlement projection in step with subscription events"},
+	{Name: "content-outbox-relay", Service: "content", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
+		Summary: "Publish content events the outbox still holds; retry pending object deletions"},
 
 	// Subscribe service.
+	{Name: "subscribe-create", Service: "subscribe", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/subscriptions", Access: fnreg.Learner,
+		Summary: "Subscribe to a course and pay: answers 202 with the pending subscription at once", Request: subscribe.CreateRequest{}, Response: subscribe.View{}, Status: http.StatusAccepted},
+	{Name: "subscribe-get", Service: "subscribe", Trigger: fnreg.HTTP, Method: http.MethodGet, Path: "/v1/subscriptions/{subscriptionId}", Access: fnreg.User,
+		Summary: "Get my subscription: pending, active, failed (with the reason) or ended", Response: subscribe.View{}},
+	{Name: "subscribe-list-mine", Service: "subscribe", Trigger: fnreg.HTTP, Method: http.MethodGet, Path: "/v1/subscriptions", Access: fnreg.User,
+		Summary: "List my subscriptions, newest first", Response: subscribe.List{}},
+	{Name: "subscribe-cancel", Service: "subscribe", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/cancel", Access: fnreg.User,
+		Summary: "End my active subscription now (access stops)", Response: subscribe.View{}},
+	{Name: "subscribe-on-reply", Service: "subscribe", Trigger: fnreg.PubSub, Topic: saga.RepliesTopic, Access: fnreg.Push,
+		Summary: "Saga orchestrator: advance a subscription saga on a participant's reply"},
+	{Name: "subscribe-sweep", Service: "subscribe", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
+		Summary: "Saga sweeper: resend overdue saga commands, compensate sagas out of attempts"},
+	{Name: "subscribe-saga-validate", Service: "subscribe", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepValidate, saga.Do), Access: fnreg.Push,
+		Summary: "Saga step ValidateSubscription"},
+	{Name: "subscribe-saga-subscribe", Service: "subscribe", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepSubscribe, saga.Do), Access: fnreg.Push,
+		Summary: "Saga step Subscribe"},
+	{Name: "subscribe-saga-unsubscribe", Service: "subscribe", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepSubscribe, saga.Undo), Access: fnreg.Push,
+		Summary: "Saga compensation Unsubscribe"},
+	{Name: "subscribe-on-billing-event", Service: "subscribe", Trigger: fnreg.PubSub, Topic: subscribe.BillingTopic, Access: fnreg.Push,
+		Summary: "End a subscription whose payment was refunded outside the saga"},
+	{Name: "subscribe-outbox-relay", Service: "subscribe", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
+		Summary: "Publish subscription events and saga commands the outbox still holds"},
 
 	// Billing service.
+	{Name: "billing-save-card", Service: "billing", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/billing/payment-methods", Access: fnreg.User,
+		Summary: "Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)", Request: billing.SaveCardRequest{}, Response: billing.CardView{}, Status: http.StatusCreated},
+	{Name: "billing-setup-intent", Service: "billing", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/billing/setup-intents", Access: fnreg.User,
+		Summary: "Start saving a card in a browser (Stripe SetupIntent)", Response: billing.SetupIntentView{}, Status: http.StatusCreated},
+	{Name: "billing-webhook", Service: "billing", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/billing/webhook", Access: fnreg.Public,
+		Summary: "Stripe webhook (verified by Stripe-Signature)", Response: billing.WebhookAck{}},
+	{Name: "billing-do-payment", Service: "billing", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepPayment, saga.Do), Access: fnreg.Push,
+		Summary: "Saga step DoPayment: charge the saved card (PaymentIntent)"},
+	{Name: "billing-refund-payment", Service: "billing", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepPayment, saga.Undo), Access: fnreg.Push,
+		Summary: "Saga compensation RefundPayment (Refund)"},
+	{Name: "billing-outbox-relay", Service: "billing", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
+		Summary: "Publish billing events and saga replies the outbox still holds"},
 }
 
 // Published lists every topic the code publishes to.

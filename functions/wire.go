@@ -13,7 +13,10 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/spanner"
 
+	"github.com/kwipper/kwipper/functions/billing"
+	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/config"
@@ -36,7 +39,7 @@ type App struct {
 }
 
 // Plugins are the services, one line each.
-var Plugins = []fnreg.Service{user.Plugin, course.Plugin}
+var Plugins = []fnreg.Service{user.Plugin, course.Plugin, content.Plugin, subscribe.Plugin, billing.Plugin}
 
 // Services lists every service name, in order.
 func Services() []string {

@@ -22,7 +22,10 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 
 	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/billing/stripefake"
+	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/gcsfake"
 	"github.com/kwipper/kwipper/shared/logging"
 )
 
@@ -33,11 +36,20 @@ type Env struct {
 	Cfg    config.Config
 	App    *functions.App
 	PubSub *pubsub.Client
+	// Storage is the in-process fake-gcs-server holding the media bucket
+	// (Cfg.Media.Bucket); it publishes finalize notifications to Pub/Sub.
+	Storage *gcsfake.Server
+	// Stripe is the in-process Stripe fake billing talks to; it sends its
+	// webhooks to the stack.
+	Stripe *stripefake.Server
+
+	sw  *switchable
+	log *slog.Logger
 }
 
 // Start brings up a stack in a project of its own and stops it when the test
 // ends. The emulators must be configured (testenv.Main does that).
-func Start(t testing.TB) *Env {
+func Start(t testing.TB, opts ...Option) *Env {
 	t.Helper()
 	if os.Getenv("SPANNER_EMULATOR_HOST") == "" {
 		t.Fatal("apitest: the emulators are not configured: call testenv.Main from TestMain")
@@ -69,6 +81,17 @@ func Start(t testing.TB) *Env {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	gcs, err := gcsfake.Start(ctx, gcsfake.Options{Bucket: cfg.Media.Bucket, Project: cfg.Project,
+		Topic: content.ObjectTopic, ObjectPrefix: cfg.Media.ObjectPrefix})
+	if err != nil {
+		t.Fatalf("apitest: %v", err)
+	}
+	t.Cleanup(gcs.Stop)
+	cfg.Media.StorageEmulatorHost = gcs.Host
+	stripe := startStripe(t, &cfg)
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if err := functions.Migrate(ctx, cfg, log); err != nil {
 		t.Fatalf("apitest: migrate: %v", err)
 	}
@@ -83,16 +106,17 @@ func Start(t testing.TB) *Env {
 	if err != nil {
 		t.Fatalf("apitest: open: %v", err)
 	}
-	srv := httptest.NewUnstartedServer(app.Handler())
+	sw := &switchable{app: app}
+	srv := httptest.NewUnstartedServer(sw)
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
-		app.Close()
+		sw.close()
 		ps.Close()
 	})
-	return &Env{T: t, URL: srv.URL, Cfg: cfg, App: app, PubSub: ps}
+	return &Env{T: t, URL: srv.URL, Cfg: cfg, App: app, PubSub: ps, Storage: gcs, Stripe: stripe, sw: sw, log: log}
 }
 
 func itoa(i int) string {

@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -27,6 +28,8 @@ type Service struct {
 	store     store
 	staleness time.Duration
 	newID     func() string
+	// failSagaStep is Config.SagaFailStep.
+	failSagaStep func(step, courseID string) bool
 }
 
 // Config is what New needs.
@@ -41,6 +44,9 @@ type Config struct {
 	CatalogStaleness time.Duration
 	// NewID makes course and item ids (default: random UUIDs).
 	NewID func() string
+	// SagaFailStep is a test-only hook (nil in production): the saga steps
+	// it reports true for fail (see saga.Participant.Fail).
+	SagaFailStep func(step, courseID string) bool
 }
 
 // New returns the Course service. DB and Outbox are required: New panics
@@ -52,26 +58,31 @@ func New(c Config) *Service {
 	if c.NewID == nil {
 		c.NewID = uuid.NewString
 	}
-	return &Service{store: store{db: c.DB, outbox: c.Outbox}, staleness: max(c.CatalogStaleness, 0), newID: c.NewID}
+	return &Service{store: store{db: c.DB, outbox: c.Outbox}, staleness: max(c.CatalogStaleness, 0), newID: c.NewID,
+		failSagaStep: c.SagaFailStep}
 }
 
 // Handlers returns the service's function handlers by function name.
 func (s *Service) Handlers() map[string]http.Handler {
-	return map[string]http.Handler{
-		"course-create":        httpx.Handler(s.create),
-		"course-list":          httpx.Handler(s.list),
-		"course-get":           httpx.Handler(s.get),
-		"course-update":        httpx.Handler(s.update),
-		"course-publish":       httpx.Handler(s.publish),
-		"course-unpublish":     httpx.Handler(s.unpublish),
-		"course-item-list":     httpx.Handler(s.listItems),
-		"course-item-add":      httpx.Handler(s.addItem),
-		"course-item-update":   httpx.Handler(s.updateItem),
-		"course-item-reorder":  httpx.Handler(s.reorderItems),
-		"course-item-remove":   httpx.Handler(s.removeItem),
-		"course-on-user-event": events.Push(s.onUserEvent),
-		"course-outbox-relay":  events.Push(s.relay),
+	h := map[string]http.Handler{
+		"course-create":                httpx.Handler(s.create),
+		"course-list":                  httpx.Handler(s.list),
+		"course-get":                   httpx.Handler(s.get),
+		"course-update":                httpx.Handler(s.update),
+		"course-publish":               httpx.Handler(s.publish),
+		"course-unpublish":             httpx.Handler(s.unpublish),
+		"course-item-list":             httpx.Handler(s.listItems),
+		"course-item-add":              httpx.Handler(s.addItem),
+		"course-item-update":           httpx.Handler(s.updateItem),
+		"course-item-reorder":          httpx.Handler(s.reorderItems),
+		"course-item-remove":           httpx.Handler(s.removeItem),
+		"course-on-user-event":         events.Push(s.onUserEvent),
+		"course-outbox-relay":          events.Push(s.relay),
+		"course-on-content-event":      events.Push(s.onContentEvent),
+		"course-on-subscription-event": events.Push(s.onSubscriptionEvent),
 	}
+	maps.Copy(h, s.sagaHandlers())
+	return h
 }
 
 // caller is the request's principal; the zero Principal when anonymous.
@@ -207,7 +218,16 @@ func (s *Service) listItems(w http.ResponseWriter, r *http.Request) error {
 	if !visibleTo(c, p) {
 		return ErrNotFound
 	}
-	httpx.WriteJSON(w, http.StatusOK, itemList(c, mayReadBodies(c, p)))
+	var lookupErr error
+	bodies := mayReadBodies(c, p, func() bool {
+		ok, err := s.store.entitled(r.Context(), c.ID, p.UserID)
+		lookupErr = err
+		return ok
+	})
+	if lookupErr != nil {
+		return lookupErr
+	}
+	httpx.WriteJSON(w, http.StatusOK, itemList(c, bodies))
 	return nil
 }
 
@@ -352,6 +372,7 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 var Plugin = fnreg.Service{
 	Name: "course", Database: Database, Publishes: []string{Topic}, Migrations: Migrations,
 	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
-		return New(Config{DB: d.DB, Outbox: d.Outbox, CatalogStaleness: d.Config.CatalogStaleness}).Handlers(), nil
+		return New(Config{DB: d.DB, Outbox: d.Outbox, CatalogStaleness: d.Config.CatalogStaleness,
+			SagaFailStep: d.Config.Saga.FailStep}).Handlers(), nil
 	},
 }

@@ -219,6 +219,10 @@ type EventData struct {
 	ItemCount       int64       `json:"item_count"`
 	ItemID          string      `json:"item_id,omitempty"`
 	ItemKind        string      `json:"item_kind,omitempty"`
+	// ItemTitle and, for text items, ItemBody are the item as it is after
+	// the event (the Content service serves text bodies from them).
+	ItemTitle string `json:"item_title,omitempty"`
+	ItemBody  string `json:"item_body,omitempty"`
 }
 
 // Errors the service returns.
@@ -252,7 +256,10 @@ func (c Course) eventData(it *Item) EventData {
 	d := EventData{CourseID: c.ID, TutorID: c.TutorID, Status: c.Status, Price: c.Price,
 		BillingInterval: c.BillingInterval, Title: c.Title, ItemCount: c.ItemCount}
 	if it != nil {
-		d.ItemID, d.ItemKind = it.ID, it.Kind
+		d.ItemID, d.ItemKind, d.ItemTitle = it.ID, it.Kind, it.Title
+		if it.Kind == KindText {
+			d.ItemBody = it.Body
+		}
 	}
 	return d
 }
@@ -278,11 +285,15 @@ func visibleTo(c Course, p auth.Principal) bool {
 }
 
 // mayReadBodies reports whether p may read the content (item bodies, and
-// later media) of course c. It is the one place entitlement is decided:
-// today only the course's tutor; subscribers are to be added here when the
-// Subscribe service exists.
-func mayReadBodies(c Course, p auth.Principal) bool {
-	return c.isOwner(p)
+// later media) of course c. It is the one place entitlement is decided: the
+// course's tutor, and learners with an active subscription to it (subscribed
+// asks the Entitlements projection; it is only called for signed-in callers
+// who are not the tutor).
+func mayReadBodies(c Course, p auth.Principal, subscribed func() bool) bool {
+	if c.isOwner(p) {
+		return true
+	}
+	return p.UserID != "" && subscribed != nil && subscribed()
 }
 
 // --- Validation.

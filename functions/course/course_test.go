@@ -325,20 +325,23 @@ func TestVisibility(t *testing.T) {
 		c            Course
 		p            auth.Principal
 		visible, bod bool
+		subscribed   bool
 	}{
-		{"draft_owner", draft, owner, true, true},
-		{"draft_other", draft, other, false, false},
-		{"draft_anonymous", draft, anon, false, false},
-		{"published_owner", pub, owner, true, true},
-		{"published_other", pub, other, true, false},
-		{"published_anonymous", pub, anon, true, false},
-		{"anonymous_never_owns_a_course_without_tutor", Course{Status: StatusDraft}, anon, false, false},
+		{"draft_owner", draft, owner, true, true, false},
+		{"draft_other", draft, other, false, false, false},
+		{"draft_anonymous", draft, anon, false, false, false},
+		{"published_owner", pub, owner, true, true, false},
+		{"published_other", pub, other, true, false, false},
+		{"published_anonymous", pub, anon, true, false, false},
+		{"anonymous_never_owns_a_course_without_tutor", Course{Status: StatusDraft}, anon, false, false, false},
+		{"published_subscriber", pub, other, true, true, true},
+		{"published_anonymous_is_never_a_subscriber", pub, anon, true, false, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := visibleTo(tt.c, tt.p); got != tt.visible {
 				t.Errorf("visibleTo = %v", got)
 			}
-			if got := mayReadBodies(tt.c, tt.p); got != tt.bod {
+			if got := mayReadBodies(tt.c, tt.p, func() bool { return tt.subscribed }); got != tt.bod {
 				t.Errorf("mayReadBodies = %v", got)
 			}
 		})

@@ -101,17 +101,17 @@ func (s *store) get(ctx context.Context, id string, stale time.Duration) (Course
 // getWithItems returns course id with its tutor's name and its items in
 // position order, read at one timestamp, exactly stale old (0: strong).
 func (s *store) getWithItems(ctx context.Context, id string, stale time.Duration) (Course, error) {
-	ro := s.db.ReadOnlyTransaction()
-	if stale > 0 {
-		ro = ro.WithTimestampBound(spanner.ExactStaleness(stale))
-	}
-	defer ro.Close()
-	c, err := queryCourse(ctx, ro, id)
+	var c Course
+	err := spanx.ReadOnly(ctx, s.db, stale, func(ctx context.Context, ro *spanner.ReadOnlyTransaction) error {
+		var err error
+		if c, err = queryCourse(ctx, ro, id); err != nil {
+			return err
+		}
+		c.Items, err = readItems(ctx, ro, id)
+		return err
+	})
 	if err != nil {
 		return Course{}, spanx.Translate(err, "coursedb.getWithItems")
-	}
-	if c.Items, err = readItems(ctx, ro, id); err != nil {
-		return Course{}, spanx.Translate(err, "coursedb.getWithItems: items")
 	}
 	return c, nil
 }

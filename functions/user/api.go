@@ -2,6 +2,7 @@ package user
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -25,6 +26,8 @@ type Service struct {
 	// dummyHash is verified against when an email is unknown, so log in takes
 	// as long for unknown emails as for wrong passwords.
 	dummyHash string
+	// failSagaStep is Config.SagaFailStep.
+	failSagaStep func(step, courseID string) bool
 }
 
 // Config is what New needs.
@@ -34,6 +37,9 @@ type Config struct {
 	Signer auth.Signer
 	Hasher Hasher
 	Now    func() time.Time
+	// SagaFailStep is a test-only hook (nil in production): the saga steps
+	// it reports true for fail (see saga.Participant.Fail).
+	SagaFailStep func(step, courseID string) bool
 }
 
 // New returns the User service.
@@ -44,16 +50,22 @@ func New(c Config) (*Service, error) {
 	if c.Hasher == (Hasher{}) {
 		c.Hasher = DefaultHasher
 	}
-	dummy, err := c.Hasher.Hash("not a real password")
-	if err != nil {
-		return nil, err
+	// Hashing at start-up would add tens of milliseconds to every cold
+	// start; the default parameters have a precomputed hash.
+	dummy := defaultDummyHash
+	if c.Hasher != DefaultHasher {
+		var err error
+		if dummy, err = c.Hasher.Hash("not a real password"); err != nil {
+			return nil, err
+		}
 	}
-	return &Service{store: store{db: c.DB, outbox: c.Outbox}, signer: c.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy}, nil
+	return &Service{store: store{db: c.DB, outbox: c.Outbox}, signer: c.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy,
+		failSagaStep: c.SagaFailStep}, nil
 }
 
 // Handlers returns the service's function handlers by function name.
 func (s *Service) Handlers() map[string]http.Handler {
-	return map[string]http.Handler{
+	h := map[string]http.Handler{
 		"user-register":     httpx.Handler(s.register),
 		"user-login":        httpx.Handler(s.login),
 		"user-get-me":       httpx.Handler(s.getMe),
@@ -61,6 +73,8 @@ func (s *Service) Handlers() map[string]http.Handler {
 		"user-jwks":         httpx.Handler(s.jwks),
 		"user-outbox-relay": events.Push(s.relay),
 	}
+	maps.Copy(h, s.sagaHandlers())
+	return h
 }
 
 func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
@@ -83,6 +97,9 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusCreated, u.view())
 	return nil
 }
+
+// defaultDummyHash is DefaultHasher's hash of a random password nobody knows.
+const defaultDummyHash = "$argon2id$v=19$m=19456,t=2,p=1$7RMYRupLDq9bQxRal0uCXg$tHOh9j0fwXcltv62ePoKOEPerHEBGJc+iDOaoUZwj04"
 
 var errBadLogin = errs.E(errs.Unauthenticated, "email or password is not correct")
 
@@ -186,7 +203,7 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 var Plugin = fnreg.Service{
 	Name: "user", Database: Database, Publishes: []string{Topic}, Migrations: Migrations,
 	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
-		s, err := New(Config{DB: d.DB, Outbox: d.Outbox, Signer: d.Signer})
+		s, err := New(Config{DB: d.DB, Outbox: d.Outbox, Signer: d.Signer, SagaFailStep: d.Config.Saga.FailStep})
 		if err != nil {
 			return nil, err
 		}

@@ -44,6 +44,44 @@ type Config struct {
 	CatalogStaleness time.Duration
 	// EmulatorHosts are set when the Spanner and Pub/Sub emulators are used.
 	SpannerEmulatorHost, PubSubEmulatorHost string
+	// Media is the Content service's Cloud Storage and URL-signing setup.
+	Media Media
+	// Stripe is the Billing service's Stripe setup.
+	Stripe Stripe
+	// Saga tunes the subscribe saga's orchestrator.
+	Saga Saga
+}
+
+// Media configures the Content service: where media objects live, how
+// upload and download URLs are signed, and what uploads may be.
+type Media struct {
+	// Bucket is the media bucket (KW_MEDIA_BUCKET).
+	Bucket string
+	// ObjectPrefix is where the service's objects live in Bucket, ending in
+	// "/" (KW_MEDIA_OBJECT_PREFIX; media/<region>/ in the cloud).
+	ObjectPrefix string
+	// StorageEmulatorHost, when set, points Cloud Storage at fake-gcs-server
+	// (STORAGE_EMULATOR_HOST, host:port).
+	StorageEmulatorHost string
+	// GCSSigningKey is the PEM RSA private key of GCSSignerEmail that signs
+	// V4 upload and download URLs locally, without a remote call (a secret;
+	// generated per process when empty locally).
+	GCSSigningKey Secret
+	// GCSSignerEmail is the service account the V4 signatures name.
+	GCSSignerEmail string
+	// CDNBaseURL, when set with URLSigningKey, makes downloads Cloud CDN
+	// signed URLs: CDNBaseURL + "/" + object name.
+	CDNBaseURL string
+	// URLSigningKey is the Cloud CDN signed-URL key: base64url of 16 random
+	// bytes (a secret).
+	URLSigningKey Secret
+	// URLSigningKeyName is the key's name on the CDN backend bucket.
+	URLSigningKeyName string
+	// MaxVideoSize and MaxFileSize bound an upload of a video or file item,
+	// in bytes.
+	MaxVideoSize, MaxFileSize int64
+	// UploadURLTTL and DownloadURLTTL are how long signed URLs stay valid.
+	UploadURLTTL, DownloadURLTTL time.Duration
 }
 
 // Secret is a string that never prints its value.
@@ -111,6 +149,8 @@ func Load(getenv func(string) string) (Config, error) {
 		problems = append(problems, "KW_CATALOG_STALENESS must be a duration between 0s and 1h, e.g. 10s")
 	}
 	c.CatalogStaleness = stale
+	c.Media, problems = loadMedia(get, problems)
+	c.Stripe, c.Saga, problems = loadBilling(get, problems)
 	if c.Env == "cloud" {
 		if getenv("KW_PROJECT") == "" {
 			problems = append(problems, "KW_PROJECT is required when KW_ENV=cloud")
@@ -126,4 +166,48 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("configuration is not valid:\n  - %s", strings.Join(problems, "\n  - "))
 	}
 	return c, nil
+}
+
+// loadMedia reads the Content service's variables, appending what is wrong
+// to problems.
+func loadMedia(get func(key, def string) string, problems []string) (Media, []string) {
+	m := Media{
+		Bucket:              get("KW_MEDIA_BUCKET", "kwipper-media"),
+		ObjectPrefix:        get("KW_MEDIA_OBJECT_PREFIX", "media/local/"),
+		StorageEmulatorHost: get("STORAGE_EMULATOR_HOST", ""),
+		GCSSigningKey:       Secret(get("KW_GCS_SIGNING_KEY", "")),
+		GCSSignerEmail:      get("KW_GCS_SIGNER_EMAIL", ""),
+		CDNBaseURL:          strings.TrimRight(get("KW_MEDIA_CDN_BASE_URL", ""), "/"),
+		URLSigningKey:       Secret(get("KW_URL_SIGNING_KEY", "")),
+		URLSigningKeyName:   get("KW_URL_SIGNING_KEY_NAME", ""),
+	}
+	if !strings.HasSuffix(m.ObjectPrefix, "/") || strings.HasPrefix(m.ObjectPrefix, "/") {
+		problems = append(problems, fmt.Sprintf("KW_MEDIA_OBJECT_PREFIX must end with / and not start with one, e.g. media/local/, not %q", m.ObjectPrefix))
+	}
+	if m.CDNBaseURL != "" && !strings.HasPrefix(m.CDNBaseURL, "https://") && !strings.HasPrefix(m.CDNBaseURL, "http://") {
+		problems = append(problems, "KW_MEDIA_CDN_BASE_URL must be an http(s) URL")
+	}
+	if m.CDNBaseURL != "" && (m.URLSigningKey == "" || m.URLSigningKeyName == "") {
+		problems = append(problems, "KW_MEDIA_CDN_BASE_URL needs KW_URL_SIGNING_KEY and KW_URL_SIGNING_KEY_NAME")
+	}
+	size := func(key, def string) int64 {
+		n, err := strconv.ParseInt(get(key, def), 10, 64)
+		if err != nil || n < 1 || n > 5<<40 {
+			problems = append(problems, key+" must be a size in bytes between 1 and 5 TiB")
+		}
+		return n
+	}
+	// Headroom over the design's 90 MB videos and 10 MB files.
+	m.MaxVideoSize = size("KW_MEDIA_MAX_VIDEO_BYTES", "262144000") // 250 MiB
+	m.MaxFileSize = size("KW_MEDIA_MAX_FILE_BYTES", "52428800")    // 50 MiB
+	ttl := func(key, def string) time.Duration {
+		d, err := time.ParseDuration(get(key, def))
+		if err != nil || d < 10*time.Second || d > 7*24*time.Hour {
+			problems = append(problems, key+" must be a duration between 10s and 168h, e.g. 15m")
+		}
+		return d
+	}
+	m.UploadURLTTL = ttl("KW_MEDIA_UPLOAD_URL_TTL", "15m")
+	m.DownloadURLTTL = ttl("KW_MEDIA_DOWNLOAD_URL_TTL", "10m")
+	return m, problems
 }

@@ -67,8 +67,10 @@ func ReadWrite(ctx context.Context, c *spanner.Client, fn func(ctx context.Conte
 		})
 		// The emulator runs one read-write transaction at a time; one it
 		// aborted for another is sometimes reported as "Transaction not
-		// found" or "Invalid transaction ID" rather than Aborted. It did
-		// not commit, so run it again.
+		// found", "Invalid transaction ID" or "Cannot read or query using a
+		// transaction after it has been committed or rolledback" (from a
+		// read in the body) rather than Aborted. It did not commit, so run
+		// it again.
 		if !transactionLost(err) || attempt == 20 {
 			break
 		}
@@ -121,7 +123,8 @@ func transactionLost(err error) bool {
 	case codes.NotFound:
 		return strings.Contains(err.Error(), "Transaction not found")
 	case codes.FailedPrecondition:
-		return strings.Contains(err.Error(), "Invalid transaction ID")
+		return strings.Contains(err.Error(), "Invalid transaction ID") ||
+			strings.Contains(err.Error(), "Cannot read or query using a transaction after it has been committed or rolledback")
 	}
 	return false
 }

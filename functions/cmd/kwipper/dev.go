@@ -15,9 +15,12 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 
 	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/billing/stripefake"
+	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/emulator"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/gcsfake"
 )
 
 // dev brings up the whole platform locally: the emulators (unless already
@@ -42,6 +45,31 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger, args []string
 		os.Setenv("SPANNER_EMULATOR_HOST", set.SpannerHost)
 		os.Setenv("PUBSUB_EMULATOR_HOST", set.PubSubHost)
 		cfg.SpannerEmulatorHost, cfg.PubSubEmulatorHost = set.SpannerHost, set.PubSubHost
+	}
+	if cfg.Media.StorageEmulatorHost == "" {
+		// Cloud Storage: fake-gcs-server in process, notifying the Content
+		// service of finalized uploads through the Pub/Sub emulator.
+		gcs, err := gcsfake.Start(ctx, gcsfake.Options{Bucket: cfg.Media.Bucket, Project: cfg.Project,
+			Topic: content.ObjectTopic, ObjectPrefix: cfg.Media.ObjectPrefix})
+		if err != nil {
+			return err
+		}
+		defer gcs.Stop()
+		os.Setenv("STORAGE_EMULATOR_HOST", gcs.Host)
+		cfg.Media.StorageEmulatorHost = gcs.Host
+		log.InfoContext(ctx, "fake-gcs-server serves the media bucket", "host", gcs.Host, "bucket", cfg.Media.Bucket)
+	}
+	if cfg.Stripe.SecretKey == "" {
+		// Stripe: the stateful fake in process; its webhooks come back to
+		// billing-webhook, signed with the local webhook secret.
+		fake, err := stripefake.Start(stripefake.Options{SecretKey: devStripeKey, WebhookSecret: devStripeWebhookSecret,
+			WebhookURL: cfg.BaseURL + "/v1/billing/webhook"})
+		if err != nil {
+			return err
+		}
+		defer fake.Close()
+		cfg.Stripe = config.Stripe{SecretKey: devStripeKey, WebhookSecret: devStripeWebhookSecret, APIBase: fake.URL}
+		log.InfoContext(ctx, "a Stripe fake serves the Stripe API", "url", fake.URL)
 	}
 	if err := functions.Migrate(ctx, cfg, log); err != nil {
 		return err
@@ -85,6 +113,12 @@ func relayTicks(ctx context.Context, ps *pubsub.Client, every time.Duration, log
 		}
 	}
 }
+
+// Credentials of the local Stripe fake (not secrets: it accepts nothing else).
+const (
+	devStripeKey           = "sk_test_kwipper_local"
+	devStripeWebhookSecret = "whsec_kwipper_local"
+)
 
 // Demo accounts; the passwords are for the local stack only.
 const (
@@ -133,8 +167,8 @@ func loadDemo(ctx context.Context, base string) error {
 		return err
 	}
 	fmt.Printf("\nDemo data loaded: course %s is published.\n"+
-		"  Log in as the tutor:   curl -s %s/v1/sessions -d '{\"email\":%q,\"password\":%q}'\n"+
-		"  Log in as the learner: curl -s %s/v1/sessions -d '{\"email\":%q,\"password\":%q}'\n",
+		"  Log in as the tutor:   curl -s -H 'Content-Type: application/json' %s/v1/sessions -d '{\"email\":%q,\"password\":%q}'\n"+
+		"  Log in as the learner: curl -s -H 'Content-Type: application/json' %s/v1/sessions -d '{\"email\":%q,\"password\":%q}'\n",
 		course.ID, base, demoTutor, demoPassword, base, demoLearner, demoPassword)
 	return nil
 }

@@ -20,6 +20,7 @@ locals {
   secrets = {
     "kw-token-signing-key"     = { service = "user", env = "KW_TOKEN_SIGNING_KEY" }
     "kw-url-signing-key"       = { service = "content", env = "KW_URL_SIGNING_KEY" }
+    "kw-gcs-signing-key"       = { service = "content", env = "KW_GCS_SIGNING_KEY" }
     "kw-stripe-secret-key"     = { service = "billing", env = "KW_STRIPE_SECRET_KEY" }
     "kw-stripe-webhook-secret" = { service = "billing", env = "KW_STRIPE_WEBHOOK_SECRET" }
   }
@@ -54,14 +55,6 @@ resource "google_service_account_iam_member" "pubsub_token_creator" {
   service_account_id = google_service_account.push_invoker.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = local.pubsub_sa
-}
-
-# The content service signs V4 upload URLs with its own identity (signBlob).
-resource "google_service_account_iam_member" "content_self_signer" {
-  for_each           = contains(local.services, "content") ? toset(["content"]) : toset([])
-  service_account_id = google_service_account.runtime[each.key].name
-  role               = "roles/iam.serviceAccountTokenCreator"
-  member             = local.runtime_sas[each.key]
 }
 
 resource "google_secret_manager_secret" "secret" {

@@ -21,6 +21,8 @@ locals {
       KW_MEDIA_CDN_BASE_URL   = "https://${var.api_domain}"
       KW_MEDIA_OBJECT_PREFIX  = local.media_prefix
       KW_URL_SIGNING_KEY_NAME = local.cdn_key_name
+      # The V4 key (secret kw-gcs-signing-key) is a key of this account.
+      KW_GCS_SIGNER_EMAIL = lookup(var.service_accounts, "content", "")
     }
   }
 }

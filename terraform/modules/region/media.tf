@@ -130,3 +130,27 @@ resource "google_storage_bucket_iam_member" "cdn_fill" {
   member     = local.cdn_fill_sa
   depends_on = [google_compute_backend_bucket_signed_url_key.media]
 }
+
+# Finalized uploads under the region's prefix notify the Content service
+# (content-on-object-finalized consumes media-object-events; the global stack
+# creates that topic from functions.json). Cloud Storage publishes as its
+# service agent.
+data "google_storage_project_service_account" "gcs" {
+  project = var.project
+}
+
+resource "google_pubsub_topic_iam_member" "media_notifications" {
+  project = var.project
+  topic   = "projects/${var.project}/topics/media-object-events"
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${data.google_storage_project_service_account.gcs.email_address}"
+}
+
+resource "google_storage_notification" "media_finalize" {
+  bucket             = google_storage_bucket.media.name
+  payload_format     = "JSON_API_V1"
+  topic              = "projects/${var.project}/topics/media-object-events"
+  event_types        = ["OBJECT_FINALIZE"]
+  object_name_prefix = local.media_prefix
+  depends_on         = [google_pubsub_topic_iam_member.media_notifications]
+}

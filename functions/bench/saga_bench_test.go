@@ -1,0 +1,148 @@
+package bench
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/spanner"
+
+	"github.com/kwipper/kwipper/functions/apitest"
+	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/subscribe"
+	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+var sagas = flag.Int("sagas", 40, "concurrent subscribe sagas per round of BenchmarkSubscribeSaga")
+
+// BenchmarkSubscribeSaga runs -sagas concurrent subscribe sagas (each a
+// different learner with a saved card, all on one course) through the local
+// stack: the API, the real Spanner and Pub/Sub emulators and push delivery,
+// the Stripe fake. It reports throughput (sagas/s to a terminal state) and
+// p50/p95 of the time from POST /v1/subscriptions to a terminal state, then
+// checks consistency: charges kept = active subscriptions = subscriber count.
+func BenchmarkSubscribeSaga(b *testing.B) {
+	// Cloud Scheduler ticks the sweeper every minute; here every second, with
+	// a short step timeout, so a saga whose push delivery was lost to the
+	// emulator's transaction quirks under load is picked up quickly.
+	e := apitest.Start(b, func(c *config.Config) { c.Saga.StepTimeout = 3 * time.Second })
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Second):
+				id := fmt.Sprint("tick-", time.Now().UnixNano())
+				e.Do("POST", "/push/subscribe-sweep", "", map[string]any{"message": map[string]any{"data": "e30=", "messageId": id}})
+			}
+		}
+	}()
+	_, tutor := e.User("tutor@saga-bench.test", "tutor")
+	n := *sagas
+	learners := make([]string, n)
+	for i := range learners {
+		_, learners[i] = e.User(fmt.Sprintf("learner%d@saga-bench.test", i), "learner")
+		e.Must(201, "POST", "/v1/billing/payment-methods", learners[i], map[string]string{"payment_method_id": "pm_card_visa"})
+	}
+	courses, err := spanx.Open(context.Background(), spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, course.Database))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer courses.Close()
+	subs, err := spanx.Open(context.Background(), spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, subscribe.Database))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer subs.Close()
+	var all []time.Duration
+	var wall time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		var c struct{ ID string }
+		e.Must(201, "POST", "/v1/courses", tutor, map[string]any{"title": fmt.Sprintf("Bench %d", i), "description": "d",
+			"price": map[string]any{"amount": 1500, "currency": "JPY"}, "billing_interval": "month"}).JSON(b, &c)
+		e.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "text", "title": "t", "body": "b"})
+		e.Must(200, "POST", "/v1/courses/"+c.ID+"/publish", tutor, nil)
+		b.StartTimer()
+
+		lat := make([]time.Duration, n)
+		status := make([]string, n)
+		start := time.Now()
+		var wg sync.WaitGroup
+		for j := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				t0 := time.Now()
+				var v struct{ ID, Status string }
+				r := e.Do("POST", "/v1/subscriptions", learners[j], map[string]string{"course_id": c.ID})
+				// The emulator sometimes loses a transaction under load (500
+				// or 503, nothing committed): retry as a client would.
+				for try := 0; r.Status >= 500 && try < 5; try++ {
+					r = e.Do("POST", "/v1/subscriptions", learners[j], map[string]string{"course_id": c.ID})
+				}
+				if r.Status != http.StatusAccepted {
+					b.Errorf("subscribe: %d %s", r.Status, r.Body)
+					return
+				}
+				r.JSON(b, &v)
+				for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+					g := e.Do("GET", "/v1/subscriptions/"+v.ID, learners[j], nil)
+					g.JSON(b, &v)
+					if v.Status != subscribe.StatusPending {
+						lat[j], status[j] = time.Since(t0), v.Status
+						return
+					}
+				}
+				b.Errorf("saga %s still pending after 2 minutes", v.ID)
+			}()
+		}
+		wg.Wait()
+		wall += time.Since(start)
+		all = append(all, lat...)
+
+		b.StopTimer()
+		active := 0
+		for _, s := range status {
+			if s == subscribe.StatusActive {
+				active++
+			}
+		}
+		row, err := courses.Single().ReadRow(context.Background(), "Courses", spanner.Key{c.ID}, []string{"SubscriberCount"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var count int64
+		_ = row.Columns(&count)
+		var dbActive int64
+		if err := spanx.Each(subs.Single().Query(context.Background(), spanner.Statement{
+			SQL: "SELECT COUNT(*) FROM Subscriptions WHERE CourseId = @c AND Status = 'active'", Params: map[string]any{"c": c.ID}}),
+			func(r *spanner.Row) error { return r.Columns(&dbActive) }); err != nil {
+			b.Fatal(err)
+		}
+		// Every round subscribes each learner to a new course; the fake
+		// counts every round's charges.
+		tot := e.Stripe.Totals()
+		kept := tot.Succeeded - tot.Refunded
+		if active != n || int64(active) != dbActive || count != dbActive || kept != (i+1)*n {
+			b.Fatalf("inconsistent: %d of %d active (db %d), subscriber count %d, charges kept %d (total %+v)",
+				active, n, dbActive, count, kept, tot)
+		}
+		b.StartTimer()
+	}
+	slices.Sort(all)
+	pct := func(p float64) float64 { return float64(all[int(p*float64(len(all)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(float64(len(all))/wall.Seconds(), "sagas/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+	b.ReportMetric(0, "ns/op")
+}

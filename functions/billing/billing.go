@@ -1,0 +1,156 @@
+// Package billing is Kwipper's Billing service: a Stripe customer per user
+// with a saved card (a SetupIntent for browsers, or a payment method id for
+// API clients), the subscribe saga's payment step (a PaymentIntent on the
+// saved card) and its compensation (a Refund), and the Stripe webhook that
+// keeps payment state in step with Stripe. It owns the "billing" database.
+//
+// Every Stripe call that moves money carries an idempotency key derived from
+// the saga ("saga-<id>-payment", "saga-<id>-refund"), and the Payments table
+// is written before Stripe is called, so neither a redelivered command nor a
+// replay after Stripe has forgotten the key charges twice.
+//
+// This file holds the domain: payment statuses and their order, what Stripe's
+// declines mean to a learner, currencies, request and response types. It
+// imports no cloud SDK.
+package billing
+
+import (
+	"strings"
+	"time"
+
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/money"
+)
+
+// Database is the service's Spanner database id.
+const Database = "billing"
+
+// Payment statuses.
+const (
+	StatusAttempting = "attempting" // recorded; Stripe is being called
+	StatusFailed     = "failed"     // declined, or needs authentication
+	StatusSucceeded  = "succeeded"
+	StatusRefunded   = "refunded"
+)
+
+// rank orders payment statuses: a webhook moves a payment only forward, so
+// Stripe's events may arrive in any order.
+func rank(status string) int {
+	switch status {
+	case StatusAttempting:
+		return 0
+	case StatusFailed:
+		return 1
+	case StatusSucceeded:
+		return 2
+	case StatusRefunded:
+		return 3
+	}
+	return -1
+}
+
+// Forward reports whether a payment in status from may move to status to.
+func Forward(from, to string) bool { return rank(to) > rank(from) }
+
+// Payment is our record of one payment.
+type Payment struct {
+	ID              string
+	SagaID          string
+	UserID          string
+	Amount          money.Money
+	Status          string
+	PaymentIntentID string
+	RefundID        string
+	FailureCode     string
+	FailureMessage  string
+	CreatedAt       time.Time
+}
+
+// Customer is a user's Stripe customer and saved card.
+type Customer struct {
+	UserID           string
+	StripeCustomerID string
+	PaymentMethod    string
+	CardBrand        string
+	CardLast4        string
+}
+
+// ReplayWindow is how long Stripe remembers an idempotency key (24 h) less a
+// margin: a payment still "attempting" after it is not retried (see
+// Payments), it waits for reconciliation.
+const ReplayWindow = 23 * time.Hour
+
+// PaymentID is the id of a saga's payment.
+func PaymentID(sagaID string) string { return "saga-" + sagaID }
+
+// Idempotency keys of the Stripe calls that move money.
+func paymentKey(sagaID string) string { return "saga-" + sagaID + "-payment" }
+func refundKey(sagaID string) string  { return "saga-" + sagaID + "-refund" }
+
+// StripeCurrency is Stripe's spelling of a supported currency; amounts are
+// already in Stripe's minor units (JPY has none).
+func StripeCurrency(m money.Money) (string, error) {
+	if !money.Supported(m.Currency) {
+		return "", errs.E(errs.Invalid, "currency %q is not one Kwipper charges in (%s)", m.Currency, strings.Join(money.Currencies(), ", "))
+	}
+	if m.Amount <= 0 {
+		return "", errs.E(errs.Invalid, "amount must be greater than 0")
+	}
+	return strings.ToLower(m.Currency), nil
+}
+
+// Decline is a card failure as the learner should hear it: a stable code
+// and a message.
+type Decline struct {
+	Code    string
+	Message string
+}
+
+// declineOf maps Stripe's error code and decline code to ours.
+func declineOf(code, declineCode string) Decline {
+	c := declineCode
+	if c == "" {
+		c = code
+	}
+	switch c {
+	case "insufficient_funds":
+		return Decline{"insufficient_funds", "your card has insufficient funds"}
+	case "authentication_required":
+		return Decline{"authentication_required", "your bank asks you to authenticate this payment; save a card that does not need it"}
+	case "expired_card":
+		return Decline{"expired_card", "your card has expired"}
+	}
+	return Decline{"card_declined", "your card was declined; try another card"}
+}
+
+// SaveCardRequest is the body of POST /v1/billing/payment-methods: a Stripe
+// payment method id (from Stripe.js, or a test id such as pm_card_visa).
+type SaveCardRequest struct {
+	PaymentMethodID string `json:"payment_method_id"`
+}
+
+// CardView is the caller's saved card.
+type CardView struct {
+	PaymentMethodID string `json:"payment_method_id"`
+	Brand           string `json:"brand"`
+	Last4           string `json:"last4"`
+}
+
+// SetupIntentView is a SetupIntent a browser confirms with Stripe.js.
+type SetupIntentView struct {
+	ID           string `json:"id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+// WebhookAck is the answer to a Stripe webhook.
+type WebhookAck struct {
+	Received bool `json:"received"`
+}
+
+func validateSaveCard(req SaveCardRequest) error {
+	var f errs.Fields
+	id := strings.TrimSpace(req.PaymentMethodID)
+	f.Check(id != "", "payment_method_id", "is required (a Stripe payment method id, e.g. pm_card_visa in test mode)")
+	f.Check(len(id) <= 255 && strings.HasPrefix(id, "pm_"), "payment_method_id", "must be a Stripe payment method id (pm_...)")
+	return f.Err()
+}

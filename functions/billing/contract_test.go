@@ -1,0 +1,139 @@
+package billing
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kwipper/kwipper/functions/billing/stripefake"
+	"github.com/kwipper/kwipper/shared/money"
+)
+
+// startStripeMock runs stripe-mock (a Go tool of this module: `go tool
+// stripe-mock`), which validates every request against Stripe's OpenAPI
+// document, and returns its URL. It fails the test when stripe-mock cannot
+// start: the contract is part of the suite, never skipped.
+func startStripeMock(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "tool", "-n", "stripe-mock").Output()
+	if err != nil {
+		t.Fatalf("stripe-mock: build it with `go tool -n stripe-mock`: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(strings.TrimSpace(string(out)), "-http-addr", addr)
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("stripe-mock: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("stripe-mock log:\n%s", logs.String())
+		}
+	})
+	url := "http://" + addr
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url + "/v1/customers")
+		if err == nil {
+			resp.Body.Close()
+			return url
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stripe-mock did not answer at %s: %v", url, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Every request the Billing service makes is accepted by stripe-mock
+// (Stripe's API as published) and by the Stripe fake the flows run on, with
+// the same parameters: the fake is held to Stripe's real request shapes.
+func TestContract_requestsMatchStripeAPI(t *testing.T) {
+	mock := startStripeMock(t)
+	fake, err := stripefake.Start(stripefake.Options{WebhookSecret: "whsec_contract"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fake.Close)
+	for name, base := range map[string]string{"stripe-mock": mock, "stripefake": fake.URL} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			gw := NewGateway("sk_test_contract", base)
+			cus, err := gw.CreateCustomer(ctx, "user-1")
+			if err != nil || cus == "" {
+				t.Fatalf("create customer: %q %v", cus, err)
+			}
+			card, err := gw.AttachCard(ctx, cus, "pm_card_visa")
+			if err != nil || card.PaymentMethodID == "" {
+				t.Fatalf("attach card: %+v %v", card, err)
+			}
+			if _, err := gw.RetrieveCard(ctx, card.PaymentMethodID); err != nil {
+				t.Fatalf("retrieve card: %v", err)
+			}
+			si, err := gw.CreateSetupIntent(ctx, cus)
+			if err != nil || si.ID == "" {
+				t.Fatalf("setup intent: %+v %v", si, err)
+			}
+			for _, m := range []money.Money{{Amount: 1500, Currency: "JPY"}, {Amount: 9900000, Currency: "IDR"},
+				{Amount: 19900, Currency: "PHP"}, {Amount: 29900, Currency: "MXN"}, {Amount: 999, Currency: "USD"}} {
+				key := fmt.Sprintf("contract-%s-%s", name, m.Currency)
+				res, err := gw.Charge(ctx, key, cus, card.PaymentMethodID, m, "Kwipper: contract", map[string]string{"saga_id": key})
+				if err != nil || res.PaymentIntentID == "" {
+					t.Fatalf("charge %v: %+v %v", m, res, err)
+				}
+				if name == "stripefake" && !res.Succeeded {
+					t.Fatalf("charge %v on the fake: %+v", m, res)
+				}
+				if _, err := gw.Refund(ctx, key+"-refund", res.PaymentIntentID); err != nil {
+					t.Fatalf("refund: %v", err)
+				}
+			}
+		})
+	}
+	// stripe-mock really checks: a parameter Stripe does not have is refused.
+	req, _ := http.NewRequest(http.MethodPost, mock+"/v1/payment_intents",
+		strings.NewReader("amount=100&currency=usd&no_such_parameter=1"))
+	req.Header.Set("Authorization", "Bearer sk_test_contract")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("stripe-mock accepted an unknown parameter (%d): the contract would prove nothing", resp.StatusCode)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a process's stdout and stderr.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,171 @@
+package billing
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+
+	"cloud.google.com/go/spanner"
+
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the schema of the billing database, oldest first.
+func Migrations() ([]spanx.Migration, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	ms, err := spanx.LoadMigrations(sub)
+	return append([]spanx.Migration{events.Migration()}, ms...), err
+}
+
+var (
+	customerColumns = []string{"UserId", "StripeCustomerId", "DefaultPaymentMethod", "CardBrand", "CardLast4"}
+	paymentColumns  = []string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentIntentId",
+		"RefundId", "FailureCode", "FailureMessage", "CreatedAt"}
+)
+
+// store keeps customers and payments in Spanner.
+type store struct {
+	db     *spanner.Client
+	outbox *events.Outbox
+}
+
+// rowReader is what single reads and transactions share.
+type rowReader interface {
+	ReadRow(ctx context.Context, table string, key spanner.Key, columns []string) (*spanner.Row, error)
+	ReadRowUsingIndex(ctx context.Context, table, index string, key spanner.Key, columns []string) (*spanner.Row, error)
+}
+
+// customer returns user's customer, if there is one.
+func (s *store) customer(ctx context.Context, rd rowReader, userID string) (Customer, bool, error) {
+	row, err := rd.ReadRow(ctx, "Customers", spanner.Key{userID}, customerColumns)
+	if spanx.IsNotFound(err) {
+		return Customer{}, false, nil
+	}
+	if err != nil {
+		return Customer{}, false, spanx.Translate(err, "billingdb.customer")
+	}
+	c, err := scanCustomer(row)
+	return c, err == nil, err
+}
+
+// customerByStripeID returns the customer with Stripe id id, if known.
+func (s *store) customerByStripeID(ctx context.Context, rd rowReader, id string) (Customer, bool, error) {
+	row, err := rd.ReadRowUsingIndex(ctx, "Customers", "CustomersByStripeId", spanner.Key{id}, []string{"UserId"})
+	if spanx.IsNotFound(err) {
+		return Customer{}, false, nil
+	}
+	if err != nil {
+		return Customer{}, false, spanx.Translate(err, "billingdb.customerByStripeID")
+	}
+	var userID string
+	if err := row.Columns(&userID); err != nil {
+		return Customer{}, false, err
+	}
+	return s.customer(ctx, rd, userID)
+}
+
+func scanCustomer(row *spanner.Row) (Customer, error) {
+	var c Customer
+	var pm, brand, last4 spanner.NullString
+	if err := row.Columns(&c.UserID, &c.StripeCustomerID, &pm, &brand, &last4); err != nil {
+		return Customer{}, err
+	}
+	c.PaymentMethod, c.CardBrand, c.CardLast4 = pm.StringVal, brand.StringVal, last4.StringVal
+	return c, nil
+}
+
+// saveCustomer records c (the Stripe customer is created first, with an
+// idempotency key per user, so concurrent first calls agree on it).
+func (s *store) saveCustomer(ctx context.Context, c Customer) error {
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		return tx.BufferWrite([]*spanner.Mutation{customerMutation(c)})
+	})
+	return spanx.Translate(err, "billingdb.saveCustomer")
+}
+
+func customerMutationList(c Customer) []*spanner.Mutation {
+	return []*spanner.Mutation{customerMutation(c)}
+}
+
+func customerMutation(c Customer) *spanner.Mutation {
+	null := func(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }
+	return spanner.InsertOrUpdate("Customers", append(customerColumns, "CreatedAt", "UpdatedAt"),
+		[]any{c.UserID, c.StripeCustomerID, null(c.PaymentMethod), null(c.CardBrand), null(c.CardLast4),
+			spanner.CommitTimestamp, spanner.CommitTimestamp})
+}
+
+// payment returns payment id, if recorded.
+func (s *store) payment(ctx context.Context, rd rowReader, id string) (Payment, bool, error) {
+	row, err := rd.ReadRow(ctx, "Payments", spanner.Key{id}, paymentColumns)
+	if spanx.IsNotFound(err) {
+		return Payment{}, false, nil
+	}
+	if err != nil {
+		return Payment{}, false, spanx.Translate(err, "billingdb.payment")
+	}
+	p, err := scanPayment(row)
+	return p, err == nil, err
+}
+
+// paymentByIntent returns the payment of Stripe PaymentIntent pi, if ours.
+func (s *store) paymentByIntent(ctx context.Context, rd rowReader, pi string) (Payment, bool, error) {
+	row, err := rd.ReadRowUsingIndex(ctx, "Payments", "PaymentsByIntent", spanner.Key{pi}, []string{"PaymentId"})
+	if spanx.IsNotFound(err) {
+		return Payment{}, false, nil
+	}
+	if err != nil {
+		return Payment{}, false, spanx.Translate(err, "billingdb.paymentByIntent")
+	}
+	var id string
+	if err := row.Columns(&id); err != nil {
+		return Payment{}, false, err
+	}
+	return s.payment(ctx, rd, id)
+}
+
+func scanPayment(row *spanner.Row) (Payment, error) {
+	var p Payment
+	var saga, pi, re, code, msg spanner.NullString
+	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt); err != nil {
+		return Payment{}, err
+	}
+	p.SagaID, p.PaymentIntentID, p.RefundID, p.FailureCode, p.FailureMessage = saga.StringVal, pi.StringVal, re.StringVal, code.StringVal, msg.StringVal
+	return p, nil
+}
+
+// begin records p as attempting unless a record exists, and returns the
+// record as it stands.
+func (s *store) begin(ctx context.Context, p Payment) (Payment, error) {
+	var got Payment
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		old, ok, err := s.payment(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			got = old
+			return nil
+		}
+		got = p
+		got.Status = StatusAttempting
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Payments",
+			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "CreatedAt", "UpdatedAt"},
+			[]any{p.ID, p.SagaID, p.UserID, p.Amount.Amount, p.Amount.Currency, StatusAttempting, spanner.CommitTimestamp, spanner.CommitTimestamp})})
+	})
+	return got, spanx.Translate(err, "billingdb.begin")
+}
+
+// settle writes p's outcome in tx.
+func (s *store) settle(tx *spanx.Tx, p Payment) error {
+	null := func(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }
+	return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Payments",
+		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "UpdatedAt"},
+		[]any{p.ID, p.Status, null(p.PaymentIntentID), null(p.RefundID), null(p.FailureCode), null(p.FailureMessage), spanner.CommitTimestamp})})
+}

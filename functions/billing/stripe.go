@@ -1,0 +1,179 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/stripe/stripe-go/v85"
+
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/money"
+)
+
+// Gateway is the subset of Stripe the service uses, through stripe-go's
+// client API. APIBase, when set, sends every call there (the local fake,
+// stripe-mock) instead of Stripe.
+type Gateway struct {
+	sc *stripe.Client
+}
+
+// NewGateway returns a Gateway with secret key key.
+func NewGateway(key, apiBase string) *Gateway {
+	cfg := &stripe.BackendConfig{
+		HTTPClient:        &http.Client{Timeout: 30 * time.Second},
+		LeveledLogger:     &stripe.LeveledLogger{Level: stripe.LevelNull},
+		MaxNetworkRetries: stripe.Int64(2),
+	}
+	if apiBase != "" {
+		cfg.URL = stripe.String(apiBase)
+	}
+	return &Gateway{sc: stripe.NewClient(key, stripe.WithBackends(stripe.NewBackendsWithConfig(cfg)))}
+}
+
+// CreateCustomer creates the Stripe customer of user (idempotent per user).
+func (g *Gateway) CreateCustomer(ctx context.Context, userID string) (string, error) {
+	p := &stripe.CustomerCreateParams{Metadata: map[string]string{"user_id": userID}}
+	p.SetIdempotencyKey("customer-" + userID)
+	c, err := g.sc.V1Customers.Create(ctx, p)
+	if err != nil {
+		return "", stripeErr(err, "create customer")
+	}
+	return c.ID, nil
+}
+
+// Card is a saved card.
+type Card struct {
+	PaymentMethodID, Brand, Last4 string
+}
+
+// AttachCard attaches payment method pm to customer and makes it the
+// customer's default.
+func (g *Gateway) AttachCard(ctx context.Context, customer, pm string) (Card, error) {
+	got, err := g.sc.V1PaymentMethods.Attach(ctx, pm, &stripe.PaymentMethodAttachParams{Customer: stripe.String(customer)})
+	if err != nil {
+		return Card{}, stripeErr(err, "attach payment method")
+	}
+	if _, err := g.sc.V1Customers.Update(ctx, customer, &stripe.CustomerUpdateParams{
+		InvoiceSettings: &stripe.CustomerUpdateInvoiceSettingsParams{DefaultPaymentMethod: stripe.String(got.ID)},
+	}); err != nil {
+		return Card{}, stripeErr(err, "set default payment method")
+	}
+	c := Card{PaymentMethodID: got.ID}
+	if got.Card != nil {
+		c.Brand, c.Last4 = string(got.Card.Brand), got.Card.Last4
+	}
+	return c, nil
+}
+
+// RetrieveCard returns payment method pm.
+func (g *Gateway) RetrieveCard(ctx context.Context, pm string) (Card, error) {
+	got, err := g.sc.V1PaymentMethods.Retrieve(ctx, pm, nil)
+	if err != nil {
+		return Card{}, stripeErr(err, "retrieve payment method")
+	}
+	c := Card{PaymentMethodID: got.ID}
+	if got.Card != nil {
+		c.Brand, c.Last4 = string(got.Card.Brand), got.Card.Last4
+	}
+	return c, nil
+}
+
+// CreateSetupIntent starts saving a card in a browser for customer.
+func (g *Gateway) CreateSetupIntent(ctx context.Context, customer string) (SetupIntentView, error) {
+	si, err := g.sc.V1SetupIntents.Create(ctx, &stripe.SetupIntentCreateParams{
+		Customer: stripe.String(customer), Usage: stripe.String("off_session"),
+		PaymentMethodTypes: []*string{stripe.String("card")},
+	})
+	if err != nil {
+		return SetupIntentView{}, stripeErr(err, "create setup intent")
+	}
+	return SetupIntentView{ID: si.ID, ClientSecret: si.ClientSecret}, nil
+}
+
+// ChargeResult is what a charge did: succeeded, or declined (Decline set).
+// PaymentIntentID is set whenever Stripe created one.
+type ChargeResult struct {
+	PaymentIntentID string
+	Succeeded       bool
+	Decline         Decline
+}
+
+// Charge charges amount to customer's card pm off-session with idempotency
+// key key. A decline is a result, not an error; an error means a retry may
+// help.
+func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount money.Money, description string, metadata map[string]string) (ChargeResult, error) {
+	cur, err := StripeCurrency(amount)
+	if err != nil {
+		return ChargeResult{}, err
+	}
+	p := &stripe.PaymentIntentCreateParams{
+		Amount: stripe.Int64(amount.Amount), Currency: stripe.String(cur),
+		Customer: stripe.String(customer), PaymentMethod: stripe.String(pm),
+		PaymentMethodTypes: []*string{stripe.String("card")},
+		Confirm:            stripe.Bool(true), OffSession: stripe.Bool(true),
+		Description: stripe.String(description), Metadata: metadata,
+	}
+	p.SetIdempotencyKey(key)
+	pi, err := g.sc.V1PaymentIntents.Create(ctx, p)
+	var se *stripe.Error
+	if errors.As(err, &se) && se.Type == stripe.ErrorTypeCard {
+		r := ChargeResult{Decline: declineOf(string(se.Code), string(se.DeclineCode))}
+		if se.PaymentIntent != nil {
+			r.PaymentIntentID = se.PaymentIntent.ID
+		}
+		return r, nil
+	}
+	if err != nil {
+		return ChargeResult{}, stripeErr(err, "create payment intent")
+	}
+	switch pi.Status {
+	case stripe.PaymentIntentStatusSucceeded, stripe.PaymentIntentStatusProcessing:
+		return ChargeResult{PaymentIntentID: pi.ID, Succeeded: true}, nil
+	case stripe.PaymentIntentStatusRequiresAction:
+		return ChargeResult{PaymentIntentID: pi.ID, Decline: declineOf("authentication_required", "")}, nil
+	}
+	return ChargeResult{PaymentIntentID: pi.ID, Decline: declineOf("card_declined", "")}, nil
+}
+
+// Refund refunds payment intent pi in full with idempotency key key.
+func (g *Gateway) Refund(ctx context.Context, key, pi string) (string, error) {
+	p := &stripe.RefundCreateParams{PaymentIntent: stripe.String(pi)}
+	p.SetIdempotencyKey(key)
+	re, err := g.sc.V1Refunds.Create(ctx, p)
+	var se *stripe.Error
+	if errors.As(err, &se) && se.Code == stripe.ErrorCodeChargeAlreadyRefunded {
+		return "", nil // refunded before (e.g. from the dashboard)
+	}
+	if err != nil {
+		return "", stripeErr(err, "create refund")
+	}
+	return re.ID, nil
+}
+
+// stripeErr turns a Stripe failure into the error vocabulary: invalid
+// requests are Invalid (the message says what Stripe objected to), the rest
+// Unavailable (a retry may help).
+func stripeErr(err error, what string) error {
+	var se *stripe.Error
+	if errors.As(err, &se) {
+		switch se.Type {
+		case stripe.ErrorTypeInvalidRequest:
+			if se.HTTPStatusCode == http.StatusNotFound || se.Code == stripe.ErrorCodeResourceMissing {
+				return errs.Wrap(errs.Invalid, err, "Stripe does not know this "+paramOr(se.Param, "object"))
+			}
+			return errs.Wrap(errs.Invalid, err, "Stripe refused to "+what+": "+se.Msg)
+		case stripe.ErrorTypeCard:
+			return errs.Wrap(errs.PaymentRequired, err, declineOf(string(se.Code), string(se.DeclineCode)).Message)
+		}
+	}
+	return errs.Wrap(errs.Unavailable, err, "stripe: "+what)
+}
+
+func paramOr(p, def string) string {
+	if p != "" {
+		return p
+	}
+	return def
+}

@@ -1,0 +1,644 @@
+// Package stripefake is a stateful, Stripe-compatible fake for the local stack
+// and tests: it serves the subset of Stripe's REST API the Billing service
+// uses (customers, payment methods, setup intents, payment intents, refunds)
+// with form-encoded requests, Stripe-shaped JSON objects and errors, honours
+// Idempotency-Key as Stripe does (same key and parameters: the same answer;
+// other parameters: an idempotency_error), behaves like Stripe's test payment
+// methods, and sends webhooks signed like Stripe's (Stripe-Signature:
+// t=<unix>,v1=<HMAC-SHA256 of "t.payload">) to a configured URL.
+//
+// Test payment methods: pm_card_visa and pm_card_mastercard succeed;
+// pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds and
+// pm_card_chargeDeclinedExpiredCard decline; pm_card_authenticationRequired
+// needs authentication (an authentication_required decline off-session,
+// status requires_action on-session).
+//
+// stripe-mock checks request shapes against Stripe's OpenAPI document (see
+// the contract test); this fake keeps state so whole flows can run.
+package stripefake
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// APIVersion is the API version the fake's events carry.
+const APIVersion = "2026-03-25.dahlia"
+
+// Options configure a Server.
+type Options struct {
+	// SecretKey, when set, is the only API key accepted (else any sk_test_ key).
+	SecretKey string
+	// WebhookURL receives events; empty sends none.
+	WebhookURL string
+	// WebhookSecret signs webhooks (whsec_...).
+	WebhookSecret string
+	// Client delivers webhooks (default: a 10s-timeout client).
+	Client *http.Client
+}
+
+// Server is the fake. Its zero value is not usable: use New.
+type Server struct {
+	opts Options
+
+	mu        sync.Mutex
+	seq       int
+	customers map[string]map[string]any
+	pms       map[string]*paymentMethod
+	setups    map[string]map[string]any
+	intents   map[string]map[string]any
+	charges   map[string]map[string]any
+	refunds   map[string]map[string]any
+	idem      map[string]idemEntry
+	events    []Event
+	hooks     sync.WaitGroup
+	closed    bool
+
+	httpSrv *http.Server
+	// URL is the base URL the server listens on (after Start).
+	URL string
+}
+
+type paymentMethod struct {
+	obj      map[string]any
+	behavior string // ok, decline:<code>, auth
+}
+
+type idemEntry struct {
+	fingerprint string
+	status      int
+	body        []byte
+}
+
+// Event is a webhook event the fake produced.
+type Event struct {
+	ID   string
+	Type string
+	Body []byte
+}
+
+// New returns a fake with opts.
+func New(opts Options) *Server {
+	if opts.Client == nil {
+		opts.Client = &http.Client{Timeout: 10 * time.Second}
+	}
+	return &Server{opts: opts, customers: map[string]map[string]any{}, pms: map[string]*paymentMethod{},
+		setups: map[string]map[string]any{}, intents: map[string]map[string]any{}, charges: map[string]map[string]any{},
+		refunds: map[string]map[string]any{}, idem: map[string]idemEntry{}}
+}
+
+// Start serves the fake on a loopback port and sets s.URL.
+func Start(opts Options) (*Server, error) {
+	s := New(opts)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("stripefake: %w", err)
+	}
+	s.URL = "http://" + ln.Addr().String()
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = s.httpSrv.Serve(ln) }()
+	return s, nil
+}
+
+// SetWebhookURL changes where webhooks go (the app's port may be known only
+// after the fake started).
+func (s *Server) SetWebhookURL(url string) {
+	s.mu.Lock()
+	s.opts.WebhookURL = url
+	s.mu.Unlock()
+}
+
+// Close stops serving and waits for webhook deliveries in flight.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	if s.httpSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.httpSrv.Shutdown(ctx)
+	}
+	s.hooks.Wait()
+}
+
+// ForgetIdempotencyKeys drops every remembered key, as Stripe does after 24 h.
+func (s *Server) ForgetIdempotencyKeys() {
+	s.mu.Lock()
+	s.idem = map[string]idemEntry{}
+	s.mu.Unlock()
+}
+
+// Totals counts what moved money: successful charges, refunds, declines.
+type Totals struct {
+	Succeeded, Refunded, Declined int
+}
+
+// Totals reports the fake's payment intents by outcome.
+func (s *Server) Totals() Totals {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var t Totals
+	for _, pi := range s.intents {
+		switch pi["status"] {
+		case "succeeded":
+			t.Succeeded++
+			if ch := s.charges[str(pi["latest_charge"])]; ch != nil && ch["refunded"] == true {
+				t.Refunded++
+			}
+		case "requires_payment_method":
+			if pi["last_payment_error"] != nil {
+				t.Declined++
+			}
+		}
+	}
+	return t
+}
+
+// Events returns the events produced so far.
+func (s *Server) Events() []Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Event(nil), s.events...)
+}
+
+// ServeHTTP implements the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	auth := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if auth == "" || !strings.HasPrefix(auth, "sk_test_") || (s.opts.SecretKey != "" && auth != s.opts.SecretKey) {
+		writeErr(w, http.StatusUnauthorized, apiErr{Type: "invalid_request_error", Message: "Invalid API Key provided"})
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		writeErr(w, http.StatusBadRequest, apiErr{Type: "invalid_request_error", Message: "could not parse the request body"})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := r.Header.Get("Idempotency-Key")
+	fp := r.Method + " " + r.URL.Path + "?" + canonical(r.PostForm)
+	if key != "" && r.Method == http.MethodPost {
+		if e, ok := s.idem[key]; ok {
+			if e.fingerprint != fp {
+				writeErr(w, http.StatusBadRequest, apiErr{Type: "idempotency_error",
+					Message: "Keys for idempotent requests can only be used with the same parameters they were first used with."})
+				return
+			}
+			w.Header().Set("Idempotent-Replayed", "true")
+			write(w, e.status, e.body)
+			return
+		}
+	}
+	status, body := s.route(r)
+	b, _ := json.Marshal(body)
+	if key != "" && r.Method == http.MethodPost && status < 500 {
+		s.idem[key] = idemEntry{fingerprint: fp, status: status, body: b}
+	}
+	write(w, status, b)
+}
+
+func canonical(f map[string][]string) string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%s&", k, strings.Join(f[k], ","))
+	}
+	return b.String()
+}
+
+func write(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Request-Id", "req_fake")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+type apiErr struct {
+	Type          string         `json:"type"`
+	Code          string         `json:"code,omitempty"`
+	DeclineCode   string         `json:"decline_code,omitempty"`
+	Message       string         `json:"message"`
+	Param         string         `json:"param,omitempty"`
+	PaymentIntent map[string]any `json:"payment_intent,omitempty"`
+	Charge        string         `json:"charge,omitempty"`
+}
+
+func writeErr(w http.ResponseWriter, status int, e apiErr) {
+	b, _ := json.Marshal(map[string]any{"error": e})
+	write(w, status, b)
+}
+
+type failure struct {
+	status int
+	err    apiErr
+}
+
+func missing(kind, param, id string) failure {
+	return failure{http.StatusNotFound, apiErr{Type: "invalid_request_error", Code: "resource_missing", Param: param,
+		Message: fmt.Sprintf("No such %s: '%s'", kind, id)}}
+}
+
+func invalid(param, msg string) failure {
+	return failure{http.StatusBadRequest, apiErr{Type: "invalid_request_error", Code: "parameter_invalid", Param: param, Message: msg}}
+}
+
+// route runs one request with s.mu held and returns the status and body.
+func (s *Server) route(r *http.Request) (int, any) {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) < 2 || parts[0] != "v1" {
+		return http.StatusNotFound, map[string]any{"error": apiErr{Type: "invalid_request_error", Message: "Unrecognized request URL"}}
+	}
+	f := r.PostForm
+	var (
+		obj  map[string]any
+		fail *failure
+	)
+	res, id, action := parts[1], "", ""
+	if len(parts) > 2 {
+		id = parts[2]
+	}
+	if len(parts) > 3 {
+		action = parts[3]
+	}
+	switch {
+	case res == "customers" && r.Method == http.MethodPost && id == "":
+		obj = s.createCustomer(f)
+	case res == "customers" && id != "" && action == "":
+		c, ok := s.customers[id]
+		if !ok {
+			fail = ptr(missing("customer", "id", id))
+			break
+		}
+		if r.Method == http.MethodPost {
+			if pm := f.Get("invoice_settings[default_payment_method]"); pm != "" {
+				if _, ok := s.pms[pm]; !ok {
+					fail = ptr(missing("PaymentMethod", "invoice_settings[default_payment_method]", pm))
+					break
+				}
+				c["invoice_settings"] = map[string]any{"default_payment_method": pm}
+			}
+			mergeMetadata(c, f)
+		}
+		obj = c
+	case res == "payment_methods" && action == "attach" && r.Method == http.MethodPost:
+		obj, fail = s.attach(id, f.Get("customer"))
+	case res == "payment_methods" && id != "" && action == "" && r.Method == http.MethodGet:
+		pm, ok := s.pms[id]
+		if !ok {
+			fail = ptr(missing("PaymentMethod", "id", id))
+			break
+		}
+		obj = pm.obj
+	case res == "setup_intents" && id == "" && r.Method == http.MethodPost:
+		obj, fail = s.createSetupIntent(f)
+	case res == "setup_intents" && action == "confirm" && r.Method == http.MethodPost:
+		obj, fail = s.confirmSetupIntent(id, f.Get("payment_method"))
+	case res == "setup_intents" && id != "" && action == "" && r.Method == http.MethodGet:
+		si, ok := s.setups[id]
+		if !ok {
+			fail = ptr(missing("setupintent", "intent", id))
+			break
+		}
+		obj = si
+	case res == "payment_intents" && id == "" && r.Method == http.MethodPost:
+		obj, fail = s.createPaymentIntent(f)
+	case res == "payment_intents" && id != "" && action == "" && r.Method == http.MethodGet:
+		pi, ok := s.intents[id]
+		if !ok {
+			fail = ptr(missing("payment_intent", "intent", id))
+			break
+		}
+		obj = pi
+	case res == "refunds" && id == "" && r.Method == http.MethodPost:
+		obj, fail = s.createRefund(f)
+	case res == "refunds" && id != "" && r.Method == http.MethodGet:
+		re, ok := s.refunds[id]
+		if !ok {
+			fail = ptr(missing("refund", "refund", id))
+			break
+		}
+		obj = re
+	default:
+		return http.StatusNotFound, map[string]any{"error": apiErr{Type: "invalid_request_error",
+			Message: fmt.Sprintf("Unrecognized request URL (%s: %s). The Stripe fake serves only what Kwipper uses.", r.Method, r.URL.Path)}}
+	}
+	if fail != nil {
+		return fail.status, map[string]any{"error": fail.err}
+	}
+	return http.StatusOK, obj
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (s *Server) newID(prefix string) string {
+	s.seq++
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s_%s%04d", prefix, hex.EncodeToString(b), s.seq%10000)
+}
+
+func now() int64 { return time.Now().Unix() }
+
+func metadata(f map[string][]string) map[string]any {
+	md := map[string]any{}
+	for k, v := range f {
+		if strings.HasPrefix(k, "metadata[") && strings.HasSuffix(k, "]") && len(v) > 0 {
+			md[k[len("metadata["):len(k)-1]] = v[0]
+		}
+	}
+	return md
+}
+
+func mergeMetadata(obj map[string]any, f map[string][]string) {
+	md, _ := obj["metadata"].(map[string]any)
+	if md == nil {
+		md = map[string]any{}
+	}
+	for k, v := range metadata(f) {
+		md[k] = v
+	}
+	obj["metadata"] = md
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func (s *Server) createCustomer(f map[string][]string) map[string]any {
+	id := s.newID("cus")
+	c := map[string]any{"id": id, "object": "customer", "created": now(), "livemode": false,
+		"email": nilIfEmpty(get(f, "email")), "metadata": metadata(f),
+		"invoice_settings": map[string]any{"default_payment_method": nil}}
+	s.customers[id] = c
+	return c
+}
+
+func get(f map[string][]string, k string) string {
+	if v := f[k]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// testCards are Stripe's test payment methods: brand, last4, behaviour.
+var testCards = map[string][3]string{
+	"pm_card_visa":                            {"visa", "4242", "ok"},
+	"pm_card_mastercard":                      {"mastercard", "4444", "ok"},
+	"pm_card_jcb":                             {"jcb", "0000", "ok"},
+	"pm_card_chargeDeclined":                  {"visa", "0002", "decline:generic_decline"},
+	"pm_card_chargeDeclinedInsufficientFunds": {"visa", "9995", "decline:insufficient_funds"},
+	"pm_card_chargeDeclinedExpiredCard":       {"visa", "0069", "decline:expired_card"},
+	"pm_card_authenticationRequired":          {"visa", "3184", "auth"},
+}
+
+// resolve returns payment method id, creating one from a test token.
+func (s *Server) resolve(id string) (*paymentMethod, bool) {
+	if pm, ok := s.pms[id]; ok {
+		return pm, true
+	}
+	card, ok := testCards[id]
+	if !ok {
+		return nil, false
+	}
+	pmID := s.newID("pm")
+	pm := &paymentMethod{behavior: card[2], obj: map[string]any{"id": pmID, "object": "payment_method", "type": "card",
+		"created": now(), "livemode": false, "customer": nil, "metadata": map[string]any{},
+		"billing_details": map[string]any{"email": nil, "name": nil},
+		"card": map[string]any{"brand": card[0], "last4": card[1], "exp_month": 12, "exp_year": time.Now().Year() + 3,
+			"funding": "credit", "country": "US"}}}
+	s.pms[pmID] = pm
+	return pm, true
+}
+
+func (s *Server) attach(id, customer string) (map[string]any, *failure) {
+	if _, ok := s.customers[customer]; !ok {
+		return nil, ptr(missing("customer", "customer", customer))
+	}
+	pm, ok := s.resolve(id)
+	if !ok {
+		return nil, ptr(missing("PaymentMethod", "payment_method", id))
+	}
+	if c := str(pm.obj["customer"]); c != "" && c != customer {
+		return nil, ptr(invalid("payment_method", "The payment method you provided has already been attached to a customer."))
+	}
+	pm.obj["customer"] = customer
+	return pm.obj, nil
+}
+
+func (s *Server) createSetupIntent(f map[string][]string) (map[string]any, *failure) {
+	cus := get(f, "customer")
+	if _, ok := s.customers[cus]; cus != "" && !ok {
+		return nil, ptr(missing("customer", "customer", cus))
+	}
+	id := s.newID("seti")
+	si := map[string]any{"id": id, "object": "setup_intent", "client_secret": id + "_secret_" + s.newID("x")[2:],
+		"customer": nilIfEmpty(cus), "status": "requires_payment_method", "usage": orDefault(get(f, "usage"), "off_session"),
+		"payment_method": nil, "payment_method_types": []string{"card"}, "created": now(), "livemode": false, "metadata": metadata(f)}
+	s.setups[id] = si
+	return si, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func (s *Server) confirmSetupIntent(id, pmID string) (map[string]any, *failure) {
+	si, ok := s.setups[id]
+	if !ok {
+		return nil, ptr(missing("setupintent", "intent", id))
+	}
+	pm, ok := s.resolve(pmID)
+	if !ok {
+		return nil, ptr(missing("PaymentMethod", "payment_method", pmID))
+	}
+	if c := str(si["customer"]); c != "" {
+		pm.obj["customer"] = c
+	}
+	si["payment_method"], si["status"] = pm.obj["id"], "succeeded"
+	s.emit("setup_intent.succeeded", si)
+	return si, nil
+}
+
+var currencies = map[string]bool{"idr": true, "jpy": true, "php": true, "mxn": true, "usd": true}
+
+func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *failure) {
+	amount, err := strconv.ParseInt(get(f, "amount"), 10, 64)
+	if err != nil || amount <= 0 {
+		return nil, ptr(invalid("amount", "Invalid positive integer"))
+	}
+	cur := get(f, "currency")
+	if !currencies[cur] {
+		return nil, ptr(invalid("currency", fmt.Sprintf("Invalid currency: %s.", cur)))
+	}
+	cus := get(f, "customer")
+	if _, ok := s.customers[cus]; cus != "" && !ok {
+		return nil, ptr(missing("customer", "customer", cus))
+	}
+	var pm *paymentMethod
+	if id := get(f, "payment_method"); id != "" {
+		var ok bool
+		if pm, ok = s.resolve(id); !ok {
+			return nil, ptr(missing("PaymentMethod", "payment_method", id))
+		}
+		if c := str(pm.obj["customer"]); c != "" && c != cus {
+			return nil, ptr(invalid("payment_method", "The provided PaymentMethod belongs to a different Customer."))
+		}
+	}
+	id := s.newID("pi")
+	pi := map[string]any{"id": id, "object": "payment_intent", "amount": amount, "amount_received": 0, "currency": cur,
+		"customer": nilIfEmpty(cus), "description": nilIfEmpty(get(f, "description")), "metadata": metadata(f),
+		"payment_method": nil, "payment_method_types": []string{"card"}, "status": "requires_payment_method",
+		"created": now(), "livemode": false, "latest_charge": nil, "last_payment_error": nil, "next_action": nil,
+		"client_secret": id + "_secret_fake"}
+	if pm != nil {
+		pi["payment_method"], pi["status"] = pm.obj["id"], "requires_confirmation"
+	}
+	s.intents[id] = pi
+	if get(f, "confirm") != "true" {
+		return pi, nil
+	}
+	if pm == nil {
+		return nil, ptr(invalid("payment_method", "You cannot confirm this PaymentIntent because it's missing a payment method."))
+	}
+	offSession := get(f, "off_session") == "true"
+	switch {
+	case pm.behavior == "ok":
+		ch := s.newID("ch")
+		s.charges[ch] = map[string]any{"id": ch, "object": "charge", "amount": amount, "amount_refunded": 0, "currency": cur,
+			"customer": pi["customer"], "payment_intent": id, "payment_method": pm.obj["id"], "paid": true, "captured": true,
+			"refunded": false, "status": "succeeded", "created": now(), "livemode": false, "metadata": pi["metadata"]}
+		pi["status"], pi["amount_received"], pi["latest_charge"] = "succeeded", amount, ch
+		s.emit("charge.succeeded", s.charges[ch])
+		s.emit("payment_intent.succeeded", pi)
+		return pi, nil
+	case pm.behavior == "auth" && !offSession:
+		pi["status"] = "requires_action"
+		pi["next_action"] = map[string]any{"type": "use_stripe_sdk", "use_stripe_sdk": map[string]any{}}
+		s.emit("payment_intent.requires_action", pi)
+		return pi, nil
+	}
+	code, decline, msg := "card_declined", strings.TrimPrefix(pm.behavior, "decline:"), "Your card was declined."
+	switch decline {
+	case "auth":
+		code, decline, msg = "authentication_required", "authentication_required", "Your card was declined. This transaction requires authentication."
+	case "insufficient_funds":
+		msg = "Your card has insufficient funds."
+	case "expired_card":
+		code, msg = "expired_card", "Your card has expired."
+	}
+	e := apiErr{Type: "card_error", Code: code, DeclineCode: decline, Message: msg}
+	lpe := map[string]any{"type": e.Type, "code": e.Code, "decline_code": e.DeclineCode, "message": e.Message, "payment_method": pm.obj}
+	pi["status"], pi["last_payment_error"], pi["payment_method"] = "requires_payment_method", lpe, nil
+	e.PaymentIntent = pi
+	s.emit("payment_intent.payment_failed", pi)
+	return nil, &failure{http.StatusPaymentRequired, e}
+}
+
+func (s *Server) createRefund(f map[string][]string) (map[string]any, *failure) {
+	piID := get(f, "payment_intent")
+	pi, ok := s.intents[piID]
+	if !ok {
+		return nil, ptr(missing("payment_intent", "payment_intent", piID))
+	}
+	ch := s.charges[str(pi["latest_charge"])]
+	if pi["status"] != "succeeded" || ch == nil {
+		return nil, ptr(invalid("payment_intent", "This PaymentIntent does not have a successful charge to refund."))
+	}
+	if ch["refunded"] == true {
+		return nil, &failure{http.StatusBadRequest, apiErr{Type: "invalid_request_error", Code: "charge_already_refunded",
+			Message: fmt.Sprintf("Charge %s has already been refunded.", ch["id"])}}
+	}
+	id := s.newID("re")
+	re := map[string]any{"id": id, "object": "refund", "amount": ch["amount"], "currency": ch["currency"], "charge": ch["id"],
+		"payment_intent": piID, "status": "succeeded", "created": now(), "metadata": metadata(f), "reason": nilIfEmpty(get(f, "reason"))}
+	s.refunds[id] = re
+	ch["refunded"], ch["amount_refunded"] = true, ch["amount"]
+	s.emit("refund.created", re)
+	s.emit("charge.refunded", ch)
+	return re, nil
+}
+
+// emit records an event and delivers it (asynchronously, as Stripe does, with
+// retries) when a webhook URL is configured. s.mu is held.
+func (s *Server) emit(typ string, obj map[string]any) {
+	snapshot, _ := json.Marshal(obj)
+	id := s.newID("evt")
+	body, _ := json.Marshal(map[string]any{"id": id, "object": "event", "api_version": APIVersion, "created": now(),
+		"livemode": false, "pending_webhooks": 1, "type": typ, "data": map[string]any{"object": json.RawMessage(snapshot)},
+		"request": map[string]any{"id": "req_fake", "idempotency_key": nil}})
+	s.events = append(s.events, Event{ID: id, Type: typ, Body: body})
+	if s.opts.WebhookURL == "" || s.closed {
+		return
+	}
+	url := s.opts.WebhookURL
+	s.hooks.Add(1)
+	go func() {
+		defer s.hooks.Done()
+		for attempt := range 6 {
+			if err := s.Deliver(url, body); err == nil || s.isClosed() {
+				return
+			}
+			time.Sleep(time.Duration(50<<attempt) * time.Millisecond)
+		}
+	}()
+}
+
+func (s *Server) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// Deliver posts body to url signed as Stripe signs webhooks now.
+func (s *Server) Deliver(url string, body []byte) error {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Stripe-Signature", Sign(body, s.opts.WebhookSecret, time.Now()))
+	resp, err := s.opts.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("webhook answered %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// Sign returns the Stripe-Signature header of payload at t with secret.
+func Sign(payload []byte, secret string, t time.Time) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "%d.", t.Unix())
+	mac.Write(payload)
+	return fmt.Sprintf("t=%d,v1=%s", t.Unix(), hex.EncodeToString(mac.Sum(nil)))
+}

@@ -1,0 +1,501 @@
+package content
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"time"
+
+	"cloud.google.com/go/spanner"
+
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the schema of the contents database, oldest first.
+func Migrations() ([]spanx.Migration, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	ms, err := spanx.LoadMigrations(sub)
+	return append([]spanx.Migration{events.Migration()}, ms...), err
+}
+
+var (
+	itemColumns = []string{"CourseId", "ItemId", "Kind", "Title", "Body", "Removed", "ContentStatus",
+		"ReadyUploadId", "ActiveUploadId", "ContentVersion", "UpdatedAt"}
+	uploadColumns = []string{"UploadId", "CourseId", "ItemId", "TutorId", "ObjectName", "ContentType", "Size",
+		"Sha256", "Crc32c", "FileName", "Resumable", "Status", "Reason", "Generation", "CreatedAt", "ExpiresAt"}
+)
+
+// deletion is an object to delete (Generation 0: the live one).
+type deletion struct {
+	Object     string
+	Generation int64
+	Reason     string
+}
+
+// store keeps the projections, uploads and pending deletions in Spanner.
+type store struct {
+	db     *spanner.Client
+	outbox *events.Outbox
+	// afterDelete runs after a transaction that recorded deletions commits.
+	afterDelete func(context.Context, []deletion)
+}
+
+// itemContent is an item with its course and, when ready, the upload that
+// serves.
+type itemContent struct {
+	Course Course
+	Item   Item
+	Ready  *Upload
+}
+
+func (s *store) single(stale time.Duration) *spanner.ReadOnlyTransaction {
+	ro := s.db.Single()
+	if stale > 0 {
+		ro = ro.WithTimestampBound(spanner.MaxStaleness(stale))
+	}
+	return ro
+}
+
+// get returns item itemID of course courseID with what serves it, read at
+// most stale old (0: strong): ErrCourseNotFound or ErrItemNotFound (also for
+// a removed item) when absent.
+func (s *store) get(ctx context.Context, courseID, itemID string, stale time.Duration) (itemContent, error) {
+	stmt := spanner.Statement{
+		SQL: `SELECT c.TutorId, c.Status, i.ItemId, i.Kind, i.Title, i.Body, i.Removed, i.ContentStatus,
+		        i.ReadyUploadId, i.ActiveUploadId, i.ContentVersion,
+		        u.ObjectName, u.ContentType, u.Size, u.FileName, u.Generation
+		      FROM Courses AS c
+		      LEFT JOIN Items AS i ON i.CourseId = c.CourseId AND i.ItemId = @item
+		      LEFT JOIN Uploads AS u ON u.UploadId = i.ReadyUploadId
+		      WHERE c.CourseId = @course`,
+		Params: map[string]any{"course": courseID, "item": itemID},
+	}
+	var out itemContent
+	found, hasItem := false, false
+	err := spanx.Each(s.single(stale).Query(ctx, stmt), func(r *spanner.Row) error {
+		found = true
+		var (
+			id, kind, title, body, status, ready, active, obj, ct, name spanner.NullString
+			removed                                                     spanner.NullBool
+			version, size, gen                                          spanner.NullInt64
+		)
+		if err := r.Columns(&out.Course.TutorID, &out.Course.Status, &id, &kind, &title, &body, &removed, &status,
+			&ready, &active, &version, &obj, &ct, &size, &name, &gen); err != nil {
+			return err
+		}
+		out.Course.ID = courseID
+		if !id.Valid {
+			return nil
+		}
+		hasItem = !removed.Bool
+		out.Item = Item{CourseID: courseID, ItemID: id.StringVal, Kind: kind.StringVal, Title: title.StringVal,
+			Body: body.StringVal, Removed: removed.Bool, ContentStatus: status.StringVal, ReadyUploadID: ready.StringVal,
+			ActiveUploadID: active.StringVal, ContentVersion: version.Int64}
+		if obj.Valid {
+			out.Ready = &Upload{ID: ready.StringVal, CourseID: courseID, ItemID: itemID, ObjectName: obj.StringVal,
+				ContentType: ct.StringVal, Size: size.Int64, FileName: name.StringVal, Generation: gen.Int64, Status: UploadReady}
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return itemContent{}, spanx.Translate(err, "contentdb.get")
+	case !found:
+		return itemContent{}, ErrCourseNotFound
+	case !hasItem:
+		return itemContent{}, ErrItemNotFound
+	}
+	return out, nil
+}
+
+// entitled reports whether userID holds an active subscription to courseID.
+func (s *store) entitled(ctx context.Context, userID, courseID string, stale time.Duration) (bool, error) {
+	stmt := spanner.Statement{
+		SQL: `SELECT 1 FROM Entitlements@{FORCE_INDEX=EntitlementsByUserCourse}
+		      WHERE UserId = @user AND CourseId = @course AND Active LIMIT 1`,
+		Params: map[string]any{"user": userID, "course": courseID},
+	}
+	ok := false
+	err := spanx.Each(s.single(stale).Query(ctx, stmt), func(*spanner.Row) error { ok = true; return nil })
+	if err != nil {
+		return false, spanx.Translate(err, "contentdb.entitled")
+	}
+	return ok, nil
+}
+
+// getUpload returns upload id (ErrUploadNotFound when absent).
+func (s *store) getUpload(ctx context.Context, id string) (Upload, error) {
+	row, err := s.db.Single().ReadRow(ctx, "Uploads", spanner.Key{id}, uploadColumns)
+	if spanx.IsNotFound(err) {
+		return Upload{}, ErrUploadNotFound
+	}
+	if err != nil {
+		return Upload{}, spanx.Translate(err, "contentdb.getUpload")
+	}
+	up, err := scanUpload(row)
+	return up, spanx.Translate(err, "contentdb.getUpload")
+}
+
+// startUpload records up (ids, object, declaration and expiry set) as item's
+// active upload: the tutor must own the course, the item must exist, and no
+// other upload of the item may be in progress at now (errs.Conflict). An
+// earlier upload whose URL expired unused is marked expired and its object,
+// should one have been written, deleted.
+func (s *store) startUpload(ctx context.Context, up Upload, now time.Time) error {
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		row, err := tx.ReadRow(ctx, "Courses", spanner.Key{up.CourseID}, []string{"TutorId"})
+		if spanx.IsNotFound(err) {
+			return ErrCourseNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var c Course
+		if err := row.Columns(&c.TutorID); err != nil {
+			return err
+		}
+		if !c.isOwner(up.TutorID) {
+			return ErrNotOwner
+		}
+		it, err := readItem(ctx, tx, up.CourseID, up.ItemID)
+		if err != nil {
+			return err
+		}
+		if it.Removed {
+			return ErrItemNotFound
+		}
+		var ds []deletion
+		if it.ActiveUploadID != "" {
+			active, err := readUpload(ctx, tx, it.ActiveUploadID)
+			if err != nil && !errs.Is(err, errs.NotFound) {
+				return err
+			}
+			if err == nil && activeUpload(it, &active, now) {
+				return errs.E(errs.Conflict, "upload %s of this item is in progress until %s: finish it, or start again after then",
+					active.ID, active.ExpiresAt.UTC().Format(time.RFC3339))
+			}
+			if err == nil && active.Status == UploadPending {
+				if err := setUploadStatus(tx, active.ID, UploadExpired, "its URL expired before an object arrived", 0); err != nil {
+					return err
+				}
+				ds = append(ds, deletion{active.ObjectName, 0, "upload " + active.ID + " expired"})
+			}
+		}
+		it.ActiveUploadID = up.ID
+		changed := it.ContentStatus == StatusRejected
+		if changed {
+			it.ContentStatus = StatusAwaitingUpload
+			it.ContentVersion++
+		}
+		if err := tx.BufferWrite([]*spanner.Mutation{
+			spanner.Insert("Uploads", uploadColumns, []any{up.ID, up.CourseID, up.ItemID, up.TutorID, up.ObjectName,
+				up.ContentType, up.Size, nullString(up.SHA256), nullString(up.CRC32C), up.FileName, up.Resumable,
+				UploadPending, spanner.NullString{}, spanner.NullInt64{}, spanner.CommitTimestamp, up.ExpiresAt}),
+			itemContentMutation(it),
+		}); err != nil {
+			return err
+		}
+		if changed {
+			if err := s.announce(ctx, tx, EventUploadStarted, it, up, ""); err != nil {
+				return err
+			}
+		}
+		return s.addDeletions(tx, ds)
+	})
+	return spanx.Translate(err, "contentdb.startUpload")
+}
+
+// finishUpload records the outcome of generation gen of upload id's object,
+// once per finalize notification (eventKey): when reason is "" the object
+// becomes what the item serves (the object it replaces is deleted), else it
+// is rejected with reason and deleted. An object of an upload that is no
+// longer in progress (expired, replaced, its item removed) is deleted. It
+// reports the upload as it ends up.
+func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64, reason string) (Upload, error) {
+	var out Upload
+	_, err := events.Once(ctx, s.db, ConsumerObjectFinalized, eventKey, func(ctx context.Context, tx *spanx.Tx) error {
+		up, err := readUpload(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		out = up
+		if up.Status != UploadPending {
+			if up.Generation == gen {
+				return nil // decided already
+			}
+			return s.addDeletions(tx, []deletion{{up.ObjectName, gen, "an object arrived for upload " + id + ", which is " + up.Status}})
+		}
+		it, err := readItem(ctx, tx, up.CourseID, up.ItemID)
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return err
+		}
+		if err != nil || it.Removed || it.ActiveUploadID != up.ID {
+			out.Status, out.Reason = UploadRemoved, "the item was removed"
+			if err := setUploadStatus(tx, id, out.Status, out.Reason, gen); err != nil {
+				return err
+			}
+			return s.addDeletions(tx, []deletion{{up.ObjectName, gen, out.Reason}})
+		}
+		var ds []deletion
+		typ := EventReady
+		if reason == "" {
+			if replaced := it.accept(up); replaced != "" {
+				old, err := readUpload(ctx, tx, replaced)
+				if err != nil {
+					return err
+				}
+				if err := setUploadStatus(tx, old.ID, UploadReplaced, "replaced by upload "+id, old.Generation); err != nil {
+					return err
+				}
+				ds = append(ds, deletion{old.ObjectName, old.Generation, "replaced by upload " + id})
+			}
+			out.Status = UploadReady
+		} else {
+			it.reject(up)
+			out.Status, out.Reason, typ = UploadRejected, reason, EventRejected
+			ds = append(ds, deletion{up.ObjectName, gen, reason})
+		}
+		out.Generation = gen
+		if err := setUploadStatus(tx, id, out.Status, out.Reason, gen); err != nil {
+			return err
+		}
+		if err := tx.BufferWrite([]*spanner.Mutation{itemContentMutation(it)}); err != nil {
+			return err
+		}
+		if err := s.announce(ctx, tx, typ, it, up, reason); err != nil {
+			return err
+		}
+		return s.addDeletions(tx, ds)
+	})
+	return out, spanx.Translate(err, "contentdb.finishUpload")
+}
+
+// applyCourse keeps the course and item projections in step with one course
+// event, once per event: every event upserts the course's owner and status;
+// item events add, update or remove (tombstone) the item. Removing an item
+// deletes its objects.
+func (s *store) applyCourse(ctx context.Context, eventID, typ string, c Course, it Item) error {
+	_, err := events.Once(ctx, s.db, ConsumerCourseEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Courses",
+			[]string{"CourseId", "TutorId", "Status", "UpdatedAt"},
+			[]any{c.ID, c.TutorID, c.Status, spanner.CommitTimestamp})}); err != nil {
+			return err
+		}
+		if it.ItemID == "" {
+			return nil
+		}
+		old, err := readItem(ctx, tx, it.CourseID, it.ItemID)
+		exists := err == nil
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return err
+		}
+		switch {
+		case exists && old.Removed:
+			return nil // a late event about a removed item
+		case typ == courseItemRemoved:
+			return s.removeItem(ctx, tx, it, old, exists)
+		case !exists:
+			it.ContentStatus = StatusAwaitingUpload
+			if it.Kind == KindText {
+				it.ContentStatus = StatusReady
+			}
+			return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", itemColumns, []any{it.CourseID, it.ItemID,
+				it.Kind, it.Title, textBody(it), false, it.ContentStatus, nil, nil, int64(0), spanner.CommitTimestamp})})
+		default:
+			return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Items",
+				[]string{"CourseId", "ItemId", "Title", "Body", "UpdatedAt"},
+				[]any{it.CourseID, it.ItemID, it.Title, textBody(it), spanner.CommitTimestamp})})
+		}
+	})
+	return spanx.Translate(err, "contentdb.applyCourse")
+}
+
+// removeItem tombstones an item and deletes what serves it and what is being
+// uploaded for it.
+func (s *store) removeItem(ctx context.Context, tx *spanx.Tx, it, old Item, exists bool) error {
+	if !exists {
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", itemColumns, []any{it.CourseID, it.ItemID,
+			it.Kind, it.Title, nil, true, StatusAwaitingUpload, nil, nil, int64(0), spanner.CommitTimestamp})})
+	}
+	var ds []deletion
+	for _, id := range []string{old.ReadyUploadID, old.ActiveUploadID} {
+		if id == "" {
+			continue
+		}
+		up, err := readUpload(ctx, tx, id)
+		if errs.Is(err, errs.NotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := setUploadStatus(tx, id, UploadRemoved, "the item was removed", up.Generation); err != nil {
+			return err
+		}
+		ds = append(ds, deletion{up.ObjectName, up.Generation, "item " + old.ItemID + " was removed"})
+	}
+	old.Removed, old.ReadyUploadID, old.ActiveUploadID, old.Body = true, "", "", ""
+	if err := tx.BufferWrite([]*spanner.Mutation{itemContentMutation(old), spanner.Update("Items",
+		[]string{"CourseId", "ItemId", "Removed", "Body"}, []any{old.CourseID, old.ItemID, true, nil})}); err != nil {
+		return err
+	}
+	return s.addDeletions(tx, ds)
+}
+
+// applySubscription keeps the entitlement projection in step with one
+// subscription event, once per event. An ended subscription stays ended
+// whatever arrives after.
+func (s *store) applySubscription(ctx context.Context, eventID, typ string, d SubscriptionEventData) error {
+	_, err := events.Once(ctx, s.db, ConsumerSubscriptionEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
+		cols := []string{"SubscriptionId", "UserId", "CourseId", "Active", "UpdatedAt"}
+		if typ == EventSubscriptionEnded {
+			return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Entitlements", cols,
+				[]any{d.SubscriptionID, d.UserID, d.CourseID, false, spanner.CommitTimestamp})})
+		}
+		_, err := tx.ReadRow(ctx, "Entitlements", spanner.Key{d.SubscriptionID}, []string{"Active"})
+		if err == nil {
+			return nil // known: active already, or ended (which wins)
+		}
+		if !spanx.IsNotFound(err) {
+			return err
+		}
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Entitlements", cols,
+			[]any{d.SubscriptionID, d.UserID, d.CourseID, true, spanner.CommitTimestamp})})
+	})
+	return spanx.Translate(err, "contentdb.applySubscription")
+}
+
+// announce writes a content event about it's content in tx.
+func (s *store) announce(ctx context.Context, tx *spanx.Tx, typ string, it Item, up Upload, reason string) error {
+	ev, err := events.New(Topic, typ, EventData{CourseID: it.CourseID, ItemID: it.ItemID, UploadID: up.ID,
+		Status: it.ContentStatus, ContentType: up.ContentType, Size: up.Size, Reason: reason, Version: it.ContentVersion})
+	if err != nil {
+		return err
+	}
+	return s.outbox.Add(ctx, tx, ev)
+}
+
+// addDeletions records the intent to delete ds in tx, and deletes them once
+// tx commits (the relay retries what that misses).
+func (s *store) addDeletions(tx *spanx.Tx, ds []deletion) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	muts := make([]*spanner.Mutation, len(ds))
+	for i, d := range ds {
+		muts[i] = spanner.InsertOrUpdate("ObjectDeletions", []string{"ObjectName", "Generation", "Reason", "CreatedAt"},
+			[]any{d.Object, d.Generation, d.Reason, spanner.CommitTimestamp})
+	}
+	if err := tx.BufferWrite(muts); err != nil {
+		return err
+	}
+	if s.afterDelete != nil {
+		tx.AfterCommit(func(ctx context.Context) { s.afterDelete(ctx, ds) })
+	}
+	return nil
+}
+
+// pendingDeletions returns up to limit recorded deletions older than age.
+func (s *store) pendingDeletions(ctx context.Context, age time.Duration, limit int) ([]deletion, error) {
+	stmt := spanner.Statement{
+		SQL:    `SELECT ObjectName, Generation, Reason FROM ObjectDeletions WHERE CreatedAt < @before ORDER BY CreatedAt LIMIT @limit`,
+		Params: map[string]any{"before": time.Now().Add(-age), "limit": int64(limit)},
+	}
+	var out []deletion
+	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(r *spanner.Row) error {
+		var d deletion
+		if err := r.Columns(&d.Object, &d.Generation, &d.Reason); err != nil {
+			return err
+		}
+		out = append(out, d)
+		return nil
+	})
+	return out, spanx.Translate(err, "contentdb.pendingDeletions")
+}
+
+// deleted forgets a deletion that is done.
+func (s *store) deleted(ctx context.Context, d deletion) error {
+	_, err := s.db.Apply(ctx, []*spanner.Mutation{spanner.Delete("ObjectDeletions", spanner.Key{d.Object, d.Generation})})
+	return spanx.Translate(err, "contentdb.deleted")
+}
+
+// --- Rows.
+
+// reader is what both read-only and read-write transactions can do.
+type reader interface {
+	ReadRow(ctx context.Context, table string, key spanner.Key, columns []string) (*spanner.Row, error)
+}
+
+func readItem(ctx context.Context, rd reader, courseID, itemID string) (Item, error) {
+	row, err := rd.ReadRow(ctx, "Items", spanner.Key{courseID, itemID}, itemColumns)
+	if spanx.IsNotFound(err) {
+		return Item{}, ErrItemNotFound
+	}
+	if err != nil {
+		return Item{}, err
+	}
+	var (
+		it                  Item
+		body, ready, active spanner.NullString
+		updated             time.Time
+	)
+	if err := row.Columns(&it.CourseID, &it.ItemID, &it.Kind, &it.Title, &body, &it.Removed, &it.ContentStatus,
+		&ready, &active, &it.ContentVersion, &updated); err != nil {
+		return Item{}, err
+	}
+	it.Body, it.ReadyUploadID, it.ActiveUploadID = body.StringVal, ready.StringVal, active.StringVal
+	return it, nil
+}
+
+func readUpload(ctx context.Context, rd reader, id string) (Upload, error) {
+	row, err := rd.ReadRow(ctx, "Uploads", spanner.Key{id}, uploadColumns)
+	if spanx.IsNotFound(err) {
+		return Upload{}, ErrUploadNotFound
+	}
+	if err != nil {
+		return Upload{}, err
+	}
+	return scanUpload(row)
+}
+
+func scanUpload(row *spanner.Row) (Upload, error) {
+	var (
+		up               Upload
+		sha, crc, reason spanner.NullString
+		gen              spanner.NullInt64
+	)
+	if err := row.Columns(&up.ID, &up.CourseID, &up.ItemID, &up.TutorID, &up.ObjectName, &up.ContentType, &up.Size,
+		&sha, &crc, &up.FileName, &up.Resumable, &up.Status, &reason, &gen, &up.CreatedAt, &up.ExpiresAt); err != nil {
+		return Upload{}, err
+	}
+	up.SHA256, up.CRC32C, up.Reason, up.Generation = sha.StringVal, crc.StringVal, reason.StringVal, gen.Int64
+	return up, nil
+}
+
+// itemContentMutation writes it's content state.
+func itemContentMutation(it Item) *spanner.Mutation {
+	return spanner.Update("Items", []string{"CourseId", "ItemId", "ContentStatus", "ReadyUploadId", "ActiveUploadId",
+		"ContentVersion", "UpdatedAt"}, []any{it.CourseID, it.ItemID, it.ContentStatus, nullString(it.ReadyUploadID),
+		nullString(it.ActiveUploadID), it.ContentVersion, spanner.CommitTimestamp})
+}
+
+func setUploadStatus(tx *spanx.Tx, id, status, reason string, gen int64) error {
+	return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Uploads",
+		[]string{"UploadId", "Status", "Reason", "Generation", "FinishedAt"},
+		[]any{id, status, nullString(reason), spanner.NullInt64{Int64: gen, Valid: gen != 0}, spanner.CommitTimestamp})})
+}
+
+func nullString(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }
+
+// textBody is NULL for media items, which have no body.
+func textBody(it Item) spanner.NullString {
+	return spanner.NullString{StringVal: it.Body, Valid: it.Kind == KindText}
+}

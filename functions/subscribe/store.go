@@ -1,0 +1,297 @@
+package subscribe
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"cloud.google.com/go/spanner"
+	"github.com/google/uuid"
+
+	"github.com/kwipper/kwipper/functions/subscribe/saga"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the schema of the subscriptions database, oldest first.
+func Migrations() ([]spanx.Migration, error) {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	ms, err := spanx.LoadMigrations(sub)
+	return append([]spanx.Migration{events.Migration()}, ms...), err
+}
+
+var subColumns = []string{"SubscriptionId", "UserId", "CourseId", "Status", "ReasonCode", "Reason", "PriceAmount",
+	"Currency", "CreatedAt", "UpdatedAt", "ActivatedAt", "EndedAt", "PeriodEnd"}
+
+// store keeps subscriptions and the sagas that make them in Spanner.
+type store struct {
+	db     *spanner.Client
+	outbox *events.Outbox
+	log    *slog.Logger
+	now    func() time.Time
+	// timeout is how long a step's reply may take before the sweeper acts.
+	timeout time.Duration
+	// duplicate sends every command twice (a test hook).
+	duplicate bool
+}
+
+// create inserts a pending subscription, its saga and the saga's first
+// command, or returns ErrAlreadySubscribed when the learner has a live one.
+func (s *store) create(ctx context.Context, sub Subscription, st State, tr Transition) error {
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		_, err := tx.ReadRow(ctx, "LiveSubscriptions", spanner.Key{sub.UserID, sub.CourseID}, []string{"SubscriptionId"})
+		if err == nil {
+			return ErrAlreadySubscribed
+		}
+		if !spanx.IsNotFound(err) {
+			return err
+		}
+		if err := tx.BufferWrite([]*spanner.Mutation{
+			spanner.Insert("Subscriptions", []string{"SubscriptionId", "UserId", "CourseId", "Status", "CreatedAt", "UpdatedAt"},
+				[]any{sub.ID, sub.UserID, sub.CourseID, StatusPending, spanner.CommitTimestamp, spanner.CommitTimestamp}),
+			spanner.Insert("LiveSubscriptions", []string{"UserId", "CourseId", "SubscriptionId", "CreatedAt"},
+				[]any{sub.UserID, sub.CourseID, sub.ID, spanner.CommitTimestamp}),
+		}); err != nil {
+			return err
+		}
+		return s.writeSaga(ctx, tx, sub.ID, st, tr, true)
+	})
+	return spanx.Translate(err, "subscriptiondb.create")
+}
+
+// writeSaga persists st and sends tr's commands (through the outbox).
+func (s *store) writeSaga(ctx context.Context, tx *spanx.Tx, id string, st State, tr Transition, insert bool) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	open := spanner.NullBool{Bool: true, Valid: st.Phase != PhaseDone}
+	backoff := time.Duration(min(st.Attempt, 5)) * s.timeout
+	cols := []string{"SagaId", "State", "Phase", "Open", "DeadlineAt", "UpdatedAt"}
+	vals := []any{id, b, st.Phase, open, s.now().Add(backoff), spanner.CommitTimestamp}
+	m := spanner.Update("Sagas", cols, vals)
+	if insert {
+		m = spanner.Insert("Sagas", append(cols, "CreatedAt"), append(vals, spanner.CommitTimestamp))
+	}
+	if err := tx.BufferWrite([]*spanner.Mutation{m}); err != nil {
+		return err
+	}
+	for _, cmd := range tr.Commands {
+		data, err := json.Marshal(cmd)
+		if err != nil {
+			return err
+		}
+		copies := 1
+		if s.duplicate {
+			copies = 2
+		}
+		for range copies {
+			if err := s.outbox.Add(ctx, tx, events.Event{ID: uuid.NewString(), Topic: saga.Topic(cmd.Step, cmd.Kind),
+				Type: saga.EventCommand, Data: data}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// advance applies fn to saga id's state in a transaction, persists the
+// result, sends its commands and, when the saga finished, settles the
+// subscription: active (announced on Topic) or failed with its reason. A saga
+// that does not exist (or, with overdueOnly, is not overdue) is reported as
+// Ignored.
+func (s *store) advance(ctx context.Context, id string, overdueOnly bool, fn func(*State) (Transition, error)) (Transition, error) {
+	var tr Transition
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		tr = Transition{}
+		row, err := tx.ReadRow(ctx, "Sagas", spanner.Key{id}, []string{"State", "Open", "DeadlineAt"})
+		if spanx.IsNotFound(err) {
+			tr.Ignored = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var (
+			b        []byte
+			open     spanner.NullBool
+			deadline time.Time
+		)
+		if err := row.Columns(&b, &open, &deadline); err != nil {
+			return err
+		}
+		if overdueOnly && (!open.Valid || deadline.After(s.now())) {
+			tr.Ignored = true
+			return nil
+		}
+		var st State
+		if err := json.Unmarshal(b, &st); err != nil {
+			return err
+		}
+		if tr, err = fn(&st); err != nil || tr.Ignored {
+			return err
+		}
+		if err := s.writeSaga(ctx, tx, id, st, tr, false); err != nil {
+			return err
+		}
+		switch tr.Finished {
+		case StatusActive:
+			return s.activate(ctx, tx, id, st)
+		case StatusFailed:
+			return s.fail(tx, id, st)
+		}
+		return nil
+	})
+	return tr, spanx.Translate(err, "subscriptiondb.advance")
+}
+
+func (s *store) activate(ctx context.Context, tx *spanx.Tx, id string, st State) error {
+	ev, err := events.New(Topic, EventActivated, EventData{SubscriptionID: id, UserID: st.UserID, CourseID: st.Course})
+	if err != nil {
+		return err
+	}
+	if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions",
+		[]string{"SubscriptionId", "Status", "UpdatedAt", "ActivatedAt"},
+		[]any{id, StatusActive, spanner.CommitTimestamp, spanner.CommitTimestamp})}); err != nil {
+		return err
+	}
+	return s.outbox.Add(ctx, tx, ev)
+}
+
+func (s *store) fail(tx *spanx.Tx, id string, st State) error {
+	return tx.BufferWrite([]*spanner.Mutation{
+		spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "UpdatedAt"},
+			[]any{id, StatusFailed, st.Code, st.Reason, spanner.CommitTimestamp}),
+		spanner.Delete("LiveSubscriptions", spanner.Key{st.UserID, st.Course}),
+	})
+}
+
+// overdue lists up to limit open sagas whose deadline passed.
+func (s *store) overdue(ctx context.Context, limit int) ([]string, error) {
+	stmt := spanner.Statement{
+		SQL: `SELECT SagaId FROM Sagas@{FORCE_INDEX=SagasOpen, spanner_emulator.disable_query_null_filtered_index_check=true}
+		      WHERE Open = TRUE AND DeadlineAt < @now ORDER BY DeadlineAt LIMIT @limit`,
+		Params: map[string]any{"now": s.now(), "limit": int64(limit)},
+	}
+	var ids []string
+	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(r *spanner.Row) error {
+		var id string
+		if err := r.Columns(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	return ids, spanx.Translate(err, "subscriptiondb.overdue")
+}
+
+// get returns subscription id (ErrNotFound when there is none).
+func (s *store) get(ctx context.Context, id string) (Subscription, error) {
+	row, err := s.db.Single().ReadRow(ctx, "Subscriptions", spanner.Key{id}, subColumns)
+	if spanx.IsNotFound(err) {
+		return Subscription{}, ErrNotFound
+	}
+	if err != nil {
+		return Subscription{}, spanx.Translate(err, "subscriptiondb.get")
+	}
+	return scanSub(row)
+}
+
+// byUser lists user's subscriptions, newest first, up to limit.
+func (s *store) byUser(ctx context.Context, userID string, limit int) ([]Subscription, error) {
+	stmt := spanner.Statement{
+		SQL: `SELECT ` + columnList(subColumns) + ` FROM Subscriptions@{FORCE_INDEX=SubscriptionsByUser}
+		      WHERE UserId = @user ORDER BY CreatedAt DESC LIMIT @limit`,
+		Params: map[string]any{"user": userID, "limit": int64(limit)},
+	}
+	var out []Subscription
+	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(r *spanner.Row) error {
+		sub, err := scanSub(r)
+		out = append(out, sub)
+		return err
+	})
+	return out, spanx.Translate(err, "subscriptiondb.byUser")
+}
+
+// end ends subscription id of user (active only) with code, deleting its
+// live marker and announcing subscription.ended. Ending an ended
+// subscription changes nothing.
+func (s *store) end(ctx context.Context, id, userID, code string) (Subscription, error) {
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		row, err := tx.ReadRow(ctx, "Subscriptions", spanner.Key{id}, subColumns)
+		if spanx.IsNotFound(err) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		sub, err := scanSub(row)
+		if err != nil {
+			return err
+		}
+		if userID != "" && sub.UserID != userID {
+			return ErrNotFound
+		}
+		if sub.Status == StatusEnded {
+			return nil
+		}
+		if sub.Status != StatusActive {
+			return ErrNotActive
+		}
+		ev, err := events.New(Topic, EventEnded, EventData{SubscriptionID: id, UserID: sub.UserID, CourseID: sub.CourseID})
+		if err != nil {
+			return err
+		}
+		if err := tx.BufferWrite([]*spanner.Mutation{
+			spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "UpdatedAt", "EndedAt"},
+				[]any{id, StatusEnded, code, ReasonText(code, ""), spanner.CommitTimestamp, spanner.CommitTimestamp}),
+			spanner.Delete("LiveSubscriptions", spanner.Key{sub.UserID, sub.CourseID}),
+		}); err != nil {
+			return err
+		}
+		return s.outbox.Add(ctx, tx, ev)
+	})
+	if err != nil {
+		return Subscription{}, spanx.Translate(err, "subscriptiondb.end")
+	}
+	return s.get(ctx, id)
+}
+
+func columnList(cols []string) string {
+	out := ""
+	for i, c := range cols {
+		if i > 0 {
+			out += ", "
+		}
+		out += c
+	}
+	return out
+}
+
+func scanSub(row *spanner.Row) (Subscription, error) {
+	var (
+		sub                     Subscription
+		code, reason, currency  spanner.NullString
+		amount                  spanner.NullInt64
+		activated, ended, until spanner.NullTime
+	)
+	if err := row.Columns(&sub.ID, &sub.UserID, &sub.CourseID, &sub.Status, &code, &reason, &amount, &currency,
+		&sub.CreatedAt, &sub.UpdatedAt, &activated, &ended, &until); err != nil {
+		return Subscription{}, err
+	}
+	sub.ReasonCode, sub.Reason = code.StringVal, reason.StringVal
+	if amount.Valid && currency.Valid {
+		sub.Price.Amount, sub.Price.Currency = amount.Int64, currency.StringVal
+	}
+	sub.ActivatedAt, sub.EndedAt, sub.PeriodEnd = activated.Time, ended.Time, until.Time
+	return sub, nil
+}

@@ -1,0 +1,325 @@
+// Package subscribe is Kwipper's Subscribe service: a learner subscribes to a
+// course and pays through an orchestrated saga. The orchestrator keeps each
+// saga's state in the "subscriptions" database and drives the steps of
+// saga.Steps with commands and replies over Pub/Sub; when a step fails, the
+// steps done before it are compensated in reverse. A sweeper resends commands
+// whose reply is late and gives up (compensating) after the configured
+// attempts, so no saga stays pending forever. The lifecycle of subscriptions
+// is announced on subscription-events.
+//
+// This file holds the domain: statuses, reasons, request and response types,
+// the rules of validating a subscription and of driving the saga. It imports
+// no cloud SDK; store.go persists it in Spanner and api.go exposes it.
+package subscribe
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/kwipper/kwipper/functions/subscribe/saga"
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/money"
+)
+
+// Database is the service's Spanner database id.
+const Database = "subscriptions"
+
+// Topic is where the service announces the subscription lifecycle.
+const Topic = "subscription-events"
+
+// Event types on Topic; both carry EventData.
+const (
+	EventActivated = "subscription.activated"
+	EventEnded     = "subscription.ended"
+)
+
+// EventData is the payload of subscription events.
+type EventData struct {
+	SubscriptionID string `json:"subscription_id"`
+	UserID         string `json:"user_id"`
+	CourseID       string `json:"course_id"`
+}
+
+// Subscription statuses: pending while the saga runs; active when every step
+// succeeded; failed when a step failed (everything done was compensated);
+// ended when an active subscription was cancelled or refunded.
+const (
+	StatusPending = "pending"
+	StatusActive  = "active"
+	StatusFailed  = "failed"
+	StatusEnded   = "ended"
+)
+
+// Saga phases.
+const (
+	PhaseForward      = "forward"
+	PhaseCompensating = "compensating"
+	PhaseDone         = "done"
+)
+
+// Reason codes a failed or ended subscription shows, with what they say.
+var reasons = map[string]string{
+	"card_declined":           "your card was declined; try another card",
+	"insufficient_funds":      "your card has insufficient funds",
+	"authentication_required": "your bank asks you to authenticate this payment; save a card that does not need it",
+	"expired_card":            "your card has expired",
+	"no_payment_method":       "save a card first (POST /v1/billing/payment-methods)",
+	"course_not_found":        "the course does not exist",
+	"course_not_published":    "the course is not published",
+	"own_course":              "you cannot subscribe to your own course",
+	"already_subscribed":      "you already have a subscription to this course",
+	"price_unknown":           "the course has no price in a supported currency",
+	"user_not_found":          "your account was not found",
+	"not_a_learner":           "only learners can subscribe to courses",
+	"timed_out":               "the subscription could not be completed in time; nothing was charged or any charge was refunded",
+	"cancelled":               "you cancelled the subscription",
+	"refunded":                "the payment was refunded",
+}
+
+// ReasonText returns what code says to a person; fallback when the code is
+// not one of ours.
+func ReasonText(code, fallback string) string {
+	if r, ok := reasons[code]; ok {
+		return r
+	}
+	if fallback != "" {
+		return fallback
+	}
+	return "the subscription could not be completed"
+}
+
+// Subscription is a learner's subscription to a course.
+type Subscription struct {
+	ID          string
+	UserID      string
+	CourseID    string
+	Status      string
+	ReasonCode  string
+	Reason      string
+	Price       money.Money // set once the saga has read the course
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	ActivatedAt time.Time
+	EndedAt     time.Time
+	PeriodEnd   time.Time
+}
+
+// CreateRequest is the body of POST /v1/subscriptions.
+type CreateRequest struct {
+	CourseID string `json:"course_id"`
+}
+
+// View is a subscription as the API shows it.
+type View struct {
+	ID          string       `json:"id"`
+	UserID      string       `json:"user_id"`
+	CourseID    string       `json:"course_id"`
+	Status      string       `json:"status"`
+	ReasonCode  string       `json:"reason_code,omitempty"`
+	Reason      string       `json:"reason,omitempty"`
+	Price       *money.Money `json:"price,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+	ActivatedAt *time.Time   `json:"activated_at,omitempty"`
+	EndedAt     *time.Time   `json:"ended_at,omitempty"`
+	PeriodEnd   *time.Time   `json:"period_end,omitempty"`
+}
+
+// List is the caller's subscriptions, newest first.
+type List struct {
+	Subscriptions []View `json:"subscriptions"`
+}
+
+func (s Subscription) view() View {
+	v := View{ID: s.ID, UserID: s.UserID, CourseID: s.CourseID, Status: s.Status, ReasonCode: s.ReasonCode,
+		Reason: s.Reason, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
+	if s.Price.Currency != "" {
+		p := s.Price
+		v.Price = &p
+	}
+	opt := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		return &t
+	}
+	v.ActivatedAt, v.EndedAt, v.PeriodEnd = opt(s.ActivatedAt), opt(s.EndedAt), opt(s.PeriodEnd)
+	return v
+}
+
+// Errors the service returns.
+var (
+	ErrNotFound          = errs.E(errs.NotFound, "subscription not found")
+	ErrAlreadySubscribed = errs.E(errs.Conflict, "you already have a pending or active subscription to this course")
+	ErrNotActive         = errs.E(errs.FailedPrecondition, "only an active subscription can be cancelled")
+)
+
+// validateCreate checks a create request.
+func validateCreate(req CreateRequest) error {
+	var f errs.Fields
+	f.Check(req.CourseID != "", "course_id", "is required")
+	f.Check(len(req.CourseID) <= 36, "course_id", "is not a course id")
+	return f.Err()
+}
+
+// validate is the ValidateSubscription step's rule: the course must be
+// published, not the learner's own, and priced in a supported currency. It
+// returns a failure code, or "" when the subscription may go ahead.
+func validate(userID string, c saga.CourseInfo) string {
+	switch {
+	case c.Status != "published":
+		return "course_not_published"
+	case c.TutorID == userID:
+		return "own_course"
+	case c.Price.Amount <= 0 || !money.Supported(c.Price.Currency):
+		return "price_unknown"
+	}
+	return ""
+}
+
+// periodEnd is when a period of interval started at start ends.
+func periodEnd(start time.Time, interval string) time.Time {
+	if interval == "year" {
+		return start.AddDate(1, 0, 0)
+	}
+	return start.AddDate(0, 1, 0)
+}
+
+// State is a saga's durable state: where it is, what it learnt from the
+// steps done so far, and why it failed.
+type State struct {
+	Phase   string           `json:"phase"`
+	Step    int              `json:"step"` // index in saga.Steps of the step awaited
+	Attempt int              `json:"attempt"`
+	UserID  string           `json:"user_id"`
+	Course  string           `json:"course_id"`
+	Info    saga.CourseInfo  `json:"course"`
+	Payment saga.PaymentData `json:"payment"`
+	Code    string           `json:"code,omitempty"`
+	Reason  string           `json:"reason,omitempty"`
+}
+
+// Transition is what the orchestrator does after a reply or a timeout: the
+// commands to send and, when the saga ends, its outcome.
+type Transition struct {
+	Commands []saga.Command
+	// Finished is set when the saga ended: StatusActive or StatusFailed.
+	Finished string
+	// Ignored is set when the reply was not awaited (a duplicate or late one).
+	Ignored bool
+}
+
+// command is the command for the awaited step of st.
+func (st *State) command(sagaID string) (saga.Command, error) {
+	def := saga.Steps[st.Step]
+	kind := saga.Do
+	if st.Phase == PhaseCompensating {
+		kind = saga.Undo
+	}
+	cmd := saga.Command{SagaID: sagaID, Step: def.Name, Kind: kind, Attempt: st.Attempt, UserID: st.UserID, CourseID: st.Course}
+	var args any
+	switch def.Name {
+	case saga.StepValidate:
+		args = st.Info
+	case saga.StepPayment:
+		args = saga.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title}
+	case saga.StepSubscribe:
+		args = saga.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID}
+	case saga.StepUserUpdateInfo:
+		args = saga.UserUpdateArgs{CourseTitle: st.Info.Title}
+	}
+	if args != nil {
+		b, err := json.Marshal(args)
+		if err != nil {
+			return saga.Command{}, err
+		}
+		cmd.Args = b
+	}
+	return cmd, nil
+}
+
+// Start is the first transition of a new saga.
+func (st *State) Start(sagaID string) (Transition, error) {
+	st.Phase, st.Step, st.Attempt = PhaseForward, 0, 1
+	cmd, err := st.command(sagaID)
+	return Transition{Commands: []saga.Command{cmd}}, err
+}
+
+// OnReply advances st with reply r.
+func (st *State) OnReply(sagaID string, r saga.Reply) (Transition, error) {
+	if st.Phase == PhaseDone || r.Step != saga.Steps[st.Step].Name ||
+		(r.Kind == saga.Do) != (st.Phase == PhaseForward) {
+		return Transition{Ignored: true}, nil
+	}
+	if st.Phase == PhaseCompensating {
+		// Compensations always succeed eventually; a reply means it did.
+		return st.compensateFrom(sagaID, st.Step-1)
+	}
+	if !r.OK {
+		st.Code, st.Reason = r.Code, ReasonText(r.Code, r.Reason)
+		return st.compensateFrom(sagaID, st.Step-1)
+	}
+	if err := st.absorb(r); err != nil {
+		return Transition{}, err
+	}
+	if st.Step == len(saga.Steps)-1 {
+		st.Phase = PhaseDone
+		return Transition{Finished: StatusActive}, nil
+	}
+	st.Step, st.Attempt = st.Step+1, 1
+	cmd, err := st.command(sagaID)
+	return Transition{Commands: []saga.Command{cmd}}, err
+}
+
+// OnTimeout is the sweeper's transition for a saga whose awaited reply is
+// late: the command again, or (forward, after maxAttempts) compensation of
+// everything that may have happened, the late step included. Compensations
+// are sent again until they are acknowledged.
+func (st *State) OnTimeout(sagaID string, maxAttempts int) (Transition, error) {
+	if st.Phase == PhaseDone {
+		return Transition{Ignored: true}, nil
+	}
+	if st.Phase == PhaseForward && st.Attempt >= maxAttempts {
+		st.Code, st.Reason = "timed_out", ReasonText("timed_out", "")
+		return st.compensateFrom(sagaID, st.Step)
+	}
+	st.Attempt++
+	cmd, err := st.command(sagaID)
+	return Transition{Commands: []saga.Command{cmd}}, err
+}
+
+// compensateFrom moves st to the first step at or below from that has a
+// compensation and asks for it; with none left the saga has failed.
+func (st *State) compensateFrom(sagaID string, from int) (Transition, error) {
+	st.Phase = PhaseCompensating
+	for i := from; i >= 0; i-- {
+		if saga.Steps[i].Undo != "" {
+			st.Step, st.Attempt = i, 1
+			cmd, err := st.command(sagaID)
+			return Transition{Commands: []saga.Command{cmd}}, err
+		}
+	}
+	st.Phase = PhaseDone
+	if st.Code == "" {
+		st.Code, st.Reason = "timed_out", ReasonText("timed_out", "")
+	}
+	return Transition{Finished: StatusFailed}, nil
+}
+
+// absorb keeps what a successful step's reply taught the saga.
+func (st *State) absorb(r saga.Reply) error {
+	var v any
+	switch r.Step {
+	case saga.StepCourseGetInfo:
+		v = &st.Info
+	case saga.StepPayment:
+		v = &st.Payment
+	default:
+		return nil
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		return fmt.Errorf("saga %s: reply of %s: %w", r.SagaID, r.Step, err)
+	}
+	return nil
+}

@@ -1,0 +1,240 @@
+package subscribe
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kwipper/kwipper/functions/subscribe/saga"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/money"
+	"github.com/kwipper/kwipper/shared/testenv"
+)
+
+var published = saga.CourseInfo{TutorID: "tutor", Title: "T", Status: "published",
+	Price: money.Money{Amount: 1500, Currency: "JPY"}, BillingInterval: "month"}
+
+func ok(step string, data any) saga.Reply {
+	r := saga.Reply{SagaID: "s", Step: step, Kind: saga.Do, OK: true}
+	if data != nil {
+		r.Data, _ = json.Marshal(data)
+	}
+	return r
+}
+
+func data(step string) any {
+	switch step {
+	case saga.StepCourseGetInfo:
+		return published
+	case saga.StepPayment:
+		return saga.PaymentData{PaymentID: "saga-s", PaymentIntentID: "pi_1"}
+	}
+	return nil
+}
+
+// steps runs the saga forward until failAt (a step index; len(Steps) for
+// none) and returns the commands sent in order and the final transition.
+func run(t *testing.T, failAt int) ([]string, Transition) {
+	t.Helper()
+	st := State{UserID: "learner", Course: "c"}
+	tr, err := st.Start("s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	for guard := 0; guard < 50; guard++ {
+		if tr.Finished != "" {
+			return sent, tr
+		}
+		if len(tr.Commands) != 1 {
+			t.Fatalf("transition %+v", tr)
+		}
+		cmd := tr.Commands[0]
+		sent = append(sent, cmd.Step+"/"+cmd.Kind)
+		r := ok(cmd.Step, data(cmd.Step))
+		r.Kind = cmd.Kind
+		if cmd.Kind == saga.Do && slices.IndexFunc(saga.Steps, func(d saga.StepDef) bool { return d.Name == cmd.Step }) == failAt {
+			r = saga.Reply{SagaID: "s", Step: cmd.Step, Kind: saga.Do, Code: "card_declined", Reason: "declined"}
+		}
+		if tr, err = st.OnReply("s", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Fatal("saga did not finish")
+	return nil, Transition{}
+}
+
+func TestState_runsEveryStepThenActivates(t *testing.T) {
+	sent, tr := run(t, len(saga.Steps))
+	if tr.Finished != StatusActive || len(sent) != len(saga.Steps) {
+		t.Fatalf("sent %v, finished %q", sent, tr.Finished)
+	}
+}
+
+func TestState_compensatesInReverse_whenAStepFails(t *testing.T) {
+	for _, tt := range []struct {
+		failAt int
+		undo   []string
+	}{
+		{0, nil},
+		{2, nil},
+		{3, nil}, // the payment failed: nothing before it changed anything
+		{4, []string{"billing-payment/undo"}},
+		{5, []string{"subscribe-subscribe/undo", "billing-payment/undo"}},
+		{6, []string{"course-update-info/undo", "subscribe-subscribe/undo", "billing-payment/undo"}},
+	} {
+		t.Run(saga.Steps[tt.failAt].Name, func(t *testing.T) {
+			sent, tr := run(t, tt.failAt)
+			if tr.Finished != StatusFailed {
+				t.Fatalf("finished %q", tr.Finished)
+			}
+			var undo []string
+			for _, s := range sent {
+				if len(s) > 5 && s[len(s)-5:] == "/undo" {
+					undo = append(undo, s)
+				}
+			}
+			if !slices.Equal(undo, tt.undo) {
+				t.Fatalf("compensations %v, want %v", undo, tt.undo)
+			}
+		})
+	}
+}
+
+func TestState_ignoresRepliesItDoesNotAwait(t *testing.T) {
+	st := State{UserID: "learner", Course: "c"}
+	if _, err := st.Start("s"); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []saga.Reply{
+		ok(saga.StepPayment, nil), // not yet
+		{SagaID: "s", Step: saga.StepUserGetInfo, Kind: saga.Undo, OK: true}, // wrong kind
+	} {
+		if tr, _ := st.OnReply("s", r); !tr.Ignored {
+			t.Fatalf("reply %+v not ignored", r)
+		}
+	}
+	if tr, _ := st.OnReply("s", ok(saga.StepUserGetInfo, nil)); tr.Ignored || st.Step != 1 {
+		t.Fatalf("awaited reply: %+v, step %d", tr, st.Step)
+	}
+	if tr, _ := st.OnReply("s", ok(saga.StepUserGetInfo, nil)); !tr.Ignored {
+		t.Fatal("a duplicate reply moved the saga")
+	}
+}
+
+func TestValidate_rules(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		c    func(*saga.CourseInfo)
+		want string
+	}{
+		{"ok", func(*saga.CourseInfo) {}, ""},
+		{"draft", func(c *saga.CourseInfo) { c.Status = "draft" }, "course_not_published"},
+		{"own", func(c *saga.CourseInfo) { c.TutorID = "learner" }, "own_course"},
+		{"no_price", func(c *saga.CourseInfo) { c.Price.Amount = 0 }, "price_unknown"},
+		{"currency", func(c *saga.CourseInfo) { c.Price.Currency = "EUR" }, "price_unknown"},
+	} {
+		c := published
+		tt.c(&c)
+		if got := validate("learner", c); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// recorder keeps what is published.
+type recorder struct {
+	mu     sync.Mutex
+	events []events.Event
+}
+
+func (r *recorder) Publish(_ context.Context, e events.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+	return nil
+}
+
+func (r *recorder) commands() []saga.Command {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []saga.Command
+	for _, e := range r.events {
+		if e.Type == saga.EventCommand {
+			var c saga.Command
+			_ = json.Unmarshal(e.Data, &c)
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// A step whose reply never comes is sent again by the sweeper, and after the
+// last attempt compensated (the late step included) until the saga fails:
+// none stays pending forever.
+func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, _ := testenv.Database(t, ms)
+	pub := &recorder{}
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	later := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	s := New(Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}, StepTimeout: time.Second, MaxAttempts: 2, Now: clock})
+	ctx := context.Background()
+
+	sub := Subscription{ID: "00000000-0000-4000-8000-0000000000aa", UserID: "learner", CourseID: "c"}
+	st := State{UserID: sub.UserID, Course: sub.CourseID}
+	tr, _ := st.Start(sub.ID)
+	if err := s.store.create(ctx, sub, st, tr); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Sweep(ctx); n != 0 {
+		t.Fatalf("swept %d sagas before their deadline", n)
+	}
+	// The first steps reply; the payment step never does.
+	for _, step := range []string{saga.StepUserGetInfo, saga.StepCourseGetInfo, saga.StepValidate} {
+		r := ok(step, data(step))
+		r.SagaID = sub.ID
+		if _, err := s.store.advance(ctx, sub.ID, false, func(st *State) (Transition, error) { return st.OnReply(sub.ID, r) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 4 {
+		later(10 * time.Second)
+		if _, err := s.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for _, c := range pub.commands() {
+		if c.Step == saga.StepPayment {
+			got = append(got, c.Kind)
+		}
+	}
+	// do (attempt 1), do (attempt 2), then undo (and again while unacknowledged).
+	if len(got) < 3 || got[0] != saga.Do || got[1] != saga.Do || got[2] != saga.Undo {
+		t.Fatalf("payment commands %v", got)
+	}
+	// The refund is acknowledged: the saga has failed, with a reason.
+	r := saga.Reply{SagaID: sub.ID, Step: saga.StepPayment, Kind: saga.Undo, OK: true}
+	if _, err := s.store.advance(ctx, sub.ID, false, func(st *State) (Transition, error) { return st.OnReply(sub.ID, r) }); err != nil {
+		t.Fatal(err)
+	}
+	final, err := s.store.get(ctx, sub.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final.Status != StatusFailed || final.ReasonCode != "timed_out" || final.Reason == "" {
+		t.Fatalf("subscription %+v", final)
+	}
+	if ids, _ := s.store.overdue(ctx, 10); len(ids) != 0 {
+		t.Fatalf("a finished saga is still open: %v", ids)
+	}
+}
