@@ -3,7 +3,6 @@ package billing
 import (
 	"context"
 	"embed"
-	"io/fs"
 
 	"cloud.google.com/go/spanner"
 
@@ -16,12 +15,7 @@ var migrationFiles embed.FS
 
 // Migrations are the schema of the billing database, oldest first.
 func Migrations() ([]spanx.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	ms, err := spanx.LoadMigrations(sub)
-	return append([]spanx.Migration{events.Migration()}, ms...), err
+	return events.ServiceMigrations(migrationFiles)
 }
 
 var (

@@ -3,7 +3,6 @@ package content
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"time"
 
 	"cloud.google.com/go/spanner"
@@ -18,12 +17,7 @@ var migrationFiles embed.FS
 
 // Migrations are the schema of the contents database, oldest first.
 func Migrations() ([]spanx.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	ms, err := spanx.LoadMigrations(sub)
-	return append([]spanx.Migration{events.Migration()}, ms...), err
+	return events.ServiceMigrations(migrationFiles)
 }
 
 var (

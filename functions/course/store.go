@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"embed"
-	"io/fs"
 	"slices"
 	"time"
 
@@ -19,12 +18,7 @@ var migrationFiles embed.FS
 
 // Migrations are the schema of the courses database, oldest first.
 func Migrations() ([]spanx.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	ms, err := spanx.LoadMigrations(sub)
-	return append([]spanx.Migration{events.Migration()}, ms...), err
+	return events.ServiceMigrations(migrationFiles)
 }
 
 var (

@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
-	"io/fs"
 	"log/slog"
 	"time"
 
@@ -21,12 +20,7 @@ var migrationFiles embed.FS
 
 // Migrations are the schema of the subscriptions database, oldest first.
 func Migrations() ([]spanx.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	ms, err := spanx.LoadMigrations(sub)
-	return append([]spanx.Migration{events.Migration()}, ms...), err
+	return events.ServiceMigrations(migrationFiles)
 }
 
 var subColumns = []string{"SubscriptionId", "UserId", "CourseId", "Status", "ReasonCode", "Reason", "PriceAmount",

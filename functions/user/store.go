@@ -3,7 +3,6 @@ package user
 import (
 	"context"
 	"embed"
-	"io/fs"
 
 	"cloud.google.com/go/spanner"
 	"google.golang.org/grpc/codes"
@@ -19,12 +18,7 @@ var migrationFiles embed.FS
 
 // Migrations are the schema of the users database, oldest first.
 func Migrations() ([]spanx.Migration, error) {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	ms, err := spanx.LoadMigrations(sub)
-	return append([]spanx.Migration{events.Migration()}, ms...), err
+	return events.ServiceMigrations(migrationFiles)
 }
 
 // ErrNotFound is returned when no user matches.

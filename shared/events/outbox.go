@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	_ "embed"
+	"io/fs"
 	"log/slog"
 	"time"
 
@@ -172,4 +173,16 @@ func (o *Outbox) log() *slog.Logger {
 		return o.Log
 	}
 	return slog.Default()
+}
+
+// ServiceMigrations returns a service's migrations: Migration (the outbox and
+// deduplication tables) first, then the NNNN_name.sql files in the migrations
+// directory of files (the service's embedded migrations/*.sql).
+func ServiceMigrations(files fs.FS) ([]spanx.Migration, error) {
+	sub, err := fs.Sub(files, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	ms, err := spanx.LoadMigrations(sub)
+	return append([]spanx.Migration{Migration()}, ms...), err
 }
