@@ -118,6 +118,14 @@ var Table = []fnreg.Spec{
 		Summary: "Saga compensation Unsubscribe"},
 	{Name: "subscribe-on-billing-event", Service: "subscribe", Trigger: fnreg.PubSub, Topic: subscribe.BillingTopic, Access: fnreg.Push,
 		Summary: "End a subscription whose payment was refunded outside the saga"},
+	{Name: "subscribe-cancel-at-period-end", Service: "subscribe", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/cancel-at-period-end", Access: fnreg.User,
+		Summary: "Stop renewing my subscription: it ends when the period I paid for ends", Response: subscribe.View{}},
+	{Name: "subscribe-resume", Service: "subscribe", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/resume", Access: fnreg.User,
+		Summary: "Undo cancel-at-period-end before the period ends", Response: subscribe.View{}},
+	{Name: "subscribe-billing-cycle", Service: "subscribe", Trigger: fnreg.PubSub, Topic: subscribe.TickTopic, Access: fnreg.Push,
+		Summary: "Billing cycle: split a tick (as of its time) into one job per shard over the worker ring"},
+	{Name: "subscribe-billing-shard", Service: "subscribe", Trigger: fnreg.PubSub, Topic: subscribe.ShardTopic, Access: fnreg.Push,
+		Summary: "Billing cycle: renew a shard's due subscriptions (charge, dunning, end at period end)"},
 	{Name: "subscribe-outbox-relay", Service: "subscribe", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
 		Summary: "Publish subscription events and saga commands the outbox still holds"},
 
@@ -132,6 +140,8 @@ var Table = []fnreg.Spec{
 		Summary: "Saga step DoPayment: charge the saved card (PaymentIntent)"},
 	{Name: "billing-refund-payment", Service: "billing", Trigger: fnreg.PubSub, Topic: saga.Topic(saga.StepPayment, saga.Undo), Access: fnreg.Push,
 		Summary: "Saga compensation RefundPayment (Refund)"},
+	{Name: "billing-charge-renewal", Service: "billing", Trigger: fnreg.PubSub, Topic: subscribe.RenewalChargeTopic, Access: fnreg.Push,
+		Summary: "Charge a renewal attempt (idempotency key per subscription, period and attempt) and answer renewal.charged"},
 	{Name: "billing-outbox-relay", Service: "billing", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,
 		Summary: "Publish billing events and saga replies the outbox still holds"},
 }

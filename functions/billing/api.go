@@ -74,6 +74,7 @@ func (s *Service) Handlers() map[string]http.Handler {
 		"billing-do-payment":     events.Push(s.participant.Handler(saga.Step{Prepare: s.preparePayment, Apply: s.applyPayment})),
 		"billing-refund-payment": events.Push(s.participant.Handler(saga.Step{Prepare: s.prepareRefund, Apply: s.applyRefund, AlwaysUndo: true})),
 		"billing-outbox-relay":   events.Push(s.relay),
+		"billing-charge-renewal": events.Push(s.chargeRenewal),
 	}
 }
 

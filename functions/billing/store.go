@@ -151,7 +151,7 @@ func (s *store) begin(ctx context.Context, p Payment) (Payment, error) {
 		got.Status = StatusAttempting
 		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Payments",
 			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "CreatedAt", "UpdatedAt"},
-			[]any{p.ID, p.SagaID, p.UserID, p.Amount.Amount, p.Amount.Currency, StatusAttempting, spanner.CommitTimestamp, spanner.CommitTimestamp})})
+			[]any{p.ID, spanner.NullString{StringVal: p.SagaID, Valid: p.SagaID != ""}, p.UserID, p.Amount.Amount, p.Amount.Currency, StatusAttempting, spanner.CommitTimestamp, spanner.CommitTimestamp})})
 	})
 	return got, spanx.Translate(err, "billingdb.begin")
 }

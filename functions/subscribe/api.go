@@ -12,9 +12,11 @@ import (
 
 	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/billingcal"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/hashring"
 	"github.com/kwipper/kwipper/shared/httpx"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
@@ -26,6 +28,9 @@ type Service struct {
 	maxAttempts int
 	newID       func() string
 	participant *saga.Participant
+	shards      int
+	ring        *hashring.Ring
+	retryDays   []int
 }
 
 // Config is what New needs.
@@ -48,6 +53,14 @@ type Config struct {
 	// FailStep and DuplicateCommands are test-only hooks (see config.Saga).
 	FailStep          func(step, courseID string) bool
 	DuplicateCommands bool
+	// Shards is how many shards the billing cycle splits subscriptions into
+	// (default 16); Workers the members of the consistent-hash ring the
+	// shards are assigned to (default one, "default").
+	Shards  int
+	Workers []string
+	// RetryDays is the dunning schedule: days after a failed renewal's
+	// period start to retry it (default 1,3,5,7).
+	RetryDays []int
 }
 
 // New returns the Subscribe service; DB and Outbox are required.
@@ -70,11 +83,21 @@ func New(c Config) *Service {
 	if c.NewID == nil {
 		c.NewID = uuid.NewString
 	}
+	if c.Shards <= 0 {
+		c.Shards = 16
+	}
+	if len(c.Workers) == 0 {
+		c.Workers = []string{"default"}
+	}
+	if len(c.RetryDays) == 0 {
+		c.RetryDays, _ = billingcal.ParseDays(DefaultRetryDays)
+	}
 	return &Service{
 		store: store{db: c.DB, outbox: c.Outbox, log: c.Log, now: c.Now, timeout: c.StepTimeout, duplicate: c.DuplicateCommands},
 		participant: &saga.Participant{DB: c.DB, Outbox: c.Outbox, Publisher: c.Outbox.Publisher, Fail: c.FailStep,
 			Log: c.Log},
 		maxAttempts: c.MaxAttempts, newID: c.NewID,
+		shards: c.Shards, ring: hashring.New(0, c.Workers...), retryDays: c.RetryDays,
 	}
 }
 
@@ -93,6 +116,11 @@ func (s *Service) Handlers() map[string]http.Handler {
 		"subscribe-saga-validate":    events.Push(p.Handler(saga.Step{Apply: s.stepValidate})),
 		"subscribe-saga-subscribe":   events.Push(p.Handler(saga.Step{Apply: s.stepSubscribe})),
 		"subscribe-saga-unsubscribe": events.Push(p.Handler(saga.Step{Apply: s.stepUnsubscribe})),
+
+		"subscribe-billing-cycle":        events.Push(s.billingCycle),
+		"subscribe-billing-shard":        events.Push(s.billingShard),
+		"subscribe-cancel-at-period-end": httpx.Handler(s.cancelAtPeriodEnd),
+		"subscribe-resume":               httpx.Handler(s.resume),
 	}
 }
 
@@ -256,22 +284,33 @@ func (s *Service) stepSubscribe(_ context.Context, tx *spanx.Tx, cmd saga.Comman
 		return saga.Outcome{}, err
 	}
 	start := s.store.now().UTC()
-	end := periodEnd(start, args.BillingInterval)
+	interval := args.BillingInterval
+	if !billingcal.Valid(interval) {
+		interval = billingcal.Month
+	}
+	end := billingcal.PeriodEnd(start, interval, 1)
+	// The recurring columns: anchored at the start, due when the first
+	// period ends (the cycle acts only once the subscription is active).
 	return saga.Success(saga.SubscribeData{PeriodStart: start, PeriodEnd: end}), tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions",
-		[]string{"SubscriptionId", "PriceAmount", "Currency", "PaymentId", "PeriodStart", "PeriodEnd", "UpdatedAt"},
-		[]any{cmd.SagaID, args.Price.Amount, args.Price.Currency, args.PaymentID, start, end, spanner.CommitTimestamp})})
+		[]string{"SubscriptionId", "PriceAmount", "Currency", "PaymentId", "PeriodStart", "PeriodEnd", "Anchor", "BillingInterval",
+			"Period", "Failures", "CancelAtPeriodEnd", "DueAt", "Shard", "UpdatedAt"},
+		[]any{cmd.SagaID, args.Price.Amount, args.Price.Currency, args.PaymentID, start, end, start, interval,
+			int64(0), int64(0), false, end, int64(ShardOf(cmd.SagaID, s.shards)), spanner.CommitTimestamp})})
 }
 
 // stepUnsubscribe is Unsubscribe, the compensation of Subscribe.
 func (s *Service) stepUnsubscribe(_ context.Context, tx *spanx.Tx, cmd saga.Command, _ saga.Input) (saga.Outcome, error) {
 	return saga.Success(nil), tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions",
-		[]string{"SubscriptionId", "PaymentId", "PeriodStart", "PeriodEnd", "UpdatedAt"},
-		[]any{cmd.SagaID, nil, nil, nil, spanner.CommitTimestamp})})
+		[]string{"SubscriptionId", "PaymentId", "PeriodStart", "PeriodEnd", "Anchor", "DueAt", "UpdatedAt"},
+		[]any{cmd.SagaID, nil, nil, nil, nil, nil, spanner.CommitTimestamp})})
 }
 
 // onBillingEvent ends the subscription whose payment was refunded outside the
 // saga (e.g. from Stripe's dashboard).
 func (s *Service) onBillingEvent(ctx context.Context, m events.Message) error {
+	if m.Type == EventRenewalCharged {
+		return s.onRenewalCharged(ctx, m)
+	}
 	if m.Type != EventPaymentRefunded {
 		return nil
 	}
@@ -307,12 +346,13 @@ type PaymentRefunded struct {
 
 // Plugin plugs the Subscribe service into the platform.
 var Plugin = fnreg.Service{
-	Name: "subscribe", Database: Database, Publishes: append([]string{Topic, saga.RepliesTopic}, commandTopics()...),
+	Name: "subscribe", Database: Database, Publishes: append([]string{Topic, saga.RepliesTopic, ShardTopic, RenewalChargeTopic}, commandTopics()...),
 	Migrations: Migrations,
 	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
 		s := New(Config{DB: d.DB, Outbox: d.Outbox, Log: d.Log, StepTimeout: d.Config.Saga.StepTimeout,
 			MaxAttempts: d.Config.Saga.MaxAttempts, FailStep: d.Config.Saga.FailStep,
-			DuplicateCommands: d.Config.Saga.DuplicateCommands})
+			DuplicateCommands: d.Config.Saga.DuplicateCommands, Shards: d.Config.Recurring.Shards,
+			Workers: d.Config.Recurring.Workers, RetryDays: d.Config.Recurring.RetryDays})
 		return s.Handlers(), nil
 	},
 }

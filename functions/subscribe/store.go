@@ -163,8 +163,8 @@ func (s *store) activate(ctx context.Context, tx *spanx.Tx, id string, st State)
 
 func (s *store) fail(tx *spanx.Tx, id string, st State) error {
 	return tx.BufferWrite([]*spanner.Mutation{
-		spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "UpdatedAt"},
-			[]any{id, StatusFailed, st.Code, st.Reason, spanner.CommitTimestamp}),
+		spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "DueAt", "UpdatedAt"},
+			[]any{id, StatusFailed, st.Code, st.Reason, nil, spanner.CommitTimestamp}),
 		spanner.Delete("LiveSubscriptions", spanner.Key{st.UserID, st.Course}),
 	})
 }
@@ -238,7 +238,7 @@ func (s *store) end(ctx context.Context, id, userID, code string) (Subscription,
 		if sub.Status == StatusEnded {
 			return nil
 		}
-		if sub.Status != StatusActive {
+		if sub.Status != StatusActive && sub.Status != StatusPastDue {
 			return ErrNotActive
 		}
 		ev, err := events.New(Topic, EventEnded, EventData{SubscriptionID: id, UserID: sub.UserID, CourseID: sub.CourseID})
@@ -246,8 +246,8 @@ func (s *store) end(ctx context.Context, id, userID, code string) (Subscription,
 			return err
 		}
 		if err := tx.BufferWrite([]*spanner.Mutation{
-			spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "UpdatedAt", "EndedAt"},
-				[]any{id, StatusEnded, code, ReasonText(code, ""), spanner.CommitTimestamp, spanner.CommitTimestamp}),
+			spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "DueAt", "UpdatedAt", "EndedAt"},
+				[]any{id, StatusEnded, code, ReasonText(code, ""), nil, spanner.CommitTimestamp, spanner.CommitTimestamp}),
 			spanner.Delete("LiveSubscriptions", spanner.Key{sub.UserID, sub.CourseID}),
 		}); err != nil {
 			return err

@@ -178,14 +178,6 @@ func validate(userID string, c saga.CourseInfo) string {
 	return ""
 }
 
-// periodEnd is when a period of interval started at start ends.
-func periodEnd(start time.Time, interval string) time.Time {
-	if interval == "year" {
-		return start.AddDate(1, 0, 0)
-	}
-	return start.AddDate(0, 1, 0)
-}
-
 // State is a saga's durable state: where it is, what it learnt from the
 // steps done so far, and why it failed.
 type State struct {

@@ -3,7 +3,10 @@ package config
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/kwipper/kwipper/shared/billingcal"
 )
 
 // Stripe configures the Billing service's Stripe client.
@@ -59,4 +62,45 @@ func loadBilling(get func(key, def string) string, problems []string) (Stripe, S
 	}
 	sg.MaxAttempts = n
 	return s, sg, problems
+}
+
+// Recurring configures recurring billing.
+type Recurring struct {
+	// Shards is how many shards the billing cycle splits subscriptions
+	// into (KW_BILLING_SHARDS, default 16). Changing it moves subscriptions
+	// between shards only as they are next written: keep it fixed.
+	Shards int
+	// Workers are the members of the consistent-hash ring the shards are
+	// assigned to, e.g. regions (KW_BILLING_WORKERS, comma-separated,
+	// default "default").
+	Workers []string
+	// RetryDays is the dunning schedule: days after a failed renewal's
+	// period start to retry it; after the last, the subscription ends
+	// (KW_DUNNING_RETRY_DAYS, default "1,3,5,7").
+	RetryDays []int
+}
+
+// loadRecurring reads the recurring-billing variables, appending what is
+// wrong to problems.
+func loadRecurring(get func(key, def string) string, problems []string) (Recurring, []string) {
+	var r Recurring
+	n, err := strconv.Atoi(get("KW_BILLING_SHARDS", "16"))
+	if err != nil || n < 1 || n > 4096 {
+		problems = append(problems, "KW_BILLING_SHARDS must be a number from 1 to 4096")
+	}
+	r.Shards = n
+	for _, w := range strings.Split(get("KW_BILLING_WORKERS", "default"), ",") {
+		if w = strings.TrimSpace(w); w != "" {
+			r.Workers = append(r.Workers, w)
+		}
+	}
+	if len(r.Workers) == 0 {
+		problems = append(problems, "KW_BILLING_WORKERS must name at least one worker, e.g. asia-northeast1,asia-southeast2")
+	}
+	days, err := billingcal.ParseDays(get("KW_DUNNING_RETRY_DAYS", "1,3,5,7"))
+	if err != nil {
+		problems = append(problems, "KW_DUNNING_RETRY_DAYS must be increasing positive days separated by commas, e.g. 1,3,5,7")
+	}
+	r.RetryDays = days
+	return r, problems
 }

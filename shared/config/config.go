@@ -50,6 +50,8 @@ type Config struct {
 	Stripe Stripe
 	// Saga tunes the subscribe saga's orchestrator.
 	Saga Saga
+	// Recurring tunes recurring billing (the billing cycle and dunning).
+	Recurring Recurring
 }
 
 // Media configures the Content service: where media objects live, how
@@ -151,6 +153,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.CatalogStaleness = stale
 	c.Media, problems = loadMedia(get, problems)
 	c.Stripe, c.Saga, problems = loadBilling(get, problems)
+	c.Recurring, problems = loadRecurring(get, problems)
 	if c.Env == "cloud" {
 		if getenv("KW_PROJECT") == "" {
 			problems = append(problems, "KW_PROJECT is required when KW_ENV=cloud")

@@ -7,6 +7,7 @@
 //	kwipper migrate         create missing databases and apply migrations
 //	kwipper gen [--check]   write (or check) functions/openapi.json and terraform/functions.json
 //	kwipper emulators -env-file F   start the emulators, write their env to F, run until stopped
+//	kwipper billing-cycle [--as-of T]  publish a billing-cycle tick as of T (RFC 3339; default now)
 package main
 
 import (
@@ -66,8 +67,10 @@ func run(args []string) error {
 		return functions.Migrate(ctx, cfg, log)
 	case "dev":
 		return dev(ctx, cfg, log, args)
+	case "billing-cycle":
+		return billingCycle(ctx, cfg, log, args)
 	}
-	return fmt.Errorf("unknown command %q (serve, dev, migrate, gen, emulators)", cmd)
+	return fmt.Errorf("unknown command %q (serve, dev, migrate, gen, emulators, billing-cycle)", cmd)
 }
 
 // serveOne serves the FUNCTION_TARGET function through the functions

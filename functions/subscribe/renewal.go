@@ -1,0 +1,283 @@
+package subscribe
+
+// Recurring billing: the rules of renewing a subscription, cancelling it at
+// period end, dunning a failed renewal and refunding within a window, and how
+// a billing-cycle tick is split into shards over a consistent-hash ring of
+// workers. Like subscribe.go this file imports no cloud SDK; the tests drive
+// it through a simulated year.
+
+import (
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/kwipper/kwipper/shared/billingcal"
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/hashring"
+	"github.com/kwipper/kwipper/shared/money"
+)
+
+// Topics of the billing cycle: Cloud Scheduler (or an operator) publishes a
+// Tick to TickTopic; subscribe-billing-cycle splits it into one ShardJob per
+// shard on ShardTopic.
+const (
+	TickTopic  = "billing-cycle-tick"
+	ShardTopic = "billing-cycle-shard"
+)
+
+// Events of the recurring lifecycle on Topic (with EventActivated and
+// EventEnded). Each carries RenewalEvent.
+const (
+	EventRenewed           = "subscription.renewed"
+	EventPastDue           = "subscription.past_due"
+	EventActionRequired    = "subscription.action_required"
+	EventCancelScheduled   = "subscription.cancel_scheduled"
+	EventCancelUnscheduled = "subscription.cancel_unscheduled"
+)
+
+// StatusPastDue is an active subscription whose renewal failed: access is
+// kept while dunning retries the charge.
+const StatusPastDue = "past_due"
+
+// Codes a recurring subscription ends or is past due with.
+const (
+	CodePaymentFailed   = "payment_failed"
+	CodeCancelledAtEnd  = "cancelled_at_period_end"
+	CodeAuthRequired    = "authentication_required"
+	DefaultRetryDays    = "1,3,5,7"
+	DefaultRefundWindow = 14 * 24 * time.Hour
+)
+
+func init() {
+	reasons[CodePaymentFailed] = "the renewal payment failed after every retry; subscribe again with another card"
+	reasons[CodeCancelledAtEnd] = "you cancelled the subscription; it ended with the period you paid for"
+}
+
+// Recurring is a subscription's recurring-billing state. Periods are counted
+// from Anchor (the start of the first period) in UTC by billingcal: period n
+// (0-based) runs from billingcal.PeriodEnd(Anchor, Interval, n) to
+// PeriodEnd(Anchor, Interval, n+1).
+type Recurring struct {
+	SubscriptionID string
+	UserID         string
+	CourseID       string
+	Price          money.Money
+	Anchor         time.Time
+	Interval       string
+	// Status is StatusActive, StatusPastDue or StatusEnded.
+	Status string
+	// Period is the index of the period paid for last.
+	Period int
+	// CancelAtPeriodEnd ends the subscription when the period ends instead
+	// of renewing it.
+	CancelAtPeriodEnd bool
+	// Failures counts failed charges of the renewal under way (0 when none).
+	Failures int
+	// DueAt is when the billing cycle next acts: the period end, or the next
+	// dunning retry.
+	DueAt time.Time
+	// Code says why the subscription is past due or ended.
+	Code string
+}
+
+// PeriodEnd is when the period paid for ends (access lasts until then, and
+// through dunning).
+func (r Recurring) PeriodEnd() time.Time {
+	return billingcal.PeriodEnd(r.Anchor, r.Interval, r.Period+1)
+}
+
+// Due reports whether the billing cycle as of asOf must act on r.
+func (r Recurring) Due(asOf time.Time) bool {
+	return (r.Status == StatusActive || r.Status == StatusPastDue) && !r.DueAt.After(asOf)
+}
+
+// Renewal is one charge for the period that starts at PeriodStart.
+type Renewal struct {
+	SubscriptionID string
+	Period         int
+	PeriodStart    time.Time
+	Attempt        int // 1 for the first charge, 2.. for dunning retries
+	Amount         money.Money
+}
+
+// Key is the Stripe idempotency key of the renewal: one per (subscription,
+// period, attempt). The same attempt processed twice reuses it and is never
+// charged twice; a dunning retry is a new attempt Stripe must really try.
+func (n Renewal) Key() string {
+	return fmt.Sprintf("renew-%s-%s-%d", n.SubscriptionID, n.PeriodStart.UTC().Format("20060102T150405Z"), n.Attempt)
+}
+
+// ID names the renewal attempt's record (Renewals rows, Payments ids).
+func (n Renewal) ID() string { return n.Key() }
+
+// Charge outcomes.
+const (
+	ChargeSucceeded    = "succeeded"
+	ChargeDeclined     = "declined"
+	ChargeAuthRequired = "authentication_required"
+)
+
+// ChargeOutcome is what the billing service answered for a Renewal.
+type ChargeOutcome struct {
+	Result string // a Charge* constant
+	Code   string // the decline code, when declined
+}
+
+// Step is what the cycle does with a due subscription: Charge a renewal, or
+// End it without charging (cancelled at period end).
+type Step struct {
+	Charge *Renewal
+	End    bool
+}
+
+// Next is what the cycle does now with due r.
+func (r Recurring) Next() Step {
+	if r.CancelAtPeriodEnd {
+		return Step{End: true}
+	}
+	start := r.PeriodEnd()
+	return Step{Charge: &Renewal{SubscriptionID: r.SubscriptionID, Period: r.Period + 1, PeriodStart: start,
+		Attempt: r.Failures + 1, Amount: r.Price}}
+}
+
+// Transition is a change of a recurring subscription and the event that
+// announces it ("" for none).
+type RecurringChange struct {
+	Event string
+	Ended bool
+}
+
+// EndAtPeriodEnd ends r without charging (it was cancelled at period end).
+func (r *Recurring) EndAtPeriodEnd() RecurringChange {
+	r.Status, r.Code = StatusEnded, CodeCancelledAtEnd
+	return RecurringChange{Event: EventEnded, Ended: true}
+}
+
+// OnCharge applies the outcome of renewal n to r. retryDays is the dunning
+// schedule: the retries after the first failure, in days from the period
+// start (e.g. 1,3,5,7). A success extends the period and clears dunning; a
+// failure makes r past due (access kept) until the last retry fails, which
+// ends it. An outcome for another renewal than the one due is ignored.
+func (r *Recurring) OnCharge(n Renewal, out ChargeOutcome, retryDays []int) RecurringChange {
+	if r.Status == StatusEnded || n.Period != r.Period+1 || n.Attempt != r.Failures+1 {
+		return RecurringChange{}
+	}
+	if out.Result == ChargeSucceeded {
+		r.Period, r.Failures, r.Status, r.Code = n.Period, 0, StatusActive, ""
+		r.DueAt = r.PeriodEnd()
+		return RecurringChange{Event: EventRenewed}
+	}
+	r.Failures++
+	if r.Failures > len(retryDays) {
+		r.Status, r.Code = StatusEnded, CodePaymentFailed
+		return RecurringChange{Event: EventEnded, Ended: true}
+	}
+	r.Status = StatusPastDue
+	r.Code = out.Code
+	ev := EventPastDue
+	if out.Result == ChargeAuthRequired {
+		r.Code, ev = CodeAuthRequired, EventActionRequired
+	}
+	if r.Code == "" {
+		r.Code = "card_declined"
+	}
+	r.DueAt = n.PeriodStart.AddDate(0, 0, retryDays[r.Failures-1])
+	return RecurringChange{Event: ev}
+}
+
+// Errors of cancelling at period end, resuming and refunding.
+var (
+	ErrNotRenewing      = errs.E(errs.FailedPrecondition, "only an active or past-due subscription can be cancelled at period end")
+	ErrNotCancelling    = errs.E(errs.FailedPrecondition, "the subscription is not set to cancel at period end")
+	ErrRefundWindowOver = errs.E(errs.FailedPrecondition, "the refund window of this payment has passed")
+)
+
+// CancelAtEnd sets r to end when its period ends; doing it twice changes
+// nothing (and announces nothing).
+func (r *Recurring) CancelAtEnd() (RecurringChange, error) {
+	if r.Status != StatusActive && r.Status != StatusPastDue {
+		return RecurringChange{}, ErrNotRenewing
+	}
+	if r.CancelAtPeriodEnd {
+		return RecurringChange{}, nil
+	}
+	r.CancelAtPeriodEnd = true
+	return RecurringChange{Event: EventCancelScheduled}, nil
+}
+
+// Resume undoes CancelAtEnd before the period ends.
+func (r *Recurring) Resume(now time.Time) (RecurringChange, error) {
+	if r.Status != StatusActive && r.Status != StatusPastDue {
+		return RecurringChange{}, ErrNotCancelling
+	}
+	if !r.CancelAtPeriodEnd {
+		return RecurringChange{}, nil
+	}
+	if !now.Before(r.DueAt) {
+		return RecurringChange{}, ErrNotCancelling
+	}
+	r.CancelAtPeriodEnd = false
+	return RecurringChange{Event: EventCancelUnscheduled}, nil
+}
+
+// Refundable reports whether a payment made at paidAt may still be refunded
+// at now with refund window window.
+func Refundable(paidAt, now time.Time, window time.Duration) error {
+	if now.Sub(paidAt) > window {
+		return ErrRefundWindowOver
+	}
+	return nil
+}
+
+// ShardOf is the billing shard of subscription id among shards: stored on
+// the row so the due index (Shard, DueAt) spreads writes over shards instead
+// of a monotonic hot spot on time alone.
+func ShardOf(id string, shards int) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % uint32(shards))
+}
+
+// Tick is the body of a billing-cycle-tick message. Scheduler's ticks carry
+// no time: the message's publish time stands for AsOf then.
+type Tick struct {
+	AsOf *time.Time `json:"as_of,omitempty"`
+	Tick string     `json:"tick,omitempty"`
+}
+
+// ShardJob is the body of a billing-cycle-shard message: renew what is due
+// in Shard as of AsOf. Worker is the ring member the shard falls to (a
+// region or worker pool; it names the job's owner in logs and metrics).
+type ShardJob struct {
+	AsOf   time.Time `json:"as_of"`
+	Shard  int       `json:"shard"`
+	Shards int       `json:"shards"`
+	Worker string    `json:"worker,omitempty"`
+}
+
+// Name names the job: its time, shard and shard count.
+func (j ShardJob) Name() string {
+	return "billing-shard-" + j.AsOf.UTC().Format("20060102T150405Z") + "-" + strconv.Itoa(j.Shard) + "-of-" + strconv.Itoa(j.Shards)
+}
+
+// EventID is the job's deterministic message id (a name-based UUID of Name,
+// to fit the outbox's ids): the same tick split twice yields the same ids.
+func (j ShardJob) EventID() string {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("kwipper:"+j.Name())).String()
+}
+
+// Split is the tick's work: one job per shard 0..shards-1, each assigned to
+// its worker on the consistent-hash ring (workers empty: no assignment).
+func Split(asOf time.Time, shards int, ring *hashring.Ring) []ShardJob {
+	out := make([]ShardJob, shards)
+	for i := range out {
+		out[i] = ShardJob{AsOf: asOf.UTC(), Shard: i, Shards: shards}
+		if ring != nil {
+			out[i].Worker = ring.Lookup("shard-" + strconv.Itoa(i))
+		}
+	}
+	return out
+}
