@@ -106,6 +106,8 @@ var Table = []fnreg.Spec{
 		Summary: "List my subscriptions, newest first", Response: subscribe.List{}},
 	{Name: "subscribe-cancel", Service: "subscribe", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/cancel", Access: fnreg.User,
 		Summary: "End my active subscription now (access stops)", Response: subscribe.View{}},
+	{Name: "subscribe-refund", Service: "subscribe", Trigger: fnreg.HTTP, Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/refund", Access: fnreg.Learner,
+		Summary: "Have my subscription refunded within the refund window: answers 202 (refunding); the refund saga refunds the latest payment, then the subscription ends (access stops)", Response: subscribe.View{}, Status: http.StatusAccepted},
 	{Name: "subscribe-on-reply", Service: "subscribe", Trigger: fnreg.PubSub, Topic: saga.RepliesTopic, Access: fnreg.Push,
 		Summary: "Saga orchestrator: advance a subscription saga on a participant's reply"},
 	{Name: "subscribe-sweep", Service: "subscribe", Trigger: fnreg.PubSub, Topic: OutboxTick, Access: fnreg.Push,

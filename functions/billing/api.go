@@ -229,13 +229,25 @@ func (s *Service) applyPayment(ctx context.Context, tx *spanx.Tx, _ saga.Command
 	return saga.Outcome{}, errors.New("billing: payment step prepared nothing")
 }
 
-// prepareRefund refunds the saga's payment when it succeeded, with the
-// saga's refund idempotency key. A payment still attempting (its charge was
-// interrupted) is settled first by replaying the charge with the same key.
+// prepareRefund refunds the payment the command names (args.payment_id: a
+// refund saga's latest-period payment), or else the saga's own payment, when
+// it succeeded, with that payment's refund idempotency key. A payment still
+// attempting (its charge was interrupted) is settled first by replaying the
+// charge with the same key.
 func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, error) {
-	p, ok, err := s.store.payment(ctx, s.store.db.Single(), PaymentID(cmd.SagaID))
-	if err != nil || !ok {
-		return nil, err
+	id := PaymentID(cmd.SagaID)
+	var args saga.PaymentArgs
+	if len(cmd.Args) > 0 {
+		if err := cmd.Decode(&args); err != nil {
+			return nil, err
+		}
+		if args.PaymentID != "" {
+			id = args.PaymentID
+		}
+	}
+	p, ok, err := s.store.payment(ctx, s.store.db.Single(), id)
+	if err != nil || !ok || p.UserID != cmd.UserID {
+		return nil, err // none of this learner's: nothing to refund
 	}
 	if s.gw == nil {
 		return nil, errNoStripe
@@ -245,7 +257,7 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.gw.Charge(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil)
+		res, err := s.gw.Charge(ctx, chargeKeyOf(cmd.SagaID, id), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil)
 		if err != nil && !errs.Is(err, errs.Invalid) {
 			return nil, err
 		}
@@ -259,7 +271,7 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 	if p.Status != StatusSucceeded {
 		return p, nil
 	}
-	reID, err := s.gw.Refund(ctx, refundKey(cmd.SagaID), p.PaymentIntentID)
+	reID, err := s.gw.Refund(ctx, refundKeyOf(cmd.SagaID, id), p.PaymentIntentID)
 	if err != nil {
 		return nil, err
 	}

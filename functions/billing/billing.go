@@ -87,6 +87,23 @@ func PaymentID(sagaID string) string { return "saga-" + sagaID }
 func paymentKey(sagaID string) string { return "saga-" + sagaID + "-payment" }
 func refundKey(sagaID string) string  { return "saga-" + sagaID + "-refund" }
 
+// chargeKeyOf and refundKeyOf are the keys of payment id: the saga's own
+// payment keeps the saga's keys; another (a renewal, whose id is its charge
+// key) is charged with its id and refunded with "<id>-refund".
+func chargeKeyOf(sagaID, id string) string {
+	if id == PaymentID(sagaID) {
+		return paymentKey(sagaID)
+	}
+	return id
+}
+
+func refundKeyOf(sagaID, id string) string {
+	if id == PaymentID(sagaID) {
+		return refundKey(sagaID)
+	}
+	return id + "-refund"
+}
+
 // StripeCurrency is Stripe's spelling of a supported currency; amounts are
 // already in Stripe's minor units (JPY has none).
 func StripeCurrency(m money.Money) (string, error) {

@@ -31,6 +31,9 @@ type Service struct {
 	shards      int
 	ring        *hashring.Ring
 	retryDays   []int
+	// refundWindow is how long after its latest successful charge a
+	// subscription may be refunded.
+	refundWindow time.Duration
 }
 
 // Config is what New needs.
@@ -61,6 +64,10 @@ type Config struct {
 	// RetryDays is the dunning schedule: days after a failed renewal's
 	// period start to retry it (default 1,3,5,7).
 	RetryDays []int
+	// RefundWindow is how long after its latest successful charge a
+	// learner may have a subscription refunded (default
+	// DefaultRefundWindow, 14 days).
+	RefundWindow time.Duration
 }
 
 // New returns the Subscribe service; DB and Outbox are required.
@@ -92,12 +99,16 @@ func New(c Config) *Service {
 	if len(c.RetryDays) == 0 {
 		c.RetryDays, _ = billingcal.ParseDays(DefaultRetryDays)
 	}
+	if c.RefundWindow <= 0 {
+		c.RefundWindow = DefaultRefundWindow
+	}
 	return &Service{
 		store: store{db: c.DB, outbox: c.Outbox, log: c.Log, now: c.Now, timeout: c.StepTimeout, duplicate: c.DuplicateCommands},
 		participant: &saga.Participant{DB: c.DB, Outbox: c.Outbox, Publisher: c.Outbox.Publisher, Fail: c.FailStep,
 			Log: c.Log},
 		maxAttempts: c.MaxAttempts, newID: c.NewID,
 		shards: c.Shards, ring: hashring.New(0, c.Workers...), retryDays: c.RetryDays,
+		refundWindow: c.RefundWindow,
 	}
 }
 
@@ -109,6 +120,7 @@ func (s *Service) Handlers() map[string]http.Handler {
 		"subscribe-get":              httpx.Handler(s.get),
 		"subscribe-list-mine":        httpx.Handler(s.listMine),
 		"subscribe-cancel":           httpx.Handler(s.cancel),
+		"subscribe-refund":           httpx.Handler(s.refund),
 		"subscribe-on-reply":         events.Push(s.onReply),
 		"subscribe-sweep":            events.Push(s.sweep),
 		"subscribe-outbox-relay":     events.Push(s.relay),
@@ -352,7 +364,8 @@ var Plugin = fnreg.Service{
 		s := New(Config{DB: d.DB, Outbox: d.Outbox, Log: d.Log, StepTimeout: d.Config.Saga.StepTimeout,
 			MaxAttempts: d.Config.Saga.MaxAttempts, FailStep: d.Config.Saga.FailStep,
 			DuplicateCommands: d.Config.Saga.DuplicateCommands, Shards: d.Config.Recurring.Shards,
-			Workers: d.Config.Recurring.Workers, RetryDays: d.Config.Recurring.RetryDays})
+			Workers: d.Config.Recurring.Workers, RetryDays: d.Config.Recurring.RetryDays,
+			RefundWindow: d.Config.Recurring.RefundWindow})
 		return s.Handlers(), nil
 	},
 }

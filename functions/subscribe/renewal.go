@@ -162,7 +162,7 @@ func (r *Recurring) EndAtPeriodEnd() RecurringChange {
 // failure makes r past due (access kept) until the last retry fails, which
 // ends it. An outcome for another renewal than the one due is ignored.
 func (r *Recurring) OnCharge(n Renewal, out ChargeOutcome, retryDays []int) RecurringChange {
-	if r.Status == StatusEnded || n.Period != r.Period+1 || n.Attempt != r.Failures+1 {
+	if r.Status == StatusEnded || r.Status == StatusRefunding || n.Period != r.Period+1 || n.Attempt != r.Failures+1 {
 		return RecurringChange{}
 	}
 	if out.Result == ChargeSucceeded {

@@ -100,7 +100,8 @@ func (s *store) writeSaga(ctx context.Context, tx *spanx.Tx, id string, st State
 
 // advance applies fn to saga id's state in a transaction, persists the
 // result, sends its commands and, when the saga finished, settles the
-// subscription: active (announced on Topic) or failed with its reason. A saga
+// subscription: active (announced on Topic) or failed with its reason, or,
+// for a refund saga, ended (refunded; announced on Topic). A saga
 // that does not exist (or, with overdueOnly, is not overdue) is reported as
 // Ignored.
 func (s *store) advance(ctx context.Context, id string, overdueOnly bool, fn func(*State) (Transition, error)) (Transition, error) {
@@ -142,6 +143,8 @@ func (s *store) advance(ctx context.Context, id string, overdueOnly bool, fn fun
 			return s.activate(ctx, tx, id, st)
 		case StatusFailed:
 			return s.fail(tx, id, st)
+		case StatusEnded:
+			return s.finishRefund(ctx, tx, id, st)
 		}
 		return nil
 	})

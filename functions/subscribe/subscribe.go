@@ -51,6 +51,17 @@ const (
 	StatusEnded   = "ended"
 )
 
+// StatusRefunding is a subscription whose refund saga runs: it no longer
+// renews, and ends (reason "refunded") when the refund completes.
+const StatusRefunding = "refunding"
+
+// Saga kinds: the subscribe saga (State.Kind empty) and the refund saga,
+// which runs saga.RefundSteps under the subscription's saga id.
+const (
+	KindSubscribe = ""
+	KindRefund    = "refund"
+)
+
 // Saga phases.
 const (
 	PhaseForward      = "forward"
@@ -153,6 +164,10 @@ var (
 	ErrNotFound          = errs.E(errs.NotFound, "subscription not found")
 	ErrAlreadySubscribed = errs.E(errs.Conflict, "you already have a pending or active subscription to this course")
 	ErrNotActive         = errs.E(errs.FailedPrecondition, "only an active subscription can be cancelled")
+	ErrNotOwner          = errs.E(errs.PermissionDenied, "only the learner who subscribed may ask for a refund")
+	ErrRefunding         = errs.E(errs.FailedPrecondition, "a refund of this subscription is already under way")
+	ErrRefunded          = errs.E(errs.FailedPrecondition, "this subscription was already refunded")
+	ErrNothingToRefund   = errs.E(errs.FailedPrecondition, "nothing to refund: only an active or past-due subscription with a successful payment can be refunded")
 )
 
 // validateCreate checks a create request.
@@ -181,8 +196,10 @@ func validate(userID string, c saga.CourseInfo) string {
 // State is a saga's durable state: where it is, what it learnt from the
 // steps done so far, and why it failed.
 type State struct {
+	// Kind is KindSubscribe or KindRefund.
+	Kind    string           `json:"kind,omitempty"`
 	Phase   string           `json:"phase"`
-	Step    int              `json:"step"` // index in saga.Steps of the step awaited
+	Step    int              `json:"step"` // index in saga.Steps (saga.RefundSteps for a refund) of the step awaited
 	Attempt int              `json:"attempt"`
 	UserID  string           `json:"user_id"`
 	Course  string           `json:"course_id"`
@@ -190,13 +207,17 @@ type State struct {
 	Payment saga.PaymentData `json:"payment"`
 	Code    string           `json:"code,omitempty"`
 	Reason  string           `json:"reason,omitempty"`
+	// RefundPaymentID is, in a refund saga, the payment refunded (the
+	// latest period's).
+	RefundPaymentID string `json:"refund_payment_id,omitempty"`
 }
 
 // Transition is what the orchestrator does after a reply or a timeout: the
 // commands to send and, when the saga ends, its outcome.
 type Transition struct {
 	Commands []saga.Command
-	// Finished is set when the saga ended: StatusActive or StatusFailed.
+	// Finished is set when the saga ended: StatusActive or StatusFailed (a
+	// subscribe saga), StatusEnded (a refund saga).
 	Finished string
 	// Ignored is set when the reply was not awaited (a duplicate or late one).
 	Ignored bool
@@ -204,6 +225,9 @@ type Transition struct {
 
 // command is the command for the awaited step of st.
 func (st *State) command(sagaID string) (saga.Command, error) {
+	if st.Kind == KindRefund {
+		return st.refundCommand(sagaID)
+	}
 	def := saga.Steps[st.Step]
 	kind := saga.Do
 	if st.Phase == PhaseCompensating {
@@ -240,6 +264,9 @@ func (st *State) Start(sagaID string) (Transition, error) {
 
 // OnReply advances st with reply r.
 func (st *State) OnReply(sagaID string, r saga.Reply) (Transition, error) {
+	if st.Kind == KindRefund {
+		return st.onRefundReply(sagaID, r)
+	}
 	if st.Phase == PhaseDone || r.Step != saga.Steps[st.Step].Name ||
 		(r.Kind == saga.Do) != (st.Phase == PhaseForward) {
 		return Transition{Ignored: true}, nil
@@ -272,7 +299,7 @@ func (st *State) OnTimeout(sagaID string, maxAttempts int) (Transition, error) {
 	if st.Phase == PhaseDone {
 		return Transition{Ignored: true}, nil
 	}
-	if st.Phase == PhaseForward && st.Attempt >= maxAttempts {
+	if st.Phase == PhaseForward && st.Attempt >= maxAttempts && st.Kind != KindRefund {
 		st.Code, st.Reason = "timed_out", ReasonText("timed_out", "")
 		return st.compensateFrom(sagaID, st.Step)
 	}
@@ -314,4 +341,44 @@ func (st *State) absorb(r saga.Reply) error {
 		return fmt.Errorf("saga %s: reply of %s: %w", r.SagaID, r.Step, err)
 	}
 	return nil
+}
+
+// StartRefund turns the finished subscribe saga st into a refund saga of the
+// payment paymentID: its first transition.
+func (st *State) StartRefund(sagaID, paymentID string) (Transition, error) {
+	st.Kind, st.RefundPaymentID, st.Code, st.Reason = KindRefund, paymentID, "", ""
+	return st.Start(sagaID)
+}
+
+// refundCommand is the command of the refund step awaited: the undo of a
+// subscribe step under the same saga id.
+func (st *State) refundCommand(sagaID string) (saga.Command, error) {
+	cmd := saga.Command{SagaID: sagaID, Step: saga.RefundSteps[st.Step], Kind: saga.Undo, Attempt: st.Attempt,
+		UserID: st.UserID, CourseID: st.Course}
+	if cmd.Step == saga.StepPayment {
+		b, err := json.Marshal(saga.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper refund: " + st.Info.Title,
+			PaymentID: st.RefundPaymentID})
+		if err != nil {
+			return saga.Command{}, err
+		}
+		cmd.Args = b
+	}
+	return cmd, nil
+}
+
+// onRefundReply advances a refund saga: compensations always succeed
+// eventually, so each reply moves on to the next step, and the last ends the
+// subscription (Finished StatusEnded). The sweeper resends a late step
+// without limit.
+func (st *State) onRefundReply(sagaID string, r saga.Reply) (Transition, error) {
+	if st.Phase == PhaseDone || r.Kind != saga.Undo || r.Step != saga.RefundSteps[st.Step] {
+		return Transition{Ignored: true}, nil
+	}
+	if st.Step == len(saga.RefundSteps)-1 {
+		st.Phase, st.Code, st.Reason = PhaseDone, "refunded", ReasonText("refunded", "")
+		return Transition{Finished: StatusEnded}, nil
+	}
+	st.Step, st.Attempt = st.Step+1, 1
+	cmd, err := st.command(sagaID)
+	return Transition{Commands: []saga.Command{cmd}}, err
 }

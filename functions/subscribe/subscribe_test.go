@@ -238,3 +238,49 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 		t.Fatalf("a finished saga is still open: %v", ids)
 	}
 }
+
+// A refund saga sends the subscribe saga's compensations as undo commands
+// under the same saga id, in saga.RefundSteps' order, the payment's naming
+// the payment refunded; replies it does not await are ignored; the last
+// reply ends the subscription; a late step is resent without limit.
+func TestState_refundSaga(t *testing.T) {
+	st := State{Phase: PhaseDone, UserID: "u", Course: "c", Info: published}
+	tr, err := st.StartRefund("s", "renew-s-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	for i := range saga.RefundSteps {
+		if len(tr.Commands) != 1 {
+			t.Fatalf("step %d: %+v", i, tr)
+		}
+		cmd := tr.Commands[0]
+		if cmd.SagaID != "s" || cmd.Kind != saga.Undo || saga.Topic(cmd.Step, cmd.Kind) == "" {
+			t.Fatalf("command %+v", cmd)
+		}
+		if cmd.Step == saga.StepPayment {
+			var a saga.PaymentArgs
+			if err := json.Unmarshal(cmd.Args, &a); err != nil || a.PaymentID != "renew-s-1" {
+				t.Fatalf("refund args %s: %v", cmd.Args, err)
+			}
+		}
+		sent = append(sent, cmd.Step)
+		if late, _ := st.OnTimeout("s", 1); len(late.Commands) != 1 || late.Commands[0].Step != cmd.Step || late.Finished != "" {
+			t.Fatalf("timeout: %+v", late)
+		}
+		if ig, _ := st.OnReply("s", ok(cmd.Step, nil)); !ig.Ignored {
+			t.Fatal("a do reply advanced a refund saga")
+		}
+		r := ok(cmd.Step, nil)
+		r.Kind = saga.Undo
+		if tr, err = st.OnReply("s", r); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := st.OnReply("s", r); !again.Ignored && i < len(saga.RefundSteps)-1 {
+			t.Fatal("a duplicate reply advanced the saga")
+		}
+	}
+	if !slices.Equal(sent, saga.RefundSteps) || tr.Finished != StatusEnded || st.Phase != PhaseDone || st.Code != "refunded" {
+		t.Fatalf("sent %v, final %+v, state %+v", sent, tr, st)
+	}
+}

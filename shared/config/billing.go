@@ -78,6 +78,10 @@ type Recurring struct {
 	// period start to retry it; after the last, the subscription ends
 	// (KW_DUNNING_RETRY_DAYS, default "1,3,5,7").
 	RetryDays []int
+	// RefundWindow is how long after its latest successful charge a learner
+	// may ask for a subscription's refund (KW_REFUND_WINDOW, a duration,
+	// default "336h": 14 days).
+	RefundWindow time.Duration
 }
 
 // loadRecurring reads the recurring-billing variables, appending what is
@@ -102,5 +106,10 @@ func loadRecurring(get func(key, def string) string, problems []string) (Recurri
 		problems = append(problems, "KW_DUNNING_RETRY_DAYS must be increasing positive days separated by commas, e.g. 1,3,5,7")
 	}
 	r.RetryDays = days
+	w, err := time.ParseDuration(get("KW_REFUND_WINDOW", "336h"))
+	if err != nil || w <= 0 || w > 366*24*time.Hour {
+		problems = append(problems, "KW_REFUND_WINDOW must be a positive duration up to 8784h (366 days), e.g. 336h for 14 days")
+	}
+	r.RefundWindow = w
 	return r, problems
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -36,5 +37,24 @@ func TestSecretNeverPrints(t *testing.T) {
 	}
 	if c.TokenSigningKey.Reveal() == "" {
 		t.Fatal("secret lost")
+	}
+}
+
+func TestLoad_refundWindow(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Recurring.RefundWindow != 14*24*time.Hour {
+		t.Fatalf("default refund window %v, want 336h", c.Recurring.RefundWindow)
+	}
+	c, err = Load(env(map[string]string{"KW_REFUND_WINDOW": "72h"}))
+	if err != nil || c.Recurring.RefundWindow != 72*time.Hour {
+		t.Fatalf("KW_REFUND_WINDOW=72h: %v %v", c.Recurring.RefundWindow, err)
+	}
+	for _, bad := range []string{"two weeks", "0s", "-1h", "9000h"} {
+		if _, err := Load(env(map[string]string{"KW_REFUND_WINDOW": bad})); err == nil || !strings.Contains(err.Error(), "KW_REFUND_WINDOW") {
+			t.Errorf("KW_REFUND_WINDOW=%q: %v", bad, err)
+		}
 	}
 }

@@ -57,6 +57,13 @@ var Steps = []StepDef{
 	{Name: StepUserUpdateInfo, Do: "saga-user-update-info", Undo: "saga-user-revert-info"},
 }
 
+// RefundSteps are the steps of a refund saga, in the order they run: the
+// compensations (undo commands) of the subscribe saga's steps RefundPayment,
+// Unsubscribe, RevertCourseInfo and RevertUserInfo, sent under the
+// subscription's saga id, so each participant runs each at most once per
+// subscription however often it is asked.
+var RefundSteps = []string{StepPayment, StepSubscribe, StepCourseUpdate, StepUserUpdateInfo}
+
 // Topic returns the topic of step's command of kind, or "".
 func Topic(step, kind string) string {
 	for _, s := range Steps {
@@ -128,6 +135,10 @@ type CourseInfo struct {
 type PaymentArgs struct {
 	Amount      money.Money `json:"amount"`
 	Description string      `json:"description"`
+	// PaymentID, in an undo, names the payment to refund (a refund saga
+	// refunds the latest period's payment); empty means the saga's own
+	// payment.
+	PaymentID string `json:"payment_id,omitempty"`
 }
 
 // PaymentData is the data of billing-payment.
