@@ -417,7 +417,7 @@ func (s *store) pendingDeletions(ctx context.Context, age time.Duration, limit i
 
 // deleted forgets a deletion that is done.
 func (s *store) deleted(ctx context.Context, d deletion) error {
-	_, err := s.db.Apply(ctx, []*spanner.Mutation{spanner.Delete("ObjectDeletions", spanner.Key{d.Object, d.Generation})})
+	err := spanx.Apply(ctx, s.db, spanner.Delete("ObjectDeletions", spanner.Key{d.Object, d.Generation}))
 	return spanx.Translate(err, "contentdb.deleted")
 }
 

@@ -127,19 +127,23 @@ func (o *Outbox) publish(ctx context.Context, ids []string) (int, error) {
 	}
 	published := 0
 	var firstErr error
+	marks := make([]*spanner.Mutation, 0, len(claimed))
 	for _, e := range claimed {
-		var m *spanner.Mutation
 		if err := o.Publisher.Publish(ctx, e); err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
-			m = spanner.Update("Outbox", []string{"EventId", "LeaseUntil"}, []any{e.ID, nil})
-		} else {
-			published++
-			m = spanner.Update("Outbox", []string{"EventId", "Pending", "LeaseUntil", "PublishedAt"},
-				[]any{e.ID, nil, nil, spanner.CommitTimestamp})
+			marks = append(marks, spanner.Update("Outbox", []string{"EventId", "LeaseUntil"}, []any{e.ID, nil}))
+			continue
 		}
-		if _, err := o.DB.Apply(ctx, []*spanner.Mutation{m}); err != nil && firstErr == nil {
+		published++
+		marks = append(marks, spanner.Update("Outbox", []string{"EventId", "Pending", "LeaseUntil", "PublishedAt"},
+			[]any{e.ID, nil, nil, spanner.CommitTimestamp}))
+	}
+	// One commit marks the whole batch. Should it fail, the lease runs out
+	// and the next sweep publishes those events again; consumers dedupe.
+	if len(marks) > 0 {
+		if err := spanx.Apply(ctx, o.DB, marks...); err != nil && firstErr == nil {
 			firstErr = spanx.Translate(err, "outbox mark")
 		}
 	}

@@ -193,8 +193,8 @@ func (a *Admin) Migrate(ctx context.Context, path string, client *spanner.Client
 		if err := a.updateDDL(ctx, path, m.Statements); err != nil {
 			return done, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 		}
-		_, err := client.Apply(ctx, []*spanner.Mutation{spanner.InsertOrUpdate("SchemaMigrations",
-			[]string{"Version", "Name", "AppliedAt"}, []any{m.Version, m.Name, spanner.CommitTimestamp})})
+		err := Apply(ctx, client, spanner.InsertOrUpdate("SchemaMigrations",
+			[]string{"Version", "Name", "AppliedAt"}, []any{m.Version, m.Name, spanner.CommitTimestamp}))
 		if err != nil {
 			return done, fmt.Errorf("record migration %04d: %w", m.Version, err)
 		}

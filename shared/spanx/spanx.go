@@ -93,6 +93,12 @@ func ReadWrite(ctx context.Context, c *spanner.Client, fn func(ctx context.Conte
 	return nil
 }
 
+// Apply writes muts in one read-write transaction. Unlike Client.Apply it
+// goes through ReadWrite, so a transaction the emulator loses is run again.
+func Apply(ctx context.Context, c *spanner.Client, muts ...*spanner.Mutation) error {
+	return ReadWrite(ctx, c, func(_ context.Context, tx *Tx) error { return tx.BufferWrite(muts) })
+}
+
 // ReadOnly runs fn in a read-only transaction (strong when stale is 0, else
 // exactly that stale) so that its reads see one snapshot, and runs it again
 // when the emulator loses the transaction (see ReadWrite).
