@@ -389,7 +389,8 @@ func TestRegionStacksRunEveryFunction(t *testing.T) {
 
 // TestRegionVariableFiles checks stacks/region/regions/<region>.tfvars: one
 // per region, each setting its own region and media settings that pass the
-// variable validations of the root configuration and of the region module.
+// variable validations of the region module. The root configuration only
+// passes these values through: each rule lives in the module alone.
 func TestRegionVariableFiles(t *testing.T) {
 	stack := parseDir(t, "stacks/region")
 	module := parseDir(t, "modules/region")
@@ -459,13 +460,15 @@ func TestRegionVariableFiles(t *testing.T) {
 				t.Errorf("%s sets media_data_locations = %#v, want two regions starting with %q", path, v, strings.ToUpper(region))
 			}
 			for name, v := range vals {
-				checkValidations(t, stack, name, v, true)
 				checkValidations(t, module, name, v, true)
+				if b, f := block(t, stack, "variable", name); nested(b, "validation") != nil {
+					t.Errorf("%s: variable %s repeats a validation of modules/region", f.path, name)
+				}
 			}
 		})
 	}
 	// The region validation is a real allow-list.
-	checkValidations(t, stack, "region", cty.StringVal("europe-west1"), false)
+	checkValidations(t, module, "region", cty.StringVal("europe-west1"), false)
 }
 
 // checkValidations evaluates every validation condition of variable name with
@@ -664,6 +667,28 @@ func TestGlobalStack(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestInputs checks that both stacks pass project and functions.json through
+// modules/inputs, where their validations live, and that functions.json
+// passes them.
+func TestInputs(t *testing.T) {
+	c := loadCatalog(t)
+	module := parseDir(t, "modules/inputs")
+	v := c.vars()
+	checkValidations(t, module, "catalog", cty.ObjectVal(map[string]cty.Value{
+		"functions": v["functions"], "topics": v["topics"], "databases": v["databases"]}), true)
+	checkValidations(t, module, "project", cty.StringVal("kwipper-prod"), true)
+	checkValidations(t, module, "project", cty.StringVal("Kwipper_Prod"), false)
+	for _, dir := range []string{"stacks/global", "stacks/region"} {
+		stack := parseDir(t, dir)
+		m, mf := block(t, stack, "module", "inputs")
+		for arg, want := range map[string]string{"source": `"../../modules/inputs"`, "project": "var.project", "catalog": "local.catalog"} {
+			if a, ok := m.Body.Attributes[arg]; !ok || exprText(mf, a.Expr) != want {
+				t.Errorf("%s: module inputs does not set %s = %s", dir, arg, want)
+			}
+		}
+	}
 }
 
 // TestNoPrimitiveRoles fails if any string in any .tf file names a basic role.

@@ -9,14 +9,14 @@
 # reads locally; only writes and strong reads travel to Tokyo. See README.md.
 
 resource "google_spanner_instance_config" "kw" {
-  count        = length(var.spanner_read_replicas) > 0 ? 1 : 0
+  count        = length(var.spanner.read_replicas) > 0 ? 1 : 0
   project      = var.project
-  name         = "custom-kw-${var.spanner_base_config}"
-  display_name = "Kwipper ${var.spanner_base_config} + read replicas"
-  base_config  = var.spanner_base_config
+  name         = "custom-kw-${var.spanner.base_config}"
+  display_name = "Kwipper ${var.spanner.base_config} + read replicas"
+  base_config  = var.spanner.base_config
 
   dynamic "replicas" {
-    for_each = var.spanner_read_replicas
+    for_each = var.spanner.read_replicas
     content {
       location                = replicas.value
       type                    = "READ_ONLY"
@@ -27,17 +27,17 @@ resource "google_spanner_instance_config" "kw" {
 
 resource "google_spanner_instance" "kw" {
   project                      = var.project
-  name                         = var.spanner_instance
+  name                         = var.spanner.instance
   display_name                 = "Kwipper"
-  config                       = length(var.spanner_read_replicas) > 0 ? google_spanner_instance_config.kw[0].name : var.spanner_base_config
+  config                       = length(var.spanner.read_replicas) > 0 ? google_spanner_instance_config.kw[0].name : var.spanner.base_config
   edition                      = "ENTERPRISE_PLUS"
   default_backup_schedule_type = "NONE"
   force_destroy                = false
 
   autoscaling_config {
     autoscaling_limits {
-      min_processing_units = var.spanner_processing_units.min
-      max_processing_units = var.spanner_processing_units.max
+      min_processing_units = var.spanner.processing_units.min
+      max_processing_units = var.spanner.processing_units.max
     }
     autoscaling_targets {
       high_priority_cpu_utilization_percent = 45
@@ -52,12 +52,12 @@ resource "google_spanner_database" "db" {
   instance                 = google_spanner_instance.kw.name
   name                     = each.key
   database_dialect         = "GOOGLE_STANDARD_SQL"
-  version_retention_period = var.pitr_window
+  version_retention_period = var.spanner.pitr_window
   deletion_protection      = true
 }
 
 resource "google_spanner_backup_schedule" "db" {
-  for_each           = { for p in setproduct(var.databases, keys(var.backup_schedules)) : "${p[0]}-${p[1]}" => { db = p[0], schedule = var.backup_schedules[p[1]] } }
+  for_each           = { for p in setproduct(var.databases, keys(var.spanner.backup_schedules)) : "${p[0]}-${p[1]}" => { db = p[0], schedule = var.spanner.backup_schedules[p[1]] } }
   project            = var.project
   instance           = google_spanner_instance.kw.name
   database           = google_spanner_database.db[each.value.db].name

@@ -1,14 +1,10 @@
 variable "project" {
-  description = "Google Cloud project ID that hosts every Kwipper resource."
+  description = "Google Cloud project ID (checked by modules/inputs)."
   type        = string
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project))
-    error_message = "project must be a valid project ID (6-30 lowercase letters, digits, hyphens)."
-  }
 }
 
 variable "functions" {
-  description = "The \"functions\" list of terraform/functions.json: name, service, trigger (http|pubsub), method (http), path, topic (pubsub), auth."
+  description = "The \"functions\" list of terraform/functions.json (checked by modules/inputs); the attributes read here."
   type = list(object({
     name    = string
     service = string
@@ -16,48 +12,17 @@ variable "functions" {
     method  = optional(string)
     path    = string
     topic   = optional(string)
-    auth    = optional(string)
   }))
-  validation {
-    condition     = alltrue([for f in var.functions : can(regex("^[a-z][a-z0-9-]{0,44}[a-z0-9]$", f.name))])
-    error_message = "Function names must be lowercase DNS labels of at most 46 characters (they name Cloud Run services, NEGs and backend services)."
-  }
-  validation {
-    condition     = length(distinct([for f in var.functions : f.name])) == length(var.functions)
-    error_message = "Function names must be unique."
-  }
-  validation {
-    condition = alltrue([for f in var.functions :
-      (f.trigger == "http" && f.method != null) || (f.trigger == "pubsub" && f.topic != null)
-    ])
-    error_message = "Every function needs trigger \"http\" with a method or trigger \"pubsub\" with a topic."
-  }
-  validation {
-    condition     = alltrue([for f in var.functions : startswith(f.path, "/")])
-    error_message = "Every function path must start with \"/\"."
-  }
-  validation {
-    condition     = alltrue([for f in var.functions : length(regexall("\\{", f.path)) <= 5])
-    error_message = "A URL map path template allows at most 5 wildcards: no path may have more than 5 {wildcards}."
-  }
 }
 
 variable "topics" {
-  description = "The \"topics\" list of terraform/functions.json: every topic the code publishes to."
+  description = "The \"topics\" list of terraform/functions.json (checked by modules/inputs): every topic the code publishes to."
   type        = list(string)
-  validation {
-    condition     = alltrue([for t in var.topics : can(regex("^[a-z][a-z0-9-]{2,200}$", t))])
-    error_message = "Topic names must be lowercase letters, digits and hyphens, starting with a letter."
-  }
 }
 
 variable "databases" {
-  description = "The \"databases\" list of terraform/functions.json: one Spanner database per service."
+  description = "The \"databases\" list of terraform/functions.json (checked by modules/inputs): one Spanner database per service."
   type        = list(string)
-  validation {
-    condition     = alltrue([for d in var.databases : can(regex("^[a-z][a-z0-9_-]{1,28}[a-z0-9]$", d))])
-    error_message = "Database names must match [a-z][a-z0-9_-]*[a-z0-9] and be 3-30 characters long."
-  }
 }
 
 variable "services" {
@@ -113,79 +78,60 @@ variable "token_issuer" {
 variable "serving_regions" {
   description = "Regions whose serverless NEGs (created by the region stacks) are attached to the global backend services. Apply a region stack before adding its region here."
   type        = list(string)
-  default     = ["asia-southeast2", "asia-northeast1", "asia-southeast1", "northamerica-south1"]
   validation {
     condition     = alltrue([for r in var.serving_regions : contains(["asia-southeast2", "asia-northeast1", "asia-southeast1", "northamerica-south1"], r)])
     error_message = "serving_regions may only list asia-southeast2, asia-northeast1, asia-southeast1 and northamerica-south1."
   }
 }
 
-variable "spanner_instance" {
-  description = "Spanner instance ID shared by all service databases."
-  type        = string
-  default     = "kwipper"
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.spanner_instance))
-    error_message = "spanner_instance must be 6-30 characters: lowercase letters, digits, hyphens."
-  }
-}
-
-variable "spanner_base_config" {
-  description = "Google-managed multi-region Spanner configuration to build on; asia1 has its read-write replicas in Tokyo and Osaka (default leader asia-northeast1) and a witness in Seoul."
-  type        = string
-  default     = "asia1"
-  validation {
-    condition     = can(regex("^[a-z0-9-]+$", var.spanner_base_config))
-    error_message = "spanner_base_config must be a configuration name such as asia1."
-  }
-}
-
-variable "spanner_read_replicas" {
-  description = "Regions that get an optional read-only Spanner replica (custom instance configuration) so bounded-staleness reads stay near users. Each must be an optional region of spanner_base_config; empty uses the base configuration as is."
-  type        = list(string)
-  default     = ["asia-southeast1", "asia-southeast2", "us-south1"]
-  validation {
-    condition     = alltrue([for r in var.spanner_read_replicas : can(regex("^[a-z]+-[a-z]+[0-9]+$", r))])
-    error_message = "spanner_read_replicas must be region names such as asia-southeast1."
-  }
-}
-
-variable "spanner_processing_units" {
-  description = "Autoscaling limits for the Spanner instance in processing units (multiples of 1000); see the capacity plan in terraform/README.md."
+variable "spanner" {
+  description = "The Spanner instance shared by all service databases; see \"Leader placement\" and \"Capacity plan\" in terraform/README.md. Set only the attributes to change."
   type = object({
-    min = number
-    max = number
+    # Instance ID.
+    instance = optional(string, "kwipper")
+    # Google-managed multi-region configuration to build on; asia1 has its
+    # read-write replicas in Tokyo and Osaka (default leader asia-northeast1)
+    # and a witness in Seoul.
+    base_config = optional(string, "asia1")
+    # Regions that get an optional read-only replica (custom instance
+    # configuration) so bounded-staleness reads stay near users. Each must be
+    # an optional region of base_config; empty uses base_config as is.
+    read_replicas = optional(list(string), ["asia-southeast1", "asia-southeast2", "us-south1"])
+    # Autoscaling limits in processing units (multiples of 1000).
+    processing_units = optional(object({ min = number, max = number }), { min = 2000, max = 8000 })
+    # Point-in-time-recovery window (version_retention_period), 1h to 7d.
+    pitr_window = optional(string, "7d")
+    # Full-backup schedules applied to every database: cron (UTC; 12h, daily,
+    # weekly or monthly) and retention in seconds (at most 366 days).
+    backup_schedules = optional(map(object({ cron = string, retention_sec = number })), {
+      daily  = { cron = "0 2 * * *", retention_sec = 2592000 }  # 30 days
+      weekly = { cron = "0 3 * * 0", retention_sec = 31536000 } # 365 days
+    })
   })
-  default = { min = 2000, max = 8000 }
+  default = {}
   validation {
-    condition     = var.spanner_processing_units.min >= 1000 && var.spanner_processing_units.min % 1000 == 0 && var.spanner_processing_units.max % 1000 == 0 && var.spanner_processing_units.max >= var.spanner_processing_units.min
-    error_message = "Processing units must be multiples of 1000 with 1000 <= min <= max."
-  }
-}
-
-variable "pitr_window" {
-  description = "Spanner point-in-time-recovery window (version_retention_period), between 1h and 7d."
-  type        = string
-  default     = "7d"
-  validation {
-    condition     = can(regex("^[0-9]+[smhd]$", var.pitr_window))
-    error_message = "pitr_window must be a duration such as 7d, 72h or 86400s."
-  }
-}
-
-variable "backup_schedules" {
-  description = "Spanner full-backup schedules applied to every database: cron (UTC; 12h, daily, weekly or monthly) and retention in seconds (at most 366 days)."
-  type = map(object({
-    cron          = string
-    retention_sec = number
-  }))
-  default = {
-    daily  = { cron = "0 2 * * *", retention_sec = 2592000 }  # 30 days
-    weekly = { cron = "0 3 * * 0", retention_sec = 31536000 } # 365 days
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.spanner.instance))
+    error_message = "spanner.instance must be 6-30 characters: lowercase letters, digits, hyphens."
   }
   validation {
-    condition     = alltrue([for s in values(var.backup_schedules) : s.retention_sec > 0 && s.retention_sec <= 31622400])
-    error_message = "Backup retention must be between 1 second and 366 days."
+    condition     = can(regex("^[a-z0-9-]+$", var.spanner.base_config))
+    error_message = "spanner.base_config must be a configuration name such as asia1."
+  }
+  validation {
+    condition     = alltrue([for r in var.spanner.read_replicas : can(regex("^[a-z]+-[a-z]+[0-9]+$", r))])
+    error_message = "spanner.read_replicas must be region names such as asia-southeast1."
+  }
+  validation {
+    condition     = var.spanner.processing_units.min >= 1000 && var.spanner.processing_units.min % 1000 == 0 && var.spanner.processing_units.max % 1000 == 0 && var.spanner.processing_units.max >= var.spanner.processing_units.min
+    error_message = "spanner.processing_units must be multiples of 1000 with 1000 <= min <= max."
+  }
+  validation {
+    condition     = can(regex("^[0-9]+[smhd]$", var.spanner.pitr_window))
+    error_message = "spanner.pitr_window must be a duration such as 7d, 72h or 86400s."
+  }
+  validation {
+    condition     = alltrue([for s in values(var.spanner.backup_schedules) : s.retention_sec > 0 && s.retention_sec <= 31622400])
+    error_message = "spanner.backup_schedules retention must be between 1 second and 366 days."
   }
 }
 

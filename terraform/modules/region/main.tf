@@ -43,12 +43,12 @@ resource "google_cloud_run_v2_service" "fn" {
 
   template {
     service_account                  = var.service_accounts[each.value.service]
-    max_instance_request_concurrency = var.concurrency
-    timeout                          = var.request_timeout
+    max_instance_request_concurrency = var.cloud_run.concurrency
+    timeout                          = var.cloud_run.request_timeout
 
     scaling {
-      min_instance_count = each.value.trigger == "http" ? var.min_instances.http : var.min_instances.pubsub
-      max_instance_count = var.max_instances
+      min_instance_count = each.value.trigger == "http" ? var.cloud_run.min_instances.http : var.cloud_run.min_instances.pubsub
+      max_instance_count = var.cloud_run.max_instances
     }
 
     containers {
@@ -56,8 +56,8 @@ resource "google_cloud_run_v2_service" "fn" {
 
       resources {
         limits = {
-          cpu    = var.cpu
-          memory = var.memory
+          cpu    = var.cloud_run.cpu
+          memory = var.cloud_run.memory
         }
         cpu_idle          = true
         startup_cpu_boost = true

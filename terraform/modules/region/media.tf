@@ -8,7 +8,7 @@ data "google_project" "this" {
 # The key value lands in this stack's state: keep the state bucket private.
 data "google_secret_manager_secret_version" "cdn_key" {
   project = var.project
-  secret  = var.cdn_key_secret
+  secret  = var.media.cdn_key_secret
   version = "latest"
 }
 
@@ -59,7 +59,7 @@ resource "google_storage_bucket" "media" {
 
   lifecycle_rule {
     condition {
-      age            = var.tmp_object_days
+      age            = var.media.tmp_object_days
       matches_prefix = ["tmp/"]
     }
     action {
@@ -69,7 +69,7 @@ resource "google_storage_bucket" "media" {
 
   lifecycle_rule {
     condition {
-      days_since_noncurrent_time = var.noncurrent_version_days
+      days_since_noncurrent_time = var.media.noncurrent_version_days
       with_state                 = "ARCHIVED"
     }
     action {
@@ -106,7 +106,7 @@ resource "google_compute_backend_bucket" "media" {
 
   cdn_policy {
     cache_mode                   = "CACHE_ALL_STATIC"
-    signed_url_cache_max_age_sec = var.cdn_signed_url_max_age_sec
+    signed_url_cache_max_age_sec = var.media.cdn_signed_url_max_age_sec
     default_ttl                  = 3600
     max_ttl                      = 86400
     client_ttl                   = 3600

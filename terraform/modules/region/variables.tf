@@ -1,10 +1,6 @@
 variable "project" {
-  description = "Google Cloud project ID."
+  description = "Google Cloud project ID (checked by modules/inputs)."
   type        = string
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project))
-    error_message = "project must be a valid project ID."
-  }
 }
 
 variable "region" {
@@ -17,24 +13,12 @@ variable "region" {
 }
 
 variable "functions" {
-  description = "The \"functions\" list of terraform/functions.json; every entry becomes a Cloud Run service and a serverless NEG here."
+  description = "The \"functions\" list of terraform/functions.json (checked by modules/inputs); every entry becomes a Cloud Run service and a serverless NEG here."
   type = list(object({
     name    = string
     service = string
     trigger = string
-    method  = optional(string)
-    path    = string
-    topic   = optional(string)
-    auth    = optional(string)
   }))
-  validation {
-    condition     = alltrue([for f in var.functions : contains(["http", "pubsub"], f.trigger)])
-    error_message = "Every function trigger must be \"http\" or \"pubsub\"."
-  }
-  validation {
-    condition     = alltrue([for f in var.functions : can(regex("^[a-z][a-z0-9-]{0,44}[a-z0-9]$", f.name))])
-    error_message = "Function names must be lowercase DNS labels of at most 46 characters."
-  }
 }
 
 variable "image" {
@@ -94,73 +78,54 @@ variable "web_origin" {
 variable "log_level" {
   description = "KW_LOG_LEVEL of every function."
   type        = string
-  default     = "info"
   validation {
     condition     = contains(["debug", "info", "warn", "error"], var.log_level)
     error_message = "log_level must be debug, info, warn or error."
   }
 }
 
-variable "cpu" {
-  description = "vCPUs per Cloud Run instance."
-  type        = string
-  default     = "1"
-  validation {
-    condition     = contains(["1", "2", "4"], var.cpu)
-    error_message = "cpu must be 1, 2 or 4."
-  }
-}
-
-variable "memory" {
-  description = "Memory per Cloud Run instance."
-  type        = string
-  default     = "512Mi"
-  validation {
-    condition     = can(regex("^[0-9]+(Mi|Gi)$", var.memory))
-    error_message = "memory must look like 512Mi or 1Gi."
-  }
-}
-
-variable "concurrency" {
-  description = "Maximum concurrent requests per instance (max_instance_request_concurrency)."
-  type        = number
-  default     = 80
-  validation {
-    condition     = var.concurrency >= 1 && var.concurrency <= 1000
-    error_message = "concurrency must be between 1 and 1000."
-  }
-}
-
-variable "min_instances" {
-  description = "Minimum instances per function by trigger: warm HTTP functions, scale-to-zero Pub/Sub ones."
+variable "cloud_run" {
+  description = "Settings of every function's Cloud Run service (see \"Capacity plan\" in terraform/README.md). Set only the attributes to change."
   type = object({
-    http   = number
-    pubsub = number
+    # vCPUs per instance: 1, 2 or 4.
+    cpu = optional(string, "1")
+    # Memory per instance, e.g. 512Mi or 1Gi.
+    memory = optional(string, "512Mi")
+    # Maximum concurrent requests per instance (max_instance_request_concurrency), 1-1000.
+    concurrency = optional(number, 80)
+    # Minimum instances per function by trigger: warm HTTP functions, scale-to-zero Pub/Sub ones.
+    min_instances = optional(object({ http = number, pubsub = number }), { http = 1, pubsub = 0 })
+    # Maximum instances per function, 1-1000 (the capacity plan needs about 60
+    # across all functions of a large region at peak).
+    max_instances = optional(number, 100)
+    # Request timeout in seconds, e.g. 60s (pushes are also bounded by the 60 s
+    # Pub/Sub ack deadline).
+    request_timeout = optional(string, "60s")
   })
-  default = { http = 1, pubsub = 0 }
+  default = {}
   validation {
-    condition     = var.min_instances.http >= 0 && var.min_instances.pubsub >= 0
-    error_message = "min_instances must not be negative."
+    condition     = contains(["1", "2", "4"], var.cloud_run.cpu)
+    error_message = "cloud_run.cpu must be 1, 2 or 4."
   }
-}
-
-variable "max_instances" {
-  description = "Maximum instances per function (the capacity plan needs about 60 across all functions of a large region at peak)."
-  type        = number
-  default     = 100
   validation {
-    condition     = var.max_instances >= 1 && var.max_instances <= 1000
-    error_message = "max_instances must be between 1 and 1000."
+    condition     = can(regex("^[0-9]+(Mi|Gi)$", var.cloud_run.memory))
+    error_message = "cloud_run.memory must look like 512Mi or 1Gi."
   }
-}
-
-variable "request_timeout" {
-  description = "Cloud Run request timeout (also bounded by the 60 s Pub/Sub ack deadline for pushes)."
-  type        = string
-  default     = "60s"
   validation {
-    condition     = can(regex("^[0-9]+s$", var.request_timeout))
-    error_message = "request_timeout must be seconds, e.g. 60s."
+    condition     = var.cloud_run.concurrency >= 1 && var.cloud_run.concurrency <= 1000
+    error_message = "cloud_run.concurrency must be between 1 and 1000."
+  }
+  validation {
+    condition     = var.cloud_run.min_instances.http >= 0 && var.cloud_run.min_instances.pubsub >= 0
+    error_message = "cloud_run.min_instances must not be negative."
+  }
+  validation {
+    condition     = var.cloud_run.max_instances >= 1 && var.cloud_run.max_instances <= 1000
+    error_message = "cloud_run.max_instances must be between 1 and 1000."
+  }
+  validation {
+    condition     = can(regex("^[0-9]+s$", var.cloud_run.request_timeout))
+    error_message = "cloud_run.request_timeout must be seconds, e.g. 60s."
   }
 }
 
@@ -182,38 +147,31 @@ variable "media_data_locations" {
   }
 }
 
-variable "tmp_object_days" {
-  description = "Objects under tmp/ (unfinished uploads) are deleted after this many days."
-  type        = number
-  default     = 2
+variable "media" {
+  description = "Retention of the media bucket's objects and Cloud CDN signing of its URLs. Set only the attributes to change."
+  type = object({
+    # Objects under tmp/ (unfinished uploads) are deleted after this many days (at least 1).
+    tmp_object_days = optional(number, 2)
+    # Noncurrent (overwritten or deleted) object versions are deleted after
+    # this many days (at least 1).
+    noncurrent_version_days = optional(number, 30)
+    # Secret Manager secret holding the Cloud CDN URL signing key (base64url of
+    # 16 random bytes); the content service signs with the same value.
+    cdn_key_secret = optional(string, "kw-url-signing-key")
+    # How long Cloud CDN treats a response to a signed URL as fresh (seconds, not negative).
+    cdn_signed_url_max_age_sec = optional(number, 86400)
+  })
+  default = {}
   validation {
-    condition     = var.tmp_object_days >= 1
-    error_message = "tmp_object_days must be at least 1."
+    condition     = var.media.tmp_object_days >= 1
+    error_message = "media.tmp_object_days must be at least 1."
   }
-}
-
-variable "noncurrent_version_days" {
-  description = "Noncurrent (overwritten or deleted) object versions are deleted after this many days."
-  type        = number
-  default     = 30
   validation {
-    condition     = var.noncurrent_version_days >= 1
-    error_message = "noncurrent_version_days must be at least 1."
+    condition     = var.media.noncurrent_version_days >= 1
+    error_message = "media.noncurrent_version_days must be at least 1."
   }
-}
-
-variable "cdn_key_secret" {
-  description = "Secret Manager secret holding the Cloud CDN URL signing key (base64url of 16 random bytes); the content service signs with the same value."
-  type        = string
-  default     = "kw-url-signing-key"
-}
-
-variable "cdn_signed_url_max_age_sec" {
-  description = "How long Cloud CDN treats a response to a signed URL as fresh."
-  type        = number
-  default     = 86400
   validation {
-    condition     = var.cdn_signed_url_max_age_sec >= 0
-    error_message = "cdn_signed_url_max_age_sec must not be negative."
+    condition     = var.media.cdn_signed_url_max_age_sec >= 0
+    error_message = "media.cdn_signed_url_max_age_sec must not be negative."
   }
 }

@@ -24,13 +24,21 @@ locals {
   catalog = jsondecode(file("${path.module}/../../functions.json"))
 }
 
+# Checks the project ID and functions.json once for both stacks.
+module "inputs" {
+  source = "../../modules/inputs"
+
+  project = var.project
+  catalog = local.catalog
+}
+
 module "global" {
   source = "../../modules/global"
 
-  project         = var.project
-  functions       = local.catalog.functions
-  topics          = local.catalog.topics
-  databases       = local.catalog.databases
+  project         = module.inputs.project
+  functions       = module.inputs.catalog.functions
+  topics          = module.inputs.catalog.topics
+  databases       = module.inputs.catalog.databases
   api_domain      = var.api_domain
   web_origin      = var.web_origin
   serving_regions = var.serving_regions

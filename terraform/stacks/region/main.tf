@@ -49,12 +49,20 @@ data "terraform_remote_state" "global" {
   }
 }
 
+# Checks the project ID and functions.json once for both stacks.
+module "inputs" {
+  source = "../../modules/inputs"
+
+  project = var.project
+  catalog = local.catalog
+}
+
 module "region" {
   source = "../../modules/region"
 
-  project              = var.project
+  project              = module.inputs.project
   region               = var.region
-  functions            = local.catalog.functions
+  functions            = module.inputs.catalog.functions
   image                = var.image
   log_level            = var.log_level
   media_location       = var.media_location
