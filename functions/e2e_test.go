@@ -9,6 +9,7 @@ import (
 	"github.com/kwipper/kwipper/functions"
 	"github.com/kwipper/kwipper/functions/apitest"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/testenv"
 )
 
@@ -76,7 +77,7 @@ func TestFlow_registerCreatePublishCatalog(t *testing.T) {
 
 	// The relay has nothing left to publish once events are out.
 	e.Eventually("empty outboxes", 20*time.Second, func() bool {
-		return e.Do("POST", "/push/user-outbox-relay", "", pushEnvelope("tick-1")).Status == http.StatusNoContent
+		return e.Do("POST", e.PushPath("user-outbox-relay"), "", pushEnvelope("tick-1")).Status == http.StatusNoContent
 	})
 	e.Must(200, "GET", "/healthz", "", nil)
 }
@@ -94,4 +95,33 @@ func TestOpen_servesEveryFunctionInTheTable(t *testing.T) {
 		t.Fatalf("%d functions served, table has %d", got, want)
 	}
 	_ = context.Background()
+}
+
+// Only Pub/Sub may deliver to a push endpoint: a forged delivery, even from a
+// logged-in user, is refused before any handler runs (the stack's push
+// subscriptions carry its push token, as the cloud's carry OIDC tokens).
+func TestPushEndpoints_refuseEveryoneButPubSub(t *testing.T) {
+	e := apitest.Start(t)
+	_, learner := e.User("forger@push.test", "learner")
+	n := 0
+	for _, f := range e.App.Functions {
+		if f.Spec.Trigger != fnreg.PubSub {
+			continue
+		}
+		n++
+		for _, tc := range []struct{ path, token string }{
+			{fnreg.PushPath(f.Spec.Name), ""},
+			{fnreg.PushPath(f.Spec.Name), learner},
+			{fnreg.PushPath(f.Spec.Name) + "?token=guess", ""},
+		} {
+			if r := e.Do("POST", tc.path, tc.token, pushEnvelope("forged-"+f.Spec.Name)); r.Status != http.StatusUnauthorized {
+				t.Errorf("%s with token %t: %d %s, want 401", tc.path, tc.token != "", r.Status, r.Body)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no Pub/Sub functions served")
+	}
+	// The stack's own token is accepted.
+	e.Must(204, "POST", e.PushPath("user-outbox-relay"), "", pushEnvelope("tick-2"))
 }

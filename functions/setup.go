@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
+	"net/url"
 
 	"cloud.google.com/go/pubsub/v2"
 
@@ -54,9 +54,10 @@ func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 }
 
 // SetupPubSub creates every topic (and the dead-letter topic) and a push
-// subscription per Pub/Sub function pointing at baseURL + its push path, as
-// Terraform does in the cloud. For the local stack and tests.
-func SetupPubSub(ctx context.Context, c *pubsub.Client, baseURL string) error {
+// subscription per Pub/Sub function pointing at cfg.BaseURL + its push path
+// with the local push token, as Terraform does (with OIDC tokens) in the
+// cloud. For the local stack and tests.
+func SetupPubSub(ctx context.Context, c *pubsub.Client, cfg config.Config) error {
 	topics := append(Published(), OutboxTick, DeadLetterTopic)
 	for _, s := range Table {
 		if s.Trigger == fnreg.PubSub {
@@ -73,7 +74,7 @@ func SetupPubSub(ctx context.Context, c *pubsub.Client, baseURL string) error {
 			continue
 		}
 		if err := events.EnsurePushSubscription(ctx, c, events.PushSubscription{
-			ID: s.Name, Topic: s.Topic, Endpoint: strings.TrimRight(baseURL, "/") + fnreg.PushPath(s.Name),
+			ID: s.Name, Topic: s.Topic, Endpoint: cfg.BaseURL + fnreg.PushPath(s.Name) + "?token=" + url.QueryEscape(cfg.Push.Token.Reveal()),
 			DeadLetterTopic: DeadLetterTopic, MaxDeliveryAttempts: 5,
 		}); err != nil {
 			return err

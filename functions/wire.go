@@ -108,6 +108,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, services ...
 		return nil, errors.New("no way to verify tokens: set KW_JWKS_URL or KW_TOKEN_SIGNING_KEY")
 	}
 
+	guard := fnreg.Auth{Tokens: verifier, Push: auth.PushToken(cfg.Push.Token.Reveal())}
+	if cfg.Push.Invoker != "" {
+		guard.Push = &auth.PushOIDC{Keys: &auth.RemoteJWKS{URL: cfg.Push.JWKSURL, MinRefresh: time.Minute},
+			AudienceBase: cfg.BaseURL, Invoker: cfg.Push.Invoker}
+	}
+
 	handlers := map[string]http.Handler{}
 	for _, svc := range services {
 		plugin, found := Plugin(svc)
@@ -138,7 +144,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, services ...
 		if !found {
 			return nil, fmt.Errorf("function %s has no handler in service %s", spec.Name, spec.Service)
 		}
-		app.Functions = append(app.Functions, fnreg.Function{Spec: spec, Handler: fnreg.Guard(spec, verifier, h)})
+		app.Functions = append(app.Functions, fnreg.Function{Spec: spec, Handler: fnreg.Guard(spec, guard, h)})
 	}
 	ok = true
 	return app, nil

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"github.com/kwipper/kwipper/functions/billing/stripefake"
 	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/gcsfake"
 	"github.com/kwipper/kwipper/shared/logging"
 )
@@ -99,7 +101,7 @@ func Start(t testing.TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := functions.SetupPubSub(ctx, ps, cfg.BaseURL); err != nil {
+	if err := functions.SetupPubSub(ctx, ps, cfg); err != nil {
 		t.Fatalf("apitest: pubsub: %v", err)
 	}
 	app, err := functions.Open(ctx, cfg, log)
@@ -191,6 +193,12 @@ func (e *Env) Do(method, path, token string, body any) Response {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// PushPath is the path Pub/Sub pushes function's messages to, with the
+// stack's push token, for tests that deliver a message by hand.
+func (e *Env) PushPath(function string) string {
+	return fnreg.PushPath(function) + "?token=" + url.QueryEscape(e.Cfg.Push.Token.Reveal())
 }
 
 // Must sends a request and fails the test unless it answers want.

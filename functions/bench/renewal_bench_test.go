@@ -68,7 +68,7 @@ func pushShard(b *testing.B, e *apitest.Env, asOf time.Time, shard int) {
 	j := subscribe.ShardJob{AsOf: asOf, Shard: shard, Shards: benchShards}
 	data, _ := json.Marshal(j)
 	id := uuid.NewString()
-	e.Must(204, "POST", "/push/subscribe-billing-shard", "", map[string]any{"message": map[string]any{
+	e.Must(204, "POST", e.PushPath("subscribe-billing-shard"), "", map[string]any{"message": map[string]any{
 		"data": base64.StdEncoding.EncodeToString(data), "messageId": id,
 		"attributes": map[string]string{events.AttrEventID: id, events.AttrType: "billing.shard"}}})
 }
@@ -99,7 +99,7 @@ func BenchmarkRenewals(b *testing.B) {
 		t0 := time.Now()
 		tick, _ := json.Marshal(map[string]any{"as_of": asOf.Format(time.RFC3339)})
 		id := uuid.NewString()
-		e.Must(204, "POST", "/push/subscribe-billing-cycle", "", map[string]any{"message": map[string]any{
+		e.Must(204, "POST", e.PushPath("subscribe-billing-cycle"), "", map[string]any{"message": map[string]any{
 			"data": base64.StdEncoding.EncodeToString(tick), "messageId": id,
 			"attributes": map[string]string{events.AttrEventID: id, events.AttrType: "billing.tick"}}})
 		var left int64

@@ -41,7 +41,7 @@ func BenchmarkSubscribeSaga(b *testing.B) {
 				return
 			case <-time.After(time.Second):
 				id := fmt.Sprint("tick-", time.Now().UnixNano())
-				e.Do("POST", "/push/subscribe-sweep", "", map[string]any{"message": map[string]any{"data": "e30=", "messageId": id}})
+				e.Do("POST", e.PushPath("subscribe-sweep"), "", map[string]any{"message": map[string]any{"data": "e30=", "messageId": id}})
 			}
 		}
 	}()

@@ -348,7 +348,7 @@ func TestFlow_uploadFinalizeReadyDownload(t *testing.T) {
 	for i := range 2 {
 		env := map[string]any{"message": map[string]any{"data": base64.StdEncoding.EncodeToString(note),
 			"messageId": fmt.Sprintf("redelivery-%d", i), "attributes": map[string]string{"eventType": "OBJECT_FINALIZE"}}}
-		s.Must(http.StatusNoContent, "POST", "/push/content-on-object-finalized", "", env)
+		s.Must(http.StatusNoContent, "POST", s.PushPath("content-on-object-finalized"), "", env)
 	}
 	if got := s.outcome(tutor, c.ID, video.ID, v.ID); got.Status != content.UploadReady || s.objectGone(attrs.Name) {
 		t.Fatalf("after redelivery: %+v", got)

@@ -114,7 +114,7 @@ func newEnv(t testing.TB) *env {
 		if !ok {
 			t.Fatalf("Handlers() has no %s", spec.Name)
 		}
-		fns = append(fns, fnreg.Function{Spec: spec, Handler: fnreg.Guard(spec, v, h)})
+		fns = append(fns, fnreg.Function{Spec: spec, Handler: fnreg.Guard(spec, fnreg.Auth{Tokens: v, Push: auth.PushToken(testPushToken)}, h)})
 	}
 	if len(fns) != len(hs) {
 		t.Fatalf("Handlers() has %d handlers, functions.Table lists %d course functions", len(hs), len(fns))
@@ -752,6 +752,9 @@ func TestCatalog(t *testing.T) {
 	})
 }
 
+// testPushToken is the push token the test's functions accept.
+const testPushToken = "push-token"
+
 // push delivers a Pub/Sub push envelope to a push function.
 func (e *env) push(function, eventID, typ string, data []byte) *httptest.ResponseRecorder {
 	e.t.Helper()
@@ -767,7 +770,7 @@ func (e *env) push(function, eventID, typ string, data []byte) *httptest.Respons
 	env.Message.Attributes = map[string]string{events.AttrEventID: eventID, events.AttrType: typ}
 	env.Message.MessageID = "1"
 	env.Subscription = "x"
-	return e.do("POST", fnreg.PushPath(function), "", env)
+	return e.do("POST", fnreg.PushPath(function)+"?token="+testPushToken, "", env)
 }
 
 func (e *env) profile(tutorID string) (name string, updated time.Time, ok bool) {

@@ -22,7 +22,7 @@ func (s *stack) cycle(asOf time.Time) {
 	b, _ := json.Marshal(map[string]any{"as_of": asOf.UTC().Format(time.RFC3339)})
 	ticks++
 	id := fmt.Sprintf("cycle-%d-%d", time.Now().UnixNano(), ticks)
-	s.Must(204, "POST", "/push/subscribe-billing-cycle", "", map[string]any{"message": map[string]any{
+	s.Must(204, "POST", s.PushPath("subscribe-billing-cycle"), "", map[string]any{"message": map[string]any{
 		"data": base64.StdEncoding.EncodeToString(b), "messageId": id,
 		"attributes": map[string]string{events.AttrEventID: id, events.AttrType: "billing.tick"}}, "subscription": "s"})
 }

@@ -111,7 +111,7 @@ func (s *stack) settled(token, id string, sweep bool) subView {
 	var v subView
 	s.Eventually("subscription "+id+" settles", wait, func() bool {
 		if sweep {
-			s.Do("POST", "/push/subscribe-sweep", "", tick())
+			s.Do("POST", s.PushPath("subscribe-sweep"), "", tick())
 		}
 		s.Must(200, "GET", "/v1/subscriptions/"+id, token, nil).JSON(s.T, &v)
 		return v.Status != subscribe.StatusPending

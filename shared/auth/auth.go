@@ -5,8 +5,10 @@ package auth
 
 import (
 	"context"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -14,6 +16,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/http"
 	"slices"
 	"strings"
@@ -106,11 +109,14 @@ func newSigningKey(priv ed25519.PrivateKey) SigningKey {
 
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
-// JWK is one public key of a JWKS (RFC 8037 OKP key).
+// JWK is one public key of a JWKS: an RFC 8037 OKP (Ed25519) key, as Kwipper
+// serves, or an RSA key, as Google serves for its OIDC tokens.
 type JWK struct {
 	KTY string `json:"kty"`
-	CRV string `json:"crv"`
-	X   string `json:"x"`
+	CRV string `json:"crv,omitempty"`
+	X   string `json:"x,omitempty"`
+	N   string `json:"n,omitempty"`
+	E   string `json:"e,omitempty"`
 	KID string `json:"kid"`
 	Use string `json:"use"`
 	Alg string `json:"alg"`
@@ -155,15 +161,17 @@ func (s Signer) Issue(userID string, roles []Role, now time.Time) (string, time.
 
 // KeySource finds a verification key by key id.
 type KeySource interface {
-	// PublicKey returns the key with id kid, or an error when none is known.
-	PublicKey(ctx context.Context, kid string) (ed25519.PublicKey, error)
+	// PublicKey returns the key with id kid (ed25519.PublicKey or
+	// *rsa.PublicKey), or an error when none is known. The verifier's
+	// accepted algorithms decide which key types can verify a token.
+	PublicKey(ctx context.Context, kid string) (crypto.PublicKey, error)
 }
 
 // StaticKeys is a KeySource over keys held in process.
-type StaticKeys map[string]ed25519.PublicKey
+type StaticKeys map[string]crypto.PublicKey
 
 // PublicKey implements KeySource.
-func (s StaticKeys) PublicKey(_ context.Context, kid string) (ed25519.PublicKey, error) {
+func (s StaticKeys) PublicKey(_ context.Context, kid string) (crypto.PublicKey, error) {
 	if k, ok := s[kid]; ok {
 		return k, nil
 	}
@@ -174,16 +182,32 @@ func (s StaticKeys) PublicKey(_ context.Context, kid string) (ed25519.PublicKey,
 func KeysFromJWKS(set JWKS) StaticKeys {
 	keys := StaticKeys{}
 	for _, k := range set.Keys {
-		if k.KTY != "OKP" || k.CRV != "Ed25519" {
-			continue
+		if pub := k.publicKey(); pub != nil {
+			keys[k.KID] = pub
 		}
-		x, err := base64.RawURLEncoding.DecodeString(k.X)
-		if err != nil || len(x) != ed25519.PublicKeySize {
-			continue
-		}
-		keys[k.KID] = ed25519.PublicKey(x)
 	}
 	return keys
+}
+
+// publicKey decodes k, or returns nil for a key type it does not know or a
+// malformed key.
+func (k JWK) publicKey() crypto.PublicKey {
+	switch {
+	case k.KTY == "OKP" && k.CRV == "Ed25519":
+		x, err := base64.RawURLEncoding.DecodeString(k.X)
+		if err != nil || len(x) != ed25519.PublicKeySize {
+			return nil
+		}
+		return ed25519.PublicKey(x)
+	case k.KTY == "RSA":
+		n, err1 := base64.RawURLEncoding.DecodeString(k.N)
+		e, err2 := base64.RawURLEncoding.DecodeString(k.E)
+		if err1 != nil || err2 != nil || len(n) < 256 || len(e) == 0 || len(e) > 4 {
+			return nil
+		}
+		return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
+	}
+	return nil
 }
 
 // RemoteJWKS is a KeySource that fetches a JWKS over HTTP, caches it, and
@@ -200,7 +224,7 @@ type RemoteJWKS struct {
 }
 
 // PublicKey implements KeySource.
-func (r *RemoteJWKS) PublicKey(ctx context.Context, kid string) (ed25519.PublicKey, error) {
+func (r *RemoteJWKS) PublicKey(ctx context.Context, kid string) (crypto.PublicKey, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if k, ok := r.keys[kid]; ok {
@@ -297,15 +321,11 @@ func From(ctx context.Context) (Principal, bool) {
 // error when r carries no Authorization header, and an Unauthenticated error
 // when the header is there but does not verify.
 func (v *Verifier) Authenticate(r *http.Request) (Principal, bool, error) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return Principal{}, false, nil
+	tok, ok, err := bearer(r)
+	if !ok || err != nil {
+		return Principal{}, false, err
 	}
-	scheme, tok, found := strings.Cut(h, " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return Principal{}, false, errs.E(errs.Unauthenticated, "Authorization header must be \"Bearer <token>\"")
-	}
-	p, err := v.Verify(r.Context(), strings.TrimSpace(tok))
+	p, err := v.Verify(r.Context(), tok)
 	if err != nil {
 		return Principal{}, false, err
 	}
@@ -331,4 +351,19 @@ func (v *Verifier) Require(r *http.Request, roles ...Role) (Principal, error) {
 		names[i] = string(r)
 	}
 	return Principal{}, errs.E(errs.PermissionDenied, "this operation is for the %s role", strings.Join(names, " or "))
+}
+
+// bearer returns the bearer token of r: ok=false without an Authorization
+// header, an Unauthenticated error when the header is not "Bearer <token>".
+func bearer(r *http.Request) (string, bool, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", false, nil
+	}
+	scheme, tok, found := strings.Cut(h, " ")
+	tok = strings.TrimSpace(tok)
+	if !found || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return "", false, errs.E(errs.Unauthenticated, "Authorization header must be \"Bearer <token>\"")
+	}
+	return tok, true, nil
 }

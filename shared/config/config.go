@@ -4,6 +4,7 @@
 package config
 
 import (
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -37,8 +38,11 @@ type Config struct {
 	// JWKSURL is where verifiers fetch the token public keys; empty means the
 	// process verifies with the keys it holds (local all-in-one mode).
 	JWKSURL string
-	// BaseURL is the public base URL of the API (push endpoints hang off it).
+	// BaseURL is the public base URL of the API (push endpoints hang off it,
+	// and it is the base of their OIDC audiences).
 	BaseURL string
+	// Push says how Pub/Sub push deliveries prove where they come from.
+	Push Push
 	// CatalogStaleness bounds how stale public catalog reads may be, so they
 	// can be served by the nearest replica (0: strong reads).
 	CatalogStaleness time.Duration
@@ -52,6 +56,21 @@ type Config struct {
 	Saga Saga
 	// Recurring tunes recurring billing (the billing cycle and dunning).
 	Recurring Recurring
+}
+
+// Push configures how push endpoints authenticate Pub/Sub: in the cloud by
+// the OIDC token Pub/Sub signs as Invoker; locally, where the emulator signs
+// nothing, by a shared token in the push endpoint's URL.
+type Push struct {
+	// Invoker is the service account Pub/Sub signs push tokens as
+	// (KW_PUSH_INVOKER); required in the cloud.
+	Invoker string
+	// JWKSURL is where Google's OIDC token keys are fetched
+	// (KW_PUSH_JWKS_URL; default Google's).
+	JWKSURL string
+	// Token is the local push token (KW_PUSH_TOKEN); generated per process
+	// when unset. Not allowed in the cloud.
+	Token Secret
 }
 
 // Media configures the Content service: where media objects live, how
@@ -125,7 +144,12 @@ func Load(getenv func(string) string) (Config, error) {
 		SpannerEmulatorHost: get("SPANNER_EMULATOR_HOST", ""),
 		PubSubEmulatorHost:  get("PUBSUB_EMULATOR_HOST", ""),
 	}
-	c.BaseURL = get("KW_BASE_URL", "http://127.0.0.1:"+c.Port)
+	c.BaseURL = strings.TrimRight(get("KW_BASE_URL", "http://127.0.0.1:"+c.Port), "/")
+	c.Push = Push{Invoker: get("KW_PUSH_INVOKER", ""), JWKSURL: get("KW_PUSH_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs"),
+		Token: Secret(get("KW_PUSH_TOKEN", ""))}
+	if c.Push.Invoker == "" && c.Push.Token == "" && c.Env == "local" {
+		c.Push.Token = Secret(rand.Text())
+	}
 	if c.Env != "local" && c.Env != "cloud" {
 		problems = append(problems, fmt.Sprintf("KW_ENV must be local or cloud, not %q", c.Env))
 	}
@@ -163,6 +187,12 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		if c.SpannerEmulatorHost != "" || c.PubSubEmulatorHost != "" {
 			problems = append(problems, "emulator hosts must not be set when KW_ENV=cloud")
+		}
+		if c.Push.Invoker == "" || c.Push.Token != "" {
+			problems = append(problems, "KW_PUSH_INVOKER (the push service account) is required and KW_PUSH_TOKEN not allowed when KW_ENV=cloud")
+		}
+		if getenv("KW_BASE_URL") == "" {
+			problems = append(problems, "KW_BASE_URL (the API's public URL, the base of push audiences) is required when KW_ENV=cloud")
 		}
 	}
 	if len(problems) > 0 {

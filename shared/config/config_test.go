@@ -23,7 +23,7 @@ func TestLoad_namesEveryBadVariable(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"PORT", "KW_TOKEN_TTL", "KW_LOG_LEVEL", "KW_PROJECT", "KW_JWKS_URL"} {
+	for _, want := range []string{"PORT", "KW_TOKEN_TTL", "KW_LOG_LEVEL", "KW_PROJECT", "KW_JWKS_URL", "KW_PUSH_INVOKER", "KW_BASE_URL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s: %v", want, err)
 		}
@@ -56,5 +56,33 @@ func TestLoad_refundWindow(t *testing.T) {
 		if _, err := Load(env(map[string]string{"KW_REFUND_WINDOW": bad})); err == nil || !strings.Contains(err.Error(), "KW_REFUND_WINDOW") {
 			t.Errorf("KW_REFUND_WINDOW=%q: %v", bad, err)
 		}
+	}
+}
+
+func TestLoad_push(t *testing.T) {
+	a, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Load(env(nil))
+	if len(a.Push.Token.Reveal()) < 20 || a.Push.Token == b.Push.Token {
+		t.Fatalf("local push tokens %q and %q: want a fresh random one per process", a.Push.Token.Reveal(), b.Push.Token.Reveal())
+	}
+	c, _ := Load(env(map[string]string{"KW_PUSH_TOKEN": "shared"}))
+	if c.Push.Token.Reveal() != "shared" {
+		t.Fatalf("KW_PUSH_TOKEN ignored: %q", c.Push.Token.Reveal())
+	}
+	cloud := map[string]string{"KW_ENV": "cloud", "KW_PROJECT": "p", "KW_JWKS_URL": "https://api/jwks",
+		"KW_BASE_URL": "https://api.example/", "KW_PUSH_INVOKER": "push@p.iam.gserviceaccount.com"}
+	c, err = Load(env(cloud))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Push.Token != "" || c.BaseURL != "https://api.example" || !strings.HasPrefix(c.Push.JWKSURL, "https://www.googleapis.com/") {
+		t.Fatalf("cloud push config %+v base %q", c.Push, c.BaseURL)
+	}
+	cloud["KW_PUSH_TOKEN"] = "weak"
+	if _, err := Load(env(cloud)); err == nil || !strings.Contains(err.Error(), "KW_PUSH_TOKEN") {
+		t.Fatalf("a push token in the cloud: %v", err)
 	}
 }

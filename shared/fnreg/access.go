@@ -7,17 +7,33 @@ import (
 	"github.com/kwipper/kwipper/shared/httpx"
 )
 
+// Auth is how Guard knows callers.
+type Auth struct {
+	// Tokens verifies users' access tokens.
+	Tokens *auth.Verifier
+	// Push verifies that a push delivery comes from Pub/Sub.
+	Push auth.PushChecker
+}
+
 // Guard enforces s.Access before h runs, so no function can forget to check
 // its caller: User, Tutor and Learner need a valid token (401) with the role
 // (403); Public verifies a token when one is sent (an invalid one is still
 // 401) so handlers can tell owners from the public. The verified principal is
-// in the request context (auth.From). Push functions are guarded by Cloud
-// Run's IAM (only the Pub/Sub push identity may invoke them).
-func Guard(s Spec, v *auth.Verifier, h http.Handler) http.Handler {
+// in the request context (auth.From). Push functions accept only Pub/Sub's
+// deliveries (a.Push, for the audience of the function's push path), on top
+// of Cloud Run's IAM in the cloud.
+func Guard(s Spec, a Auth, h http.Handler) http.Handler {
 	var roles []auth.Role
 	switch s.Access {
 	case Push:
-		return h
+		path := PushPath(s.Name)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := a.Push.CheckPush(r, path); err != nil {
+				httpx.WriteError(w, r, err)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
 	case Tutor:
 		roles = []auth.Role{auth.Tutor}
 	case Learner:
@@ -30,9 +46,9 @@ func Guard(s Spec, v *auth.Verifier, h http.Handler) http.Handler {
 			err error
 		)
 		if s.Access == Public {
-			p, ok, err = v.Authenticate(r)
+			p, ok, err = a.Tokens.Authenticate(r)
 		} else {
-			p, err = v.Require(r, roles...)
+			p, err = a.Tokens.Require(r, roles...)
 		}
 		if err != nil {
 			httpx.WriteError(w, r, err)

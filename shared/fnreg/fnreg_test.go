@@ -1,6 +1,7 @@
 package fnreg
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	"encoding/json"
 	"net/http"
@@ -46,20 +47,24 @@ func TestGuard(t *testing.T) {
 		token  string
 		status int
 		body   string
+		target string
 	}{
-		{Tutor, "", 401, ""},
-		{Tutor, "garbage", 401, ""},
-		{Tutor, learner, 403, ""},
-		{Tutor, tutor, 200, "t1"},
-		{User, learner, 200, "l1"},
-		{Learner, tutor, 403, ""},
-		{Public, "", 200, ""},
-		{Public, learner, 200, "l1"},
-		{Public, "garbage", 401, ""},
-		{Push, "", 200, ""},
+		{Tutor, "", 401, "", ""},
+		{Tutor, "garbage", 401, "", ""},
+		{Tutor, learner, 403, "", ""},
+		{Tutor, tutor, 200, "t1", ""},
+		{User, learner, 200, "l1", ""},
+		{Learner, tutor, 403, "", ""},
+		{Public, "", 200, "", ""},
+		{Public, learner, 200, "l1", ""},
+		{Public, "garbage", 401, "", ""},
+		{Push, "", 401, "", "/"},
+		{Push, "", 401, "", "/?token=guess"},
+		{Push, learner, 401, "", "/"},
+		{Push, "", 200, "", "/?token=s3cret"},
 	} {
-		h := Guard(Spec{Access: tc.access}, v, echo)
-		r := httptest.NewRequest("GET", "/", nil)
+		h := Guard(Spec{Name: "a-on-b", Access: tc.access}, Auth{Tokens: v, Push: auth.PushToken("s3cret")}, echo)
+		r := httptest.NewRequest("GET", cmp.Or(tc.target, "/"), nil)
 		if tc.token != "" {
 			r.Header.Set("Authorization", "Bearer "+tc.token)
 		}

@@ -79,7 +79,7 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger, args []string
 		return err
 	}
 	defer ps.Close()
-	if err := functions.SetupPubSub(ctx, ps, cfg.BaseURL); err != nil {
+	if err := functions.SetupPubSub(ctx, ps, cfg); err != nil {
 		return err
 	}
 	return serveAll(ctx, cfg, log, func(app *functions.App) {

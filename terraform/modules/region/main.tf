@@ -13,6 +13,11 @@ locals {
     KW_REGION           = var.region
     KW_MEDIA_BUCKET     = google_storage_bucket.media.name
     KW_LOG_LEVEL        = var.log_level
+    # Push endpoints check Pub/Sub's OIDC token: signed as the push invoker,
+    # for audience KW_BASE_URL + the push path (the global stack's
+    # push_audiences).
+    KW_BASE_URL     = "https://${var.api_domain}"
+    KW_PUSH_INVOKER = var.push_invoker_email
   }
   # The content service also builds Cloud CDN signed URLs:
   # https://<api>/<object> for objects under media/<region>/.
