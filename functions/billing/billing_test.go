@@ -77,37 +77,12 @@ func TestStripeCurrency_minorUnits(t *testing.T) {
 	}
 }
 
-// recorder keeps what is published.
-type recorder struct {
-	mu     sync.Mutex
-	events []events.Event
-}
-
-func (r *recorder) Publish(_ context.Context, e events.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	return nil
-}
-
-func (r *recorder) ofType(typ string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, e := range r.events {
-		if e.Type == typ {
-			n++
-		}
-	}
-	return n
-}
-
 type env struct {
 	t    *testing.T
 	svc  *Service
 	db   *spanner.Client
 	fake *stripefake.Server
-	pub  *recorder
+	pub  *events.Recorder
 	now  time.Time
 	mu   sync.Mutex
 }
@@ -124,7 +99,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	db, _ := testenv.Database(t, ms)
-	e := &env{t: t, db: db, pub: &recorder{}, now: time.Now()}
+	e := &env{t: t, db: db, pub: &events.Recorder{}, now: time.Now()}
 	e.fake, err = stripefake.Start(stripefake.Options{SecretKey: testKey, WebhookSecret: testSecret})
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +179,7 @@ func TestPayment_chargedOnce_whenReplayed(t *testing.T) {
 	if p := e.payment(PaymentID(sagaID)); p.Status != StatusSucceeded || p.PaymentIntentID == "" {
 		t.Fatalf("payment %+v", p)
 	}
-	if n := e.pub.ofType(saga.EventReply); n != 2 {
+	if n := len(e.pub.Events(saga.EventReply)); n != 2 {
 		t.Fatalf("%d replies, want the same reply twice", n)
 	}
 
@@ -317,7 +292,7 @@ func TestWebhook_verifiedDedupedOrderInsensitive(t *testing.T) {
 	if st := e.payment(p.ID).Status; st != StatusRefunded {
 		t.Fatalf("payment %s, want refunded whatever the order", st)
 	}
-	if n := e.pub.ofType(subscribe.EventPaymentRefunded); n != 1 {
+	if n := len(e.pub.Events(subscribe.EventPaymentRefunded)); n != 1 {
 		t.Fatalf("payment.refunded published %d times, want 1", n)
 	}
 }

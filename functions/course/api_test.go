@@ -5,15 +5,12 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,42 +30,17 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// recorder is a Publisher that keeps what it is given (Pub/Sub itself is not
-// under test here); while failing is set it refuses every publish.
-type recorder struct {
-	mu      sync.Mutex
-	events  []events.Event
-	failing atomic.Bool
-}
-
-func (r *recorder) Publish(_ context.Context, e events.Event) error {
-	if r.failing.Load() {
-		return errors.New("injected publish failure")
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	return nil
-}
-
-// ofType returns the payloads of the recorded events of type typ.
-func (r *recorder) ofType(t testing.TB, typ string) []course.EventData {
+// ofType returns the payloads of the course events of type typ r recorded.
+func ofType(t testing.TB, r *events.Recorder, typ string) []course.EventData {
 	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []course.EventData
-	for _, e := range r.events {
-		if e.Type != typ {
-			continue
-		}
+	for _, e := range r.Events(typ) {
 		if e.Topic != course.Topic {
 			t.Fatalf("event %s went to topic %q", e.Type, e.Topic)
 		}
-		var d course.EventData
-		if err := json.Unmarshal(e.Data, &d); err != nil {
-			t.Fatalf("event %s payload: %v", typ, err)
-		}
-		out = append(out, d)
+	}
+	out, err := events.Decoded[course.EventData](r, typ)
+	if err != nil {
+		t.Fatalf("event %s payload: %v", typ, err)
 	}
 	return out
 }
@@ -79,7 +51,7 @@ type env struct {
 	t      testing.TB
 	db     *spanner.Client
 	h      http.Handler
-	pub    *recorder
+	pub    *events.Recorder
 	key    auth.SigningKey
 	signer auth.Signer
 }
@@ -97,7 +69,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	db, _ := testenv.Database(t, ms)
-	pub := &recorder{}
+	pub := &events.Recorder{}
 	svc := course.New(course.Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}})
 	key, err := auth.GenerateKey()
 	if err != nil {
@@ -264,7 +236,7 @@ func TestCreate(t *testing.T) {
 		if strings.Contains(rec.Body.String(), "published_at") {
 			t.Fatalf("a draft shows published_at: %s", rec.Body)
 		}
-		if got := e.pub.ofType(t, course.EventCreated); len(got) != 1 || got[0].CourseID != v.ID || got[0].Status != "draft" {
+		if got := ofType(t, e.pub, course.EventCreated); len(got) != 1 || got[0].CourseID != v.ID || got[0].Status != "draft" {
 			t.Fatalf("course.created events: %+v", got)
 		}
 	})
@@ -316,7 +288,7 @@ func TestUpdate(t *testing.T) {
 			v.BillingInterval != "month" || !v.UpdatedAt.After(c.UpdatedAt) || !v.CreatedAt.Equal(c.CreatedAt) {
 			t.Fatalf("after update: %+v", v)
 		}
-		if got := e.pub.ofType(t, course.EventUpdated); len(got) != 1 || got[0].Title != "Renamed" || got[0].Price.Currency != "PHP" {
+		if got := ofType(t, e.pub, course.EventUpdated); len(got) != 1 || got[0].Title != "Renamed" || got[0].Price.Currency != "PHP" {
 			t.Fatalf("course.updated events: %+v", got)
 		}
 	})
@@ -350,7 +322,7 @@ func TestUpdate(t *testing.T) {
 	})
 	t.Run("update_200_same_values_changes_nothing", func(t *testing.T) {
 		v := decode[course.View](t, e.do("PATCH", path, tok, `{"title":"Renamed"}`), 200)
-		if !same(v, want) || len(e.pub.ofType(t, course.EventUpdated)) != 1 {
+		if !same(v, want) || len(ofType(t, e.pub, course.EventUpdated)) != 1 {
 			t.Fatalf("a no-op update wrote: %+v", v)
 		}
 	})
@@ -385,7 +357,7 @@ func TestPublish(t *testing.T) {
 			t.Fatalf("after publish: %+v", published)
 		}
 		// The event went out through the outbox, in the same transaction.
-		got := e.pub.ofType(t, course.EventPublished)
+		got := ofType(t, e.pub, course.EventPublished)
 		if len(got) != 1 || got[0] != (course.EventData{CourseID: c.ID, TutorID: tutorA, Status: "published",
 			Price: c.Price, BillingInterval: "month", Title: "To publish", ItemCount: 1}) {
 			t.Fatalf("course.published events: %+v", got)
@@ -396,7 +368,7 @@ func TestPublish(t *testing.T) {
 		if !same(v, published) {
 			t.Fatalf("publishing again changed the course:\n %+v\n %+v", v, published)
 		}
-		if n := len(e.pub.ofType(t, course.EventPublished)); n != 1 {
+		if n := len(ofType(t, e.pub, course.EventPublished)); n != 1 {
 			t.Fatalf("%d course.published events, want 1", n)
 		}
 	})
@@ -407,7 +379,7 @@ func TestPublish(t *testing.T) {
 				t.Fatalf("after unpublish: %+v", v)
 			}
 		}
-		if n := len(e.pub.ofType(t, course.EventUnpublished)); n != 1 {
+		if n := len(ofType(t, e.pub, course.EventUnpublished)); n != 1 {
 			t.Fatalf("%d course.unpublished events, want 1", n)
 		}
 		rejected(t, e.do("GET", path, "", nil), 404)
@@ -476,7 +448,7 @@ func TestItems(t *testing.T) {
 		if got := e.get(tok, c.ID); got.ItemCount != 3 || !got.UpdatedAt.After(c.UpdatedAt) {
 			t.Fatalf("course after adds: %+v", got)
 		}
-		added := e.pub.ofType(t, course.EventItemAdded)
+		added := ofType(t, e.pub, course.EventItemAdded)
 		if len(added) != 3 || added[1].ItemID != v.ID || added[1].ItemKind != "video" || added[1].ItemCount != 2 {
 			t.Fatalf("item_added events: %+v", added)
 		}
@@ -530,7 +502,7 @@ func TestItems(t *testing.T) {
 		if v.Title != "Welcome" || v.Body != "New body" || v.Position != 1 || !v.UpdatedAt.After(list[0].UpdatedAt) {
 			t.Fatalf("%+v", v)
 		}
-		if got := e.pub.ofType(t, course.EventItemUpdated); len(got) != 1 || got[0].ItemID != list[0].ID {
+		if got := ofType(t, e.pub, course.EventItemUpdated); len(got) != 1 || got[0].ItemID != list[0].ID {
 			t.Fatalf("item_updated events: %+v", got)
 		}
 	})
@@ -596,7 +568,7 @@ func TestItems(t *testing.T) {
 		if v := e.get(tok, c.ID); v.ItemCount != 2 {
 			t.Fatalf("item_count %d", v.ItemCount)
 		}
-		if got := e.pub.ofType(t, course.EventItemRemoved); len(got) != 1 || got[0].ItemID != order[1] || got[0].ItemCount != 2 {
+		if got := ofType(t, e.pub, course.EventItemRemoved); len(got) != 1 || got[0].ItemID != order[1] || got[0].ItemCount != 2 {
 			t.Fatalf("item_removed events: %+v", got)
 		}
 	})
@@ -846,19 +818,19 @@ func TestUserEventProjection(t *testing.T) {
 func TestOutboxRelay_publishesWhatTheCommitCouldNot(t *testing.T) {
 	e := newEnv(t)
 	tok := e.tutor(tutorA)
-	e.pub.failing.Store(true)
+	e.pub.Failing.Store(true)
 	c := e.createCourse(tok, "Created while Pub/Sub is down")
-	if n := len(e.pub.ofType(t, course.EventCreated)); n != 0 {
+	if n := len(ofType(t, e.pub, course.EventCreated)); n != 0 {
 		t.Fatalf("%d events published while failing", n)
 	}
-	e.pub.failing.Store(false)
+	e.pub.Failing.Store(false)
 	expect(t, e.push("course-outbox-relay", "tick-1", "", []byte(`{}`)), 204)
-	got := e.pub.ofType(t, course.EventCreated)
+	got := ofType(t, e.pub, course.EventCreated)
 	if len(got) != 1 || got[0].CourseID != c.ID {
 		t.Fatalf("after relay: %+v", got)
 	}
 	expect(t, e.push("course-outbox-relay", "tick-2", "", []byte(`{}`)), 204)
-	if n := len(e.pub.ofType(t, course.EventCreated)); n != 1 {
+	if n := len(ofType(t, e.pub, course.EventCreated)); n != 1 {
 		t.Fatalf("a second relay republished: %d events", n)
 	}
 }

@@ -37,7 +37,7 @@ func TestOnContentEvent_setsStatusOnce_ignoresOlderAndTextItems(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	h := course.New(course.Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: &recorder{}}}).Handlers()["course-on-content-event"]
+	h := course.New(course.Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: &events.Recorder{}}}).Handlers()["course-on-content-event"]
 	push := func(id, typ, item, status string, version int) int {
 		data, _ := json.Marshal(map[string]any{"course_id": courseID, "item_id": item, "upload_id": "u", "status": status, "version": version})
 		body, _ := json.Marshal(map[string]any{"message": map[string]any{"data": base64.StdEncoding.EncodeToString(data), "messageId": id,

@@ -11,6 +11,7 @@ import (
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/events"
 )
 
 // command delivers a saga command to a course step function.
@@ -23,18 +24,9 @@ func (e *env) command(function, sagaID, step, kind, courseID string) {
 // replies returns the saga replies published so far.
 func (e *env) replies() []saga.Reply {
 	e.t.Helper()
-	e.pub.mu.Lock()
-	defer e.pub.mu.Unlock()
-	var out []saga.Reply
-	for _, ev := range e.pub.events {
-		if ev.Type != saga.EventReply {
-			continue
-		}
-		var r saga.Reply
-		if err := json.Unmarshal(ev.Data, &r); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, r)
+	out, err := events.Decoded[saga.Reply](e.pub, saga.EventReply)
+	if err != nil {
+		e.t.Fatal(err)
 	}
 	return out
 }

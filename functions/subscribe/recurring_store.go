@@ -127,15 +127,7 @@ func (s *store) dueIDs(ctx context.Context, shard int, asOf time.Time, limit int
 		      WHERE Shard = @shard AND DueAt <= @asOf ORDER BY DueAt LIMIT @limit`,
 		Params: map[string]any{"shard": int64(shard), "asOf": asOf, "limit": int64(limit)},
 	}
-	var ids []string
-	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(r *spanner.Row) error {
-		var id string
-		if err := r.Columns(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
+	ids, err := spanx.Column[string](s.db.Single().Query(ctx, stmt))
 	return ids, spanx.Translate(err, "subscriptiondb.dueIDs")
 }
 

@@ -179,15 +179,7 @@ func (s *store) overdue(ctx context.Context, limit int) ([]string, error) {
 		      WHERE Open = TRUE AND DeadlineAt < @now ORDER BY DeadlineAt LIMIT @limit`,
 		Params: map[string]any{"now": s.now(), "limit": int64(limit)},
 	}
-	var ids []string
-	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(r *spanner.Row) error {
-		var id string
-		if err := r.Columns(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
+	ids, err := spanx.Column[string](s.db.Single().Query(ctx, stmt))
 	return ids, spanx.Translate(err, "subscriptiondb.overdue")
 }
 

@@ -145,33 +145,6 @@ func TestValidate_rules(t *testing.T) {
 	}
 }
 
-// recorder keeps what is published.
-type recorder struct {
-	mu     sync.Mutex
-	events []events.Event
-}
-
-func (r *recorder) Publish(_ context.Context, e events.Event) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-	return nil
-}
-
-func (r *recorder) commands() []saga.Command {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []saga.Command
-	for _, e := range r.events {
-		if e.Type == saga.EventCommand {
-			var c saga.Command
-			_ = json.Unmarshal(e.Data, &c)
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // A step whose reply never comes is sent again by the sweeper, and after the
 // last attempt compensated (the late step included) until the saga fails:
 // none stays pending forever.
@@ -181,7 +154,7 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 		t.Fatal(err)
 	}
 	db, _ := testenv.Database(t, ms)
-	pub := &recorder{}
+	pub := &events.Recorder{}
 	var mu sync.Mutex
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -213,7 +186,11 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 		}
 	}
 	var got []string
-	for _, c := range pub.commands() {
+	cmds, err := events.Decoded[saga.Command](pub, saga.EventCommand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cmds {
 		if c.Step == saga.StepPayment {
 			got = append(got, c.Kind)
 		}

@@ -61,7 +61,6 @@ func (o *Outbox) Add(ctx context.Context, tx *spanx.Tx, e Event) error {
 // twice publishes each event once: a row is claimed (leased) in a transaction
 // before it is published and marked published after.
 func (o *Outbox) Sweep(ctx context.Context, limit int) (int, error) {
-	var ids []string
 	stmt := spanner.Statement{
 		SQL: `-- Pending = TRUE excludes NULLs, so the null-filtered index answers it
 		      -- (the emulator cannot tell; its hint is ignored by Spanner).
@@ -70,14 +69,7 @@ func (o *Outbox) Sweep(ctx context.Context, limit int) (int, error) {
 		      ORDER BY CreatedAt LIMIT @limit`,
 		Params: map[string]any{"now": o.now(), "limit": int64(limit)},
 	}
-	err := spanx.Each(o.DB.Single().Query(ctx, stmt), func(r *spanner.Row) error {
-		var id string
-		if err := r.Columns(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
+	ids, err := spanx.Column[string](o.DB.Single().Query(ctx, stmt))
 	if err != nil {
 		return 0, spanx.Translate(err, "outbox sweep")
 	}

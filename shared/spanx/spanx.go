@@ -181,6 +181,21 @@ func Each(it *spanner.RowIterator, fn func(*spanner.Row) error) error {
 	}
 }
 
+// Column returns the first column of every row of it (e.g. the ids a query
+// selects).
+func Column[T any](it *spanner.RowIterator) ([]T, error) {
+	var out []T
+	err := Each(it, func(r *spanner.Row) error {
+		var v T
+		if err := r.Column(0, &v); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
 // Ping checks that the database answers a trivial query.
 func Ping(ctx context.Context, c *spanner.Client) error {
 	return Each(c.Single().Query(ctx, spanner.Statement{SQL: "SELECT 1"}), func(*spanner.Row) error { return nil })
