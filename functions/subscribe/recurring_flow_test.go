@@ -88,10 +88,22 @@ func TestRecurring_renewDunningAndCancelAtPeriodEnd(t *testing.T) {
 	}
 	s.Must(201, "POST", "/v1/billing/payment-methods", recovers.tok, map[string]string{"payment_method_id": "pm_card_chargeDeclinedInsufficientFunds"})
 	s.Must(201, "POST", "/v1/billing/payment-methods", never.tok, map[string]string{"payment_method_id": "pm_card_chargeDeclined"})
-	s.Must(200, "POST", "/v1/subscriptions/"+cancels.sub+"/cancel-at-period-end", cancels.tok, nil)
-	// Cancelling and resuming twice is fine; the last word is cancel.
-	s.Must(200, "POST", "/v1/subscriptions/"+cancels.sub+"/resume", cancels.tok, nil)
-	s.Must(200, "POST", "/v1/subscriptions/"+cancels.sub+"/cancel-at-period-end", cancels.tok, nil)
+	// Cancelling and resuming twice is fine; the last word is cancel. The
+	// subscription shows which way it will go.
+	for _, step := range []struct {
+		action string
+		cancel bool
+	}{{"cancel-at-period-end", true}, {"resume", false}, {"cancel-at-period-end", true}} {
+		var v subscribe.View
+		s.Must(200, "POST", "/v1/subscriptions/"+cancels.sub+"/"+step.action, cancels.tok, nil).JSON(t, &v)
+		if v.CancelAtPeriodEnd != step.cancel || v.Status != subscribe.StatusActive {
+			t.Fatalf("after %s: %+v", step.action, v)
+		}
+		s.Must(200, "GET", "/v1/subscriptions/"+cancels.sub, cancels.tok, nil).JSON(t, &v)
+		if v.CancelAtPeriodEnd != step.cancel {
+			t.Fatalf("GET after %s: cancel_at_period_end %v", step.action, v.CancelAtPeriodEnd)
+		}
+	}
 
 	anchor := s.rec(good.sub).Anchor
 	var latest time.Time

@@ -24,7 +24,7 @@ func Migrations() ([]spanx.Migration, error) {
 }
 
 var subColumns = []string{"SubscriptionId", "UserId", "CourseId", "Status", "ReasonCode", "Reason", "PriceAmount",
-	"Currency", "CreatedAt", "UpdatedAt", "ActivatedAt", "EndedAt", "PeriodEnd"}
+	"Currency", "CreatedAt", "UpdatedAt", "ActivatedAt", "EndedAt", "PeriodEnd", "CancelAtPeriodEnd"}
 
 // store keeps subscriptions and the sagas that make them in Spanner.
 type store struct {
@@ -272,9 +272,10 @@ func scanSub(row *spanner.Row) (Subscription, error) {
 		code, reason, currency  spanner.NullString
 		amount                  spanner.NullInt64
 		activated, ended, until spanner.NullTime
+		cancel                  spanner.NullBool
 	)
 	if err := row.Columns(&sub.ID, &sub.UserID, &sub.CourseID, &sub.Status, &code, &reason, &amount, &currency,
-		&sub.CreatedAt, &sub.UpdatedAt, &activated, &ended, &until); err != nil {
+		&sub.CreatedAt, &sub.UpdatedAt, &activated, &ended, &until, &cancel); err != nil {
 		return Subscription{}, err
 	}
 	sub.ReasonCode, sub.Reason = code.StringVal, reason.StringVal
@@ -282,5 +283,6 @@ func scanSub(row *spanner.Row) (Subscription, error) {
 		sub.Price.Amount, sub.Price.Currency = amount.Int64, currency.StringVal
 	}
 	sub.ActivatedAt, sub.EndedAt, sub.PeriodEnd = activated.Time, ended.Time, until.Time
+	sub.CancelAtPeriodEnd = cancel.Bool
 	return sub, nil
 }

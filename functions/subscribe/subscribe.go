@@ -114,6 +114,9 @@ type Subscription struct {
 	ActivatedAt time.Time
 	EndedAt     time.Time
 	PeriodEnd   time.Time
+	// CancelAtPeriodEnd: the learner cancelled; it ends at PeriodEnd
+	// instead of renewing.
+	CancelAtPeriodEnd bool
 }
 
 // CreateRequest is the body of POST /v1/subscriptions.
@@ -135,6 +138,9 @@ type View struct {
 	ActivatedAt *time.Time   `json:"activated_at,omitempty"`
 	EndedAt     *time.Time   `json:"ended_at,omitempty"`
 	PeriodEnd   *time.Time   `json:"period_end,omitempty"`
+	// CancelAtPeriodEnd is true when the subscription ends at PeriodEnd
+	// instead of renewing (POST .../resume undoes that before then).
+	CancelAtPeriodEnd bool `json:"cancel_at_period_end"`
 }
 
 // List is the caller's subscriptions, newest first.
@@ -144,7 +150,7 @@ type List struct {
 
 func (s Subscription) view() View {
 	v := View{ID: s.ID, UserID: s.UserID, CourseID: s.CourseID, Status: s.Status, ReasonCode: s.ReasonCode,
-		Reason: s.Reason, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
+		Reason: s.Reason, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, CancelAtPeriodEnd: s.CancelAtPeriodEnd}
 	if s.Price.Currency != "" {
 		p := s.Price
 		v.Price = &p

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -95,13 +97,38 @@ func TestOpenAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
-	for _, want := range []string{`"/v1/x/{xId}"`, `"operationId": "x-create"`, `"201"`, `"#/components/schemas/req"`, `"bearer"`, `"required": [`} {
+	for _, want := range []string{`"/v1/x/{xId}"`, `"operationId": "x-create"`, `"201"`, `"#/components/schemas/fnreg.req"`, `"bearer"`, `"required": [`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("document lacks %s", want)
 		}
 	}
 	if strings.Contains(s, "x-on-y") {
 		t.Error("a Pub/Sub function is in the REST document")
+	}
+}
+
+// Two services' types of the same name are two schemas, not one.
+func TestOpenAPI_sameTypeNameInTwoPackages(t *testing.T) {
+	b, err := OpenAPI([]Spec{
+		{Name: "x-a", Service: "x", Trigger: HTTP, Method: "GET", Path: "/a", Access: Public, Summary: "A", Response: url.Error{}},
+		{Name: "x-b", Service: "x", Trigger: HTTP, Method: "GET", Path: "/b", Access: Public, Summary: "B", Response: exec.Error{}},
+	}, "T", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	u, e := doc.Components.Schemas["url.Error"], doc.Components.Schemas["exec.Error"]
+	if u.Properties["URL"] == nil || e.Properties["Name"] == nil {
+		t.Fatalf("schemas %+v", doc.Components.Schemas)
 	}
 }
 

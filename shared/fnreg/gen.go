@@ -3,6 +3,7 @@ package fnreg
 import (
 	"encoding/json"
 	"net/http"
+	"path"
 	"reflect"
 	"regexp"
 	"sort"
@@ -153,7 +154,12 @@ func schemaRef(t reflect.Type, schemas map[string]any) map[string]any {
 	case t.Kind() == reflect.Map:
 		return map[string]any{"type": "object", "additionalProperties": schemaRef(t.Elem(), schemas)}
 	case t.Kind() == reflect.Struct:
+		// Named by package and type (subscribe.View, user.View): type
+		// names alone collide across services.
 		name := t.Name()
+		if name != "" {
+			name = path.Base(t.PkgPath()) + "." + name
+		}
 		if _, done := schemas[name]; !done && name != "" {
 			schemas[name] = map[string]any{} // break cycles
 			schemas[name] = structSchema(t, schemas)
