@@ -37,7 +37,7 @@ func insertSubs(b *testing.B, db *spanner.Client, users []string, n int, asOf ti
 	ids := make([]string, n)
 	var ms []*spanner.Mutation
 	flush := func() {
-		if _, err := db.Apply(context.Background(), ms); err != nil {
+		if err := spanx.Apply(context.Background(), db, ms...); err != nil {
 			b.Fatal(err)
 		}
 		ms = ms[:0]

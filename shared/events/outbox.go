@@ -171,6 +171,18 @@ func (o *Outbox) log() *slog.Logger {
 	return slog.Default()
 }
 
+// Replay marks every event of the database c serves that was published at or
+// after since as pending again, so the outbox relay publishes it once more
+// (consumers skip what they have handled). For restores: see
+// functions.RestoreOptions.ReplayEvents. It returns how many it marked.
+func Replay(ctx context.Context, c *spanner.Client, since time.Time) (int64, error) {
+	n, err := c.PartitionedUpdate(ctx, spanner.Statement{
+		SQL:    `UPDATE Outbox SET Pending = TRUE, LeaseUntil = NULL WHERE PublishedAt >= @since`,
+		Params: map[string]any{"since": since},
+	})
+	return n, spanx.Translate(err, "outbox replay")
+}
+
 // ServiceMigrations returns a service's migrations: Migration (the outbox and
 // deduplication tables) first, then the NNNN_name.sql files in the migrations
 // directory of files (the service's embedded migrations/*.sql).

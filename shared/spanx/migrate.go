@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,21 +174,13 @@ func (a *Admin) Migrate(ctx context.Context, path string, client *spanner.Client
 	if err := a.updateDDL(ctx, path, []string{migrationsTable}); err != nil {
 		return nil, err
 	}
-	applied := map[int64]bool{}
-	err := Each(client.Single().Query(ctx, spanner.Statement{SQL: "SELECT Version FROM SchemaMigrations"}), func(r *spanner.Row) error {
-		var v int64
-		if err := r.Columns(&v); err != nil {
-			return err
-		}
-		applied[v] = true
-		return nil
-	})
+	applied, err := Column[int64](client.Single().Query(ctx, spanner.Statement{SQL: "SELECT Version FROM SchemaMigrations"}))
 	if err != nil {
 		return nil, fmt.Errorf("read SchemaMigrations: %w", err)
 	}
 	var done []int64
 	for _, m := range migrations {
-		if applied[m.Version] {
+		if slices.Contains(applied, m.Version) {
 			continue
 		}
 		if err := a.updateDDL(ctx, path, m.Statements); err != nil {

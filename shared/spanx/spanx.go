@@ -196,6 +196,17 @@ func Column[T any](it *spanner.RowIterator) ([]T, error) {
 	return out, err
 }
 
+// Now returns a timestamp at which a strong read of the database c serves
+// happened: reads at it (spanner.ReadTimestamp) see every transaction
+// committed before the call, in every database of the instance.
+func Now(ctx context.Context, c *spanner.Client) (time.Time, error) {
+	ro := c.Single()
+	if err := Each(ro.Query(ctx, spanner.Statement{SQL: "SELECT 1"}), func(*spanner.Row) error { return nil }); err != nil {
+		return time.Time{}, err
+	}
+	return ro.Timestamp()
+}
+
 // Ping checks that the database answers a trivial query.
 func Ping(ctx context.Context, c *spanner.Client) error {
 	return Each(c.Single().Query(ctx, spanner.Statement{SQL: "SELECT 1"}), func(*spanner.Row) error { return nil })

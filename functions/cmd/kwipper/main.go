@@ -8,6 +8,8 @@
 //	kwipper gen [--check]   write (or check) functions/openapi.json and terraform/functions.json
 //	kwipper emulators -env-file F   start the emulators, write their env to F, run until stopped
 //	kwipper billing-cycle [--as-of T]  publish a billing-cycle tick as of T (RFC 3339; default now)
+//	kwipper export --out DIR           write a portable export of every database (one snapshot)
+//	kwipper restore --from DIR [--resume]  load an export into empty databases
 package main
 
 import (
@@ -69,8 +71,12 @@ func run(args []string) error {
 		return dev(ctx, cfg, log, args)
 	case "billing-cycle":
 		return billingCycle(ctx, cfg, log, args)
+	case "export":
+		return export(ctx, cfg, log, args)
+	case "restore":
+		return restore(ctx, cfg, log, args)
 	}
-	return fmt.Errorf("unknown command %q (serve, dev, migrate, gen, emulators, billing-cycle)", cmd)
+	return fmt.Errorf("unknown command %q (serve, dev, migrate, gen, emulators, billing-cycle, export, restore)", cmd)
 }
 
 // serveOne serves the FUNCTION_TARGET function through the functions
