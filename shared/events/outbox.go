@@ -1,10 +1,13 @@
 package events
 
 import (
+	"cmp"
 	"context"
-	_ "embed"
+	"embed"
+	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/spanner"
@@ -13,18 +16,24 @@ import (
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
-// Migration is the schema every service database needs for the outbox and
-// for consumer deduplication (schema.sql). It is version 0 of each service's
-// migrations, so it applies before the service's own.
+// Migrations returns the platform's migrations every service database
+// carries: the outbox and the table of handled events for consumer
+// deduplication (0000), and their retention (9001). Versions 9000 and up are
+// the platform's; they touch only these tables, so they may apply before or
+// after a service's own (which must stay below 9000).
 //
 // Pending is true until the event is published and NULL after, so the
 // null-filtered index holds only what is left to publish and stays small.
-func Migration() spanx.Migration {
-	return spanx.Migration{Version: 0, Name: "events", Statements: spanx.SplitDDL(schemaSQL)}
+func Migrations() ([]spanx.Migration, error) {
+	sub, err := fs.Sub(platformFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return spanx.LoadMigrations(sub)
 }
 
-//go:embed schema.sql
-var schemaSQL string
+//go:embed migrations/*.sql
+var platformFiles embed.FS
 
 // Outbox writes events in the caller's transaction and publishes them after
 // commit. Sweep (the relay function) publishes whatever that missed.
@@ -183,14 +192,28 @@ func Replay(ctx context.Context, c *spanner.Client, since time.Time) (int64, err
 	return n, spanx.Translate(err, "outbox replay")
 }
 
-// ServiceMigrations returns a service's migrations: Migration (the outbox and
-// deduplication tables) first, then the NNNN_name.sql files in the migrations
-// directory of files (the service's embedded migrations/*.sql).
+// ServiceMigrations returns a service's migrations: the platform's
+// (Migrations) and the NNNN_name.sql files in the migrations directory of
+// files (the service's embedded migrations/*.sql), in version order.
 func ServiceMigrations(files fs.FS) ([]spanx.Migration, error) {
 	sub, err := fs.Sub(files, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	ms, err := spanx.LoadMigrations(sub)
-	return append([]spanx.Migration{Migration()}, ms...), err
+	own, err := spanx.LoadMigrations(sub)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range own {
+		if m.Version == 0 || m.Version >= 9000 {
+			return nil, fmt.Errorf("migration %04d_%s: service migrations are numbered 0001 to 8999 (0000 and 9000 up are the platform's)", m.Version, m.Name)
+		}
+	}
+	platform, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	all := append(platform, own...)
+	slices.SortFunc(all, func(a, b spanx.Migration) int { return cmp.Compare(a.Version, b.Version) })
+	return all, nil
 }

@@ -3,13 +3,17 @@ package events_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
+	"cloud.google.com/go/spanner"
 
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
@@ -18,7 +22,14 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-var schema = []spanx.Migration{events.Migration()}
+func schema(t *testing.T) []spanx.Migration {
+	t.Helper()
+	ms, err := events.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
 
 // flaky fails its first n publishes, then delegates.
 type flaky struct {
@@ -37,7 +48,7 @@ func (f *flaky) Publish(ctx context.Context, e events.Event) error {
 
 func TestOutbox_eventReachesSubscriptionOnce_whenFirstPublishFailsAndRelayRunsTwice(t *testing.T) {
 	ctx := context.Background()
-	db, _ := testenv.Database(t, schema)
+	db, _ := testenv.Database(t, schema(t))
 	ps := testenv.PubSub(t)
 	topic, subID := testenv.Unique("outbox"), testenv.Unique("outbox-sub")
 	if err := events.EnsureTopic(ctx, ps, topic); err != nil {
@@ -114,7 +125,7 @@ func TestOutbox_eventReachesSubscriptionOnce_whenFirstPublishFailsAndRelayRunsTw
 
 func TestOnce_runsEffectOncePerEvent(t *testing.T) {
 	ctx := context.Background()
-	db, _ := testenv.Database(t, schema)
+	db, _ := testenv.Database(t, schema(t))
 	runs := 0
 	for i := range 3 {
 		ran, err := events.Once(ctx, db, "test-consumer", "event-1", func(context.Context, *spanx.Tx) error {
@@ -139,5 +150,41 @@ func TestOnce_runsEffectOncePerEvent(t *testing.T) {
 	ran, err := events.Once(ctx, db, "test-consumer", "event-2", func(context.Context, *spanx.Tx) error { return nil })
 	if err != nil || !ran {
 		t.Fatalf("retry after failure: ran=%v err=%v", ran, err)
+	}
+}
+
+// A service's migrations come after the platform's base and before its
+// retention, in version order; a service may not take the platform's
+// numbers. The retention applies on Spanner (the emulator included).
+func TestServiceMigrations(t *testing.T) {
+	svc := fstest.MapFS{
+		"migrations/0002_b.sql": {Data: []byte("CREATE TABLE B (Id STRING(36) NOT NULL) PRIMARY KEY (Id);")},
+		"migrations/0001_a.sql": {Data: []byte("CREATE TABLE A (Id STRING(36) NOT NULL) PRIMARY KEY (Id);")},
+	}
+	ms, err := events.ServiceMigrations(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, fmt.Sprintf("%04d_%s", m.Version, m.Name))
+	}
+	if want := "0000_events 0001_a 0002_b 9001_event_retention"; strings.Join(got, " ") != want {
+		t.Fatalf("migrations %v, want %s", got, want)
+	}
+	db, _ := testenv.Database(t, ms)
+	policies, err := spanx.Column[string](db.Single().Query(context.Background(), spanner.Statement{SQL: `SELECT TABLE_NAME
+		FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '' AND ROW_DELETION_POLICY_EXPRESSION IS NOT NULL ORDER BY TABLE_NAME`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(policies, " ") != "Outbox ProcessedEvents" {
+		t.Fatalf("tables with a row deletion policy: %v", policies)
+	}
+	for _, bad := range []string{"migrations/9001_mine.sql", "migrations/0000_mine.sql"} {
+		fs := fstest.MapFS{bad: {Data: []byte("SELECT 1")}}
+		if _, err := events.ServiceMigrations(fs); err == nil || !strings.Contains(err.Error(), "platform") {
+			t.Errorf("%s: %v", bad, err)
+		}
 	}
 }
