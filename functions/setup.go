@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"time"
 
 	"cloud.google.com/go/pubsub/v2"
 
@@ -75,7 +76,11 @@ func SetupPubSub(ctx context.Context, c *pubsub.Client, cfg config.Config) error
 		}
 		if err := events.EnsurePushSubscription(ctx, c, events.PushSubscription{
 			ID: s.Name, Topic: s.Topic, Endpoint: cfg.BaseURL + fnreg.PushPath(s.Name) + "?token=" + url.QueryEscape(cfg.Push.Token.Reveal()),
-			DeadLetterTopic: DeadLetterTopic, MaxDeliveryAttempts: 5,
+			// Locally a delivery that failed (the emulator applies one
+			// write at a time, so a busy moment can fail a few) is tried
+			// again sooner and longer than in the cloud before it is
+			// dead-lettered: the local stack has no operator to redrive it.
+			DeadLetterTopic: DeadLetterTopic, MaxDeliveryAttempts: 10, MaxBackoff: 10 * time.Second,
 		}); err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,10 +78,19 @@ func Start(t testing.TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := logging.New(io.Discard, slog.LevelError, cfg.Project)
+	// The stack's warnings and errors are kept and shown when the test
+	// fails (or always, with -v), so a stalled flow says why.
+	logs := &logTail{}
+	var w io.Writer = logs
 	if testing.Verbose() {
-		log = logging.New(os.Stderr, slog.LevelWarn, cfg.Project)
+		w = io.MultiWriter(logs, os.Stderr)
 	}
+	log := logging.New(w, slog.LevelWarn, cfg.Project)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the stack's last warnings and errors:\n%s", logs.String())
+		}
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	gcs, err := gcsfake.Start(ctx, gcsfake.Options{Bucket: cfg.Media.Bucket, Project: cfg.Project,
@@ -242,4 +252,26 @@ func (e *Env) Eventually(what string, limit time.Duration, cond func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// logTail keeps the last 64 KiB written to it.
+type logTail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (l *logTail) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	if over := len(l.buf) - 64<<10; over > 0 {
+		l.buf = append(l.buf[:0], l.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (l *logTail) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.buf)
 }

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -31,6 +32,9 @@ type PushSubscription struct {
 	ID, Topic, Endpoint string
 	DeadLetterTopic     string
 	MaxDeliveryAttempts int32
+	// MaxBackoff caps the wait between redeliveries (default 60s, as in the
+	// cloud).
+	MaxBackoff time.Duration
 }
 
 // EnsurePushSubscription creates the subscription, or points an existing one
@@ -44,7 +48,7 @@ func EnsurePushSubscription(ctx context.Context, c *pubsub.Client, s PushSubscri
 		AckDeadlineSeconds: 60,
 		RetryPolicy: &pubsubpb.RetryPolicy{
 			MinimumBackoff: durationpb.New(time.Second),
-			MaximumBackoff: durationpb.New(60 * time.Second),
+			MaximumBackoff: durationpb.New(cmp.Or(s.MaxBackoff, 60*time.Second)),
 		},
 	}
 	if s.DeadLetterTopic != "" {
