@@ -22,12 +22,15 @@ import (
 	"testing"
 	"time"
 
+	"cloud.google.com/go/spanner"
 	"cloud.google.com/go/storage"
 
 	"github.com/kwipper/kwipper/functions/apitest"
 	"github.com/kwipper/kwipper/functions/content"
+	"github.com/kwipper/kwipper/functions/course"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/gcsfake"
+	"github.com/kwipper/kwipper/shared/spanx"
 )
 
 // stack is the whole platform with a V4 signing key the test knows, so it
@@ -455,4 +458,59 @@ func TestUpload_mismatchedObjectsRejectedAndRemoved(t *testing.T) {
 	s.Eventually("course item content_status awaiting_upload", 30*time.Second, func() bool {
 		return s.courseContentStatus(tutor, c.ID, video.ID) == "awaiting_upload"
 	})
+}
+
+// Pub/Sub does not keep order: a course event older than what the projection
+// applied (by the course's event version) changes nothing, about the course
+// or about an item; an event without a version applies as it comes.
+func TestCourseEvents_olderVersionArrivingLateChangesNothing(t *testing.T) {
+	s := start(t)
+	tutorID, tutor := s.User("tutor@order.test", "tutor")
+	courseID, itemID := "00000000-0000-4000-8000-00000000c0de", "00000000-0000-4000-8000-00000000a11e"
+	deliver := func(id, typ string, version int64, status, body string) {
+		d := course.EventData{CourseID: courseID, TutorID: tutorID, Status: status, Version: version}
+		if body != "" {
+			d.ItemID, d.ItemKind, d.ItemTitle, d.ItemBody = itemID, "text", "Greetings", body
+		}
+		data, _ := json.Marshal(d)
+		s.Must(http.StatusNoContent, "POST", s.PushPath("content-on-course-event"), "", map[string]any{"message": map[string]any{
+			"data": base64.StdEncoding.EncodeToString(data), "messageId": id,
+			"attributes": map[string]string{events.AttrEventID: id, events.AttrType: typ}}})
+	}
+	body := func() string {
+		var v contentView
+		s.Must(http.StatusOK, "GET", s.contentPath(courseID, itemID), tutor, nil).JSON(t, &v)
+		return v.Body
+	}
+	db, err := spanx.Open(context.Background(), spanx.DatabasePath(s.Cfg.Project, s.Cfg.SpannerInstance, content.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	status := func() string {
+		row, err := db.Single().ReadRow(context.Background(), "Courses", spanner.Key{courseID}, []string{"Status"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st string
+		_ = row.Columns(&st)
+		return st
+	}
+
+	deliver("e2", course.EventItemAdded, 2, "draft", "v2")
+	deliver("e4", course.EventItemUpdated, 4, "published", "v4")
+	deliver("e3", course.EventItemUpdated, 3, "draft", "v3") // late
+	deliver("e1", course.EventCreated, 1, "draft", "")       // late
+	if got, st := body(), status(); got != "v4" || st != "published" {
+		t.Fatalf("after late events: body %q, status %q; want v4, published", got, st)
+	}
+	deliver("e5", course.EventUnpublished, 5, "draft", "")
+	deliver("e6", course.EventItemUpdated, 6, "draft", "v6")
+	if got, st := body(), status(); got != "v6" || st != "draft" {
+		t.Fatalf("after newer events: body %q, status %q; want v6, draft", got, st)
+	}
+	deliver("e0", course.EventItemUpdated, 0, "draft", "unversioned")
+	if got := body(); got != "unversioned" {
+		t.Fatalf("an event without a version: body %q", got)
+	}
 }

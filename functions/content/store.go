@@ -275,13 +275,27 @@ func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64
 // applyCourse keeps the course and item projections in step with one course
 // event, once per event: every event upserts the course's owner and status;
 // item events add, update or remove (tombstone) the item. Removing an item
-// deletes its objects.
-func (s *store) applyCourse(ctx context.Context, eventID, typ string, c Course, it Item) error {
+// deletes its objects. An event older (by version, the course's event
+// number) than what the course's or the item's row applied changes that row
+// nothing: Pub/Sub may deliver an older event after a newer one.
+func (s *store) applyCourse(ctx context.Context, eventID, typ string, version int64, c Course, it Item) error {
+	// newer reports whether an event of version is newer than what a row
+	// applied (stored); events without a version (0) apply as they come.
+	newer := func(stored spanner.NullInt64) bool { return version == 0 || !stored.Valid || version > stored.Int64 }
+	ver := spanner.NullInt64{Int64: version, Valid: version > 0}
 	_, err := events.Once(ctx, s.db, ConsumerCourseEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
-		if err := tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Courses",
-			[]string{"CourseId", "TutorId", "Status", "UpdatedAt"},
-			[]any{c.ID, c.TutorID, c.Status, spanner.CommitTimestamp})}); err != nil {
+		stored, err := eventVersion(ctx, tx, "Courses", spanner.Key{c.ID}, "EventVersion")
+		if err != nil {
 			return err
+		}
+		if newer(stored) {
+			cols, vals := []string{"CourseId", "TutorId", "Status", "UpdatedAt"}, []any{c.ID, c.TutorID, c.Status, spanner.CommitTimestamp}
+			if ver.Valid {
+				cols, vals = append(cols, "EventVersion"), append(vals, ver)
+			}
+			if err := tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Courses", cols, vals)}); err != nil {
+				return err
+			}
 		}
 		if it.ItemID == "" {
 			return nil
@@ -301,15 +315,34 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, c Course, 
 			if it.Kind == KindText {
 				it.ContentStatus = StatusReady
 			}
-			return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", itemColumns, []any{it.CourseID, it.ItemID,
-				it.Kind, it.Title, textBody(it), false, it.ContentStatus, nil, nil, int64(0), spanner.CommitTimestamp})})
-		default:
-			return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Items",
-				[]string{"CourseId", "ItemId", "Title", "Body", "UpdatedAt"},
-				[]any{it.CourseID, it.ItemID, it.Title, textBody(it), spanner.CommitTimestamp})})
+			return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", append(itemColumns, "CourseEventVersion"), []any{it.CourseID, it.ItemID,
+				it.Kind, it.Title, textBody(it), false, it.ContentStatus, nil, nil, int64(0), spanner.CommitTimestamp, ver})})
 		}
+		stored, err = eventVersion(ctx, tx, "Items", spanner.Key{it.CourseID, it.ItemID}, "CourseEventVersion")
+		if err != nil || !newer(stored) {
+			return err // a late event about an item changed since
+		}
+		cols, vals := []string{"CourseId", "ItemId", "Title", "Body", "UpdatedAt"}, []any{it.CourseID, it.ItemID, it.Title, textBody(it), spanner.CommitTimestamp}
+		if ver.Valid {
+			cols, vals = append(cols, "CourseEventVersion"), append(vals, ver)
+		}
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Items", cols, vals)})
 	})
 	return spanx.Translate(err, "contentdb.applyCourse")
+}
+
+// eventVersion reads column (a version, NULL when none) of the row at key;
+// NULL too when there is no row.
+func eventVersion(ctx context.Context, tx *spanx.Tx, table string, key spanner.Key, column string) (spanner.NullInt64, error) {
+	var v spanner.NullInt64
+	row, err := tx.ReadRow(ctx, table, key, []string{column})
+	if spanx.IsNotFound(err) {
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	return v, row.Columns(&v)
 }
 
 // removeItem tombstones an item and deletes what serves it and what is being

@@ -356,10 +356,11 @@ func TestPublish(t *testing.T) {
 		if published.Status != "published" || published.PublishedAt == nil || published.ItemCount != 1 {
 			t.Fatalf("after publish: %+v", published)
 		}
-		// The event went out through the outbox, in the same transaction.
+		// The event went out through the outbox, in the same transaction,
+		// numbered after course.created (1) and item.added (2).
 		got := ofType(t, e.pub, course.EventPublished)
 		if len(got) != 1 || got[0] != (course.EventData{CourseID: c.ID, TutorID: tutorA, Status: "published",
-			Price: c.Price, BillingInterval: "month", Title: "To publish", ItemCount: 1}) {
+			Price: c.Price, BillingInterval: "month", Title: "To publish", ItemCount: 1, Version: 3}) {
 			t.Fatalf("course.published events: %+v", got)
 		}
 	})

@@ -223,6 +223,10 @@ type EventData struct {
 	// the event (the Content service serves text bodies from them).
 	ItemTitle string `json:"item_title,omitempty"`
 	ItemBody  string `json:"item_body,omitempty"`
+	// Version numbers the course's events: 1 for course.created, one more
+	// for each event after (about the course or any of its items). A
+	// consumer applies an event only when it is newer than what it has.
+	Version int64 `json:"version"`
 }
 
 // Errors the service returns.

@@ -60,14 +60,16 @@ func (s *store) single(stale time.Duration) *spanner.ReadOnlyTransaction {
 // create inserts the new course c (id, tutor and fields set) and announces it,
 // then reads it back so c carries its commit timestamps and tutor name.
 func (s *store) create(ctx context.Context, c *Course) error {
-	ev, err := events.New(Topic, EventCreated, c.eventData(nil))
+	d := c.eventData(nil)
+	d.Version = 1
+	ev, err := events.New(Topic, EventCreated, d)
 	if err != nil {
 		return err
 	}
 	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
-		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Courses", courseColumns, []any{
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Courses", append(courseColumns, "EventVersion"), []any{
 			c.ID, c.TutorID, c.Title, c.Description, c.Price.Amount, c.Price.Currency, c.BillingInterval,
-			c.Status, int64(0), spanner.CommitTimestamp, spanner.CommitTimestamp, spanner.NullTime{}})}); err != nil {
+			c.Status, int64(0), spanner.CommitTimestamp, spanner.CommitTimestamp, spanner.NullTime{}, d.Version})}); err != nil {
 			return err
 		}
 		return s.outbox.Add(ctx, tx, ev)
@@ -182,8 +184,22 @@ func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Co
 		if err := tx.BufferWrite(muts); err != nil {
 			return err
 		}
+		if len(c.changes) == 0 {
+			return nil
+		}
+		row, err = tx.ReadRow(ctx, "Courses", spanner.Key{id}, []string{"EventVersion"})
+		if err != nil {
+			return err
+		}
+		var version int64
+		if err := row.Columns(&version); err != nil {
+			return err
+		}
 		for _, ch := range c.changes {
-			ev, err := events.New(Topic, ch.Type, c.eventData(ch.Item))
+			version++
+			d := c.eventData(ch.Item)
+			d.Version = version
+			ev, err := events.New(Topic, ch.Type, d)
 			if err != nil {
 				return err
 			}
@@ -191,7 +207,7 @@ func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Co
 				return err
 			}
 		}
-		return nil
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Courses", []string{"CourseId", "EventVersion"}, []any{id, version})})
 	})
 }
 
