@@ -43,6 +43,8 @@ type Config struct {
 	BaseURL string
 	// Push says how Pub/Sub push deliveries prove where they come from.
 	Push Push
+	// Tracing says where OpenTelemetry spans go.
+	Tracing Tracing
 	// CatalogStaleness bounds how stale public catalog reads may be, so they
 	// can be served by the nearest replica (0: strong reads).
 	CatalogStaleness time.Duration
@@ -56,6 +58,18 @@ type Config struct {
 	Saga Saga
 	// Recurring tunes recurring billing (the billing cycle and dunning).
 	Recurring Recurring
+}
+
+// Tracing configures trace export.
+type Tracing struct {
+	// OTLPEndpoint is host:port of an OTLP/gRPC receiver (KW_OTLP_ENDPOINT;
+	// telemetry.googleapis.com:443 in the cloud); empty exports nothing.
+	OTLPEndpoint string
+	// Insecure dials it without TLS (KW_OTLP_INSECURE, a local collector).
+	Insecure bool
+	// SampleRate is the share of new traces recorded (KW_TRACE_SAMPLE_RATE;
+	// 1 locally, 0.1 in the cloud).
+	SampleRate float64
 }
 
 // Push configures how push endpoints authenticate Pub/Sub: in the cloud by
@@ -175,6 +189,16 @@ func Load(getenv func(string) string) (Config, error) {
 		problems = append(problems, "KW_CATALOG_STALENESS must be a duration between 0s and 1h, e.g. 10s")
 	}
 	c.CatalogStaleness = stale
+	defRate := "1"
+	if c.Env == "cloud" {
+		defRate = "0.1"
+	}
+	c.Tracing = Tracing{OTLPEndpoint: get("KW_OTLP_ENDPOINT", ""), Insecure: get("KW_OTLP_INSECURE", "false") == "true"}
+	if rate, err := strconv.ParseFloat(get("KW_TRACE_SAMPLE_RATE", defRate), 64); err == nil && rate >= 0 && rate <= 1 {
+		c.Tracing.SampleRate = rate
+	} else {
+		problems = append(problems, "KW_TRACE_SAMPLE_RATE must be a number between 0 and 1, e.g. 0.1")
+	}
 	c.Media, problems = loadMedia(get, problems)
 	c.Stripe, c.Saga, problems = loadBilling(get, problems)
 	c.Recurring, problems = loadRecurring(get, problems)

@@ -17,6 +17,8 @@ import (
 
 	"cloud.google.com/go/pubsub/v2"
 	"github.com/google/uuid"
+
+	"github.com/kwipper/kwipper/shared/tracing"
 )
 
 // Event is one fact a service announces.
@@ -78,6 +80,9 @@ func (p *PubSub) Publish(ctx context.Context, e Event) error {
 	}
 	p.mu.Unlock()
 	attrs := map[string]string{AttrEventID: e.ID, AttrType: e.Type}
+	if e.Traceparent == "" {
+		e.Traceparent = tracing.Traceparent(ctx) // a command or reply sent directly
+	}
 	if e.Traceparent != "" {
 		attrs[AttrTraceparent] = e.Traceparent
 	}

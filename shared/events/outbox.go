@@ -12,8 +12,8 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/shared/logging"
 	"github.com/kwipper/kwipper/shared/spanx"
+	"github.com/kwipper/kwipper/shared/tracing"
 )
 
 // Migrations returns the platform's migrations every service database
@@ -51,8 +51,8 @@ type Outbox struct {
 // Add records e in tx and arranges for it to be published once tx commits.
 // A failed publish is left for the relay; it never fails the transaction.
 func (o *Outbox) Add(ctx context.Context, tx *spanx.Tx, e Event) error {
-	if tc, ok := logging.TraceFrom(ctx); ok && e.Traceparent == "" {
-		e.Traceparent = tc.Traceparent()
+	if e.Traceparent == "" {
+		e.Traceparent = tracing.Traceparent(ctx)
 	}
 	tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Outbox",
 		[]string{"EventId", "Topic", "Type", "Data", "Traceparent", "CreatedAt", "Pending", "Attempts"},

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"cloud.google.com/go/spanner"
+	"go.opentelemetry.io/otel/codes"
 
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/httpx"
-	"github.com/kwipper/kwipper/shared/logging"
 	"github.com/kwipper/kwipper/shared/spanx"
+	"github.com/kwipper/kwipper/shared/tracing"
 )
 
 // Message is a delivered event as a consumer sees it.
@@ -81,11 +82,10 @@ func Push(h HandlerFunc) http.Handler {
 		if m.ID == "" {
 			return errs.E(errs.Invalid, "push delivery has no message id")
 		}
-		ctx := r.Context()
-		if m.Traceparent != "" {
-			ctx = logging.WithTrace(ctx, logging.ParseTraceparent(m.Traceparent))
-		}
+		ctx, span := tracing.StartConsumer(r.Context(), m.Traceparent, m.Type, m.ID)
+		defer span.End()
 		if err := h(ctx, m); err != nil {
+			span.SetStatus(codes.Error, err.Error())
 			log := httpx.Logger(ctx)
 			log.WarnContext(ctx, "event handling failed", "event_id", m.ID, "type", m.Type,
 				"attempt", m.DeliveryAttempt, "err", err.Error())

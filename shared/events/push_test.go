@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/tracing"
 )
 
 func TestPush(t *testing.T) {
@@ -41,5 +44,24 @@ func TestPush(t *testing.T) {
 	var v struct{ A int }
 	if got.ID != "e1" || got.Type != "t.x" || got.DeliveryAttempt != 2 || got.Decode(&v) != nil || v.A != 1 {
 		t.Fatalf("message %+v", got)
+	}
+}
+
+// The handler of a delivered event runs in a span of the trace that wrote
+// the event (its traceparent attribute), and what it publishes carries on.
+func TestPush_continuesTheEventsTrace(t *testing.T) {
+	envelope := `{"message":{"data":"e30=","attributes":{"event_id":"e1","type":"t.x",` +
+		`"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"messageId":"m1"},"subscription":"s"}`
+	var traceID, next string
+	h := events.Push(func(ctx context.Context, _ events.Message) error {
+		traceID = trace.SpanContextFromContext(ctx).TraceID().String()
+		next = tracing.Traceparent(ctx)
+		return nil
+	})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/push/x", strings.NewReader(envelope)))
+	if w.Code != 204 || traceID != "4bf92f3577b34da6a3ce929d0e0e4736" ||
+		!strings.HasPrefix(next, "00-4bf92f3577b34da6a3ce929d0e0e4736-") || strings.Contains(next, "00f067aa0ba902b7") {
+		t.Fatalf("status %d, trace %q, next traceparent %q", w.Code, traceID, next)
 	}
 }

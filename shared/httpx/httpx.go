@@ -15,8 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+
 	"github.com/kwipper/kwipper/shared/errs"
-	"github.com/kwipper/kwipper/shared/logging"
+	"github.com/kwipper/kwipper/shared/tracing"
 )
 
 // MaxBody is the largest request body Decode accepts.
@@ -171,20 +174,17 @@ func Logger(ctx context.Context) *slog.Logger {
 	return slog.Default()
 }
 
-// Middleware wraps next with what every request gets: a trace context from
-// traceparent (or X-Cloud-Trace-Context), a logger, recovery from panics (a
-// 500, logged) and a completion log line at debug level.
+// Middleware wraps next with what every request gets: a server span that
+// continues the caller's trace (traceparent or X-Cloud-Trace-Context), a
+// logger, recovery from panics (a 500, logged) and a completion log line at
+// debug level.
 func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		tp := r.Header.Get("traceparent")
-		if tp == "" {
-			tp = r.Header.Get("X-Cloud-Trace-Context")
-		}
-		ctx := logging.WithTrace(r.Context(), logging.ParseTraceparent(tp))
+		ctx, span := tracing.StartServer(r)
 		ctx = WithLogger(ctx, log)
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
@@ -193,6 +193,14 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 				log.ErrorContext(ctx, "panic", "panic", fmt.Sprint(p), "path", r.URL.Path)
 				WriteError(sw, r, errs.E(errs.Internal, "panic"))
 			}
+			if r.Pattern != "" {
+				span.SetName(r.Pattern)
+			}
+			span.SetAttributes(attribute.Int("http.response.status_code", sw.status))
+			if sw.status >= 500 {
+				span.SetStatus(codes.Error, http.StatusText(sw.status))
+			}
+			span.End()
 			log.DebugContext(ctx, "request", "method", r.Method, "path", r.URL.Path,
 				"status", sw.status, "latency_ms", time.Since(start).Milliseconds())
 		}()

@@ -1,16 +1,16 @@
 // Package logging builds the structured logger every function uses: JSON lines
 // in Cloud Logging's format (severity, message, time, trace) through log/slog,
-// with secrets redacted by attribute name, and the W3C trace context carried
-// through contexts, HTTP requests and Pub/Sub messages.
+// with secrets redacted by attribute name, and the trace and span ids of the
+// context's OpenTelemetry span (shared/tracing starts them).
 package logging
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"strings"
+
+	"go.opentelemetry.io/otel/trace"
 )
 
 // sensitive lists attribute-name fragments whose values are never logged.
@@ -87,13 +87,14 @@ type traceHandler struct {
 }
 
 func (h *traceHandler) Handle(ctx context.Context, r slog.Record) error {
-	if tc, ok := TraceFrom(ctx); ok {
-		trace := tc.TraceID
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
+		id := sc.TraceID().String()
 		if h.project != "" {
-			trace = "projects/" + h.project + "/traces/" + tc.TraceID
+			id = "projects/" + h.project + "/traces/" + id
 		}
-		r.AddAttrs(slog.String("logging.googleapis.com/trace", trace),
-			slog.String("logging.googleapis.com/spanId", tc.SpanID))
+		r.AddAttrs(slog.String("logging.googleapis.com/trace", id),
+			slog.String("logging.googleapis.com/spanId", sc.SpanID().String()),
+			slog.Bool("logging.googleapis.com/trace_sampled", sc.IsSampled()))
 	}
 	return h.Handler.Handle(ctx, r)
 }
@@ -104,53 +105,4 @@ func (h *traceHandler) WithAttrs(as []slog.Attr) slog.Handler {
 
 func (h *traceHandler) WithGroup(name string) slog.Handler {
 	return &traceHandler{Handler: h.Handler.WithGroup(name), project: h.project}
-}
-
-// TraceContext is a W3C trace context: a 32-hex trace id and a 16-hex span id.
-type TraceContext struct {
-	TraceID string
-	SpanID  string
-}
-
-// Traceparent renders tc as a W3C traceparent header value.
-func (tc TraceContext) Traceparent() string {
-	return "00-" + tc.TraceID + "-" + tc.SpanID + "-01"
-}
-
-type traceKey struct{}
-
-// WithTrace returns ctx carrying tc.
-func WithTrace(ctx context.Context, tc TraceContext) context.Context {
-	return context.WithValue(ctx, traceKey{}, tc)
-}
-
-// TraceFrom returns the trace context ctx carries.
-func TraceFrom(ctx context.Context) (TraceContext, bool) {
-	tc, ok := ctx.Value(traceKey{}).(TraceContext)
-	return tc, ok
-}
-
-// ParseTraceparent parses a W3C traceparent value (or Cloud's
-// X-Cloud-Trace-Context "TRACE/SPAN;o=1") and returns a child context with a
-// new span id; it starts a new trace when v is empty or malformed.
-func ParseTraceparent(v string) TraceContext {
-	parts := strings.Split(v, "-")
-	if len(parts) == 4 && len(parts[1]) == 32 && isHex(parts[1]) {
-		return TraceContext{TraceID: parts[1], SpanID: newID(8)}
-	}
-	if i := strings.IndexByte(v, '/'); i == 32 && isHex(v[:32]) {
-		return TraceContext{TraceID: v[:32], SpanID: newID(8)}
-	}
-	return TraceContext{TraceID: newID(16), SpanID: newID(8)}
-}
-
-func isHex(s string) bool {
-	_, err := hex.DecodeString(s)
-	return err == nil && strings.Trim(s, "0") != ""
-}
-
-func newID(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -13,6 +13,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,6 +32,7 @@ import (
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/logging"
+	"github.com/kwipper/kwipper/shared/tracing"
 )
 
 func main() {
@@ -57,6 +59,19 @@ func run(args []string) error {
 	}
 	log := logging.New(os.Stdout, cfg.LogLevel, cfg.Project)
 	slog.SetDefault(log)
+	shutdown, err := tracing.Setup(context.Background(), tracing.Config{OTLPEndpoint: cfg.Tracing.OTLPEndpoint,
+		Insecure: cfg.Tracing.Insecure, SampleRate: cfg.Tracing.SampleRate, Service: cmp.Or(cfg.FunctionTarget, "kwipper"),
+		Project: cfg.Project})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdown(ctx); err != nil {
+			log.Warn("trace export at shutdown failed", "err", err.Error())
+		}
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch cmd {

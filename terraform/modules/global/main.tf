@@ -44,7 +44,7 @@ resource "google_service_account" "push_invoker" {
 
 # Telemetry only; data access is granted per database, topic, secret and bucket.
 resource "google_project_iam_member" "runtime_telemetry" {
-  for_each = { for p in setproduct(local.services, ["roles/cloudtrace.agent", "roles/monitoring.metricWriter", "roles/logging.logWriter"]) : "${p[0]}/${p[1]}" => p }
+  for_each = { for p in setproduct(local.services, ["roles/telemetry.tracesWriter", "roles/monitoring.metricWriter", "roles/logging.logWriter"]) : "${p[0]}/${p[1]}" => p }
   project  = var.project
   role     = each.value[1]
   member   = local.runtime_sas[each.value[0]]

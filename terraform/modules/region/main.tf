@@ -18,6 +18,8 @@ locals {
     # push_audiences).
     KW_BASE_URL     = "https://${var.api_domain}"
     KW_PUSH_INVOKER = var.push_invoker_email
+    # OpenTelemetry spans go to Cloud Trace through the Telemetry API (OTLP).
+    KW_OTLP_ENDPOINT = "telemetry.googleapis.com:443"
   }
   # The content service also builds Cloud CDN signed URLs:
   # https://<api>/<object> for objects under media/<region>/.
