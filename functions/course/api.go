@@ -356,7 +356,7 @@ func (s *Service) onUserEvent(ctx context.Context, m events.Message) error {
 		return nil
 	}
 	_, err := events.Once(ctx, s.store.db, Consumer, m.ID, func(ctx context.Context, tx *spanx.Tx) error {
-		return s.store.upsertTutor(tx, d.UserID, d.DisplayName)
+		return s.store.upsertTutor(ctx, tx, d.UserID, d.DisplayName, d.Version)
 	})
 	return spanx.Translate(err, "coursedb.upsertTutor")
 }

@@ -814,6 +814,21 @@ func TestUserEventProjection(t *testing.T) {
 			t.Fatalf("a malformed event changed the profile: %q", name)
 		}
 	})
+	t.Run("older_rename_arriving_late_changes_nothing", func(t *testing.T) {
+		versioned := func(name string, version int64) []byte {
+			b, _ := json.Marshal(user.EventData{UserID: tutorA, DisplayName: name, Roles: []string{"tutor"}, Version: version})
+			return b
+		}
+		expect(t, e.push("course-on-user-event", "ev-8", user.EventUpdated, versioned("Ayu v3", 3)), 204)
+		expect(t, e.push("course-on-user-event", "ev-9", user.EventUpdated, versioned("Ayu v2", 2)), 204)
+		if v := e.get(tok, c.ID); v.TutorName != "Ayu v3" {
+			t.Fatalf("after a late v2: tutor_name %q, want Ayu v3", v.TutorName)
+		}
+		expect(t, e.push("course-on-user-event", "ev-10", user.EventUpdated, versioned("Ayu v4", 4)), 204)
+		if v := e.get(tok, c.ID); v.TutorName != "Ayu v4" {
+			t.Fatalf("after v4: tutor_name %q", v.TutorName)
+		}
+	})
 }
 
 func TestOutboxRelay_publishesWhatTheCommitCouldNot(t *testing.T) {

@@ -321,10 +321,26 @@ func (s *store) catalog(ctx context.Context, after *cursor, limit int, stale tim
 	return out, nil
 }
 
-// upsertTutor records a tutor's display name in tx.
-func (s *store) upsertTutor(tx *spanx.Tx, tutorID, name string) error {
+// upsertTutor records a tutor's display name in tx, unless the profile
+// already applied a newer user event (version; 0 applies as it comes).
+func (s *store) upsertTutor(ctx context.Context, tx *spanx.Tx, tutorID, name string, version int64) error {
+	row, err := tx.ReadRow(ctx, "TutorProfiles", spanner.Key{tutorID}, []string{"EventVersion"})
+	switch {
+	case spanx.IsNotFound(err):
+	case err != nil:
+		return err
+	default:
+		var stored spanner.NullInt64
+		if err := row.Columns(&stored); err != nil {
+			return err
+		}
+		if version > 0 && stored.Valid && stored.Int64 >= version {
+			return nil // a late event: the profile has a newer name
+		}
+	}
 	return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("TutorProfiles",
-		[]string{"TutorId", "DisplayName", "UpdatedAt"}, []any{tutorID, name, spanner.CommitTimestamp})})
+		[]string{"TutorId", "DisplayName", "UpdatedAt", "EventVersion"},
+		[]any{tutorID, name, spanner.CommitTimestamp, spanner.NullInt64{Int64: version, Valid: version > 0}})})
 }
 
 // queryCourse reads course id and its tutor's name; ErrNotFound when absent.

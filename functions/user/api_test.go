@@ -1,13 +1,19 @@
 package user_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"cloud.google.com/go/spanner"
+
 	"github.com/kwipper/kwipper/functions/apitest"
+	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/spanx"
 	"github.com/kwipper/kwipper/shared/testenv"
 )
 
@@ -79,6 +85,29 @@ func TestRegisterLoginProfile(t *testing.T) {
 		e.Must(200, "GET", "/v1/users/me", s.AccessToken, nil).JSON(t, &me)
 		if me.DisplayName != "Ana María" || me.Country != "MX" {
 			t.Fatalf("me %+v", me)
+		}
+	})
+	t.Run("events_are_numbered", func(t *testing.T) {
+		db, err := spanx.Open(t.Context(), spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, user.Database))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		data, err := spanx.Column[[]byte](db.Single().Query(t.Context(), spanner.Statement{SQL: "SELECT Data FROM Outbox ORDER BY CreatedAt"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var versions []int64
+		for _, b := range data {
+			var d user.EventData
+			if err := json.Unmarshal(b, &d); err != nil {
+				t.Fatal(err)
+			}
+			versions = append(versions, d.Version)
+		}
+		// Registered, then renamed; the refused update announced nothing.
+		if !slices.Equal(versions, []int64{1, 2}) {
+			t.Fatalf("event versions %v, want [1 2]", versions)
 		}
 	})
 	t.Run("jwks_verifies_issued_token", func(t *testing.T) {

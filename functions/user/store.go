@@ -33,14 +33,16 @@ type store struct {
 }
 
 func (s *store) create(ctx context.Context, u *User) error {
-	ev, err := events.New(Topic, EventRegistered, u.eventData())
+	d := u.eventData()
+	d.Version = 1
+	ev, err := events.New(Topic, EventRegistered, d)
 	if err != nil {
 		return err
 	}
 	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
-		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Users", userColumns, []any{
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Users", append(userColumns, "EventVersion"), []any{
 			u.ID, u.Email, u.PasswordHash, u.DisplayName, roleNames(u.Roles), u.Country,
-			spanner.CommitTimestamp, spanner.CommitTimestamp})}); err != nil {
+			spanner.CommitTimestamp, spanner.CommitTimestamp, d.Version})}); err != nil {
 			return err
 		}
 		return s.outbox.Add(ctx, tx, ev)
@@ -104,13 +106,22 @@ func (s *store) update(ctx context.Context, id string, fn func(*User) error) (Us
 		if err := fn(&u); err != nil {
 			return err
 		}
-		ev, err := events.New(Topic, EventUpdated, u.eventData())
+		row, err = tx.ReadRow(ctx, "Users", spanner.Key{id}, []string{"EventVersion"})
+		if err != nil {
+			return err
+		}
+		d := u.eventData()
+		if err := row.Columns(&d.Version); err != nil {
+			return err
+		}
+		d.Version++
+		ev, err := events.New(Topic, EventUpdated, d)
 		if err != nil {
 			return err
 		}
 		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Users",
-			[]string{"UserId", "DisplayName", "Country", "UpdatedAt"},
-			[]any{u.ID, u.DisplayName, u.Country, spanner.CommitTimestamp})}); err != nil {
+			[]string{"UserId", "DisplayName", "Country", "UpdatedAt", "EventVersion"},
+			[]any{u.ID, u.DisplayName, u.Country, spanner.CommitTimestamp, d.Version})}); err != nil {
 			return err
 		}
 		return s.outbox.Add(ctx, tx, ev)

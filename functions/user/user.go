@@ -96,6 +96,10 @@ type EventData struct {
 	DisplayName string   `json:"display_name"`
 	Roles       []string `json:"roles"`
 	Country     string   `json:"country"`
+	// Version numbers the user's events: 1 for user.registered, one more
+	// for each update. A consumer applies an event only when it is newer
+	// than what it has.
+	Version int64 `json:"version"`
 }
 
 func (u User) view() View {
