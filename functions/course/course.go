@@ -96,6 +96,9 @@ type Course struct {
 	BillingInterval string
 	Status          string
 	ItemCount       int64
+	// SubscriberCount is kept by the subscribe saga's course step (and its
+	// compensation), not by the course's own changes.
+	SubscriberCount int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	PublishedAt     time.Time // zero unless published
@@ -154,6 +157,7 @@ type View struct {
 	BillingInterval string      `json:"billing_interval"`
 	Status          string      `json:"status"`
 	ItemCount       int64       `json:"item_count"`
+	SubscriberCount int64       `json:"subscriber_count"`
 	CreatedAt       time.Time   `json:"created_at"`
 	UpdatedAt       time.Time   `json:"updated_at"`
 	PublishedAt     *time.Time  `json:"published_at,omitempty"`
@@ -238,7 +242,7 @@ var (
 
 func (c Course) view() View {
 	v := View{ID: c.ID, TutorID: c.TutorID, TutorName: c.TutorName, Title: c.Title, Description: c.Description,
-		Price: c.Price, BillingInterval: c.BillingInterval, Status: c.Status, ItemCount: c.ItemCount,
+		Price: c.Price, BillingInterval: c.BillingInterval, Status: c.Status, ItemCount: c.ItemCount, SubscriberCount: c.SubscriberCount,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	if !c.PublishedAt.IsZero() {
 		t := c.PublishedAt

@@ -24,7 +24,7 @@ func Migrations() ([]spanx.Migration, error) {
 
 var (
 	courseColumns = []string{"CourseId", "TutorId", "Title", "Description", "PriceAmount", "Currency",
-		"BillingInterval", "Status", "ItemCount", "CreatedAt", "UpdatedAt", "PublishedAt"}
+		"BillingInterval", "Status", "ItemCount", "CreatedAt", "UpdatedAt", "PublishedAt", "SubscriberCount"}
 	itemColumns = []string{"CourseId", "ItemId", "Position", "Kind", "Title", "Body", "ContentStatus", "CreatedAt", "UpdatedAt"}
 )
 
@@ -32,7 +32,7 @@ var (
 // TutorProfiles AS t (LEFT JOINed: a tutor the projection has not seen yet
 // has an empty name).
 const courseSelect = `c.CourseId, c.TutorId, c.Title, c.Description, c.PriceAmount, c.Currency,
-	c.BillingInterval, c.Status, c.ItemCount, c.CreatedAt, c.UpdatedAt, c.PublishedAt,
+	c.BillingInterval, c.Status, c.ItemCount, c.CreatedAt, c.UpdatedAt, c.PublishedAt, c.SubscriberCount,
 	IFNULL(t.DisplayName, '') AS TutorName`
 
 // store keeps courses, their items and the tutor-name projection in Spanner.
@@ -69,7 +69,7 @@ func (s *store) create(ctx context.Context, c *Course) error {
 	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Courses", append(courseColumns, "EventVersion"), []any{
 			c.ID, c.TutorID, c.Title, c.Description, c.Price.Amount, c.Price.Currency, c.BillingInterval,
-			c.Status, int64(0), spanner.CommitTimestamp, spanner.CommitTimestamp, spanner.NullTime{}, d.Version})}); err != nil {
+			c.Status, int64(0), spanner.CommitTimestamp, spanner.CommitTimestamp, spanner.NullTime{}, int64(0), d.Version})}); err != nil {
 			return err
 		}
 		return s.outbox.Add(ctx, tx, ev)
@@ -391,7 +391,7 @@ func scanCourse(row *spanner.Row, withName bool) (Course, error) {
 	var c Course
 	var published spanner.NullTime
 	dst := []any{&c.ID, &c.TutorID, &c.Title, &c.Description, &c.Price.Amount, &c.Price.Currency,
-		&c.BillingInterval, &c.Status, &c.ItemCount, &c.CreatedAt, &c.UpdatedAt, &published}
+		&c.BillingInterval, &c.Status, &c.ItemCount, &c.CreatedAt, &c.UpdatedAt, &published, &c.SubscriberCount}
 	if withName {
 		dst = append(dst, &c.TutorName)
 	}

@@ -138,6 +138,14 @@ func (s *stack) subscriberCount(courseID string) int64 {
 	if err := row.Columns(&n); err != nil {
 		s.T.Fatal(err)
 	}
+	// The course's page says the same.
+	var v struct {
+		SubscriberCount int64 `json:"subscriber_count"`
+	}
+	s.Must(200, "GET", "/v1/courses/"+courseID, "", nil).JSON(s.T, &v)
+	if v.SubscriberCount != n {
+		s.T.Fatalf("GET /v1/courses/%s shows subscriber_count %d, the database %d", courseID, v.SubscriberCount, n)
+	}
 	return n
 }
 
