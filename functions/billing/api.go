@@ -108,7 +108,7 @@ func (s *Service) saveCard(w http.ResponseWriter, r *http.Request) error {
 	if err := validateSaveCard(req); err != nil {
 		return err
 	}
-	p, _ := auth.From(r.Context())
+	p := auth.Caller(r)
 	c, err := s.ensureCustomer(r.Context(), p.UserID)
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func (s *Service) setupIntent(w http.ResponseWriter, r *http.Request) error {
 	if s.gw == nil {
 		return errNoStripe
 	}
-	p, _ := auth.From(r.Context())
+	p := auth.Caller(r)
 	c, err := s.ensureCustomer(r.Context(), p.UserID)
 	if err != nil {
 		return err

@@ -108,11 +108,6 @@ func (s *Service) Handlers() map[string]http.Handler {
 	}
 }
 
-func caller(r *http.Request) auth.Principal {
-	p, _ := auth.From(r.Context())
-	return p
-}
-
 // pathIDs returns the course and item of the request's path.
 func pathIDs(r *http.Request) (courseID, itemID string, err error) {
 	courseID, itemID = r.PathValue("courseId"), r.PathValue("itemId")
@@ -134,7 +129,7 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := caller(r)
+	p := auth.Caller(r)
 	ic, err := s.store.get(r.Context(), courseID, itemID, 0)
 	if err != nil {
 		return err
@@ -211,7 +206,7 @@ func (s *Service) getUpload(w http.ResponseWriter, r *http.Request) error {
 	if up.CourseID != courseID || up.ItemID != itemID {
 		return ErrUploadNotFound
 	}
-	if up.TutorID != caller(r).UserID {
+	if up.TutorID != auth.Caller(r).UserID {
 		return ErrNotOwner
 	}
 	httpx.WriteJSON(w, http.StatusOK, uploadView(up))
@@ -225,7 +220,7 @@ func (s *Service) getContent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := caller(r)
+	p := auth.Caller(r)
 	ic, err := s.authorizedContent(r.Context(), p.UserID, courseID, itemID, s.staleness)
 	if err != nil && s.staleness > 0 {
 		// A refusal from a stale replica may be out of date (a subscription

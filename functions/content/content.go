@@ -260,6 +260,9 @@ type Item struct {
 	ReadyUploadID    string // the upload whose object serves, if any
 	ActiveUploadID   string // the pending upload, if any
 	ContentVersion   int64
+	// CourseEventVersion is the version of the latest course event applied
+	// to the item (0: none carried one).
+	CourseEventVersion int64
 }
 
 // Upload is one issued upload URL and what became of it.

@@ -22,7 +22,7 @@ func Migrations() ([]spanx.Migration, error) {
 
 var (
 	itemColumns = []string{"CourseId", "ItemId", "Kind", "Title", "Body", "Removed", "ContentStatus",
-		"ReadyUploadId", "ActiveUploadId", "ContentVersion", "UpdatedAt"}
+		"ReadyUploadId", "ActiveUploadId", "ContentVersion", "UpdatedAt", "CourseEventVersion"}
 	uploadColumns = []string{"UploadId", "CourseId", "ItemId", "TutorId", "ObjectName", "ContentType", "Size",
 		"Sha256", "Crc32c", "FileName", "Resumable", "Status", "Reason", "Generation", "CreatedAt", "ExpiresAt"}
 )
@@ -279,16 +279,13 @@ func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64
 // number) than what the course's or the item's row applied changes that row
 // nothing: Pub/Sub may deliver an older event after a newer one.
 func (s *store) applyCourse(ctx context.Context, eventID, typ string, version int64, c Course, it Item) error {
-	// newer reports whether an event of version is newer than what a row
-	// applied (stored); events without a version (0) apply as they come.
-	newer := func(stored spanner.NullInt64) bool { return version == 0 || !stored.Valid || version > stored.Int64 }
 	ver := spanner.NullInt64{Int64: version, Valid: version > 0}
 	_, err := events.Once(ctx, s.db, ConsumerCourseEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
-		stored, err := eventVersion(ctx, tx, "Courses", spanner.Key{c.ID}, "EventVersion")
+		stale, err := events.Stale(ctx, tx, "Courses", spanner.Key{c.ID}, "EventVersion", version)
 		if err != nil {
 			return err
 		}
-		if newer(stored) {
+		if !stale {
 			cols, vals := []string{"CourseId", "TutorId", "Status", "UpdatedAt"}, []any{c.ID, c.TutorID, c.Status, spanner.CommitTimestamp}
 			if ver.Valid {
 				cols, vals = append(cols, "EventVersion"), append(vals, ver)
@@ -315,12 +312,11 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 			if it.Kind == KindText {
 				it.ContentStatus = StatusReady
 			}
-			return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", append(itemColumns, "CourseEventVersion"), []any{it.CourseID, it.ItemID,
+			return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", itemColumns, []any{it.CourseID, it.ItemID,
 				it.Kind, it.Title, textBody(it), false, it.ContentStatus, nil, nil, int64(0), spanner.CommitTimestamp, ver})})
 		}
-		stored, err = eventVersion(ctx, tx, "Items", spanner.Key{it.CourseID, it.ItemID}, "CourseEventVersion")
-		if err != nil || !newer(stored) {
-			return err // a late event about an item changed since
+		if !events.Newer(version, old.CourseEventVersion) {
+			return nil // a late event about an item changed since
 		}
 		cols, vals := []string{"CourseId", "ItemId", "Title", "Body", "UpdatedAt"}, []any{it.CourseID, it.ItemID, it.Title, textBody(it), spanner.CommitTimestamp}
 		if ver.Valid {
@@ -331,26 +327,12 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 	return spanx.Translate(err, "contentdb.applyCourse")
 }
 
-// eventVersion reads column (a version, NULL when none) of the row at key;
-// NULL too when there is no row.
-func eventVersion(ctx context.Context, tx *spanx.Tx, table string, key spanner.Key, column string) (spanner.NullInt64, error) {
-	var v spanner.NullInt64
-	row, err := tx.ReadRow(ctx, table, key, []string{column})
-	if spanx.IsNotFound(err) {
-		return v, nil
-	}
-	if err != nil {
-		return v, err
-	}
-	return v, row.Columns(&v)
-}
-
 // removeItem tombstones an item and deletes what serves it and what is being
 // uploaded for it.
 func (s *store) removeItem(ctx context.Context, tx *spanx.Tx, it, old Item, exists bool) error {
 	if !exists {
 		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", itemColumns, []any{it.CourseID, it.ItemID,
-			it.Kind, it.Title, nil, true, StatusAwaitingUpload, nil, nil, int64(0), spanner.CommitTimestamp})})
+			it.Kind, it.Title, nil, true, StatusAwaitingUpload, nil, nil, int64(0), spanner.CommitTimestamp, nil})})
 	}
 	var ds []deletion
 	for _, id := range []string{old.ReadyUploadID, old.ActiveUploadID} {
@@ -473,11 +455,13 @@ func readItem(ctx context.Context, rd reader, courseID, itemID string) (Item, er
 		it                  Item
 		body, ready, active spanner.NullString
 		updated             time.Time
+		courseVersion       spanner.NullInt64
 	)
 	if err := row.Columns(&it.CourseID, &it.ItemID, &it.Kind, &it.Title, &body, &it.Removed, &it.ContentStatus,
-		&ready, &active, &it.ContentVersion, &updated); err != nil {
+		&ready, &active, &it.ContentVersion, &updated, &courseVersion); err != nil {
 		return Item{}, err
 	}
+	it.CourseEventVersion = courseVersion.Int64
 	it.Body, it.ReadyUploadID, it.ActiveUploadID = body.StringVal, ready.StringVal, active.StringVal
 	return it, nil
 }

@@ -86,10 +86,6 @@ func (s *Service) Handlers() map[string]http.Handler {
 }
 
 // caller is the request's principal; the zero Principal when anonymous.
-func caller(r *http.Request) auth.Principal {
-	p, _ := auth.From(r.Context())
-	return p
-}
 
 // readStaleness is how stale a read for p may be: tutors read strongly (they
 // may be reading what they just changed); everyone else may read from the
@@ -110,7 +106,7 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c.ID, c.TutorID = s.newID(), caller(r).UserID
+	c.ID, c.TutorID = s.newID(), auth.Caller(r).UserID
 	if err := s.store.create(r.Context(), &c); err != nil {
 		return err
 	}
@@ -142,7 +138,7 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) get(w http.ResponseWriter, r *http.Request) error {
-	p := caller(r)
+	p := auth.Caller(r)
 	c, err := s.store.get(r.Context(), r.PathValue("courseId"), s.readStaleness(p))
 	if err != nil {
 		return err
@@ -163,7 +159,7 @@ func (s *Service) update(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := caller(r)
+	p := auth.Caller(r)
 	c, err := s.store.update(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {
 			return err
@@ -179,7 +175,7 @@ func (s *Service) update(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) publish(w http.ResponseWriter, r *http.Request) error {
-	p := caller(r)
+	p := auth.Caller(r)
 	c, err := s.store.update(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {
 			return err
@@ -194,7 +190,7 @@ func (s *Service) publish(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) unpublish(w http.ResponseWriter, r *http.Request) error {
-	p := caller(r)
+	p := auth.Caller(r)
 	c, err := s.store.update(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {
 			return err
@@ -210,7 +206,7 @@ func (s *Service) unpublish(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) listItems(w http.ResponseWriter, r *http.Request) error {
-	p := caller(r)
+	p := auth.Caller(r)
 	c, err := s.store.getWithItems(r.Context(), r.PathValue("courseId"), s.readStaleness(p))
 	if err != nil {
 		return err
@@ -241,7 +237,7 @@ func (s *Service) addItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	it.ID = s.newID()
-	p := caller(r)
+	p := auth.Caller(r)
 	c, err := s.store.updateItems(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {
 			return err
@@ -264,7 +260,7 @@ func (s *Service) updateItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, itemID := caller(r), r.PathValue("itemId")
+	p, itemID := auth.Caller(r), r.PathValue("itemId")
 	c, err := s.store.updateItems(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {
 			return err
@@ -287,7 +283,7 @@ func (s *Service) reorderItems(w http.ResponseWriter, r *http.Request) error {
 		return &errs.Error{Kind: errs.Invalid, Message: "item_ids is required",
 			Fields: map[string]string{"item_ids": "must list every item id of the course in the new order"}}
 	}
-	p := caller(r)
+	p := auth.Caller(r)
 	c, err := s.store.updateItems(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {
 			return err
@@ -302,7 +298,7 @@ func (s *Service) reorderItems(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) removeItem(w http.ResponseWriter, r *http.Request) error {
-	p, itemID := caller(r), r.PathValue("itemId")
+	p, itemID := auth.Caller(r), r.PathValue("itemId")
 	_, err := s.store.updateItems(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {
 			return err

@@ -102,6 +102,8 @@ type Course struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	PublishedAt     time.Time // zero unless published
+	// eventVersion is the version of the course's latest event (EventData).
+	eventVersion int64
 	// Items are the course's items in position order, when the store loaded
 	// them (store.updateItems, store.getWithItems).
 	Items []Item

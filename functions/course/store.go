@@ -24,7 +24,7 @@ func Migrations() ([]spanx.Migration, error) {
 
 var (
 	courseColumns = []string{"CourseId", "TutorId", "Title", "Description", "PriceAmount", "Currency",
-		"BillingInterval", "Status", "ItemCount", "CreatedAt", "UpdatedAt", "PublishedAt", "SubscriberCount"}
+		"BillingInterval", "Status", "ItemCount", "CreatedAt", "UpdatedAt", "PublishedAt", "SubscriberCount", "EventVersion"}
 	itemColumns = []string{"CourseId", "ItemId", "Position", "Kind", "Title", "Body", "ContentStatus", "CreatedAt", "UpdatedAt"}
 )
 
@@ -32,7 +32,7 @@ var (
 // TutorProfiles AS t (LEFT JOINed: a tutor the projection has not seen yet
 // has an empty name).
 const courseSelect = `c.CourseId, c.TutorId, c.Title, c.Description, c.PriceAmount, c.Currency,
-	c.BillingInterval, c.Status, c.ItemCount, c.CreatedAt, c.UpdatedAt, c.PublishedAt, c.SubscriberCount,
+	c.BillingInterval, c.Status, c.ItemCount, c.CreatedAt, c.UpdatedAt, c.PublishedAt, c.SubscriberCount, c.EventVersion,
 	IFNULL(t.DisplayName, '') AS TutorName`
 
 // store keeps courses, their items and the tutor-name projection in Spanner.
@@ -67,7 +67,7 @@ func (s *store) create(ctx context.Context, c *Course) error {
 		return err
 	}
 	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
-		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Courses", append(courseColumns, "EventVersion"), []any{
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Courses", courseColumns, []any{
 			c.ID, c.TutorID, c.Title, c.Description, c.Price.Amount, c.Price.Currency, c.BillingInterval,
 			c.Status, int64(0), spanner.CommitTimestamp, spanner.CommitTimestamp, spanner.NullTime{}, int64(0), d.Version})}); err != nil {
 			return err
@@ -187,14 +187,7 @@ func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Co
 		if len(c.changes) == 0 {
 			return nil
 		}
-		row, err = tx.ReadRow(ctx, "Courses", spanner.Key{id}, []string{"EventVersion"})
-		if err != nil {
-			return err
-		}
-		var version int64
-		if err := row.Columns(&version); err != nil {
-			return err
-		}
+		version := old.eventVersion
 		for _, ch := range c.changes {
 			version++
 			d := c.eventData(ch.Item)
@@ -324,19 +317,9 @@ func (s *store) catalog(ctx context.Context, after *cursor, limit int, stale tim
 // upsertTutor records a tutor's display name in tx, unless the profile
 // already applied a newer user event (version; 0 applies as it comes).
 func (s *store) upsertTutor(ctx context.Context, tx *spanx.Tx, tutorID, name string, version int64) error {
-	row, err := tx.ReadRow(ctx, "TutorProfiles", spanner.Key{tutorID}, []string{"EventVersion"})
-	switch {
-	case spanx.IsNotFound(err):
-	case err != nil:
-		return err
-	default:
-		var stored spanner.NullInt64
-		if err := row.Columns(&stored); err != nil {
-			return err
-		}
-		if version > 0 && stored.Valid && stored.Int64 >= version {
-			return nil // a late event: the profile has a newer name
-		}
+	stale, err := events.Stale(ctx, tx, "TutorProfiles", spanner.Key{tutorID}, "EventVersion", version)
+	if err != nil || stale {
+		return err // a stale event: the profile has a newer name
 	}
 	return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("TutorProfiles",
 		[]string{"TutorId", "DisplayName", "UpdatedAt", "EventVersion"},
@@ -391,7 +374,7 @@ func scanCourse(row *spanner.Row, withName bool) (Course, error) {
 	var c Course
 	var published spanner.NullTime
 	dst := []any{&c.ID, &c.TutorID, &c.Title, &c.Description, &c.Price.Amount, &c.Price.Currency,
-		&c.BillingInterval, &c.Status, &c.ItemCount, &c.CreatedAt, &c.UpdatedAt, &published, &c.SubscriberCount}
+		&c.BillingInterval, &c.Status, &c.ItemCount, &c.CreatedAt, &c.UpdatedAt, &published, &c.SubscriberCount, &c.eventVersion}
 	if withName {
 		dst = append(dst, &c.TutorName)
 	}

@@ -136,11 +136,6 @@ func (s *Service) Handlers() map[string]http.Handler {
 	}
 }
 
-func caller(r *http.Request) auth.Principal {
-	p, _ := auth.From(r.Context())
-	return p
-}
-
 // create starts a subscription saga and answers 202 with the pending
 // subscription at once; a live subscription to the course is 409 straight
 // away.
@@ -152,7 +147,7 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 	if err := validateCreate(req); err != nil {
 		return err
 	}
-	p := caller(r)
+	p := auth.Caller(r)
 	sub := Subscription{ID: s.newID(), UserID: p.UserID, CourseID: req.CourseID, Status: StatusPending}
 	st := State{UserID: sub.UserID, Course: sub.CourseID}
 	tr, err := st.Start(sub.ID)
@@ -176,7 +171,7 @@ func (s *Service) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if sub.UserID != caller(r).UserID {
+	if sub.UserID != auth.Caller(r).UserID {
 		return ErrNotFound
 	}
 	httpx.WriteJSON(w, http.StatusOK, sub.view())
@@ -184,7 +179,7 @@ func (s *Service) get(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) listMine(w http.ResponseWriter, r *http.Request) error {
-	subs, err := s.store.byUser(r.Context(), caller(r).UserID, 100)
+	subs, err := s.store.byUser(r.Context(), auth.Caller(r).UserID, 100)
 	if err != nil {
 		return err
 	}
@@ -199,7 +194,7 @@ func (s *Service) listMine(w http.ResponseWriter, r *http.Request) error {
 // cancel ends the caller's active subscription now: access stops
 // (subscription.ended); the period already paid is not refunded.
 func (s *Service) cancel(w http.ResponseWriter, r *http.Request) error {
-	sub, err := s.store.end(r.Context(), r.PathValue("subscriptionId"), caller(r).UserID, "cancelled")
+	sub, err := s.store.end(r.Context(), r.PathValue("subscriptionId"), auth.Caller(r).UserID, "cancelled")
 	if err != nil {
 		return err
 	}

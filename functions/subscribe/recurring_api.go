@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/httpx"
@@ -140,7 +141,7 @@ func (s *Service) onRenewalCharged(ctx context.Context, m events.Message) error 
 // ends (no further charge; access until then).
 func (s *Service) cancelAtPeriodEnd(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("subscriptionId")
-	if err := s.store.changeRecurring(r.Context(), id, caller(r).UserID, (*Recurring).CancelAtEnd); err != nil {
+	if err := s.store.changeRecurring(r.Context(), id, auth.Caller(r).UserID, (*Recurring).CancelAtEnd); err != nil {
 		return err
 	}
 	return s.writeSub(w, r, id)
@@ -150,7 +151,7 @@ func (s *Service) cancelAtPeriodEnd(w http.ResponseWriter, r *http.Request) erro
 func (s *Service) resume(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("subscriptionId")
 	now := s.store.now()
-	if err := s.store.changeRecurring(r.Context(), id, caller(r).UserID, func(rc *Recurring) (RecurringChange, error) {
+	if err := s.store.changeRecurring(r.Context(), id, auth.Caller(r).UserID, func(rc *Recurring) (RecurringChange, error) {
 		return rc.Resume(now)
 	}); err != nil {
 		return err

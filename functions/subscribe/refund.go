@@ -18,6 +18,7 @@ import (
 
 	"cloud.google.com/go/spanner"
 
+	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/httpx"
@@ -28,7 +29,7 @@ import (
 // with it (refunding); the refund completes asynchronously.
 func (s *Service) refund(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("subscriptionId")
-	if err := s.store.startRefund(r.Context(), id, caller(r).UserID, s.refundWindow); err != nil {
+	if err := s.store.startRefund(r.Context(), id, auth.Caller(r).UserID, s.refundWindow); err != nil {
 		return err
 	}
 	sub, err := s.store.get(r.Context(), id)

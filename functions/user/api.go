@@ -139,7 +139,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) getMe(w http.ResponseWriter, r *http.Request) error {
-	p, _ := auth.From(r.Context())
+	p := auth.Caller(r)
 	u, err := s.store.get(r.Context(), p.UserID)
 	if err != nil {
 		return err
@@ -149,7 +149,7 @@ func (s *Service) getMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Service) updateMe(w http.ResponseWriter, r *http.Request) error {
-	p, _ := auth.From(r.Context())
+	p := auth.Caller(r)
 	var req UpdateRequest
 	if err := httpx.Decode(w, r, &req); err != nil {
 		return err

@@ -24,7 +24,7 @@ func Migrations() ([]spanx.Migration, error) {
 // ErrNotFound is returned when no user matches.
 var ErrNotFound = errs.E(errs.NotFound, "user not found")
 
-var userColumns = []string{"UserId", "Email", "PasswordHash", "DisplayName", "Roles", "Country", "CreatedAt", "UpdatedAt"}
+var userColumns = []string{"UserId", "Email", "PasswordHash", "DisplayName", "Roles", "Country", "CreatedAt", "UpdatedAt", "EventVersion"}
 
 // store keeps users in Spanner.
 type store struct {
@@ -40,7 +40,7 @@ func (s *store) create(ctx context.Context, u *User) error {
 		return err
 	}
 	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
-		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Users", append(userColumns, "EventVersion"), []any{
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Users", userColumns, []any{
 			u.ID, u.Email, u.PasswordHash, u.DisplayName, roleNames(u.Roles), u.Country,
 			spanner.CommitTimestamp, spanner.CommitTimestamp, d.Version})}); err != nil {
 			return err
@@ -106,15 +106,8 @@ func (s *store) update(ctx context.Context, id string, fn func(*User) error) (Us
 		if err := fn(&u); err != nil {
 			return err
 		}
-		row, err = tx.ReadRow(ctx, "Users", spanner.Key{id}, []string{"EventVersion"})
-		if err != nil {
-			return err
-		}
 		d := u.eventData()
-		if err := row.Columns(&d.Version); err != nil {
-			return err
-		}
-		d.Version++
+		d.Version = u.eventVersion + 1
 		ev, err := events.New(Topic, EventUpdated, d)
 		if err != nil {
 			return err
@@ -135,7 +128,7 @@ func (s *store) update(ctx context.Context, id string, fn func(*User) error) (Us
 func scanUser(row *spanner.Row) (User, error) {
 	var u User
 	var roles []string
-	if err := row.Columns(&u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &roles, &u.Country, &u.CreatedAt, &u.UpdatedAt); err != nil {
+	if err := row.Columns(&u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &roles, &u.Country, &u.CreatedAt, &u.UpdatedAt, &u.eventVersion); err != nil {
 		return User{}, err
 	}
 	for _, r := range roles {

@@ -47,6 +47,8 @@ type User struct {
 	Country      string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// eventVersion is the version of the user's latest event (EventData).
+	eventVersion int64
 }
 
 // RegisterRequest is the body of POST /v1/users.

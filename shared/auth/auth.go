@@ -311,6 +311,13 @@ func WithPrincipal(ctx context.Context, p Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
+// Caller returns the principal fnreg.Guard verified for r: the zero
+// Principal (no user id) for an anonymous caller of a public function.
+func Caller(r *http.Request) Principal {
+	p, _ := From(r.Context())
+	return p
+}
+
 // From returns the principal of the request ctx belongs to, if any.
 func From(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)

@@ -19,11 +19,11 @@ func TestLoad_defaults(t *testing.T) {
 }
 
 func TestLoad_namesEveryBadVariable(t *testing.T) {
-	_, err := Load(env(map[string]string{"KW_ENV": "cloud", "PORT": "http", "KW_TOKEN_TTL": "forever", "KW_LOG_LEVEL": "loud"}))
+	_, err := Load(env(map[string]string{"KW_ENV": "cloud", "PORT": "http", "KW_TOKEN_TTL": "forever", "KW_LOG_LEVEL": "loud", "KW_TRACE_SAMPLE_RATE": "2"}))
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"PORT", "KW_TOKEN_TTL", "KW_LOG_LEVEL", "KW_PROJECT", "KW_JWKS_URL", "KW_PUSH_INVOKER", "KW_BASE_URL"} {
+	for _, want := range []string{"PORT", "KW_TOKEN_TTL", "KW_LOG_LEVEL", "KW_PROJECT", "KW_JWKS_URL", "KW_PUSH_INVOKER", "KW_BASE_URL", "KW_TRACE_SAMPLE_RATE"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not name %s: %v", want, err)
 		}

@@ -14,17 +14,6 @@ import (
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
-// StepsSchema is the table every participant database needs (each service
-// repeats it in its own migration): one row per step a saga had done or
-// undone here, with the reply that was sent.
-const StepsSchema = `CREATE TABLE SagaSteps (
-  SagaId STRING(36) NOT NULL,
-  Step STRING(40) NOT NULL,
-  Kind STRING(8) NOT NULL,
-  Reply BYTES(MAX) NOT NULL,
-  ProcessedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-) PRIMARY KEY (SagaId, Step, Kind)`
-
 // Outcome is what a step did: OK with Data, or a business failure with a code
 // and a reason for people.
 type Outcome struct {

@@ -7,8 +7,8 @@
 // commit in one transaction, and a redelivered command gets the stored reply
 // again without running the effect.
 //
-// Every participant database carries the SagaSteps table of StepsSchema (in
-// the service's own migrations).
+// Every participant database carries the SagaSteps table (SagaId, Step,
+// Kind, Reply, ProcessedAt; created by each service's own migrations).
 package saga
 
 import (
