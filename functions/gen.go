@@ -27,6 +27,6 @@ func Generate() (openapi, terraform []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	terraform, err = fnreg.TerraformJSON(Table, append(Published(), OutboxTick), Databases())
+	terraform, err = fnreg.TerraformJSON(Plugins, Table, []string{OutboxTick})
 	return openapi, terraform, err
 }

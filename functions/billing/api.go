@@ -307,7 +307,7 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 // KW_STRIPE_SECRET_KEY and KW_STRIPE_WEBHOOK_SECRET; locally scripts/dev and
 // apitest point it at the Stripe fake (functions/billing/stripefake).
 var Plugin = fnreg.Service{
-	Name: "billing", Database: Database, Publishes: []string{subscribe.BillingTopic}, Migrations: Migrations,
+	Name: "billing", Database: Database, Publishes: []string{subscribe.BillingTopic, saga.RepliesTopic}, Migrations: Migrations,
 	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
 		st := d.Config.Stripe
 		var gw *Gateway

@@ -11,6 +11,7 @@ import (
 	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
 
+	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
@@ -366,7 +367,7 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 
 // Plugin plugs the Course service into the platform.
 var Plugin = fnreg.Service{
-	Name: "course", Database: Database, Publishes: []string{Topic}, Migrations: Migrations,
+	Name: "course", Database: Database, Publishes: []string{Topic, saga.RepliesTopic}, Migrations: Migrations,
 	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
 		return New(Config{DB: d.DB, Outbox: d.Outbox, CatalogStaleness: d.Config.CatalogStaleness,
 			SagaFailStep: d.Config.Saga.FailStep}).Handlers(), nil

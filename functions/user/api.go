@@ -10,6 +10,7 @@ import (
 	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
 
+	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
@@ -201,7 +202,7 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 
 // Plugin plugs the User service into the platform.
 var Plugin = fnreg.Service{
-	Name: "user", Database: Database, Publishes: []string{Topic}, Migrations: Migrations,
+	Name: "user", Database: Database, Publishes: []string{Topic, saga.RepliesTopic}, Migrations: Migrations,
 	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
 		s, err := New(Config{DB: d.DB, Outbox: d.Outbox, Signer: d.Signer, SagaFailStep: d.Config.Saga.FailStep})
 		if err != nil {

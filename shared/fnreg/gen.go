@@ -12,11 +12,22 @@ import (
 )
 
 // Deployment is the JSON document Terraform reads (terraform/functions.json):
-// every function, every topic and every database.
+// every service, every function, every topic and every database.
 type Deployment struct {
+	Services  []DeployedService  `json:"services"`
 	Functions []DeployedFunction `json:"functions"`
 	Topics    []string           `json:"topics"`
 	Databases []string           `json:"databases"`
+}
+
+// DeployedService is one service as Terraform sees it: its runtime account
+// may use Database and publish to Publishes; its functions are pushed
+// Consumes.
+type DeployedService struct {
+	Name      string   `json:"name"`
+	Database  string   `json:"database"`
+	Publishes []string `json:"publishes"`
+	Consumes  []string `json:"consumes"`
 }
 
 // DeployedFunction is one function as Terraform sees it.
@@ -31,11 +42,26 @@ type DeployedFunction struct {
 	Summary string `json:"summary"`
 }
 
-// TerraformJSON renders the deployment document for specs, the topics the code
-// publishes to and the service databases. Consumed topics are included.
-func TerraformJSON(specs []Spec, published, databases []string) ([]byte, error) {
-	d := Deployment{Databases: sortedUnique(databases)}
-	topics := append([]string{}, published...)
+// TerraformJSON renders the deployment document for services, specs (their
+// functions) and extra topics published from outside the code (Cloud
+// Scheduler's). Consumed topics are included.
+func TerraformJSON(services []Service, specs []Spec, extraTopics []string) ([]byte, error) {
+	var d Deployment
+	topics := append([]string{}, extraTopics...)
+	var databases []string
+	for _, svc := range services {
+		ds := DeployedService{Name: svc.Name, Database: svc.Database, Publishes: sortedUnique(svc.Publishes), Consumes: []string{}}
+		for _, s := range specs {
+			if s.Service == svc.Name && s.Trigger == PubSub {
+				ds.Consumes = append(ds.Consumes, s.Topic)
+			}
+		}
+		ds.Consumes = sortedUnique(ds.Consumes)
+		d.Services = append(d.Services, ds)
+		topics = append(topics, svc.Publishes...)
+		databases = append(databases, svc.Database)
+	}
+	d.Databases = sortedUnique(databases)
 	for _, s := range specs {
 		path := s.Path
 		if s.Trigger == PubSub {
