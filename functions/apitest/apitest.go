@@ -24,11 +24,11 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 
 	"github.com/kwipper/kwipper/functions"
-	"github.com/kwipper/kwipper/functions/billing/stripefake"
+	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/fnreg"
-	"github.com/kwipper/kwipper/shared/gcsfake"
+	"github.com/kwipper/kwipper/shared/devstack/gcsfake"
 	"github.com/kwipper/kwipper/shared/logging"
 )
 

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/kwipper/kwipper/functions"
-	"github.com/kwipper/kwipper/functions/billing/stripefake"
+	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/shared/config"
 )
 

@@ -22,7 +22,7 @@ import (
 	"github.com/kwipper/kwipper/functions/apitest"
 	"github.com/kwipper/kwipper/functions/course"
 	"github.com/kwipper/kwipper/shared/spanx"
-	"github.com/kwipper/kwipper/shared/testenv"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

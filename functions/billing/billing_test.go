@@ -12,12 +12,12 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/functions/billing/stripefake"
+	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/money"
-	"github.com/kwipper/kwipper/shared/testenv"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

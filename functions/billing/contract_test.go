@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kwipper/kwipper/functions/billing/stripefake"
+	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/shared/money"
 )
 

@@ -29,7 +29,7 @@ import (
 	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/functions/course"
 	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/gcsfake"
+	"github.com/kwipper/kwipper/shared/devstack/gcsfake"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 

@@ -25,7 +25,7 @@ import (
 	"github.com/kwipper/kwipper/shared/httpx"
 	"github.com/kwipper/kwipper/shared/money"
 	"github.com/kwipper/kwipper/shared/spanx"
-	"github.com/kwipper/kwipper/shared/testenv"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/kwipper/kwipper/functions/course"
 	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/testenv"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 // course-on-content-event sets a media item's content status from content

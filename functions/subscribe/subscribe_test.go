@@ -11,7 +11,7 @@ import (
 	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/money"
-	"github.com/kwipper/kwipper/shared/testenv"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 var published = saga.CourseInfo{TutorID: "tutor", Title: "T", Status: "published",

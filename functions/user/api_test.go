@@ -14,7 +14,7 @@ import (
 	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/spanx"
-	"github.com/kwipper/kwipper/shared/testenv"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

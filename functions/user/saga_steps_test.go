@@ -15,7 +15,7 @@ import (
 	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
-	"github.com/kwipper/kwipper/shared/testenv"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 type replies struct {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
-	"github.com/kwipper/kwipper/shared/testenv"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

@@ -15,12 +15,12 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 
 	"github.com/kwipper/kwipper/functions"
-	"github.com/kwipper/kwipper/functions/billing/stripefake"
+	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/shared/config"
-	"github.com/kwipper/kwipper/shared/emulator"
+	"github.com/kwipper/kwipper/shared/devstack/emulator"
 	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/gcsfake"
+	"github.com/kwipper/kwipper/shared/devstack/gcsfake"
 )
 
 // dev brings up the whole platform locally: the emulators (unless already

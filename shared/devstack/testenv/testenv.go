@@ -16,7 +16,7 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/shared/emulator"
+	"github.com/kwipper/kwipper/shared/devstack/emulator"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
