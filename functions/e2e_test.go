@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"github.com/kwipper/kwipper/functions"
-	"github.com/kwipper/kwipper/functions/apitest"
-	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/fnreg"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -77,21 +76,16 @@ func TestFlow_registerCreatePublishCatalog(t *testing.T) {
 
 	// The relay has nothing left to publish once events are out.
 	e.Eventually("empty outboxes", 20*time.Second, func() bool {
-		return e.Do("POST", e.PushPath("user-outbox-relay"), "", pushEnvelope("tick-1")).Status == http.StatusNoContent
+		return e.Do("POST", e.PushPath("user-outbox-relay"), "", apitest.Tick("tick-1")).Status == http.StatusNoContent
 	})
 	e.Must(200, "GET", "/healthz", "", nil)
-}
-
-func pushEnvelope(id string) map[string]any {
-	return map[string]any{"message": map[string]any{"data": "e30=", "messageId": id,
-		"attributes": map[string]string{events.AttrEventID: id, events.AttrType: "scheduler.tick"}}, "subscription": "s"}
 }
 
 // Every function in the table is served, and every table row has a handler
 // (functions.Open fails on drift either way).
 func TestOpen_servesEveryFunctionInTheTable(t *testing.T) {
 	e := apitest.Start(t)
-	if got, want := len(e.App.Functions), len(functions.Table); got != want {
+	if got, want := len(e.App.Functions), len(functions.Table()); got != want {
 		t.Fatalf("%d functions served, table has %d", got, want)
 	}
 	_ = context.Background()
@@ -114,7 +108,7 @@ func TestPushEndpoints_refuseEveryoneButPubSub(t *testing.T) {
 			{fnreg.PushPath(f.Spec.Name), learner},
 			{fnreg.PushPath(f.Spec.Name) + "?token=guess", ""},
 		} {
-			if r := e.Do("POST", tc.path, tc.token, pushEnvelope("forged-"+f.Spec.Name)); r.Status != http.StatusUnauthorized {
+			if r := e.Do("POST", tc.path, tc.token, apitest.Tick("forged-"+f.Spec.Name)); r.Status != http.StatusUnauthorized {
 				t.Errorf("%s with token %t: %d %s, want 401", tc.path, tc.token != "", r.Status, r.Body)
 			}
 		}
@@ -123,5 +117,5 @@ func TestPushEndpoints_refuseEveryoneButPubSub(t *testing.T) {
 		t.Fatal("no Pub/Sub functions served")
 	}
 	// The stack's own token is accepted.
-	e.Must(204, "POST", e.PushPath("user-outbox-relay"), "", pushEnvelope("tick-2"))
+	e.Must(204, "POST", e.PushPath("user-outbox-relay"), "", apitest.Tick("tick-2"))
 }

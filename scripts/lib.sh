@@ -20,9 +20,11 @@ require_tools() {
   export CLOUDSDK_ROOT="$sdk"
 }
 
-# build_kwipper builds the one binary into bin/.
+# build_kwipper builds the image's binary (kwipper) and the local stack's
+# (kwipper-dev) into bin/.
 build_kwipper() {
-  (cd "$root" && go build -o bin/kwipper ./functions/cmd/kwipper)
+  echo "== building bin/kwipper and bin/kwipper-dev (the first build on a new machine takes a few minutes)"
+  (cd "$root" && go build -o bin/kwipper ./functions/cmd/kwipper && go build -o bin/kwipper-dev ./functions/cmd/kwipper-dev)
 }
 
 # start_emulators starts the emulators in the background unless
@@ -36,7 +38,7 @@ start_emulators() {
   local env_file="$root/.dev/emulators.env"
   mkdir -p "$root/.dev"
   rm -f "$env_file"
-  "$root/bin/kwipper" emulators -env-file "$env_file" -log-dir "$root/.dev" &
+  "$root/bin/kwipper-dev" emulators -env-file "$env_file" -log-dir "$root/.dev" &
   emulators_pid=$!
   trap 'kill "$emulators_pid" 2>/dev/null; wait "$emulators_pid" 2>/dev/null' EXIT
   for _ in $(seq 1 600); do

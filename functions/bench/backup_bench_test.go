@@ -8,15 +8,15 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/kwipper/kwipper/functions"
-	"github.com/kwipper/kwipper/functions/apitest"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
+	"github.com/kwipper/kwipper/functions/ops"
 	"github.com/kwipper/kwipper/functions/subscribe"
-	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
@@ -29,7 +29,7 @@ var exportSubs = flag.Int("export-subs", 10000, "subscriptions BenchmarkExportRe
 //
 //	go test -run '^$' -bench ExportRestore -benchtime 1x ./functions/bench -args -export-subs=100000
 func BenchmarkExportRestore(b *testing.B) {
-	e := apitest.Start(b, func(c *config.Config) { c.Recurring.Shards = benchShards })
+	e := apitest.Start(b, apitest.Setenv("KW_BILLING_SHARDS", strconv.Itoa(benchShards)))
 	ctx := context.Background()
 	db, err := spanx.Open(ctx, spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, subscribe.Database))
 	if err != nil {
@@ -46,7 +46,7 @@ func BenchmarkExportRestore(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(b.TempDir(), fmt.Sprint(i))
 		t := time.Now()
-		m, err := functions.Export(ctx, e.Cfg, dir, log)
+		m, err := ops.Export(ctx, e.Cfg, dir, log)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func BenchmarkExportRestore(b *testing.B) {
 		dst := e.Cfg
 		dst.Project = "kw-bench-restore-" + uuid.NewString()[:8]
 		t = time.Now()
-		if err := functions.Restore(ctx, dst, dir, functions.RestoreOptions{}, log); err != nil {
+		if err := ops.Restore(ctx, dst, dir, ops.RestoreOptions{}, log); err != nil {
 			b.Fatal(err)
 		}
 		restored := time.Since(t)

@@ -19,10 +19,10 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/functions/apitest"
 	"github.com/kwipper/kwipper/functions/course"
-	"github.com/kwipper/kwipper/shared/spanx"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/spanx"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

@@ -6,16 +6,16 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
 	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
 
-	"github.com/kwipper/kwipper/functions/apitest"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/shared/billingcal"
-	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
@@ -77,7 +77,7 @@ func pushShard(b *testing.B, e *apitest.Env, asOf time.Time, shard int) {
 // through the local stack (tick -> shards -> Billing -> Stripe fake ->
 // renewal.charged -> period extended) and reports renewals/s.
 func BenchmarkRenewals(b *testing.B) {
-	e := apitest.Start(b, func(c *config.Config) { c.Recurring.Shards = benchShards })
+	e := apitest.Start(b, apitest.Setenv("KW_BILLING_SHARDS", strconv.Itoa(benchShards)))
 	users := make([]string, 20)
 	for i := range users {
 		var tok string
@@ -127,7 +127,7 @@ func BenchmarkRenewals(b *testing.B) {
 // benchShards shard jobs run one after the other (the due ones are sent to
 // Billing asynchronously); it reports the sweep's wall time.
 func BenchmarkBillingSweep(b *testing.B) {
-	e := apitest.Start(b, func(c *config.Config) { c.Recurring.Shards = benchShards })
+	e := apitest.Start(b, apitest.Setenv("KW_BILLING_SHARDS", strconv.Itoa(benchShards)))
 	db, err := spanx.Open(context.Background(), spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, subscribe.Database))
 	if err != nil {
 		b.Fatal(err)

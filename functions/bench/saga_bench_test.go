@@ -12,10 +12,9 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/functions/apitest"
 	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/functions/subscribe"
-	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
@@ -31,7 +30,7 @@ func BenchmarkSubscribeSaga(b *testing.B) {
 	// Cloud Scheduler ticks the sweeper every minute; here every second, with
 	// a short step timeout, so a saga whose push delivery was lost to the
 	// emulator's transaction quirks under load is picked up quickly.
-	e := apitest.Start(b, func(c *config.Config) { c.Saga.StepTimeout = 3 * time.Second })
+	e := apitest.Start(b, apitest.Setenv("KW_SAGA_STEP_TIMEOUT", "3s"))
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {

@@ -9,9 +9,12 @@
 // is written before Stripe is called, so neither a redelivered command nor a
 // replay after Stripe has forgotten the key charges twice.
 //
-// This file holds the domain: payment statuses and their order, what Stripe's
-// declines mean to a learner, currencies, request and response types. It
-// imports no cloud SDK.
+// billing.go is the domain: payment statuses and their order, what Stripe's
+// declines mean to a learner, currencies (no cloud SDK). api.go holds the
+// thin HTTP handlers and their request and response types, payments.go the
+// saga's payment step and renewal charges (the Stripe calls), webhook.go
+// Stripe's webhook, stripe.go the Stripe gateway, routes.go the service's
+// functions, config.go its settings, store*.go the Spanner storage.
 package billing
 
 import (
@@ -21,9 +24,6 @@ import (
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/money"
 )
-
-// Database is the service's Spanner database id.
-const Database = "billing"
 
 // Payment statuses.
 const (
@@ -138,30 +138,6 @@ func declineOf(code, declineCode string) Decline {
 		return Decline{"expired_card", "your card has expired"}
 	}
 	return Decline{"card_declined", "your card was declined; try another card"}
-}
-
-// SaveCardRequest is the body of POST /v1/billing/payment-methods: a Stripe
-// payment method id (from Stripe.js, or a test id such as pm_card_visa).
-type SaveCardRequest struct {
-	PaymentMethodID string `json:"payment_method_id"`
-}
-
-// CardView is the caller's saved card.
-type CardView struct {
-	PaymentMethodID string `json:"payment_method_id"`
-	Brand           string `json:"brand"`
-	Last4           string `json:"last4"`
-}
-
-// SetupIntentView is a SetupIntent a browser confirms with Stripe.js.
-type SetupIntentView struct {
-	ID           string `json:"id"`
-	ClientSecret string `json:"client_secret"`
-}
-
-// WebhookAck is the answer to a Stripe webhook.
-type WebhookAck struct {
-	Received bool `json:"received"`
 }
 
 func validateSaveCard(req SaveCardRequest) error {

@@ -12,12 +12,15 @@ import (
 
 	"cloud.google.com/go/spanner"
 
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/devstack/stripefake"
-	"github.com/kwipper/kwipper/functions/subscribe"
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
-	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/money"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/money"
+	"github.com/kwipper/kwipper/shared/saga"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -78,13 +81,14 @@ func TestStripeCurrency_minorUnits(t *testing.T) {
 }
 
 type env struct {
-	t    *testing.T
-	svc  *Service
-	db   *spanner.Client
-	fake *stripefake.Server
-	pub  *events.Recorder
-	now  time.Time
-	mu   sync.Mutex
+	t           *testing.T
+	svc         *Service
+	participant *saga.Participant
+	db          *spanner.Client
+	fake        *stripefake.Server
+	pub         *events.Recorder
+	now         time.Time
+	mu          sync.Mutex
 }
 
 const (
@@ -94,7 +98,7 @@ const (
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	ms, err := Migrations()
+	ms, err := Registration.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,8 +109,9 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.fake.Close)
-	e.svc = New(Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: e.pub}, Gateway: NewGateway(testKey, e.fake.URL),
-		WebhookSecret: testSecret, Now: e.clock})
+	d := fnreg.Deps{DB: db, Outbox: &events.Outbox{DB: db, Publisher: e.pub}, Publisher: e.pub}
+	e.svc = New(d, Config{SecretKey: testKey, APIBase: e.fake.URL, WebhookSecret: testSecret, Now: e.clock})
+	e.participant = &saga.Participant{DB: db, Outbox: d.Outbox, Publisher: e.pub}
 	return e
 }
 
@@ -141,8 +146,8 @@ func (e *env) customer(userID, pm string) {
 }
 
 func payCommand(sagaID, userID string) saga.Command {
-	args, _ := json.Marshal(saga.PaymentArgs{Amount: money.Money{Amount: 1500, Currency: "JPY"}, Description: "test"})
-	return saga.Command{SagaID: sagaID, Step: saga.StepPayment, Kind: saga.Do, Attempt: 1, UserID: userID, CourseID: "c1", Args: args}
+	args, _ := json.Marshal(sagamsg.PaymentArgs{Amount: money.Money{Amount: 1500, Currency: "JPY"}, Description: "test"})
+	return saga.Command{SagaID: sagaID, Step: sagamsg.StepPayment, Kind: saga.Do, Attempt: 1, UserID: userID, CourseID: "c1", Args: args}
 }
 
 func (e *env) payment(id string) Payment {
@@ -155,7 +160,7 @@ func (e *env) payment(id string) Payment {
 }
 
 func (e *env) step() saga.Step {
-	return saga.Step{Prepare: e.svc.preparePayment, Apply: e.svc.applyPayment}
+	return saga.Step{Prepare: e.svc.preparePayment, Apply: e.svc.store.applyPayment}
 }
 
 // A redelivered payment command, even after Stripe has forgotten the
@@ -168,7 +173,7 @@ func TestPayment_chargedOnce_whenReplayed(t *testing.T) {
 	e.customer("u1", "pm_card_visa")
 	sagaID := "00000000-0000-4000-8000-000000000001"
 	for range 2 {
-		if err := e.svc.participant.Handle(ctx, payCommand(sagaID, "u1"), e.step()); err != nil {
+		if err := e.participant.Handle(ctx, payCommand(sagaID, "u1"), e.step()); err != nil {
 			t.Fatal(err)
 		}
 		e.fake.ForgetIdempotencyKeys()
@@ -214,7 +219,7 @@ func TestPayment_failed_whenCardDeclined(t *testing.T) {
 	ctx := context.Background()
 	e.customer("u2", "pm_card_chargeDeclinedInsufficientFunds")
 	sagaID := "00000000-0000-4000-8000-000000000003"
-	if err := e.svc.participant.Handle(ctx, payCommand(sagaID, "u2"), e.step()); err != nil {
+	if err := e.participant.Handle(ctx, payCommand(sagaID, "u2"), e.step()); err != nil {
 		t.Fatal(err)
 	}
 	p := e.payment(PaymentID(sagaID))
@@ -223,7 +228,7 @@ func TestPayment_failed_whenCardDeclined(t *testing.T) {
 	}
 	undo := payCommand(sagaID, "u2")
 	undo.Kind = saga.Undo
-	if err := e.svc.participant.Handle(ctx, undo, saga.Step{Prepare: e.svc.prepareRefund, Apply: e.svc.applyRefund, AlwaysUndo: true}); err != nil {
+	if err := e.participant.Handle(ctx, undo, saga.Step{Prepare: e.svc.prepareRefund, Apply: e.svc.store.applyRefund, AlwaysUndo: true}); err != nil {
 		t.Fatal(err)
 	}
 	if tot := e.fake.Totals(); tot.Succeeded != 0 || tot.Refunded != 0 || tot.Declined != 1 {
@@ -237,7 +242,7 @@ func TestPayment_failed_whenCardDeclined(t *testing.T) {
 func TestWebhook_verifiedDedupedOrderInsensitive(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	h := e.svc.Handlers()["billing-webhook"]
+	h := httpx.Handler(e.svc.webhook)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	post := func(body []byte, sig string) int {
@@ -252,7 +257,7 @@ func TestWebhook_verifiedDedupedOrderInsensitive(t *testing.T) {
 	}
 	e.customer("u3", "pm_card_visa")
 	sagaID := "00000000-0000-4000-8000-000000000004"
-	if err := e.svc.participant.Handle(ctx, payCommand(sagaID, "u3"), e.step()); err != nil {
+	if err := e.participant.Handle(ctx, payCommand(sagaID, "u3"), e.step()); err != nil {
 		t.Fatal(err)
 	}
 	p := e.payment(PaymentID(sagaID))
@@ -292,7 +297,7 @@ func TestWebhook_verifiedDedupedOrderInsensitive(t *testing.T) {
 	if st := e.payment(p.ID).Status; st != StatusRefunded {
 		t.Fatalf("payment %s, want refunded whatever the order", st)
 	}
-	if n := len(e.pub.Events(subscribe.EventPaymentRefunded)); n != 1 {
+	if n := len(e.pub.Events(billingmsg.EventPaymentRefunded)); n != 1 {
 		t.Fatalf("payment.refunded published %d times, want 1", n)
 	}
 }
@@ -302,7 +307,7 @@ func TestWebhook_verifiedDedupedOrderInsensitive(t *testing.T) {
 func TestSetupIntent_savesCard_onWebhook(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	srv := httptest.NewServer(e.svc.Handlers()["billing-webhook"])
+	srv := httptest.NewServer(httpx.Handler(e.svc.webhook))
 	defer srv.Close()
 	e.fake.SetWebhookURL(srv.URL)
 	c, err := e.svc.ensureCustomer(ctx, "u4")
@@ -325,7 +330,7 @@ func TestSetupIntent_savesCard_onWebhook(t *testing.T) {
 	resp.Body.Close()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		got, _, err := e.svc.store.customer(ctx, e.db.Single(), "u4")
+		got, _, err := e.svc.store.getCustomer(ctx, "u4")
 		if err != nil {
 			t.Fatal(err)
 		}

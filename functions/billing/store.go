@@ -7,16 +7,14 @@ import (
 	"cloud.google.com/go/spanner"
 
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
+// migrationFiles is the billing database's own schema (Registration.Schema).
+//
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// Migrations are the schema of the billing database, oldest first.
-func Migrations() ([]spanx.Migration, error) {
-	return events.ServiceMigrations(migrationFiles)
-}
 
 var (
 	customerColumns = []string{"UserId", "StripeCustomerId", "DefaultPaymentMethod", "CardBrand", "CardLast4"}
@@ -30,14 +28,20 @@ type store struct {
 	outbox *events.Outbox
 }
 
-// rowReader is what single reads and transactions share.
-type rowReader interface {
-	ReadRow(ctx context.Context, table string, key spanner.Key, columns []string) (*spanner.Row, error)
-	ReadRowUsingIndex(ctx context.Context, table, index string, key spanner.Key, columns []string) (*spanner.Row, error)
+func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
+
+// getCustomer returns user's customer, if there is one (a strong read).
+func (s *store) getCustomer(ctx context.Context, userID string) (Customer, bool, error) {
+	return s.customer(ctx, s.db.Single(), userID)
+}
+
+// getPayment returns payment id, if recorded (a strong read).
+func (s *store) getPayment(ctx context.Context, id string) (Payment, bool, error) {
+	return s.payment(ctx, s.db.Single(), id)
 }
 
 // customer returns user's customer, if there is one.
-func (s *store) customer(ctx context.Context, rd rowReader, userID string) (Customer, bool, error) {
+func (s *store) customer(ctx context.Context, rd spanx.Reader, userID string) (Customer, bool, error) {
 	row, err := rd.ReadRow(ctx, "Customers", spanner.Key{userID}, customerColumns)
 	if spanx.IsNotFound(err) {
 		return Customer{}, false, nil
@@ -50,7 +54,7 @@ func (s *store) customer(ctx context.Context, rd rowReader, userID string) (Cust
 }
 
 // customerByStripeID returns the customer with Stripe id id, if known.
-func (s *store) customerByStripeID(ctx context.Context, rd rowReader, id string) (Customer, bool, error) {
+func (s *store) customerByStripeID(ctx context.Context, rd spanx.Reader, id string) (Customer, bool, error) {
 	row, err := rd.ReadRowUsingIndex(ctx, "Customers", "CustomersByStripeId", spanner.Key{id}, []string{"UserId"})
 	if spanx.IsNotFound(err) {
 		return Customer{}, false, nil
@@ -96,7 +100,7 @@ func customerMutation(c Customer) *spanner.Mutation {
 }
 
 // payment returns payment id, if recorded.
-func (s *store) payment(ctx context.Context, rd rowReader, id string) (Payment, bool, error) {
+func (s *store) payment(ctx context.Context, rd spanx.Reader, id string) (Payment, bool, error) {
 	row, err := rd.ReadRow(ctx, "Payments", spanner.Key{id}, paymentColumns)
 	if spanx.IsNotFound(err) {
 		return Payment{}, false, nil
@@ -109,7 +113,7 @@ func (s *store) payment(ctx context.Context, rd rowReader, id string) (Payment, 
 }
 
 // paymentByIntent returns the payment of Stripe PaymentIntent pi, if ours.
-func (s *store) paymentByIntent(ctx context.Context, rd rowReader, pi string) (Payment, bool, error) {
+func (s *store) paymentByIntent(ctx context.Context, rd spanx.Reader, pi string) (Payment, bool, error) {
 	row, err := rd.ReadRowUsingIndex(ctx, "Payments", "PaymentsByIntent", spanner.Key{pi}, []string{"PaymentId"})
 	if spanx.IsNotFound(err) {
 		return Payment{}, false, nil
@@ -162,4 +166,25 @@ func (s *store) settle(tx *spanx.Tx, p Payment) error {
 	return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Payments",
 		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "UpdatedAt"},
 		[]any{p.ID, p.Status, null(p.PaymentIntentID), null(p.RefundID), null(p.FailureCode), null(p.FailureMessage), spanner.CommitTimestamp})})
+}
+
+// recordRenewal records a renewal charge's outcome (settled; nil when the
+// record holds it already) and sends ev, Billing's answer, in one
+// transaction.
+func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.Event) error {
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		if settled != nil {
+			cur, ok, err := s.payment(ctx, tx, settled.ID)
+			if err != nil {
+				return err
+			}
+			if ok && Forward(cur.Status, settled.Status) {
+				if err := s.settle(tx, *settled); err != nil {
+					return err
+				}
+			}
+		}
+		return s.outbox.Add(ctx, tx, ev)
+	})
+	return spanx.Translate(err, "billingdb.recordRenewal")
 }

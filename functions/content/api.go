@@ -11,26 +11,16 @@ import (
 	"strconv"
 	"time"
 
-	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
 
-	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/contract/contentmsg"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/errs"
-	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
 )
-
-// Names the consumers record processed events under.
-const (
-	ConsumerObjectFinalized   = "content-on-object-finalized"
-	ConsumerCourseEvent       = "content-on-course-event"
-	ConsumerSubscriptionEvent = "content-on-subscription-event"
-)
-
-const courseItemRemoved = course.EventItemRemoved
 
 // Service is the Content service: its handlers and what they need.
 type Service struct {
@@ -38,74 +28,47 @@ type Service struct {
 	objects   objectStore
 	uploads   URLSigner
 	downloads URLSigner
-	bucket    string
-	prefix    string
-	limits    Limits
-	uploadTTL time.Duration
-	getTTL    time.Duration
+	cfg       Config
 	staleness time.Duration
 	now       func() time.Time
 	newID     func() string
 	log       *slog.Logger
 }
 
-// Config is what New needs.
-type Config struct {
-	// DB is a client of the contents database; Outbox publishes its events.
-	DB     *spanner.Client
-	Outbox *events.Outbox
-	// Objects is the media bucket.
-	Objects objectStore
-	// Bucket and Prefix say where the service's objects live.
-	Bucket, Prefix string
-	// Uploads signs upload URLs (V4); Downloads signs download URLs (V4, or
-	// Cloud CDN).
-	Uploads, Downloads URLSigner
-	Limits             Limits
-	// UploadTTL and DownloadTTL are how long signed URLs live.
-	UploadTTL, DownloadTTL time.Duration
-	// Staleness bounds how old reads of the projections may be on the
-	// download path (0: strong); a refusal is re-checked strongly.
-	Staleness time.Duration
-	Log       *slog.Logger
-	// Now and NewID default to time.Now and random UUIDs.
-	Now   func() time.Time
-	NewID func() string
-}
-
-// New returns the Content service. It panics without a database, an outbox,
-// objects or signers: a wiring bug no retry can fix.
-func New(c Config) *Service {
-	if c.DB == nil || c.Outbox == nil || c.Objects == nil || c.Uploads == nil || c.Downloads == nil {
-		panic("content.New: DB, Outbox, Objects, Uploads and Downloads are required")
+// build makes the service from its settings: the storage client
+// (fake-gcs-server when STORAGE_EMULATOR_HOST is set), the V4 signer (a
+// generated key locally, KW_GCS_SIGNING_KEY in the cloud) and, when
+// configured, the Cloud CDN signer for downloads.
+func build(d fnreg.Deps) (*Service, error) {
+	r := d.Env()
+	c := loadConfig(r)
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
-	if c.Now == nil {
-		c.Now = time.Now
+	uploads, err := v4Signer(c, d.Config)
+	if err != nil {
+		return nil, err
 	}
-	if c.NewID == nil {
-		c.NewID = uuid.NewString
+	var downloads URLSigner = uploads
+	if c.CDNBaseURL != "" {
+		key, err := ParseCDNKey(c.URLSigningKey.Reveal())
+		if err != nil {
+			return nil, fmt.Errorf("KW_URL_SIGNING_KEY: %w", err)
+		}
+		downloads = CDNSigner{BaseURL: c.CDNBaseURL, KeyName: c.URLSigningKeyName, Key: key}
 	}
-	if c.Log == nil {
-		c.Log = slog.Default()
+	client, err := newStorageClient(context.Background(), c.StorageEmulatorHost)
+	if err != nil {
+		return nil, err
 	}
-	s := &Service{store: store{db: c.DB, outbox: c.Outbox}, objects: c.Objects, uploads: c.Uploads, downloads: c.Downloads,
-		bucket: c.Bucket, prefix: c.Prefix, limits: c.Limits, uploadTTL: c.UploadTTL, getTTL: c.DownloadTTL,
-		staleness: max(c.Staleness, 0), now: c.Now, newID: c.NewID, log: c.Log}
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Service{store: newStore(d), objects: gcsObjects{bucket: client.Bucket(c.Bucket)}, uploads: uploads, downloads: downloads,
+		cfg: c, staleness: max(d.Config.CatalogStaleness, 0), now: time.Now, newID: uuid.NewString, log: log}
 	s.store.afterDelete = s.deleteObjects
-	return s
-}
-
-// Handlers returns the service's function handlers by function name.
-func (s *Service) Handlers() map[string]http.Handler {
-	return map[string]http.Handler{
-		"content-upload-start":          httpx.Handler(s.startUpload),
-		"content-upload-get":            httpx.Handler(s.getUpload),
-		"content-get":                   httpx.Handler(s.getContent),
-		"content-on-object-finalized":   events.Push(s.onObjectFinalized),
-		"content-on-course-event":       events.Push(s.onCourseEvent),
-		"content-on-subscription-event": events.Push(s.onSubscriptionEvent),
-		"content-outbox-relay":          events.Push(s.relay),
-	}
+	return s, nil
 }
 
 // pathIDs returns the course and item of the request's path.
@@ -137,14 +100,14 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request) error {
 	if !ic.Course.isOwner(p.UserID) {
 		return ErrNotOwner
 	}
-	up, err := validateUpload(req, ic.Item, s.limits)
+	up, err := validateUpload(req, ic.Item, s.cfg.Limits)
 	if err != nil {
 		return err
 	}
 	now := s.now()
 	up.ID, up.CourseID, up.ItemID, up.TutorID = s.newID(), courseID, itemID, p.UserID
-	up.ObjectName = objectName(s.prefix, courseID, itemID, up.ID)
-	up.Status, up.CreatedAt, up.ExpiresAt = UploadPending, now, now.Add(s.uploadTTL)
+	up.ObjectName = objectName(s.cfg.ObjectPrefix, courseID, itemID, up.ID)
+	up.Status, up.CreatedAt, up.ExpiresAt = UploadPending, now, now.Add(s.cfg.UploadURLTTL)
 	v, err := s.uploadView(up, ic.Item.Kind)
 	if err != nil {
 		return err
@@ -232,12 +195,12 @@ func (s *Service) getContent(w http.ResponseWriter, r *http.Request) error {
 	}
 	it := ic.Item
 	v := ContentView{CourseID: courseID, ItemID: itemID, Kind: it.Kind, Title: it.Title}
-	if it.Kind == KindText {
+	if it.Kind == coursemsg.KindText {
 		v.Body = it.Body
 		httpx.WriteJSON(w, http.StatusOK, v)
 		return nil
 	}
-	exp := s.now().Add(s.getTTL).Truncate(time.Second)
+	exp := s.now().Add(s.cfg.DownloadURLTTL).Truncate(time.Second)
 	u, err := s.downloads.SignURL(SignRequest{Method: http.MethodGet, Object: ic.Ready.ObjectName, Expires: exp})
 	if err != nil {
 		return fmt.Errorf("sign download: %w", err)
@@ -262,12 +225,12 @@ func (s *Service) authorizedContent(ctx context.Context, userID, courseID, itemI
 	if !ic.Course.maySee(userID, entitled) {
 		return itemContent{}, ErrNotEntitled
 	}
-	if ic.Item.Kind != KindText && ic.Ready == nil {
+	if ic.Item.Kind != coursemsg.KindText && ic.Ready == nil {
 		msg := "this item's media is not uploaded yet"
 		switch {
 		case ic.Item.ActiveUploadID != "":
 			msg = "this item's media is being uploaded or checked: try again shortly"
-		case ic.Item.ContentStatus == StatusRejected:
+		case ic.Item.ContentStatus == contentmsg.StatusRejected:
 			msg = "this item's last upload was rejected: nothing to show yet"
 		}
 		return itemContent{}, errs.E(errs.FailedPrecondition, "%s", msg)
@@ -275,177 +238,9 @@ func (s *Service) authorizedContent(ctx context.Context, userID, courseID, itemI
 	return ic, nil
 }
 
-// objectNotification is the JSON_API_V1 payload of a Cloud Storage
-// notification (the object's resource; numbers are strings).
-type objectNotification struct {
-	Name        string `json:"name"`
-	Bucket      string `json:"bucket"`
-	Generation  int64  `json:"generation,string"`
-	ContentType string `json:"contentType"`
-	Size        int64  `json:"size,string"`
-	CRC32C      string `json:"crc32c"`
-}
-
-// onObjectFinalized checks an object Cloud Storage finalized against its
-// upload's declaration and records the outcome (ready, or rejected and
-// deleted) with its event, once per object generation however often the
-// notification is delivered. Objects that are not the service's are
-// acknowledged and left alone.
-func (s *Service) onObjectFinalized(ctx context.Context, m events.Message) error {
-	// The bucket's notification configuration sends OBJECT_FINALIZE only.
-	var n objectNotification
-	if err := m.Decode(&n); err != nil {
-		return err
-	}
-	if n.Bucket != s.bucket {
-		return nil
-	}
-	courseID, itemID, uploadID, ok := parseObjectName(s.prefix, n.Name)
-	if !ok {
-		s.log.WarnContext(ctx, "finalized object is not one the service issued; left alone", "object", n.Name)
-		return nil
-	}
-	up, err := s.store.getUpload(ctx, uploadID)
-	if errs.Is(err, errs.NotFound) {
-		s.log.WarnContext(ctx, "finalized object has no upload; left alone", "object", n.Name)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if up.CourseID != courseID || up.ItemID != itemID || up.ObjectName != n.Name {
-		s.log.WarnContext(ctx, "finalized object does not match its upload; left alone", "object", n.Name)
-		return nil
-	}
-	reason := ""
-	if up.Status == UploadPending {
-		// Reading the object happens before the transaction: no I/O but
-		// Spanner's inside it.
-		head, sum, err := s.objects.inspect(ctx, n.Name, n.Generation, up.SHA256 != "")
-		if errs.Is(err, errs.NotFound) {
-			return nil // this generation is gone: a later one brings its own notification
-		}
-		if err != nil {
-			return err
-		}
-		reason = check(up, Observed{ContentType: n.ContentType, Size: n.Size, CRC32C: n.CRC32C, Head: head, SHA256: sum})
-	}
-	key := uuid.NewSHA1(uuid.NameSpaceURL, []byte("gs://"+n.Bucket+"/"+n.Name+"#"+strconv.FormatInt(n.Generation, 10))).String()
-	got, err := s.store.finishUpload(ctx, key, uploadID, n.Generation, reason)
-	if err != nil {
-		return err
-	}
-	s.log.InfoContext(ctx, "upload finalized", "upload_id", uploadID, "status", got.Status, "reason", got.Reason)
-	return nil
-}
-
-// onCourseEvent keeps the course and item projections in step with the
-// Course service, once per event.
-func (s *Service) onCourseEvent(ctx context.Context, m events.Message) error {
-	var d course.EventData
-	if err := m.Decode(&d); err != nil {
-		return err
-	}
-	if !validID(d.CourseID) || !validID(d.TutorID) || (d.ItemID != "" && !validID(d.ItemID)) {
-		return errs.E(errs.Invalid, "event %s %s needs a course_id, a tutor_id and a valid item_id", m.Type, m.ID)
-	}
-	c := Course{ID: d.CourseID, TutorID: d.TutorID, Status: d.Status}
-	var it Item
-	switch m.Type {
-	case course.EventItemAdded, course.EventItemUpdated, course.EventItemRemoved:
-		if d.ItemID == "" || (d.ItemKind != KindText && d.ItemKind != KindVideo && d.ItemKind != KindFile) {
-			return errs.E(errs.Invalid, "item event %s %s needs an item_id and a known item_kind", m.Type, m.ID)
-		}
-		it = Item{CourseID: d.CourseID, ItemID: d.ItemID, Kind: d.ItemKind, Title: d.ItemTitle, Body: d.ItemBody}
-	}
-	return s.store.applyCourse(ctx, m.ID, m.Type, d.Version, c, it)
-}
-
-// onSubscriptionEvent keeps the entitlement projection in step with the
-// Subscribe service, once per event.
-func (s *Service) onSubscriptionEvent(ctx context.Context, m events.Message) error {
-	if m.Type != EventSubscriptionActivated && m.Type != EventSubscriptionEnded {
-		return nil
-	}
-	var d SubscriptionEventData
-	if err := m.Decode(&d); err != nil {
-		return err
-	}
-	if d.SubscriptionID == "" || len(d.SubscriptionID) > 64 || !validID(d.UserID) || !validID(d.CourseID) {
-		return errs.E(errs.Invalid, "event %s %s needs a subscription_id, a user_id and a course_id", m.Type, m.ID)
-	}
-	return s.store.applySubscription(ctx, m.ID, m.Type, d)
-}
-
-// relay publishes what the outbox still holds and deletes the objects whose
-// deletion was recorded but not done; a Cloud Scheduler tick triggers it.
-func (s *Service) relay(ctx context.Context, _ events.Message) error {
-	_, err := s.store.outbox.Sweep(ctx, 500)
-	ds, derr := s.store.pendingDeletions(ctx, time.Minute, 500)
-	if derr == nil {
-		s.deleteObjects(ctx, ds)
-	}
-	return errors.Join(err, derr)
-}
-
-// deleteObjects deletes ds from the bucket and forgets each deletion done;
-// what fails stays recorded for the relay.
-func (s *Service) deleteObjects(ctx context.Context, ds []deletion) {
-	for _, d := range ds {
-		if err := s.objects.delete(ctx, d.Object, d.Generation); err != nil {
-			s.log.WarnContext(ctx, "object deletion failed; the relay will retry", "object", d.Object, "err", err.Error())
-			continue
-		}
-		if err := s.store.deleted(ctx, d); err != nil {
-			s.log.WarnContext(ctx, "object deleted but its record stays; the relay will retry", "object", d.Object, "err", err.Error())
-		}
-	}
-}
-
-// Plugin plugs the Content service into the platform.
-var Plugin = fnreg.Service{
-	Name: "content", Database: Database, Publishes: []string{Topic}, Migrations: Migrations,
-	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
-		svc, err := FromConfig(context.Background(), d)
-		if err != nil {
-			return nil, err
-		}
-		return svc.Handlers(), nil
-	},
-}
-
-// FromConfig builds the service from the platform's configuration: the
-// storage client (fake-gcs-server when STORAGE_EMULATOR_HOST is set), the V4
-// signer (a generated key locally, KW_GCS_SIGNING_KEY in the cloud) and, when
-// configured, the Cloud CDN signer for downloads.
-func FromConfig(ctx context.Context, d fnreg.Deps) (*Service, error) {
-	m := d.Config.Media
-	uploads, err := v4Signer(d.Config)
-	if err != nil {
-		return nil, err
-	}
-	var downloads URLSigner = uploads
-	if m.CDNBaseURL != "" {
-		key, err := ParseCDNKey(m.URLSigningKey.Reveal())
-		if err != nil {
-			return nil, fmt.Errorf("KW_URL_SIGNING_KEY: %w", err)
-		}
-		downloads = CDNSigner{BaseURL: m.CDNBaseURL, KeyName: m.URLSigningKeyName, Key: key}
-	}
-	client, err := newStorageClient(ctx, m.StorageEmulatorHost)
-	if err != nil {
-		return nil, err
-	}
-	return New(Config{DB: d.DB, Outbox: d.Outbox, Objects: gcsObjects{bucket: client.Bucket(m.Bucket)},
-		Bucket: m.Bucket, Prefix: m.ObjectPrefix, Uploads: uploads, Downloads: downloads,
-		Limits:    Limits{MaxVideoSize: m.MaxVideoSize, MaxFileSize: m.MaxFileSize},
-		UploadTTL: m.UploadURLTTL, DownloadTTL: m.DownloadURLTTL, Staleness: d.Config.CatalogStaleness, Log: d.Log}), nil
-}
-
 // v4Signer returns the V4 signer of the configured key; locally, without
 // one, a key generated for the process.
-func v4Signer(cfg config.Config) (V4Signer, error) {
-	m := cfg.Media
+func v4Signer(m Config, cfg config.Config) (V4Signer, error) {
 	s := V4Signer{Bucket: m.Bucket, GoogleAccessID: m.GCSSignerEmail}
 	if m.StorageEmulatorHost != "" {
 		s.Hostname, s.Insecure = m.StorageEmulatorHost, true
@@ -476,4 +271,58 @@ func v4Signer(cfg config.Config) (V4Signer, error) {
 		s.GoogleAccessID = "content@" + cfg.Project + ".iam.gserviceaccount.com"
 	}
 	return s, nil
+}
+
+// UploadRequest is the body of POST .../items/{itemId}/uploads: what the
+// tutor is about to upload. The object must match it exactly.
+type UploadRequest struct {
+	// ContentType is the media type, e.g. video/mp4 or application/pdf.
+	ContentType string `json:"content_type"`
+	// Size is the exact size in bytes.
+	Size int64 `json:"size"`
+	// SHA256, optional, is the hex SHA-256 of the bytes.
+	SHA256 string `json:"sha256,omitempty"`
+	// CRC32C, optional, is the base64 of the big-endian CRC32C of the bytes
+	// (as Cloud Storage shows it, e.g. "yZRlqg==").
+	CRC32C string `json:"crc32c,omitempty"`
+	// FileName, optional, is the name downloads are saved as (default: the
+	// item's title with the type's extension).
+	FileName string `json:"file_name,omitempty"`
+}
+
+// UploadView is an upload as the API shows it. Method, URL and Headers are
+// set only when the upload starts: send the bytes with Method to URL with
+// exactly these Headers before ExpiresAt. When Resumable, the POST opens a
+// session and answers with its URI in Location; PUT the bytes there (in
+// chunks with Content-Range if you like).
+type UploadView struct {
+	ID          string            `json:"id"`
+	CourseID    string            `json:"course_id"`
+	ItemID      string            `json:"item_id"`
+	Status      string            `json:"status"`
+	Reason      string            `json:"reason,omitempty"`
+	ContentType string            `json:"content_type"`
+	Size        int64             `json:"size"`
+	FileName    string            `json:"file_name"`
+	Resumable   bool              `json:"resumable"`
+	Method      string            `json:"method,omitempty"`
+	URL         string            `json:"url,omitempty"`
+	Headers     map[string]string `json:"headers,omitempty"`
+	ExpiresAt   time.Time         `json:"expires_at"`
+	CreatedAt   time.Time         `json:"created_at"`
+}
+
+// ContentView is an item's content for someone who may see it: a signed URL
+// (GET, usable with Range requests) for media, the body for text.
+type ContentView struct {
+	CourseID    string     `json:"course_id"`
+	ItemID      string     `json:"item_id"`
+	Kind        string     `json:"kind"`
+	Title       string     `json:"title"`
+	Body        string     `json:"body,omitempty"`
+	URL         string     `json:"url,omitempty"`
+	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
+	ContentType string     `json:"content_type,omitempty"`
+	Size        int64      `json:"size,omitempty"`
+	FileName    string     `json:"file_name,omitempty"`
 }

@@ -5,15 +5,17 @@
 // deletes it); whoever may see the course then gets a short-lived signed URL
 // and downloads or streams the object from storage (or Cloud CDN) itself.
 //
-// It owns the "contents" database and announces content changes on the
-// content-events topic. It reads no other service's database: it keeps
+// It owns the "contents" database and announces content changes on
+// content-events (functions/contract/contentmsg). It reads no other service's database: it keeps
 // projections of courses and items (course-events) and of entitlements
 // (subscription-events).
 //
-// This file holds the domain: request and response types, the media types an
-// item may hold, validation, the checks a finalized object must pass and who
-// may see what. It imports no cloud SDK; sign.go signs URLs, objects.go talks
-// to Cloud Storage, store.go persists to Spanner and api.go exposes functions.
+// content.go is the domain: the media types an item may hold, validation,
+// the checks a finalized object must pass and who may see what (no cloud
+// SDK). api.go holds the thin HTTP handlers and their request and response
+// types, events.go the event consumers, routes.go the service's functions,
+// config.go its settings, sign.go the URL signers, objects.go Cloud Storage,
+// store*.go the Spanner storage.
 package content
 
 import (
@@ -30,48 +32,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kwipper/kwipper/functions/contract/contentmsg"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/errs"
-)
-
-// Database is the service's Spanner database id.
-const Database = "contents"
-
-// Topics the service publishes to and consumes.
-const (
-	// Topic is where the service announces content changes (EventData).
-	Topic = "content-events"
-	// ObjectTopic receives the media bucket's OBJECT_FINALIZE notifications.
-	ObjectTopic = "media-object-events"
-	// SubscriptionTopic carries the Subscribe service's subscription events.
-	SubscriptionTopic = "subscription-events"
-)
-
-// Event types on Topic. Each carries EventData; Status is the item's content
-// status after the event.
-const (
-	EventUploadStarted = "content.upload_started" // only when the item's status changes (rejected -> awaiting_upload)
-	EventReady         = "content.ready"
-	EventRejected      = "content.rejected"
-)
-
-// Event types on SubscriptionTopic (SubscriptionEventData).
-const (
-	EventSubscriptionActivated = "subscription.activated"
-	EventSubscriptionEnded     = "subscription.ended"
-)
-
-// Item kinds, as the Course service names them.
-const (
-	KindText  = "text"
-	KindVideo = "video"
-	KindFile  = "file"
-)
-
-// Content statuses of an item. Text items are always ready.
-const (
-	StatusAwaitingUpload = "awaiting_upload" // no media yet (or an upload in progress)
-	StatusReady          = "ready"           // media serves
-	StatusRejected       = "rejected"        // the last upload was rejected and nothing serves
 )
 
 // Upload statuses.
@@ -110,37 +73,37 @@ const octet = "application/octet-stream"
 
 // mediaTypes are the content types items accept, by kind.
 var mediaTypes = map[string]mediaType{
-	"video/mp4":        {KindVideo, ".mp4", []string{"video/mp4", octet}},
-	"video/webm":       {KindVideo, ".webm", []string{"video/webm"}},
-	"video/quicktime":  {KindVideo, ".mov", []string{octet, "video/mp4"}},
-	"video/x-matroska": {KindVideo, ".mkv", []string{"video/webm", octet}},
-	"video/ogg":        {KindVideo, ".ogv", []string{"application/ogg"}},
-	"video/mpeg":       {KindVideo, ".mpeg", []string{octet}},
+	"video/mp4":        {coursemsg.KindVideo, ".mp4", []string{"video/mp4", octet}},
+	"video/webm":       {coursemsg.KindVideo, ".webm", []string{"video/webm"}},
+	"video/quicktime":  {coursemsg.KindVideo, ".mov", []string{octet, "video/mp4"}},
+	"video/x-matroska": {coursemsg.KindVideo, ".mkv", []string{"video/webm", octet}},
+	"video/ogg":        {coursemsg.KindVideo, ".ogv", []string{"application/ogg"}},
+	"video/mpeg":       {coursemsg.KindVideo, ".mpeg", []string{octet}},
 
-	"application/pdf":               {KindFile, ".pdf", []string{"application/pdf"}},
-	"application/zip":               {KindFile, ".zip", []string{"application/zip"}},
-	"application/epub+zip":          {KindFile, ".epub", []string{"application/zip"}},
-	"image/png":                     {KindFile, ".png", []string{"image/png"}},
-	"image/jpeg":                    {KindFile, ".jpg", []string{"image/jpeg"}},
-	"image/gif":                     {KindFile, ".gif", []string{"image/gif"}},
-	"image/webp":                    {KindFile, ".webp", []string{"image/webp"}},
-	"audio/mpeg":                    {KindFile, ".mp3", []string{"audio/mpeg", octet}},
-	"audio/mp4":                     {KindFile, ".m4a", []string{"video/mp4", octet}},
-	"audio/ogg":                     {KindFile, ".ogg", []string{"application/ogg"}},
-	"audio/wav":                     {KindFile, ".wav", []string{"audio/wave"}},
-	"audio/webm":                    {KindFile, ".weba", []string{"video/webm"}},
-	"audio/flac":                    {KindFile, ".flac", []string{octet}},
-	"text/plain":                    {KindFile, ".txt", []string{"text/plain"}},
-	"text/csv":                      {KindFile, ".csv", []string{"text/plain"}},
-	"application/msword":            {KindFile, ".doc", []string{octet}},
-	"application/vnd.ms-excel":      {KindFile, ".xls", []string{octet}},
-	"application/vnd.ms-powerpoint": {KindFile, ".ppt", []string{octet}},
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   {KindFile, ".docx", []string{"application/zip"}},
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         {KindFile, ".xlsx", []string{"application/zip"}},
-	"application/vnd.openxmlformats-officedocument.presentationml.presentation": {KindFile, ".pptx", []string{"application/zip"}},
-	"application/vnd.oasis.opendocument.text":                                   {KindFile, ".odt", []string{"application/zip"}},
-	"application/vnd.oasis.opendocument.spreadsheet":                            {KindFile, ".ods", []string{"application/zip"}},
-	"application/vnd.oasis.opendocument.presentation":                           {KindFile, ".odp", []string{"application/zip"}},
+	"application/pdf":               {coursemsg.KindFile, ".pdf", []string{"application/pdf"}},
+	"application/zip":               {coursemsg.KindFile, ".zip", []string{"application/zip"}},
+	"application/epub+zip":          {coursemsg.KindFile, ".epub", []string{"application/zip"}},
+	"image/png":                     {coursemsg.KindFile, ".png", []string{"image/png"}},
+	"image/jpeg":                    {coursemsg.KindFile, ".jpg", []string{"image/jpeg"}},
+	"image/gif":                     {coursemsg.KindFile, ".gif", []string{"image/gif"}},
+	"image/webp":                    {coursemsg.KindFile, ".webp", []string{"image/webp"}},
+	"audio/mpeg":                    {coursemsg.KindFile, ".mp3", []string{"audio/mpeg", octet}},
+	"audio/mp4":                     {coursemsg.KindFile, ".m4a", []string{"video/mp4", octet}},
+	"audio/ogg":                     {coursemsg.KindFile, ".ogg", []string{"application/ogg"}},
+	"audio/wav":                     {coursemsg.KindFile, ".wav", []string{"audio/wave"}},
+	"audio/webm":                    {coursemsg.KindFile, ".weba", []string{"video/webm"}},
+	"audio/flac":                    {coursemsg.KindFile, ".flac", []string{octet}},
+	"text/plain":                    {coursemsg.KindFile, ".txt", []string{"text/plain"}},
+	"text/csv":                      {coursemsg.KindFile, ".csv", []string{"text/plain"}},
+	"application/msword":            {coursemsg.KindFile, ".doc", []string{octet}},
+	"application/vnd.ms-excel":      {coursemsg.KindFile, ".xls", []string{octet}},
+	"application/vnd.ms-powerpoint": {coursemsg.KindFile, ".ppt", []string{octet}},
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   {coursemsg.KindFile, ".docx", []string{"application/zip"}},
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         {coursemsg.KindFile, ".xlsx", []string{"application/zip"}},
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": {coursemsg.KindFile, ".pptx", []string{"application/zip"}},
+	"application/vnd.oasis.opendocument.text":                                   {coursemsg.KindFile, ".odt", []string{"application/zip"}},
+	"application/vnd.oasis.opendocument.spreadsheet":                            {coursemsg.KindFile, ".ods", []string{"application/zip"}},
+	"application/vnd.oasis.opendocument.presentation":                           {coursemsg.KindFile, ".odp", []string{"application/zip"}},
 }
 
 // typesOf lists the content types kind accepts, for error messages.
@@ -161,86 +124,10 @@ type Limits struct {
 }
 
 func (l Limits) max(kind string) int64 {
-	if kind == KindVideo {
+	if kind == coursemsg.KindVideo {
 		return l.MaxVideoSize
 	}
 	return l.MaxFileSize
-}
-
-// UploadRequest is the body of POST .../items/{itemId}/uploads: what the
-// tutor is about to upload. The object must match it exactly.
-type UploadRequest struct {
-	// ContentType is the media type, e.g. video/mp4 or application/pdf.
-	ContentType string `json:"content_type"`
-	// Size is the exact size in bytes.
-	Size int64 `json:"size"`
-	// SHA256, optional, is the hex SHA-256 of the bytes.
-	SHA256 string `json:"sha256,omitempty"`
-	// CRC32C, optional, is the base64 of the big-endian CRC32C of the bytes
-	// (as Cloud Storage shows it, e.g. "yZRlqg==").
-	CRC32C string `json:"crc32c,omitempty"`
-	// FileName, optional, is the name downloads are saved as (default: the
-	// item's title with the type's extension).
-	FileName string `json:"file_name,omitempty"`
-}
-
-// UploadView is an upload as the API shows it. Method, URL and Headers are
-// set only when the upload starts: send the bytes with Method to URL with
-// exactly these Headers before ExpiresAt. When Resumable, the POST opens a
-// session and answers with its URI in Location; PUT the bytes there (in
-// chunks with Content-Range if you like).
-type UploadView struct {
-	ID          string            `json:"id"`
-	CourseID    string            `json:"course_id"`
-	ItemID      string            `json:"item_id"`
-	Status      string            `json:"status"`
-	Reason      string            `json:"reason,omitempty"`
-	ContentType string            `json:"content_type"`
-	Size        int64             `json:"size"`
-	FileName    string            `json:"file_name"`
-	Resumable   bool              `json:"resumable"`
-	Method      string            `json:"method,omitempty"`
-	URL         string            `json:"url,omitempty"`
-	Headers     map[string]string `json:"headers,omitempty"`
-	ExpiresAt   time.Time         `json:"expires_at"`
-	CreatedAt   time.Time         `json:"created_at"`
-}
-
-// ContentView is an item's content for someone who may see it: a signed URL
-// (GET, usable with Range requests) for media, the body for text.
-type ContentView struct {
-	CourseID    string     `json:"course_id"`
-	ItemID      string     `json:"item_id"`
-	Kind        string     `json:"kind"`
-	Title       string     `json:"title"`
-	Body        string     `json:"body,omitempty"`
-	URL         string     `json:"url,omitempty"`
-	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
-	ContentType string     `json:"content_type,omitempty"`
-	Size        int64      `json:"size,omitempty"`
-	FileName    string     `json:"file_name,omitempty"`
-}
-
-// EventData is the payload of every content event. Version increases with
-// every content event of an item, so a consumer can ignore one that arrives
-// after a newer one.
-type EventData struct {
-	CourseID    string `json:"course_id"`
-	ItemID      string `json:"item_id"`
-	UploadID    string `json:"upload_id"`
-	Status      string `json:"status"`
-	ContentType string `json:"content_type,omitempty"`
-	Size        int64  `json:"size,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-	Version     int64  `json:"version"`
-}
-
-// SubscriptionEventData is the payload of subscription.activated and
-// subscription.ended, as the Subscribe service publishes them.
-type SubscriptionEventData struct {
-	SubscriptionID string `json:"subscription_id"`
-	UserID         string `json:"user_id"`
-	CourseID       string `json:"course_id"`
 }
 
 // Course is the projection of a course this service keeps.
@@ -315,7 +202,7 @@ func validID(s string) bool { return idRE.MatchString(s) }
 // bad field.
 func validateUpload(req UploadRequest, it Item, lim Limits) (Upload, error) {
 	var f errs.Fields
-	if it.Kind == KindText {
+	if it.Kind == coursemsg.KindText {
 		return Upload{}, errs.E(errs.Invalid, "a text item has no media: change its body through the Course service")
 	}
 	up := Upload{ContentType: normalizeType(req.ContentType), Size: req.Size,
@@ -388,7 +275,7 @@ func fileName(name, ext string) string {
 // ASCII fallback).
 func contentDisposition(kind, name string) string {
 	disp := "attachment"
-	if kind == KindVideo {
+	if kind == coursemsg.KindVideo {
 		disp = "inline"
 	}
 	ascii := strings.Map(func(r rune) rune {
@@ -477,7 +364,7 @@ func check(up Upload, o Observed) string {
 func (it *Item) accept(up Upload) (replaced string) {
 	replaced = it.ReadyUploadID
 	it.ReadyUploadID, it.ActiveUploadID = up.ID, ""
-	it.ContentStatus = StatusReady
+	it.ContentStatus = contentmsg.StatusReady
 	it.ContentVersion++
 	return replaced
 }
@@ -488,7 +375,7 @@ func (it *Item) reject(up Upload) {
 		it.ActiveUploadID = ""
 	}
 	if it.ReadyUploadID == "" {
-		it.ContentStatus = StatusRejected
+		it.ContentStatus = contentmsg.StatusRejected
 	}
 	it.ContentVersion++
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kwipper/kwipper/functions/contract/contentmsg"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/errs"
 )
 
@@ -18,8 +20,8 @@ var lim = Limits{MaxVideoSize: 250 << 20, MaxFileSize: 50 << 20}
 var mp4Head = []byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom")
 
 func TestValidateUpload(t *testing.T) {
-	video := Item{Kind: KindVideo, Title: "Pronunciation: part 1"}
-	file := Item{Kind: KindFile, Title: "Vocabulary"}
+	video := Item{Kind: coursemsg.KindVideo, Title: "Pronunciation: part 1"}
+	file := Item{Kind: coursemsg.KindFile, Title: "Vocabulary"}
 	for name, tc := range map[string]struct {
 		it        Item
 		req       UploadRequest
@@ -56,32 +58,32 @@ func TestValidateUpload(t *testing.T) {
 			_ = up
 		})
 	}
-	if _, err := validateUpload(UploadRequest{ContentType: "text/plain", Size: 1}, Item{Kind: KindText}, lim); !errs.Is(err, errs.Invalid) {
+	if _, err := validateUpload(UploadRequest{ContentType: "text/plain", Size: 1}, Item{Kind: coursemsg.KindText}, lim); !errs.Is(err, errs.Invalid) {
 		t.Fatalf("text item upload: %v", err)
 	}
 }
 
 func TestValidateUpload_resumableFromThresholdAndFileNameFromTitle(t *testing.T) {
-	up, err := validateUpload(UploadRequest{ContentType: "video/mp4", Size: ResumableThreshold}, Item{Kind: KindVideo, Title: "Lesson 1: Hello/Bye"}, lim)
+	up, err := validateUpload(UploadRequest{ContentType: "video/mp4", Size: ResumableThreshold}, Item{Kind: coursemsg.KindVideo, Title: "Lesson 1: Hello/Bye"}, lim)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !up.Resumable || up.FileName != "Lesson 1_ Hello_Bye.mp4" {
 		t.Fatalf("%+v", up)
 	}
-	up, _ = validateUpload(UploadRequest{ContentType: "application/pdf", Size: ResumableThreshold - 1, FileName: "notes.PDF"}, Item{Kind: KindFile, Title: "x"}, lim)
+	up, _ = validateUpload(UploadRequest{ContentType: "application/pdf", Size: ResumableThreshold - 1, FileName: "notes.PDF"}, Item{Kind: coursemsg.KindFile, Title: "x"}, lim)
 	if up.Resumable || up.FileName != "notes.PDF" {
 		t.Fatalf("%+v", up)
 	}
 }
 
 func TestContentDisposition_asciiFallbackAndUTF8Name(t *testing.T) {
-	got := contentDisposition(KindFile, `Kosakata "dasar" ひらがな.pdf`)
+	got := contentDisposition(coursemsg.KindFile, `Kosakata "dasar" ひらがな.pdf`)
 	if !strings.HasPrefix(got, `attachment; filename="Kosakata _dasar_ ____.pdf"`) ||
 		!strings.HasSuffix(got, "filename*=UTF-8''Kosakata%20%22dasar%22%20%E3%81%B2%E3%82%89%E3%81%8C%E3%81%AA.pdf") {
 		t.Fatal(got)
 	}
-	if !strings.HasPrefix(contentDisposition(KindVideo, "a.mp4"), "inline;") {
+	if !strings.HasPrefix(contentDisposition(coursemsg.KindVideo, "a.mp4"), "inline;") {
 		t.Fatal("videos should play inline")
 	}
 }
@@ -128,18 +130,18 @@ func TestCheck(t *testing.T) {
 }
 
 func TestItem_rejectKeepsWhatServes_acceptReplacesIt(t *testing.T) {
-	it := Item{ContentStatus: StatusAwaitingUpload, ActiveUploadID: "a"}
+	it := Item{ContentStatus: contentmsg.StatusAwaitingUpload, ActiveUploadID: "a"}
 	it.reject(Upload{ID: "a"})
-	if it.ContentStatus != StatusRejected || it.ActiveUploadID != "" || it.ContentVersion != 1 {
+	if it.ContentStatus != contentmsg.StatusRejected || it.ActiveUploadID != "" || it.ContentVersion != 1 {
 		t.Fatalf("%+v", it)
 	}
 	it.ActiveUploadID = "b"
-	if replaced := it.accept(Upload{ID: "b"}); replaced != "" || it.ContentStatus != StatusReady || it.ReadyUploadID != "b" {
+	if replaced := it.accept(Upload{ID: "b"}); replaced != "" || it.ContentStatus != contentmsg.StatusReady || it.ReadyUploadID != "b" {
 		t.Fatalf("%+v", it)
 	}
 	it.ActiveUploadID = "c"
 	it.reject(Upload{ID: "c"})
-	if it.ContentStatus != StatusReady || it.ReadyUploadID != "b" {
+	if it.ContentStatus != contentmsg.StatusReady || it.ReadyUploadID != "b" {
 		t.Fatalf("a rejected replacement stopped what serves: %+v", it)
 	}
 	it.ActiveUploadID = "d"

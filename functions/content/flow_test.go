@@ -25,11 +25,12 @@ import (
 	"cloud.google.com/go/spanner"
 	"cloud.google.com/go/storage"
 
-	"github.com/kwipper/kwipper/functions/apitest"
 	"github.com/kwipper/kwipper/functions/content"
-	"github.com/kwipper/kwipper/functions/course"
-	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/shared/devstack/gcsfake"
+	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
@@ -191,12 +192,12 @@ func download(t *testing.T, url, rng string) (int, http.Header, []byte) {
 }
 
 func (s *stack) objectGone(name string) bool {
-	_, err := s.gcs.Bucket(s.Cfg.Media.Bucket).Object(name).Attrs(context.Background())
+	_, err := s.gcs.Bucket("kwipper-media").Object(name).Attrs(context.Background())
 	return errors.Is(err, storage.ErrObjectNotExist)
 }
 
 func (s *stack) objectName(course, item, upload string) string {
-	return s.Cfg.Media.ObjectPrefix + course + "/" + item + "/" + upload
+	return "media/local/" + course + "/" + item + "/" + upload
 }
 
 func (s *stack) publish(topic, typ string, data any) {
@@ -291,7 +292,7 @@ func TestFlow_uploadFinalizeReadyDownload(t *testing.T) {
 	var cv contentView
 	s.Must(200, "GET", s.contentPath(c.ID, video.ID), tutor, nil).JSON(t, &cv)
 	if cv.ContentType != "video/mp4" || cv.Size != int64(len(body)) || cv.FileName != "pronunciation.mp4" ||
-		time.Until(cv.ExpiresAt) <= 0 || time.Until(cv.ExpiresAt) > s.Cfg.Media.DownloadURLTTL {
+		time.Until(cv.ExpiresAt) <= 0 || time.Until(cv.ExpiresAt) > 10*time.Minute {
 		t.Fatalf("content %+v", cv)
 	}
 	if err := content.VerifyV4(s.pub, http.MethodGet, cv.URL, nil, time.Now()); err != nil {
@@ -329,7 +330,7 @@ func TestFlow_uploadFinalizeReadyDownload(t *testing.T) {
 	// A subscription (as the Subscribe service announces it) entitles the
 	// learner; its end takes that back.
 	sub := map[string]string{"subscription_id": "sub-1", "user_id": learnerID, "course_id": c.ID}
-	s.publish(content.SubscriptionTopic, content.EventSubscriptionActivated, sub)
+	s.publish(subscribemsg.Topic, subscribemsg.EventActivated, sub)
 	s.Eventually("learner entitled", 30*time.Second, func() bool {
 		return s.Do("GET", s.contentPath(c.ID, video.ID), learner, nil).Status == http.StatusOK
 	})
@@ -341,7 +342,7 @@ func TestFlow_uploadFinalizeReadyDownload(t *testing.T) {
 	s.Must(200, "GET", s.contentPath(c.ID, text.ID), learner, nil)
 
 	// A redelivered finalize notification changes nothing.
-	attrs, err := s.gcs.Bucket(s.Cfg.Media.Bucket).Object(s.objectName(c.ID, video.ID, v.ID)).Attrs(context.Background())
+	attrs, err := s.gcs.Bucket("kwipper-media").Object(s.objectName(c.ID, video.ID, v.ID)).Attrs(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +388,7 @@ func TestFlow_uploadFinalizeReadyDownload(t *testing.T) {
 		t.Fatal("the replacement does not serve")
 	}
 
-	s.publish(content.SubscriptionTopic, content.EventSubscriptionEnded, sub)
+	s.publish(subscribemsg.Topic, subscribemsg.EventEnded, sub)
 	s.Eventually("learner no longer entitled", 30*time.Second, func() bool {
 		return s.Do("GET", s.contentPath(c.ID, video.ID), learner, nil).Status == http.StatusForbidden
 	})
@@ -412,7 +413,7 @@ func TestUpload_mismatchedObjectsRejectedAndRemoved(t *testing.T) {
 	// Bad requests: 400, and nothing is created (no upload in progress after).
 	for name, req := range map[string]map[string]any{
 		"pdf_on_video": {"content_type": "application/pdf", "size": 10},
-		"too_large":    {"content_type": "video/mp4", "size": s.Cfg.Media.MaxVideoSize + 1},
+		"too_large":    {"content_type": "video/mp4", "size": int64(262144000) + 1},
 		"bad_sha256":   {"content_type": "video/mp4", "size": 10, "sha256": "xyz"},
 	} {
 		r := s.Do("POST", s.uploadsPath(c.ID, video.ID), tutor, req)
@@ -468,7 +469,7 @@ func TestCourseEvents_olderVersionArrivingLateChangesNothing(t *testing.T) {
 	tutorID, tutor := s.User("tutor@order.test", "tutor")
 	courseID, itemID := "00000000-0000-4000-8000-00000000c0de", "00000000-0000-4000-8000-00000000a11e"
 	deliver := func(id, typ string, version int64, status, body string) {
-		d := course.EventData{CourseID: courseID, TutorID: tutorID, Status: status, Version: version}
+		d := coursemsg.EventData{CourseID: courseID, TutorID: tutorID, Status: status, Version: version}
 		if body != "" {
 			d.ItemID, d.ItemKind, d.ItemTitle, d.ItemBody = itemID, "text", "Greetings", body
 		}
@@ -497,19 +498,19 @@ func TestCourseEvents_olderVersionArrivingLateChangesNothing(t *testing.T) {
 		return st
 	}
 
-	deliver("e2", course.EventItemAdded, 2, "draft", "v2")
-	deliver("e4", course.EventItemUpdated, 4, "published", "v4")
-	deliver("e3", course.EventItemUpdated, 3, "draft", "v3") // late
-	deliver("e1", course.EventCreated, 1, "draft", "")       // late
+	deliver("e2", coursemsg.EventItemAdded, 2, "draft", "v2")
+	deliver("e4", coursemsg.EventItemUpdated, 4, "published", "v4")
+	deliver("e3", coursemsg.EventItemUpdated, 3, "draft", "v3") // late
+	deliver("e1", coursemsg.EventCreated, 1, "draft", "")       // late
 	if got, st := body(), status(); got != "v4" || st != "published" {
 		t.Fatalf("after late events: body %q, status %q; want v4, published", got, st)
 	}
-	deliver("e5", course.EventUnpublished, 5, "draft", "")
-	deliver("e6", course.EventItemUpdated, 6, "draft", "v6")
+	deliver("e5", coursemsg.EventUnpublished, 5, "draft", "")
+	deliver("e6", coursemsg.EventItemUpdated, 6, "draft", "v6")
 	if got, st := body(), status(); got != "v6" || st != "draft" {
 		t.Fatalf("after newer events: body %q, status %q; want v6, draft", got, st)
 	}
-	deliver("e0", course.EventItemUpdated, 0, "draft", "unversioned")
+	deliver("e0", coursemsg.EventItemUpdated, 0, "draft", "unversioned")
 	if got := body(); got != "unversioned" {
 		t.Fatalf("an event without a version: body %q", got)
 	}

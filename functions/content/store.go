@@ -7,18 +7,19 @@ import (
 
 	"cloud.google.com/go/spanner"
 
+	"github.com/kwipper/kwipper/functions/contract/contentmsg"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
+// migrationFiles is the contents database's own schema (Registration.Schema).
+//
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// Migrations are the schema of the contents database, oldest first.
-func Migrations() ([]spanx.Migration, error) {
-	return events.ServiceMigrations(migrationFiles)
-}
 
 var (
 	itemColumns = []string{"CourseId", "ItemId", "Kind", "Title", "Body", "Removed", "ContentStatus",
@@ -50,13 +51,7 @@ type itemContent struct {
 	Ready  *Upload
 }
 
-func (s *store) single(stale time.Duration) *spanner.ReadOnlyTransaction {
-	ro := s.db.Single()
-	if stale > 0 {
-		ro = ro.WithTimestampBound(spanner.MaxStaleness(stale))
-	}
-	return ro
-}
+func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
 
 // get returns item itemID of course courseID with what serves it, read at
 // most stale old (0: strong): ErrCourseNotFound or ErrItemNotFound (also for
@@ -74,7 +69,7 @@ func (s *store) get(ctx context.Context, courseID, itemID string, stale time.Dur
 	}
 	var out itemContent
 	found, hasItem := false, false
-	err := spanx.Each(s.single(stale).Query(ctx, stmt), func(r *spanner.Row) error {
+	err := spanx.Each(spanx.Single(s.db, stale).Query(ctx, stmt), func(r *spanner.Row) error {
 		found = true
 		var (
 			id, kind, title, body, status, ready, active, obj, ct, name spanner.NullString
@@ -118,7 +113,7 @@ func (s *store) entitled(ctx context.Context, userID, courseID string, stale tim
 		Params: map[string]any{"user": userID, "course": courseID},
 	}
 	ok := false
-	err := spanx.Each(s.single(stale).Query(ctx, stmt), func(*spanner.Row) error { ok = true; return nil })
+	err := spanx.Each(spanx.Single(s.db, stale).Query(ctx, stmt), func(*spanner.Row) error { ok = true; return nil })
 	if err != nil {
 		return false, spanx.Translate(err, "contentdb.entitled")
 	}
@@ -184,9 +179,9 @@ func (s *store) startUpload(ctx context.Context, up Upload, now time.Time) error
 			}
 		}
 		it.ActiveUploadID = up.ID
-		changed := it.ContentStatus == StatusRejected
+		changed := it.ContentStatus == contentmsg.StatusRejected
 		if changed {
-			it.ContentStatus = StatusAwaitingUpload
+			it.ContentStatus = contentmsg.StatusAwaitingUpload
 			it.ContentVersion++
 		}
 		if err := tx.BufferWrite([]*spanner.Mutation{
@@ -198,7 +193,7 @@ func (s *store) startUpload(ctx context.Context, up Upload, now time.Time) error
 			return err
 		}
 		if changed {
-			if err := s.announce(ctx, tx, EventUploadStarted, it, up, ""); err != nil {
+			if err := s.announce(ctx, tx, contentmsg.EventUploadStarted, it, up, ""); err != nil {
 				return err
 			}
 		}
@@ -215,7 +210,7 @@ func (s *store) startUpload(ctx context.Context, up Upload, now time.Time) error
 // reports the upload as it ends up.
 func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64, reason string) (Upload, error) {
 	var out Upload
-	_, err := events.Once(ctx, s.db, ConsumerObjectFinalized, eventKey, func(ctx context.Context, tx *spanx.Tx) error {
+	_, err := events.Once(ctx, s.db, fnObjectFinalized, eventKey, func(ctx context.Context, tx *spanx.Tx) error {
 		up, err := readUpload(ctx, tx, id)
 		if err != nil {
 			return err
@@ -239,7 +234,7 @@ func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64
 			return s.addDeletions(tx, []deletion{{up.ObjectName, gen, out.Reason}})
 		}
 		var ds []deletion
-		typ := EventReady
+		typ := contentmsg.EventReady
 		if reason == "" {
 			if replaced := it.accept(up); replaced != "" {
 				old, err := readUpload(ctx, tx, replaced)
@@ -254,7 +249,7 @@ func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64
 			out.Status = UploadReady
 		} else {
 			it.reject(up)
-			out.Status, out.Reason, typ = UploadRejected, reason, EventRejected
+			out.Status, out.Reason, typ = UploadRejected, reason, contentmsg.EventRejected
 			ds = append(ds, deletion{up.ObjectName, gen, reason})
 		}
 		out.Generation = gen
@@ -280,7 +275,7 @@ func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64
 // nothing: Pub/Sub may deliver an older event after a newer one.
 func (s *store) applyCourse(ctx context.Context, eventID, typ string, version int64, c Course, it Item) error {
 	ver := spanner.NullInt64{Int64: version, Valid: version > 0}
-	_, err := events.Once(ctx, s.db, ConsumerCourseEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
+	_, err := events.Once(ctx, s.db, fnCourseEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
 		stale, err := events.Stale(ctx, tx, "Courses", spanner.Key{c.ID}, "EventVersion", version)
 		if err != nil {
 			return err
@@ -305,12 +300,12 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 		switch {
 		case exists && old.Removed:
 			return nil // a late event about a removed item
-		case typ == courseItemRemoved:
+		case typ == coursemsg.EventItemRemoved:
 			return s.removeItem(ctx, tx, it, old, exists)
 		case !exists:
-			it.ContentStatus = StatusAwaitingUpload
-			if it.Kind == KindText {
-				it.ContentStatus = StatusReady
+			it.ContentStatus = contentmsg.StatusAwaitingUpload
+			if it.Kind == coursemsg.KindText {
+				it.ContentStatus = contentmsg.StatusReady
 			}
 			return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", itemColumns, []any{it.CourseID, it.ItemID,
 				it.Kind, it.Title, textBody(it), false, it.ContentStatus, nil, nil, int64(0), spanner.CommitTimestamp, ver})})
@@ -332,7 +327,7 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 func (s *store) removeItem(ctx context.Context, tx *spanx.Tx, it, old Item, exists bool) error {
 	if !exists {
 		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items", itemColumns, []any{it.CourseID, it.ItemID,
-			it.Kind, it.Title, nil, true, StatusAwaitingUpload, nil, nil, int64(0), spanner.CommitTimestamp, nil})})
+			it.Kind, it.Title, nil, true, contentmsg.StatusAwaitingUpload, nil, nil, int64(0), spanner.CommitTimestamp, nil})})
 	}
 	var ds []deletion
 	for _, id := range []string{old.ReadyUploadID, old.ActiveUploadID} {
@@ -362,10 +357,10 @@ func (s *store) removeItem(ctx context.Context, tx *spanx.Tx, it, old Item, exis
 // applySubscription keeps the entitlement projection in step with one
 // subscription event, once per event. An ended subscription stays ended
 // whatever arrives after.
-func (s *store) applySubscription(ctx context.Context, eventID, typ string, d SubscriptionEventData) error {
-	_, err := events.Once(ctx, s.db, ConsumerSubscriptionEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
+func (s *store) applySubscription(ctx context.Context, eventID string, d subscribemsg.EventData, ended bool) error {
+	_, err := events.Once(ctx, s.db, fnSubscriptionEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
 		cols := []string{"SubscriptionId", "UserId", "CourseId", "Active", "UpdatedAt"}
-		if typ == EventSubscriptionEnded {
+		if ended {
 			return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Entitlements", cols,
 				[]any{d.SubscriptionID, d.UserID, d.CourseID, false, spanner.CommitTimestamp})})
 		}
@@ -384,7 +379,7 @@ func (s *store) applySubscription(ctx context.Context, eventID, typ string, d Su
 
 // announce writes a content event about it's content in tx.
 func (s *store) announce(ctx context.Context, tx *spanx.Tx, typ string, it Item, up Upload, reason string) error {
-	ev, err := events.New(Topic, typ, EventData{CourseID: it.CourseID, ItemID: it.ItemID, UploadID: up.ID,
+	ev, err := events.New(contentmsg.Topic, typ, contentmsg.EventData{CourseID: it.CourseID, ItemID: it.ItemID, UploadID: up.ID,
 		Status: it.ContentStatus, ContentType: up.ContentType, Size: up.Size, Reason: reason, Version: it.ContentVersion})
 	if err != nil {
 		return err
@@ -438,12 +433,7 @@ func (s *store) deleted(ctx context.Context, d deletion) error {
 
 // --- Rows.
 
-// reader is what both read-only and read-write transactions can do.
-type reader interface {
-	ReadRow(ctx context.Context, table string, key spanner.Key, columns []string) (*spanner.Row, error)
-}
-
-func readItem(ctx context.Context, rd reader, courseID, itemID string) (Item, error) {
+func readItem(ctx context.Context, rd spanx.Reader, courseID, itemID string) (Item, error) {
 	row, err := rd.ReadRow(ctx, "Items", spanner.Key{courseID, itemID}, itemColumns)
 	if spanx.IsNotFound(err) {
 		return Item{}, ErrItemNotFound
@@ -466,7 +456,7 @@ func readItem(ctx context.Context, rd reader, courseID, itemID string) (Item, er
 	return it, nil
 }
 
-func readUpload(ctx context.Context, rd reader, id string) (Upload, error) {
+func readUpload(ctx context.Context, rd spanx.Reader, id string) (Upload, error) {
 	row, err := rd.ReadRow(ctx, "Uploads", spanner.Key{id}, uploadColumns)
 	if spanx.IsNotFound(err) {
 		return Upload{}, ErrUploadNotFound
@@ -508,5 +498,5 @@ func nullString(s string) spanner.NullString { return spanner.NullString{StringV
 
 // textBody is NULL for media items, which have no body.
 func textBody(it Item) spanner.NullString {
-	return spanner.NullString{StringVal: it.Body, Valid: it.Kind == KindText}
+	return spanner.NullString{StringVal: it.Body, Valid: it.Kind == coursemsg.KindText}
 }

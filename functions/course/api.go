@@ -1,92 +1,47 @@
 package course
 
 import (
-	"context"
-	"maps"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
-	"unicode/utf8"
 
-	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
 
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
-	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
-	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
-	"github.com/kwipper/kwipper/shared/spanx"
+	"github.com/kwipper/kwipper/shared/money"
 )
-
-// Consumer is the name course-on-user-event records processed events under.
-const Consumer = "course-on-user-event"
 
 // Service is the Course service: its handlers and what they need.
 type Service struct {
 	store     store
 	staleness time.Duration
 	newID     func() string
-	// failSagaStep is Config.SagaFailStep.
-	failSagaStep func(step, courseID string) bool
 }
 
-// Config is what New needs.
+// Config tunes the service; the zero Config is production's.
 type Config struct {
-	// DB is a client of the courses database.
-	DB *spanner.Client
-	// Outbox publishes the service's events (its DB is DB).
-	Outbox *events.Outbox
-	// CatalogStaleness bounds how old public reads (the catalog, and courses
-	// and items read by callers who cannot be their tutor) may be, so they
-	// can be served by the nearest replica. 0 means strong reads.
-	CatalogStaleness time.Duration
 	// NewID makes course and item ids (default: random UUIDs).
 	NewID func() string
-	// SagaFailStep is a test-only hook (nil in production): the saga steps
-	// it reports true for fail (see saga.Participant.Fail).
-	SagaFailStep func(step, courseID string) bool
 }
 
-// New returns the Course service. DB and Outbox are required: New panics
-// without them, as that is a wiring bug no retry can fix.
-func New(c Config) *Service {
-	if c.DB == nil || c.Outbox == nil {
-		panic("course.New: Config.DB and Config.Outbox are required")
-	}
+// New returns the Course service on d's database and outbox. Public reads
+// (the catalog, and courses and items read by callers who cannot be their
+// tutor) may be d.Config.CatalogStaleness old, so the nearest replica serves
+// them.
+func New(d fnreg.Deps, c Config) *Service {
 	if c.NewID == nil {
 		c.NewID = uuid.NewString
 	}
-	return &Service{store: store{db: c.DB, outbox: c.Outbox}, staleness: max(c.CatalogStaleness, 0), newID: c.NewID,
-		failSagaStep: c.SagaFailStep}
+	return &Service{store: newStore(d), staleness: max(d.Config.CatalogStaleness, 0), newID: c.NewID}
 }
-
-// Handlers returns the service's function handlers by function name.
-func (s *Service) Handlers() map[string]http.Handler {
-	h := map[string]http.Handler{
-		"course-create":                httpx.Handler(s.create),
-		"course-list":                  httpx.Handler(s.list),
-		"course-get":                   httpx.Handler(s.get),
-		"course-update":                httpx.Handler(s.update),
-		"course-publish":               httpx.Handler(s.publish),
-		"course-unpublish":             httpx.Handler(s.unpublish),
-		"course-item-list":             httpx.Handler(s.listItems),
-		"course-item-add":              httpx.Handler(s.addItem),
-		"course-item-update":           httpx.Handler(s.updateItem),
-		"course-item-reorder":          httpx.Handler(s.reorderItems),
-		"course-item-remove":           httpx.Handler(s.removeItem),
-		"course-on-user-event":         events.Push(s.onUserEvent),
-		"course-outbox-relay":          events.Push(s.relay),
-		"course-on-content-event":      events.Push(s.onContentEvent),
-		"course-on-subscription-event": events.Push(s.onSubscriptionEvent),
-	}
-	maps.Copy(h, s.sagaHandlers())
-	return h
-}
-
-// caller is the request's principal; the zero Principal when anonymous.
 
 // readStaleness is how stale a read for p may be: tutors read strongly (they
 // may be reading what they just changed); everyone else may read from the
@@ -333,43 +288,166 @@ func writeItem(w http.ResponseWriter, status int, c Course, id string) error {
 	return nil
 }
 
-// onUserEvent keeps TutorProfiles in step with the User service: a tutor's
-// registration or profile update upserts their display name, once per event
-// however often it is delivered. Other event types, and users who are not
-// tutors, are acknowledged and ignored; a malformed payload is Invalid (it
-// can never succeed, so it goes to the dead-letter topic).
-func (s *Service) onUserEvent(ctx context.Context, m events.Message) error {
-	if m.Type != user.EventRegistered && m.Type != user.EventUpdated {
-		return nil
-	}
-	var d user.EventData
-	if err := m.Decode(&d); err != nil {
-		return err
-	}
-	if d.UserID == "" || len(d.UserID) > 36 || utf8.RuneCountInString(d.DisplayName) > 100 {
-		return errs.E(errs.Invalid, "event %s %s needs a user_id and a display_name of at most 100 characters", m.Type, m.ID)
-	}
-	if !slices.Contains(d.Roles, string(auth.Tutor)) {
-		return nil
-	}
-	_, err := events.Once(ctx, s.store.db, Consumer, m.ID, func(ctx context.Context, tx *spanx.Tx) error {
-		return s.store.upsertTutor(ctx, tx, d.UserID, d.DisplayName, d.Version)
-	})
-	return spanx.Translate(err, "coursedb.upsertTutor")
+// Catalog page sizes.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// CreateRequest is the body of POST /v1/courses.
+type CreateRequest struct {
+	Title           string      `json:"title"`
+	Description     string      `json:"description"`
+	Price           money.Money `json:"price"`
+	BillingInterval string      `json:"billing_interval"`
 }
 
-// relay publishes what the outbox still holds; a Cloud Scheduler tick
-// triggers it every minute.
-func (s *Service) relay(ctx context.Context, _ events.Message) error {
-	_, err := s.store.outbox.Sweep(ctx, 500)
-	return err
+// UpdateRequest is the body of PATCH /v1/courses/{courseId}; absent fields
+// stay as they are, and at least one must be sent.
+type UpdateRequest struct {
+	Title           *string      `json:"title,omitempty"`
+	Description     *string      `json:"description,omitempty"`
+	Price           *money.Money `json:"price,omitempty"`
+	BillingInterval *string      `json:"billing_interval,omitempty"`
 }
 
-// Plugin plugs the Course service into the platform.
-var Plugin = fnreg.Service{
-	Name: "course", Database: Database, Publishes: []string{Topic, saga.RepliesTopic}, Migrations: Migrations,
-	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
-		return New(Config{DB: d.DB, Outbox: d.Outbox, CatalogStaleness: d.Config.CatalogStaleness,
-			SagaFailStep: d.Config.Saga.FailStep}).Handlers(), nil
-	},
+// View is a course as the API shows it.
+type View struct {
+	ID              string      `json:"id"`
+	TutorID         string      `json:"tutor_id"`
+	TutorName       string      `json:"tutor_name"`
+	Title           string      `json:"title"`
+	Description     string      `json:"description"`
+	Price           money.Money `json:"price"`
+	BillingInterval string      `json:"billing_interval"`
+	Status          string      `json:"status"`
+	ItemCount       int64       `json:"item_count"`
+	SubscriberCount int64       `json:"subscriber_count"`
+	CreatedAt       time.Time   `json:"created_at"`
+	UpdatedAt       time.Time   `json:"updated_at"`
+	PublishedAt     *time.Time  `json:"published_at,omitempty"`
+}
+
+// Page is one page of the catalog, newest first. NextCursor, when set, asks
+// for the next page (?cursor=); it is absent on the last page.
+type Page struct {
+	Courses    []View `json:"courses"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// ItemRequest is the body of POST /v1/courses/{courseId}/items. Body is
+// required for text items and forbidden for video and file items (their
+// content is uploaded separately).
+type ItemRequest struct {
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	Body  string `json:"body,omitempty"`
+}
+
+// ItemUpdateRequest is the body of PATCH /v1/courses/{courseId}/items/{itemId};
+// absent fields stay, at least one must be sent, and body only fits text items.
+type ItemUpdateRequest struct {
+	Title *string `json:"title,omitempty"`
+	Body  *string `json:"body,omitempty"`
+}
+
+// ItemView is an item as the API shows it. Body is omitted for media items
+// and for callers who may not read the course's content.
+type ItemView struct {
+	ID            string    `json:"id"`
+	CourseID      string    `json:"course_id"`
+	Position      int64     `json:"position"`
+	Kind          string    `json:"kind"`
+	Title         string    `json:"title"`
+	Body          string    `json:"body,omitempty"`
+	ContentStatus string    `json:"content_status"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// ItemList is a course's items in position order.
+type ItemList struct {
+	Items []ItemView `json:"items"`
+}
+
+// ReorderRequest is the body of PUT /v1/courses/{courseId}/items/order: every
+// item id of the course, each exactly once, in the new order.
+type ReorderRequest struct {
+	ItemIDs []string `json:"item_ids"`
+}
+
+func (c Course) view() View {
+	v := View{ID: c.ID, TutorID: c.TutorID, TutorName: c.TutorName, Title: c.Title, Description: c.Description,
+		Price: c.Price, BillingInterval: c.BillingInterval, Status: c.Status, ItemCount: c.ItemCount, SubscriberCount: c.SubscriberCount,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+	if !c.PublishedAt.IsZero() {
+		t := c.PublishedAt
+		v.PublishedAt = &t
+	}
+	return v
+}
+
+func (it Item) view(withBody bool) ItemView {
+	v := ItemView{ID: it.ID, CourseID: it.CourseID, Position: it.Position, Kind: it.Kind, Title: it.Title,
+		ContentStatus: it.ContentStatus, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
+	if withBody {
+		v.Body = it.Body
+	}
+	return v
+}
+
+// --- Catalog paging.
+
+// cursor is the position after which a catalog page starts: the last course
+// of the previous page.
+type cursor struct {
+	PublishedAt time.Time `json:"p"`
+	CourseID    string    `json:"c"`
+}
+
+// encodeCursor returns the opaque cursor that follows course c.
+func encodeCursor(c Course) string {
+	b, _ := json.Marshal(cursor{PublishedAt: c.PublishedAt.UTC(), CourseID: c.ID})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var errBadCursor = &errs.Error{Kind: errs.Invalid, Message: "cursor is not valid",
+	Fields: map[string]string{"cursor": "must be a next_cursor value this API returned; omit it for the first page"}}
+
+func decodeCursor(s string) (*cursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, errBadCursor
+	}
+	var c cursor
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil || c.PublishedAt.IsZero() || c.CourseID == "" || len(c.CourseID) > 36 {
+		return nil, errBadCursor
+	}
+	return &c, nil
+}
+
+// parseListQuery reads ?limit= and ?cursor= of the catalog.
+func parseListQuery(limitParam, cursorParam string) (int, *cursor, error) {
+	var f errs.Fields
+	limit := DefaultPageSize
+	if limitParam != "" {
+		n, err := strconv.Atoi(limitParam)
+		if err != nil || n < 1 || n > MaxPageSize {
+			f.Add("limit", fmt.Sprintf("must be a whole number from 1 to %d", MaxPageSize))
+		}
+		limit = n
+	}
+	after, err := decodeCursor(cursorParam)
+	if err != nil {
+		f.Add("cursor", errBadCursor.Fields["cursor"])
+	}
+	if err := f.Err(); err != nil {
+		return 0, nil, err
+	}
+	return limit, after, nil
 }

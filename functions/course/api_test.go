@@ -16,29 +16,29 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/functions/course"
-	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
 	"github.com/kwipper/kwipper/shared/money"
 	"github.com/kwipper/kwipper/shared/spanx"
-	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 // ofType returns the payloads of the course events of type typ r recorded.
-func ofType(t testing.TB, r *events.Recorder, typ string) []course.EventData {
+func ofType(t testing.TB, r *events.Recorder, typ string) []coursemsg.EventData {
 	t.Helper()
 	for _, e := range r.Events(typ) {
-		if e.Topic != course.Topic {
+		if e.Topic != coursemsg.Topic {
 			t.Fatalf("event %s went to topic %q", e.Type, e.Topic)
 		}
 	}
-	out, err := events.Decoded[course.EventData](r, typ)
+	out, err := events.Decoded[coursemsg.EventData](r, typ)
 	if err != nil {
 		t.Fatalf("event %s payload: %v", typ, err)
 	}
@@ -46,7 +46,7 @@ func ofType(t testing.TB, r *events.Recorder, typ string) []course.EventData {
 }
 
 // env is the Course service on a fresh database behind the guarded routes of
-// functions.Table, as the local server serves it.
+// the service's routes, as the local server serves it.
 type env struct {
 	t      testing.TB
 	db     *spanner.Client
@@ -64,32 +64,31 @@ const (
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	ms, err := course.Migrations()
+	ms, err := course.Registration.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
 	db, _ := testenv.Database(t, ms)
 	pub := &events.Recorder{}
-	svc := course.New(course.Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}})
 	key, err := auth.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := &auth.Verifier{Keys: auth.StaticKeys{key.KID: key.Private.Public().(ed25519.PublicKey)}, Issuer: "test"}
-	hs := svc.Handlers()
+	hs, err := course.Registration.Build(fnreg.Deps{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}, Publisher: pub})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var fns []fnreg.Function
-	for _, spec := range functions.Table {
-		if spec.Service != "course" {
-			continue
-		}
+	for _, spec := range course.Registration.Functions {
 		h, ok := hs[spec.Name]
 		if !ok {
-			t.Fatalf("Handlers() has no %s", spec.Name)
+			t.Fatalf("Build made no handler for %s", spec.Name)
 		}
 		fns = append(fns, fnreg.Function{Spec: spec, Handler: fnreg.Guard(spec, fnreg.Auth{Tokens: v, Push: auth.PushToken(testPushToken)}, h)})
 	}
 	if len(fns) != len(hs) {
-		t.Fatalf("Handlers() has %d handlers, functions.Table lists %d course functions", len(hs), len(fns))
+		t.Fatalf("Build made %d handlers for %d course functions", len(hs), len(fns))
 	}
 	return &env{t: t, db: db, h: fnreg.Mux(fns), pub: pub, key: key,
 		signer: auth.Signer{Key: key, Issuer: "test", TTL: 15 * time.Minute}}
@@ -236,7 +235,7 @@ func TestCreate(t *testing.T) {
 		if strings.Contains(rec.Body.String(), "published_at") {
 			t.Fatalf("a draft shows published_at: %s", rec.Body)
 		}
-		if got := ofType(t, e.pub, course.EventCreated); len(got) != 1 || got[0].CourseID != v.ID || got[0].Status != "draft" {
+		if got := ofType(t, e.pub, coursemsg.EventCreated); len(got) != 1 || got[0].CourseID != v.ID || got[0].Status != "draft" {
 			t.Fatalf("course.created events: %+v", got)
 		}
 	})
@@ -288,7 +287,7 @@ func TestUpdate(t *testing.T) {
 			v.BillingInterval != "month" || !v.UpdatedAt.After(c.UpdatedAt) || !v.CreatedAt.Equal(c.CreatedAt) {
 			t.Fatalf("after update: %+v", v)
 		}
-		if got := ofType(t, e.pub, course.EventUpdated); len(got) != 1 || got[0].Title != "Renamed" || got[0].Price.Currency != "PHP" {
+		if got := ofType(t, e.pub, coursemsg.EventUpdated); len(got) != 1 || got[0].Title != "Renamed" || got[0].Price.Currency != "PHP" {
 			t.Fatalf("course.updated events: %+v", got)
 		}
 	})
@@ -322,7 +321,7 @@ func TestUpdate(t *testing.T) {
 	})
 	t.Run("update_200_same_values_changes_nothing", func(t *testing.T) {
 		v := decode[course.View](t, e.do("PATCH", path, tok, `{"title":"Renamed"}`), 200)
-		if !same(v, want) || len(ofType(t, e.pub, course.EventUpdated)) != 1 {
+		if !same(v, want) || len(ofType(t, e.pub, coursemsg.EventUpdated)) != 1 {
 			t.Fatalf("a no-op update wrote: %+v", v)
 		}
 	})
@@ -358,8 +357,8 @@ func TestPublish(t *testing.T) {
 		}
 		// The event went out through the outbox, in the same transaction,
 		// numbered after course.created (1) and item.added (2).
-		got := ofType(t, e.pub, course.EventPublished)
-		if len(got) != 1 || got[0] != (course.EventData{CourseID: c.ID, TutorID: tutorA, Status: "published",
+		got := ofType(t, e.pub, coursemsg.EventPublished)
+		if len(got) != 1 || got[0] != (coursemsg.EventData{CourseID: c.ID, TutorID: tutorA, Status: "published",
 			Price: c.Price, BillingInterval: "month", Title: "To publish", ItemCount: 1, Version: 3}) {
 			t.Fatalf("course.published events: %+v", got)
 		}
@@ -369,7 +368,7 @@ func TestPublish(t *testing.T) {
 		if !same(v, published) {
 			t.Fatalf("publishing again changed the course:\n %+v\n %+v", v, published)
 		}
-		if n := len(ofType(t, e.pub, course.EventPublished)); n != 1 {
+		if n := len(ofType(t, e.pub, coursemsg.EventPublished)); n != 1 {
 			t.Fatalf("%d course.published events, want 1", n)
 		}
 	})
@@ -380,7 +379,7 @@ func TestPublish(t *testing.T) {
 				t.Fatalf("after unpublish: %+v", v)
 			}
 		}
-		if n := len(ofType(t, e.pub, course.EventUnpublished)); n != 1 {
+		if n := len(ofType(t, e.pub, coursemsg.EventUnpublished)); n != 1 {
 			t.Fatalf("%d course.unpublished events, want 1", n)
 		}
 		rejected(t, e.do("GET", path, "", nil), 404)
@@ -449,7 +448,7 @@ func TestItems(t *testing.T) {
 		if got := e.get(tok, c.ID); got.ItemCount != 3 || !got.UpdatedAt.After(c.UpdatedAt) {
 			t.Fatalf("course after adds: %+v", got)
 		}
-		added := ofType(t, e.pub, course.EventItemAdded)
+		added := ofType(t, e.pub, coursemsg.EventItemAdded)
 		if len(added) != 3 || added[1].ItemID != v.ID || added[1].ItemKind != "video" || added[1].ItemCount != 2 {
 			t.Fatalf("item_added events: %+v", added)
 		}
@@ -503,7 +502,7 @@ func TestItems(t *testing.T) {
 		if v.Title != "Welcome" || v.Body != "New body" || v.Position != 1 || !v.UpdatedAt.After(list[0].UpdatedAt) {
 			t.Fatalf("%+v", v)
 		}
-		if got := ofType(t, e.pub, course.EventItemUpdated); len(got) != 1 || got[0].ItemID != list[0].ID {
+		if got := ofType(t, e.pub, coursemsg.EventItemUpdated); len(got) != 1 || got[0].ItemID != list[0].ID {
 			t.Fatalf("item_updated events: %+v", got)
 		}
 	})
@@ -569,7 +568,7 @@ func TestItems(t *testing.T) {
 		if v := e.get(tok, c.ID); v.ItemCount != 2 {
 			t.Fatalf("item_count %d", v.ItemCount)
 		}
-		if got := ofType(t, e.pub, course.EventItemRemoved); len(got) != 1 || got[0].ItemID != order[1] || got[0].ItemCount != 2 {
+		if got := ofType(t, e.pub, coursemsg.EventItemRemoved); len(got) != 1 || got[0].ItemID != order[1] || got[0].ItemCount != 2 {
 			t.Fatalf("item_removed events: %+v", got)
 		}
 	})
@@ -769,18 +768,18 @@ func TestUserEventProjection(t *testing.T) {
 		t.Fatalf("tutor_name %q before any user event", c.TutorName)
 	}
 	payload := func(id, name string, roles ...string) []byte {
-		b, _ := json.Marshal(user.EventData{UserID: id, DisplayName: name, Roles: roles, Country: "ID"})
+		b, _ := json.Marshal(usermsg.EventData{UserID: id, DisplayName: name, Roles: roles, Country: "ID"})
 		return b
 	}
 
 	t.Run("redelivered_event_changes_nothing", func(t *testing.T) {
 		data := payload(tutorA, "Ayu Lestari", "tutor")
-		expect(t, e.push("course-on-user-event", "ev-1", user.EventRegistered, data), 204)
+		expect(t, e.push("course-on-user-event", "ev-1", usermsg.EventRegistered, data), 204)
 		name, first, ok := e.profile(tutorA)
 		if !ok || name != "Ayu Lestari" {
 			t.Fatalf("profile %q %v", name, ok)
 		}
-		expect(t, e.push("course-on-user-event", "ev-1", user.EventRegistered, data), 204)
+		expect(t, e.push("course-on-user-event", "ev-1", usermsg.EventRegistered, data), 204)
 		if _, again, _ := e.profile(tutorA); !again.Equal(first) {
 			t.Fatalf("redelivery rewrote the profile (%v, then %v)", first, again)
 		}
@@ -792,13 +791,13 @@ func TestUserEventProjection(t *testing.T) {
 		}
 	})
 	t.Run("update_event_renames", func(t *testing.T) {
-		expect(t, e.push("course-on-user-event", "ev-2", user.EventUpdated, payload(tutorA, "Ayu L.", "learner", "tutor")), 204)
+		expect(t, e.push("course-on-user-event", "ev-2", usermsg.EventUpdated, payload(tutorA, "Ayu L.", "learner", "tutor")), 204)
 		if v := e.get(tok, c.ID); v.TutorName != "Ayu L." {
 			t.Fatalf("tutor_name %q", v.TutorName)
 		}
 	})
 	t.Run("learner_is_not_projected", func(t *testing.T) {
-		expect(t, e.push("course-on-user-event", "ev-3", user.EventRegistered, payload(learner, "Lea", "learner")), 204)
+		expect(t, e.push("course-on-user-event", "ev-3", usermsg.EventRegistered, payload(learner, "Lea", "learner")), 204)
 		if _, _, ok := e.profile(learner); ok {
 			t.Fatal("a learner was projected")
 		}
@@ -807,24 +806,24 @@ func TestUserEventProjection(t *testing.T) {
 		expect(t, e.push("course-on-user-event", "ev-4", "user.deleted_someday", []byte(`not even json`)), 204)
 	})
 	t.Run("malformed_payload_400", func(t *testing.T) {
-		rejected(t, e.push("course-on-user-event", "ev-5", user.EventRegistered, []byte(`{"user_id":`)), 400)
-		rejected(t, e.push("course-on-user-event", "ev-6", user.EventUpdated, []byte(`{"display_name":"No id","roles":["tutor"]}`)), 400)
-		rejected(t, e.push("course-on-user-event", "ev-7", user.EventUpdated, []byte(`{"user_id":7}`)), 400)
+		rejected(t, e.push("course-on-user-event", "ev-5", usermsg.EventRegistered, []byte(`{"user_id":`)), 400)
+		rejected(t, e.push("course-on-user-event", "ev-6", usermsg.EventUpdated, []byte(`{"display_name":"No id","roles":["tutor"]}`)), 400)
+		rejected(t, e.push("course-on-user-event", "ev-7", usermsg.EventUpdated, []byte(`{"user_id":7}`)), 400)
 		if name, _, _ := e.profile(tutorA); name != "Ayu L." {
 			t.Fatalf("a malformed event changed the profile: %q", name)
 		}
 	})
 	t.Run("older_rename_arriving_late_changes_nothing", func(t *testing.T) {
 		versioned := func(name string, version int64) []byte {
-			b, _ := json.Marshal(user.EventData{UserID: tutorA, DisplayName: name, Roles: []string{"tutor"}, Version: version})
+			b, _ := json.Marshal(usermsg.EventData{UserID: tutorA, DisplayName: name, Roles: []string{"tutor"}, Version: version})
 			return b
 		}
-		expect(t, e.push("course-on-user-event", "ev-8", user.EventUpdated, versioned("Ayu v3", 3)), 204)
-		expect(t, e.push("course-on-user-event", "ev-9", user.EventUpdated, versioned("Ayu v2", 2)), 204)
+		expect(t, e.push("course-on-user-event", "ev-8", usermsg.EventUpdated, versioned("Ayu v3", 3)), 204)
+		expect(t, e.push("course-on-user-event", "ev-9", usermsg.EventUpdated, versioned("Ayu v2", 2)), 204)
 		if v := e.get(tok, c.ID); v.TutorName != "Ayu v3" {
 			t.Fatalf("after a late v2: tutor_name %q, want Ayu v3", v.TutorName)
 		}
-		expect(t, e.push("course-on-user-event", "ev-10", user.EventUpdated, versioned("Ayu v4", 4)), 204)
+		expect(t, e.push("course-on-user-event", "ev-10", usermsg.EventUpdated, versioned("Ayu v4", 4)), 204)
 		if v := e.get(tok, c.ID); v.TutorName != "Ayu v4" {
 			t.Fatalf("after v4: tutor_name %q", v.TutorName)
 		}
@@ -836,17 +835,17 @@ func TestOutboxRelay_publishesWhatTheCommitCouldNot(t *testing.T) {
 	tok := e.tutor(tutorA)
 	e.pub.Failing.Store(true)
 	c := e.createCourse(tok, "Created while Pub/Sub is down")
-	if n := len(ofType(t, e.pub, course.EventCreated)); n != 0 {
+	if n := len(ofType(t, e.pub, coursemsg.EventCreated)); n != 0 {
 		t.Fatalf("%d events published while failing", n)
 	}
 	e.pub.Failing.Store(false)
 	expect(t, e.push("course-outbox-relay", "tick-1", "", []byte(`{}`)), 204)
-	got := ofType(t, e.pub, course.EventCreated)
+	got := ofType(t, e.pub, coursemsg.EventCreated)
 	if len(got) != 1 || got[0].CourseID != c.ID {
 		t.Fatalf("after relay: %+v", got)
 	}
 	expect(t, e.push("course-outbox-relay", "tick-2", "", []byte(`{}`)), 204)
-	if n := len(ofType(t, e.pub, course.EventCreated)); n != 1 {
+	if n := len(ofType(t, e.pub, coursemsg.EventCreated)); n != 1 {
 		t.Fatalf("a second relay republished: %d events", n)
 	}
 }

@@ -12,8 +12,9 @@ import (
 	"cloud.google.com/go/spanner"
 
 	"github.com/kwipper/kwipper/functions/course"
-	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
 )
 
 // course-on-content-event sets a media item's content status from content
@@ -21,7 +22,7 @@ import (
 // text items and unknown items alone.
 func TestOnContentEvent_setsStatusOnce_ignoresOlderAndTextItems(t *testing.T) {
 	ctx := context.Background()
-	ms, err := course.Migrations()
+	ms, err := course.Registration.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,12 @@ func TestOnContentEvent_setsStatusOnce_ignoresOlderAndTextItems(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	h := course.New(course.Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: &events.Recorder{}}}).Handlers()["course-on-content-event"]
+	pub := &events.Recorder{}
+	hs, err := course.Registration.Build(fnreg.Deps{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}, Publisher: pub})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hs["course-on-content-event"]
 	push := func(id, typ, item, status string, version int) int {
 		data, _ := json.Marshal(map[string]any{"course_id": courseID, "item_id": item, "upload_id": "u", "status": status, "version": version})
 		body, _ := json.Marshal(map[string]any{"message": map[string]any{"data": base64.StdEncoding.EncodeToString(data), "messageId": id,

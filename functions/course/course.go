@@ -1,73 +1,32 @@
 // Package course is Kwipper's Course service: tutors create courses (a title,
 // a description and a recurring price), fill them with ordered items (text,
 // video, downloadable files) and publish them to the catalog everyone can
-// browse. It owns the "courses" database, announces changes on the
-// course-events topic, and keeps a projection of tutors' display names from
-// the User service's events.
+// browse. It owns the "courses" database, announces changes on course-events
+// (functions/contract/coursemsg), and keeps projections of other services'
+// events: tutors' display names, who may read a course's content, and each
+// media item's content status.
 //
-// This file holds the domain: request and response types, validation and the
-// rules of changing a course. It imports no cloud SDK; store.go persists
-// courses in Spanner and api.go exposes them as functions.
+// course.go is the domain: validation and the rules of changing a course (no
+// cloud SDK). api.go holds the thin HTTP handlers and their request and
+// response types, events.go the event consumers, routes.go the service's
+// functions, store*.go the Spanner storage.
 package course
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kwipper/kwipper/functions/contract/contentmsg"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/billingcal"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/money"
-)
-
-// Database is the service's Spanner database id.
-const Database = "courses"
-
-// Topic is where the service announces course events.
-const Topic = "course-events"
-
-// Event types on Topic. Every event carries EventData.
-const (
-	EventCreated     = "course.created"
-	EventUpdated     = "course.updated" // course fields changed, or its items were reordered
-	EventPublished   = "course.published"
-	EventUnpublished = "course.unpublished"
-	EventItemAdded   = "course.item_added"
-	EventItemUpdated = "course.item_updated"
-	EventItemRemoved = "course.item_removed"
-)
-
-// Course statuses: a draft is seen only by its tutor; a published course is
-// in the catalog.
-const (
-	StatusDraft     = "draft"
-	StatusPublished = "published"
-)
-
-// Billing intervals a course's price recurs over.
-const (
-	IntervalMonth = "month"
-	IntervalYear  = "year"
-)
-
-// Item kinds.
-const (
-	KindText  = "text"
-	KindVideo = "video"
-	KindFile  = "file"
-)
-
-// Content statuses of an item: text is ready as soon as it is written; video
-// and file items wait for their upload (through the Content service).
-const (
-	ContentReady          = "ready"
-	ContentAwaitingUpload = "awaiting_upload"
 )
 
 // Limits on what a course may hold.
@@ -77,12 +36,6 @@ const (
 	MaxBodyLen        = 50000 // characters of a text item's body
 	MaxItems          = 100   // items per course
 	MaxPriceAmount    = 1_000_000_000_000
-)
-
-// Catalog page sizes.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
 )
 
 // Course is a course with, when loaded, its items.
@@ -102,7 +55,7 @@ type Course struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	PublishedAt     time.Time // zero unless published
-	// eventVersion is the version of the course's latest event (EventData).
+	// eventVersion is the version of the course's latest event (coursemsg.EventData).
 	eventVersion int64
 	// Items are the course's items in position order, when the store loaded
 	// them (store.updateItems, store.getWithItems).
@@ -131,110 +84,6 @@ type change struct {
 	Item *Item
 }
 
-// CreateRequest is the body of POST /v1/courses.
-type CreateRequest struct {
-	Title           string      `json:"title"`
-	Description     string      `json:"description"`
-	Price           money.Money `json:"price"`
-	BillingInterval string      `json:"billing_interval"`
-}
-
-// UpdateRequest is the body of PATCH /v1/courses/{courseId}; absent fields
-// stay as they are, and at least one must be sent.
-type UpdateRequest struct {
-	Title           *string      `json:"title,omitempty"`
-	Description     *string      `json:"description,omitempty"`
-	Price           *money.Money `json:"price,omitempty"`
-	BillingInterval *string      `json:"billing_interval,omitempty"`
-}
-
-// View is a course as the API shows it.
-type View struct {
-	ID              string      `json:"id"`
-	TutorID         string      `json:"tutor_id"`
-	TutorName       string      `json:"tutor_name"`
-	Title           string      `json:"title"`
-	Description     string      `json:"description"`
-	Price           money.Money `json:"price"`
-	BillingInterval string      `json:"billing_interval"`
-	Status          string      `json:"status"`
-	ItemCount       int64       `json:"item_count"`
-	SubscriberCount int64       `json:"subscriber_count"`
-	CreatedAt       time.Time   `json:"created_at"`
-	UpdatedAt       time.Time   `json:"updated_at"`
-	PublishedAt     *time.Time  `json:"published_at,omitempty"`
-}
-
-// Page is one page of the catalog, newest first. NextCursor, when set, asks
-// for the next page (?cursor=); it is absent on the last page.
-type Page struct {
-	Courses    []View `json:"courses"`
-	NextCursor string `json:"next_cursor,omitempty"`
-}
-
-// ItemRequest is the body of POST /v1/courses/{courseId}/items. Body is
-// required for text items and forbidden for video and file items (their
-// content is uploaded separately).
-type ItemRequest struct {
-	Kind  string `json:"kind"`
-	Title string `json:"title"`
-	Body  string `json:"body,omitempty"`
-}
-
-// ItemUpdateRequest is the body of PATCH /v1/courses/{courseId}/items/{itemId};
-// absent fields stay, at least one must be sent, and body only fits text items.
-type ItemUpdateRequest struct {
-	Title *string `json:"title,omitempty"`
-	Body  *string `json:"body,omitempty"`
-}
-
-// ItemView is an item as the API shows it. Body is omitted for media items
-// and for callers who may not read the course's content.
-type ItemView struct {
-	ID            string    `json:"id"`
-	CourseID      string    `json:"course_id"`
-	Position      int64     `json:"position"`
-	Kind          string    `json:"kind"`
-	Title         string    `json:"title"`
-	Body          string    `json:"body,omitempty"`
-	ContentStatus string    `json:"content_status"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-}
-
-// ItemList is a course's items in position order.
-type ItemList struct {
-	Items []ItemView `json:"items"`
-}
-
-// ReorderRequest is the body of PUT /v1/courses/{courseId}/items/order: every
-// item id of the course, each exactly once, in the new order.
-type ReorderRequest struct {
-	ItemIDs []string `json:"item_ids"`
-}
-
-// EventData is the payload of every course event. ItemID and ItemKind are
-// set on item events only.
-type EventData struct {
-	CourseID        string      `json:"course_id"`
-	TutorID         string      `json:"tutor_id"`
-	Status          string      `json:"status"`
-	Price           money.Money `json:"price"`
-	BillingInterval string      `json:"billing_interval"`
-	Title           string      `json:"title"`
-	ItemCount       int64       `json:"item_count"`
-	ItemID          string      `json:"item_id,omitempty"`
-	ItemKind        string      `json:"item_kind,omitempty"`
-	// ItemTitle and, for text items, ItemBody are the item as it is after
-	// the event (the Content service serves text bodies from them).
-	ItemTitle string `json:"item_title,omitempty"`
-	ItemBody  string `json:"item_body,omitempty"`
-	// Version numbers the course's events: 1 for course.created, one more
-	// for each event after (about the course or any of its items). A
-	// consumer applies an event only when it is newer than what it has.
-	Version int64 `json:"version"`
-}
-
 // Errors the service returns.
 var (
 	ErrNotFound     = errs.E(errs.NotFound, "course not found")
@@ -242,32 +91,12 @@ var (
 	ErrNotOwner     = errs.E(errs.PermissionDenied, "only the course's tutor may change it")
 )
 
-func (c Course) view() View {
-	v := View{ID: c.ID, TutorID: c.TutorID, TutorName: c.TutorName, Title: c.Title, Description: c.Description,
-		Price: c.Price, BillingInterval: c.BillingInterval, Status: c.Status, ItemCount: c.ItemCount, SubscriberCount: c.SubscriberCount,
-		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
-	if !c.PublishedAt.IsZero() {
-		t := c.PublishedAt
-		v.PublishedAt = &t
-	}
-	return v
-}
-
-func (it Item) view(withBody bool) ItemView {
-	v := ItemView{ID: it.ID, CourseID: it.CourseID, Position: it.Position, Kind: it.Kind, Title: it.Title,
-		ContentStatus: it.ContentStatus, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt}
-	if withBody {
-		v.Body = it.Body
-	}
-	return v
-}
-
-func (c Course) eventData(it *Item) EventData {
-	d := EventData{CourseID: c.ID, TutorID: c.TutorID, Status: c.Status, Price: c.Price,
+func (c Course) eventData(it *Item) coursemsg.EventData {
+	d := coursemsg.EventData{CourseID: c.ID, TutorID: c.TutorID, Status: c.Status, Price: c.Price,
 		BillingInterval: c.BillingInterval, Title: c.Title, ItemCount: c.ItemCount}
 	if it != nil {
 		d.ItemID, d.ItemKind, d.ItemTitle = it.ID, it.Kind, it.Title
-		if it.Kind == KindText {
+		if it.Kind == coursemsg.KindText {
 			d.ItemBody = it.Body
 		}
 	}
@@ -291,7 +120,7 @@ func (c Course) authorize(p auth.Principal) error {
 // course exists: published courses are public, drafts are their tutor's
 // alone (everyone else is told "not found", so drafts do not leak).
 func visibleTo(c Course, p auth.Principal) bool {
-	return c.Status == StatusPublished || c.isOwner(p)
+	return c.Status == coursemsg.StatusPublished || c.isOwner(p)
 }
 
 // mayReadBodies reports whether p may read the content (item bodies, and
@@ -317,7 +146,7 @@ func validateCreate(req CreateRequest) (Course, error) {
 		Description:     strings.TrimSpace(req.Description),
 		Price:           money.Money{Amount: req.Price.Amount, Currency: money.Normalize(req.Price.Currency)},
 		BillingInterval: normalizeInterval(req.BillingInterval),
-		Status:          StatusDraft,
+		Status:          coursemsg.StatusDraft,
 	}
 	checkTitle(&f, "title", c.Title)
 	checkDescription(&f, c.Description)
@@ -372,14 +201,14 @@ func validateItem(req ItemRequest) (Item, error) {
 	it := Item{Kind: strings.ToLower(strings.TrimSpace(req.Kind)), Title: strings.TrimSpace(req.Title), Body: req.Body}
 	checkTitle(&f, "title", it.Title)
 	switch it.Kind {
-	case KindText:
+	case coursemsg.KindText:
 		checkBody(&f, it.Body)
-		it.ContentStatus = ContentReady
-	case KindVideo, KindFile:
+		it.ContentStatus = contentmsg.StatusReady
+	case coursemsg.KindVideo, coursemsg.KindFile:
 		if it.Body != "" {
 			f.Add("body", "is only for text items: upload "+it.Kind+" content through the Content service")
 		}
-		it.ContentStatus = ContentAwaitingUpload
+		it.ContentStatus = contentmsg.StatusAwaitingUpload
 	default:
 		f.Add("kind", `must be one of "text", "video", "file"`)
 	}
@@ -459,7 +288,7 @@ func checkPrice(f *errs.Fields, m money.Money) {
 }
 
 func checkInterval(f *errs.Fields, i string) {
-	if i != IntervalMonth && i != IntervalYear {
+	if !billingcal.Valid(i) {
 		f.Add("billing_interval", `must be "month" or "year"`)
 	}
 }
@@ -497,32 +326,32 @@ func (c *Course) apply(p coursePatch) {
 	}
 	if c.Title != before.Title || c.Description != before.Description || c.Price != before.Price ||
 		c.BillingInterval != before.BillingInterval {
-		c.record(EventUpdated, nil)
+		c.record(coursemsg.EventUpdated, nil)
 	}
 }
 
 // publish puts the course in the catalog. It needs at least one item;
 // publishing a published course changes nothing.
 func (c *Course) publish() error {
-	if c.Status == StatusPublished {
+	if c.Status == coursemsg.StatusPublished {
 		return nil
 	}
 	if c.ItemCount == 0 {
 		return errs.E(errs.FailedPrecondition, "a course needs at least one item before it can be published: add an item first")
 	}
-	c.Status = StatusPublished
-	c.record(EventPublished, nil)
+	c.Status = coursemsg.StatusPublished
+	c.record(coursemsg.EventPublished, nil)
 	return nil
 }
 
 // unpublish takes the course out of the catalog; unpublishing a draft
 // changes nothing.
 func (c *Course) unpublish() {
-	if c.Status == StatusDraft {
+	if c.Status == coursemsg.StatusDraft {
 		return
 	}
-	c.Status = StatusDraft
-	c.record(EventUnpublished, nil)
+	c.Status = coursemsg.StatusDraft
+	c.record(coursemsg.EventUnpublished, nil)
 }
 
 // addItem appends it (which has an id) at position n+1. Items must be loaded.
@@ -534,7 +363,7 @@ func (c *Course) addItem(it Item) (Item, error) {
 	it.Position = int64(len(c.Items)) + 1
 	c.Items = append(c.Items, it)
 	c.ItemCount = int64(len(c.Items))
-	c.record(EventItemAdded, &it)
+	c.record(coursemsg.EventItemAdded, &it)
 	return it, nil
 }
 
@@ -545,7 +374,7 @@ func (c *Course) updateItem(id string, p itemPatch) (Item, error) {
 		return Item{}, ErrItemNotFound
 	}
 	it := &c.Items[i]
-	if p.body != nil && it.Kind != KindText {
+	if p.body != nil && it.Kind != coursemsg.KindText {
 		return Item{}, &errs.Error{Kind: errs.Invalid, Message: "a " + it.Kind + " item has no body",
 			Fields: map[string]string{"body": "is only for text items: upload " + it.Kind + " content through the Content service"}}
 	}
@@ -557,7 +386,7 @@ func (c *Course) updateItem(id string, p itemPatch) (Item, error) {
 		it.Body = *p.body
 	}
 	if it.Title != before.Title || it.Body != before.Body {
-		c.record(EventItemUpdated, it)
+		c.record(coursemsg.EventItemUpdated, it)
 	}
 	return *it, nil
 }
@@ -569,13 +398,13 @@ func (c *Course) removeItem(id string) error {
 	if i < 0 {
 		return ErrItemNotFound
 	}
-	if c.Status == StatusPublished && len(c.Items) == 1 {
+	if c.Status == coursemsg.StatusPublished && len(c.Items) == 1 {
 		return errs.E(errs.FailedPrecondition, "a published course needs at least one item: unpublish the course before removing its last item")
 	}
 	removed := c.Items[i]
 	c.Items = slices.Delete(c.Items, i, i+1)
 	c.renumber()
-	c.record(EventItemRemoved, &removed)
+	c.record(coursemsg.EventItemRemoved, &removed)
 	return nil
 }
 
@@ -609,7 +438,7 @@ func (c *Course) reorder(ids []string) error {
 	c.Items = out
 	c.renumber()
 	if moved {
-		c.record(EventUpdated, nil)
+		c.record(coursemsg.EventUpdated, nil)
 	}
 	return nil
 }
@@ -625,58 +454,20 @@ func (c *Course) itemIndex(id string) int {
 	return slices.IndexFunc(c.Items, func(it Item) bool { return it.ID == id })
 }
 
-// --- Catalog paging.
+// --- What other services learn of a course.
 
-// cursor is the position after which a catalog page starts: the last course
-// of the previous page.
-type cursor struct {
-	PublishedAt time.Time `json:"p"`
-	CourseID    string    `json:"c"`
+// sagaInfo is what the subscribe saga learns of the course (GetCourseInfo).
+func (c Course) sagaInfo() sagamsg.CourseInfo {
+	return sagamsg.CourseInfo{TutorID: c.TutorID, Title: c.Title, Status: c.Status, Price: c.Price, BillingInterval: c.BillingInterval}
 }
 
-// encodeCursor returns the opaque cursor that follows course c.
-func encodeCursor(c Course) string {
-	b, _ := json.Marshal(cursor{PublishedAt: c.PublishedAt.UTC(), CourseID: c.ID})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+// addSubscribers changes the subscriber count by delta, never below 0.
+func (c *Course) addSubscribers(delta int64) { c.SubscriberCount = max(c.SubscriberCount+delta, 0) }
 
-var errBadCursor = &errs.Error{Kind: errs.Invalid, Message: "cursor is not valid",
-	Fields: map[string]string{"cursor": "must be a next_cursor value this API returned; omit it for the first page"}}
-
-func decodeCursor(s string) (*cursor, error) {
-	if s == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, errBadCursor
-	}
-	var c cursor
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.PublishedAt.IsZero() || c.CourseID == "" || len(c.CourseID) > 36 {
-		return nil, errBadCursor
-	}
-	return &c, nil
-}
-
-// parseListQuery reads ?limit= and ?cursor= of the catalog.
-func parseListQuery(limitParam, cursorParam string) (int, *cursor, error) {
-	var f errs.Fields
-	limit := DefaultPageSize
-	if limitParam != "" {
-		n, err := strconv.Atoi(limitParam)
-		if err != nil || n < 1 || n > MaxPageSize {
-			f.Add("limit", fmt.Sprintf("must be a whole number from 1 to %d", MaxPageSize))
-		}
-		limit = n
-	}
-	after, err := decodeCursor(cursorParam)
-	if err != nil {
-		f.Add("cursor", errBadCursor.Fields["cursor"])
-	}
-	if err := f.Err(); err != nil {
-		return 0, nil, err
-	}
-	return limit, after, nil
+// contentStatusApplies reports whether a content event (status after the
+// event, version) changes a media item of kind that applied version applied:
+// text items have no uploads, and an event older than the one applied
+// changes nothing (Pub/Sub does not keep order).
+func contentStatusApplies(kind string, applied int64, d contentmsg.EventData) bool {
+	return kind != coursemsg.KindText && d.Version > applied
 }

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kwipper/kwipper/functions/contract/contentmsg"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/billingcal"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/money"
 )
@@ -70,7 +73,7 @@ func TestValidateCreate(t *testing.T) {
 				if err != nil {
 					t.Fatalf("err = %v, want nil", err)
 				}
-				if c.Status != StatusDraft || c.Price.Currency != money.Normalize(req.Price.Currency) ||
+				if c.Status != coursemsg.StatusDraft || c.Price.Currency != money.Normalize(req.Price.Currency) ||
 					c.BillingInterval != strings.ToLower(strings.TrimSpace(req.BillingInterval)) {
 					t.Fatalf("not normalised: %+v", c)
 				}
@@ -142,10 +145,10 @@ func TestValidateItem(t *testing.T) {
 		fields []string
 		status string
 	}{
-		{"text", ItemRequest{Kind: "text", Title: "Intro", Body: "Hello"}, nil, ContentReady},
-		{"video_upper_case_kind", ItemRequest{Kind: " VIDEO ", Title: "Lecture 1"}, nil, ContentAwaitingUpload},
-		{"file", ItemRequest{Kind: "file", Title: "Slides"}, nil, ContentAwaitingUpload},
-		{"text_max_body", ItemRequest{Kind: "text", Title: "Long", Body: strings.Repeat("ñ", MaxBodyLen)}, nil, ContentReady},
+		{"text", ItemRequest{Kind: "text", Title: "Intro", Body: "Hello"}, nil, contentmsg.StatusReady},
+		{"video_upper_case_kind", ItemRequest{Kind: " VIDEO ", Title: "Lecture 1"}, nil, contentmsg.StatusAwaitingUpload},
+		{"file", ItemRequest{Kind: "file", Title: "Slides"}, nil, contentmsg.StatusAwaitingUpload},
+		{"text_max_body", ItemRequest{Kind: "text", Title: "Long", Body: strings.Repeat("ñ", MaxBodyLen)}, nil, contentmsg.StatusReady},
 		{"text_without_body", ItemRequest{Kind: "text", Title: "Intro"}, []string{"body"}, ""},
 		{"text_blank_body", ItemRequest{Kind: "text", Title: "Intro", Body: " \n "}, []string{"body"}, ""},
 		{"text_body_too_long", ItemRequest{Kind: "text", Title: "Intro", Body: strings.Repeat("a", MaxBodyLen+1)}, []string{"body"}, ""},
@@ -187,9 +190,9 @@ func TestValidateItemUpdate(t *testing.T) {
 func mustErr[T any](_ T, err error) error { return err }
 
 func courseWithItems(n int) Course {
-	c := Course{ID: "c1", TutorID: "tutor", Status: StatusDraft}
+	c := Course{ID: "c1", TutorID: "tutor", Status: coursemsg.StatusDraft}
 	for i := range n {
-		c.Items = append(c.Items, Item{ID: string(rune('a' + i)), CourseID: "c1", Position: int64(i + 1), Kind: KindText, Title: "t", Body: "b"})
+		c.Items = append(c.Items, Item{ID: string(rune('a' + i)), CourseID: "c1", Position: int64(i + 1), Kind: coursemsg.KindText, Title: "t", Body: "b"})
 	}
 	c.ItemCount = int64(n)
 	return c
@@ -217,7 +220,7 @@ func TestCourse_publish(t *testing.T) {
 		t.Fatalf("publish without items: err = %v, want FailedPrecondition", err)
 	}
 	c = courseWithItems(1)
-	if err := c.publish(); err != nil || c.Status != StatusPublished {
+	if err := c.publish(); err != nil || c.Status != coursemsg.StatusPublished {
 		t.Fatalf("publish: %v, status %s", err, c.Status)
 	}
 	if err := c.publish(); err != nil {
@@ -225,19 +228,19 @@ func TestCourse_publish(t *testing.T) {
 	}
 	c.unpublish()
 	c.unpublish()
-	if got := changeTypes(c); !slices.Equal(got, []string{EventPublished, EventUnpublished}) {
+	if got := changeTypes(c); !slices.Equal(got, []string{coursemsg.EventPublished, coursemsg.EventUnpublished}) {
 		t.Fatalf("changes = %v: repeated publish/unpublish must record nothing", got)
 	}
 }
 
 func TestCourse_apply_recordsOnlyRealChanges(t *testing.T) {
-	c := Course{Title: "A", Price: money.Money{Amount: 1, Currency: "JPY"}, BillingInterval: IntervalMonth}
+	c := Course{Title: "A", Price: money.Money{Amount: 1, Currency: "JPY"}, BillingInterval: billingcal.Month}
 	c.apply(coursePatch{title: ptr("A"), price: &money.Money{Amount: 1, Currency: "JPY"}})
 	if len(c.changes) != 0 {
 		t.Fatalf("same values recorded %v", changeTypes(c))
 	}
-	c.apply(coursePatch{interval: ptr(IntervalYear)})
-	if got := changeTypes(c); !slices.Equal(got, []string{EventUpdated}) || c.BillingInterval != IntervalYear {
+	c.apply(coursePatch{interval: ptr(billingcal.Year)})
+	if got := changeTypes(c); !slices.Equal(got, []string{coursemsg.EventUpdated}) || c.BillingInterval != billingcal.Year {
 		t.Fatalf("changes = %v, interval %s", got, c.BillingInterval)
 	}
 }
@@ -245,7 +248,7 @@ func TestCourse_apply_recordsOnlyRealChanges(t *testing.T) {
 func TestCourse_items(t *testing.T) {
 	t.Run("add_appends", func(t *testing.T) {
 		c := courseWithItems(2)
-		it, err := c.addItem(Item{ID: "z", Kind: KindVideo, Title: "v"})
+		it, err := c.addItem(Item{ID: "z", Kind: coursemsg.KindVideo, Title: "v"})
 		if err != nil || it.Position != 3 || c.ItemCount != 3 || it.CourseID != "c1" {
 			t.Fatalf("add: %v %+v count %d", err, it, c.ItemCount)
 		}
@@ -274,7 +277,7 @@ func TestCourse_items(t *testing.T) {
 	})
 	t.Run("remove_409_last_item_of_published", func(t *testing.T) {
 		c := courseWithItems(1)
-		c.Status = StatusPublished
+		c.Status = coursemsg.StatusPublished
 		if err := c.removeItem("a"); !errs.Is(err, errs.FailedPrecondition) {
 			t.Fatalf("err = %v", err)
 		}
@@ -307,7 +310,7 @@ func TestCourse_items(t *testing.T) {
 	}
 	t.Run("update_body_of_media_400", func(t *testing.T) {
 		c := courseWithItems(1)
-		c.Items[0].Kind = KindFile
+		c.Items[0].Kind = coursemsg.KindFile
 		if got := fieldsOf(t, mustErr(c.updateItem("a", itemPatch{body: ptr("x")}))); !slices.Equal(got, []string{"body"}) {
 			t.Fatalf("fields = %v", got)
 		}
@@ -318,8 +321,8 @@ func TestVisibility(t *testing.T) {
 	owner := auth.Principal{UserID: "tutor", Roles: []auth.Role{auth.Tutor}}
 	other := auth.Principal{UserID: "someone", Roles: []auth.Role{auth.Tutor, auth.Learner}}
 	anon := auth.Principal{}
-	draft := Course{TutorID: "tutor", Status: StatusDraft}
-	pub := Course{TutorID: "tutor", Status: StatusPublished}
+	draft := Course{TutorID: "tutor", Status: coursemsg.StatusDraft}
+	pub := Course{TutorID: "tutor", Status: coursemsg.StatusPublished}
 	for _, tt := range []struct {
 		name         string
 		c            Course
@@ -333,7 +336,7 @@ func TestVisibility(t *testing.T) {
 		{"published_owner", pub, owner, true, true, false},
 		{"published_other", pub, other, true, false, false},
 		{"published_anonymous", pub, anon, true, false, false},
-		{"anonymous_never_owns_a_course_without_tutor", Course{Status: StatusDraft}, anon, false, false, false},
+		{"anonymous_never_owns_a_course_without_tutor", Course{Status: coursemsg.StatusDraft}, anon, false, false, false},
 		{"published_subscriber", pub, other, true, true, true},
 		{"published_anonymous_is_never_a_subscriber", pub, anon, true, false, true},
 	} {

@@ -8,10 +8,11 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/functions/subscribe"
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/saga"
 )
 
 // command delivers a saga command to a course step function.
@@ -51,19 +52,19 @@ func TestSagaSteps_countSubscriberOnce_andRevert(t *testing.T) {
 	c := e.createCourse(e.tutor(tutorA), "Saga")
 	const s1, s2 = "00000000-0000-4000-8000-0000000000s1", "00000000-0000-4000-8000-0000000000s2"
 
-	e.command("course-saga-get-info", s1, saga.StepCourseGetInfo, saga.Do, c.ID)
+	e.command("course-saga-get-info", s1, sagamsg.StepCourseGetInfo, saga.Do, c.ID)
 	r := e.replies()
-	var info saga.CourseInfo
+	var info sagamsg.CourseInfo
 	if len(r) != 1 || !r[0].OK || json.Unmarshal(r[0].Data, &info) != nil || info.TutorID != tutorA || info.Price != c.Price || info.Status != "draft" {
 		t.Fatalf("get-info replied %+v (%+v)", r, info)
 	}
-	e.command("course-saga-get-info", s2, saga.StepCourseGetInfo, saga.Do, "no-such-course")
+	e.command("course-saga-get-info", s2, sagamsg.StepCourseGetInfo, saga.Do, "no-such-course")
 	if r := e.replies(); r[len(r)-1].OK || r[len(r)-1].Code != "course_not_found" {
 		t.Fatalf("get-info of a missing course replied %+v", r[len(r)-1])
 	}
 
 	for range 2 {
-		e.command("course-saga-update-info", s1, saga.StepCourseUpdate, saga.Do, c.ID)
+		e.command("course-saga-update-info", s1, sagamsg.StepCourseUpdate, saga.Do, c.ID)
 	}
 	if n := e.subscribers(c.ID); n != 1 {
 		t.Fatalf("subscribers %d after a redelivered update, want 1", n)
@@ -73,15 +74,15 @@ func TestSagaSteps_countSubscriberOnce_andRevert(t *testing.T) {
 		t.Fatalf("redelivery replied differently: %+v %+v", a, b)
 	}
 	for range 2 {
-		e.command("course-saga-revert-info", s1, saga.StepCourseUpdate, saga.Undo, c.ID)
+		e.command("course-saga-revert-info", s1, sagamsg.StepCourseUpdate, saga.Undo, c.ID)
 	}
 	if n := e.subscribers(c.ID); n != 0 {
 		t.Fatalf("subscribers %d after revert, want 0", n)
 	}
 
 	// Undo first (the orchestrator gave up on the do), then the late do.
-	e.command("course-saga-revert-info", s2, saga.StepCourseUpdate, saga.Undo, c.ID)
-	e.command("course-saga-update-info", s2, saga.StepCourseUpdate, saga.Do, c.ID)
+	e.command("course-saga-revert-info", s2, sagamsg.StepCourseUpdate, saga.Undo, c.ID)
+	e.command("course-saga-update-info", s2, sagamsg.StepCourseUpdate, saga.Do, c.ID)
 	if n := e.subscribers(c.ID); n != 0 {
 		t.Fatalf("subscribers %d: a do after its undo applied", n)
 	}
@@ -101,29 +102,29 @@ func TestEntitlement_followsSubscriptionEvents(t *testing.T) {
 	learnerTok := e.token(learner, auth.Learner)
 	bodies := func() bool { return e.items(learnerTok, c.ID)[0].Body != "" }
 	event := func(id, typ, sub string) {
-		b, _ := json.Marshal(subscribe.EventData{SubscriptionID: sub, UserID: learner, CourseID: c.ID})
+		b, _ := json.Marshal(subscribemsg.EventData{SubscriptionID: sub, UserID: learner, CourseID: c.ID})
 		expect(t, e.push("course-on-subscription-event", id, typ, b), http.StatusNoContent)
 	}
 	if bodies() {
 		t.Fatal("bodies before any subscription")
 	}
-	event("ev-1", subscribe.EventActivated, "sub-1")
-	event("ev-1", subscribe.EventActivated, "sub-1")
+	event("ev-1", subscribemsg.EventActivated, "sub-1")
+	event("ev-1", subscribemsg.EventActivated, "sub-1")
 	if !bodies() {
 		t.Fatal("no bodies for an active subscriber")
 	}
 	if e.items("", c.ID)[0].Body != "" || e.items(e.token(tutorB, auth.Learner), c.ID)[0].Body != "" {
 		t.Fatal("bodies leak to others")
 	}
-	event("ev-2", subscribe.EventEnded, "sub-1")
+	event("ev-2", subscribemsg.EventEnded, "sub-1")
 	if bodies() {
 		t.Fatal("bodies after the subscription ended")
 	}
 	// Out of order: sub-2 ends before its activation arrives.
-	event("ev-3", subscribe.EventEnded, "sub-2")
-	event("ev-4", subscribe.EventActivated, "sub-2")
+	event("ev-3", subscribemsg.EventEnded, "sub-2")
+	event("ev-4", subscribemsg.EventActivated, "sub-2")
 	if bodies() {
 		t.Fatal("a late activation re-granted an ended subscription")
 	}
-	expect(t, e.push("course-on-subscription-event", "ev-5", subscribe.EventActivated, []byte(`{"user_id":1}`)), http.StatusBadRequest)
+	expect(t, e.push("course-on-subscription-event", "ev-5", subscribemsg.EventActivated, []byte(`{"user_id":1}`)), http.StatusBadRequest)
 }

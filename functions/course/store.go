@@ -10,17 +10,16 @@ import (
 
 	"cloud.google.com/go/spanner"
 
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
+// migrationFiles is the courses database's own schema (Registration.Schema).
+//
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// Migrations are the schema of the courses database, oldest first.
-func Migrations() ([]spanx.Migration, error) {
-	return events.ServiceMigrations(migrationFiles)
-}
 
 var (
 	courseColumns = []string{"CourseId", "TutorId", "Title", "Description", "PriceAmount", "Currency",
@@ -41,20 +40,25 @@ type store struct {
 	outbox *events.Outbox
 }
 
-// reader is what both read-only and read-write transactions can do.
-type reader interface {
-	Query(ctx context.Context, stmt spanner.Statement) *spanner.RowIterator
-	Read(ctx context.Context, table string, keys spanner.KeySet, columns []string) *spanner.RowIterator
+func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
+
+// relay publishes what the outbox still holds.
+func (s *store) relay(ctx context.Context) error {
+	_, err := s.outbox.Sweep(ctx, 500)
+	return err
 }
 
-// single returns a single-use read-only transaction: strong when stale is 0,
-// else one that may read data up to stale old from the nearest replica.
-func (s *store) single(stale time.Duration) *spanner.ReadOnlyTransaction {
-	ro := s.db.Single()
-	if stale > 0 {
-		ro = ro.WithTimestampBound(spanner.MaxStaleness(stale))
+// readCourse reads course id (without its items or tutor name) in rd;
+// ErrNotFound when there is none.
+func readCourse(ctx context.Context, rd spanx.Reader, id string) (Course, error) {
+	row, err := rd.ReadRow(ctx, "Courses", spanner.Key{id}, courseColumns)
+	if spanx.IsNotFound(err) {
+		return Course{}, ErrNotFound
 	}
-	return ro
+	if err != nil {
+		return Course{}, err
+	}
+	return scanCourse(row, false)
 }
 
 // create inserts the new course c (id, tutor and fields set) and announces it,
@@ -62,7 +66,7 @@ func (s *store) single(stale time.Duration) *spanner.ReadOnlyTransaction {
 func (s *store) create(ctx context.Context, c *Course) error {
 	d := c.eventData(nil)
 	d.Version = 1
-	ev, err := events.New(Topic, EventCreated, d)
+	ev, err := events.New(coursemsg.Topic, coursemsg.EventCreated, d)
 	if err != nil {
 		return err
 	}
@@ -92,18 +96,11 @@ func (s *store) create(ctx context.Context, c *Course) error {
 // joined query: on Spanner a point read is the cheapest read there is, and
 // the name is a projection that may lag anyway (see BenchmarkGetCourse).
 func (s *store) get(ctx context.Context, id string, stale time.Duration) (Course, error) {
-	row, err := s.single(stale).ReadRow(ctx, "Courses", spanner.Key{id}, courseColumns)
-	if spanx.IsNotFound(err) {
-		return Course{}, ErrNotFound
-	}
+	c, err := readCourse(ctx, spanx.Single(s.db, stale), id)
 	if err != nil {
 		return Course{}, spanx.Translate(err, "coursedb.get")
 	}
-	c, err := scanCourse(row, false)
-	if err != nil {
-		return Course{}, fmt.Errorf("coursedb.get: %w", err)
-	}
-	row, err = s.single(stale).ReadRow(ctx, "TutorProfiles", spanner.Key{c.TutorID}, []string{"DisplayName"})
+	row, err := spanx.Single(s.db, stale).ReadRow(ctx, "TutorProfiles", spanner.Key{c.TutorID}, []string{"DisplayName"})
 	switch {
 	case spanx.IsNotFound(err): // the projection has not seen the tutor yet
 	case err != nil:
@@ -156,14 +153,7 @@ func (s *store) updateItems(ctx context.Context, id string, fn func(*Course) err
 
 func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Course) error) error {
 	return spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
-		row, err := tx.ReadRow(ctx, "Courses", spanner.Key{id}, courseColumns)
-		if spanx.IsNotFound(err) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		old, err := scanCourse(row, false)
+		old, err := readCourse(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -192,7 +182,7 @@ func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Co
 			version++
 			d := c.eventData(ch.Item)
 			d.Version = version
-			ev, err := events.New(Topic, ch.Type, d)
+			ev, err := events.New(coursemsg.Topic, ch.Type, d)
 			if err != nil {
 				return err
 			}
@@ -221,7 +211,7 @@ func mutations(old, c Course, withItems bool) []*spanner.Mutation {
 	set(c.BillingInterval != old.BillingInterval, "BillingInterval", c.BillingInterval)
 	if c.Status != old.Status {
 		set(true, "Status", c.Status)
-		if c.Status == StatusPublished {
+		if c.Status == coursemsg.StatusPublished {
 			set(true, "PublishedAt", spanner.CommitTimestamp)
 		} else {
 			set(true, "PublishedAt", spanner.NullTime{})
@@ -280,7 +270,7 @@ func itemMutations(old, c Course) []*spanner.Mutation {
 
 // bodyValue is NULL for media items, which have no body.
 func bodyValue(it Item) spanner.NullString {
-	return spanner.NullString{StringVal: it.Body, Valid: it.Kind == KindText}
+	return spanner.NullString{StringVal: it.Body, Valid: it.Kind == coursemsg.KindText}
 }
 
 // catalog returns up to limit published courses after the cursor (from the
@@ -293,14 +283,14 @@ func (s *store) catalog(ctx context.Context, after *cursor, limit int, stale tim
 		FROM Courses@{FORCE_INDEX=CoursesByCatalog} AS c
 		LEFT JOIN TutorProfiles AS t ON t.TutorId = c.TutorId
 		WHERE c.Status = @published`
-	params := map[string]any{"published": StatusPublished, "limit": int64(limit)}
+	params := map[string]any{"published": coursemsg.StatusPublished, "limit": int64(limit)}
 	if after != nil {
 		sql += ` AND (c.PublishedAt < @afterTime OR (c.PublishedAt = @afterTime AND c.CourseId > @afterId))`
 		params["afterTime"], params["afterId"] = after.PublishedAt, after.CourseID
 	}
 	sql += ` ORDER BY c.PublishedAt DESC, c.CourseId LIMIT @limit`
 	var out []Course
-	err := spanx.Each(s.single(stale).Query(ctx, spanner.Statement{SQL: sql, Params: params}), func(r *spanner.Row) error {
+	err := spanx.Each(spanx.Single(s.db, stale).Query(ctx, spanner.Statement{SQL: sql, Params: params}), func(r *spanner.Row) error {
 		c, err := scanCourse(r, true)
 		if err != nil {
 			return err
@@ -314,20 +304,8 @@ func (s *store) catalog(ctx context.Context, after *cursor, limit int, stale tim
 	return out, nil
 }
 
-// upsertTutor records a tutor's display name in tx, unless the profile
-// already applied a newer user event (version; 0 applies as it comes).
-func (s *store) upsertTutor(ctx context.Context, tx *spanx.Tx, tutorID, name string, version int64) error {
-	stale, err := events.Stale(ctx, tx, "TutorProfiles", spanner.Key{tutorID}, "EventVersion", version)
-	if err != nil || stale {
-		return err // a stale event: the profile has a newer name
-	}
-	return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("TutorProfiles",
-		[]string{"TutorId", "DisplayName", "UpdatedAt", "EventVersion"},
-		[]any{tutorID, name, spanner.CommitTimestamp, spanner.NullInt64{Int64: version, Valid: version > 0}})})
-}
-
 // queryCourse reads course id and its tutor's name; ErrNotFound when absent.
-func queryCourse(ctx context.Context, rd reader, id string) (Course, error) {
+func queryCourse(ctx context.Context, rd spanx.Reader, id string) (Course, error) {
 	stmt := spanner.Statement{
 		SQL: `SELECT ` + courseSelect + `
 			FROM Courses AS c LEFT JOIN TutorProfiles AS t ON t.TutorId = c.TutorId
@@ -352,7 +330,7 @@ func queryCourse(ctx context.Context, rd reader, id string) (Course, error) {
 }
 
 // readItems reads course id's items in position order.
-func readItems(ctx context.Context, rd reader, id string) ([]Item, error) {
+func readItems(ctx context.Context, rd spanx.Reader, id string) ([]Item, error) {
 	var items []Item
 	err := spanx.Each(rd.Read(ctx, "CourseItems", spanner.Key{id}.AsPrefix(), itemColumns), func(r *spanner.Row) error {
 		var it Item

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/kwipper/kwipper/functions/billing"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/shared/billingcal"
-	"github.com/kwipper/kwipper/shared/config"
 )
 
 // active subscribes a learner with a good card to courseID and waits until
@@ -88,7 +88,7 @@ func TestRefund_withinWindow(t *testing.T) {
 // Every refund command delivered twice: each compensation runs once; one
 // refund, the subscriber count back to 0 (not below).
 func TestRefund_once_whenEveryCommandIsDeliveredTwice(t *testing.T) {
-	s := newStack(t, func(c *config.Config) { c.Saga.DuplicateCommands = true })
+	s := newStack(t, apitest.DuplicateCommands())
 	courseID := s.course(2500, "PHP")
 	learnerID, tok, subID := s.active(courseID)
 	s.Must(http.StatusAccepted, "POST", "/v1/subscriptions/"+subID+"/refund", tok, nil)
@@ -111,7 +111,7 @@ func TestRefund_once_whenEveryCommandIsDeliveredTwice(t *testing.T) {
 // Outside the refund window the request is 409 with the reason, and nothing
 // changes: still active, no refund, still counted, still readable.
 func TestRefund_409_outsideWindow(t *testing.T) {
-	s := newStack(t, func(c *config.Config) { c.Recurring.RefundWindow = time.Millisecond })
+	s := newStack(t, apitest.Setenv("KW_REFUND_WINDOW", "1ms"))
 	courseID := s.course(1500, "JPY")
 	learnerID, tok, subID := s.active(courseID)
 	time.Sleep(5 * time.Millisecond)

@@ -14,29 +14,18 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/billingcal"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/hashring"
 	"github.com/kwipper/kwipper/shared/money"
 )
 
-// Topics of the billing cycle: Cloud Scheduler (or an operator) publishes a
-// Tick to TickTopic; subscribe-billing-cycle splits it into one ShardJob per
-// shard on ShardTopic.
-const (
-	TickTopic  = "billing-cycle-tick"
-	ShardTopic = "billing-cycle-shard"
-)
-
-// Events of the recurring lifecycle on Topic (with EventActivated and
-// EventEnded). Each carries RenewalEvent.
-const (
-	EventRenewed           = "subscription.renewed"
-	EventPastDue           = "subscription.past_due"
-	EventActionRequired    = "subscription.action_required"
-	EventCancelScheduled   = "subscription.cancel_scheduled"
-	EventCancelUnscheduled = "subscription.cancel_unscheduled"
-)
+// ShardTopic carries the billing cycle's shard jobs: subscribe-billing-cycle
+// splits a subscribemsg.Tick into one ShardJob per shard, and
+// subscribe-billing-shard renews each.
+const ShardTopic = "billing-cycle-shard"
 
 // StatusPastDue is an active subscription whose renewal failed: access is
 // kept while dunning retries the charge.
@@ -113,13 +102,6 @@ func (n Renewal) Key() string {
 // ID names the renewal attempt's record (Renewals rows, Payments ids).
 func (n Renewal) ID() string { return n.Key() }
 
-// Charge outcomes.
-const (
-	ChargeSucceeded    = "succeeded"
-	ChargeDeclined     = "declined"
-	ChargeAuthRequired = "authentication_required"
-)
-
 // ChargeOutcome is what the billing service answered for a Renewal.
 type ChargeOutcome struct {
 	Result string // a Charge* constant
@@ -153,7 +135,7 @@ type RecurringChange struct {
 // EndAtPeriodEnd ends r without charging (it was cancelled at period end).
 func (r *Recurring) EndAtPeriodEnd() RecurringChange {
 	r.Status, r.Code = StatusEnded, CodeCancelledAtEnd
-	return RecurringChange{Event: EventEnded, Ended: true}
+	return RecurringChange{Event: subscribemsg.EventEnded, Ended: true}
 }
 
 // OnCharge applies the outcome of renewal n to r. retryDays is the dunning
@@ -165,21 +147,21 @@ func (r *Recurring) OnCharge(n Renewal, out ChargeOutcome, retryDays []int) Recu
 	if r.Status == StatusEnded || r.Status == StatusRefunding || n.Period != r.Period+1 || n.Attempt != r.Failures+1 {
 		return RecurringChange{}
 	}
-	if out.Result == ChargeSucceeded {
+	if out.Result == billingmsg.ChargeSucceeded {
 		r.Period, r.Failures, r.Status, r.Code = n.Period, 0, StatusActive, ""
 		r.DueAt = r.PeriodEnd()
-		return RecurringChange{Event: EventRenewed}
+		return RecurringChange{Event: subscribemsg.EventRenewed}
 	}
 	r.Failures++
 	if r.Failures > len(retryDays) {
 		r.Status, r.Code = StatusEnded, CodePaymentFailed
-		return RecurringChange{Event: EventEnded, Ended: true}
+		return RecurringChange{Event: subscribemsg.EventEnded, Ended: true}
 	}
 	r.Status = StatusPastDue
 	r.Code = out.Code
-	ev := EventPastDue
-	if out.Result == ChargeAuthRequired {
-		r.Code, ev = CodeAuthRequired, EventActionRequired
+	ev := subscribemsg.EventPastDue
+	if out.Result == billingmsg.ChargeAuthRequired {
+		r.Code, ev = CodeAuthRequired, subscribemsg.EventActionRequired
 	}
 	if r.Code == "" {
 		r.Code = "card_declined"
@@ -205,7 +187,7 @@ func (r *Recurring) CancelAtEnd() (RecurringChange, error) {
 		return RecurringChange{}, nil
 	}
 	r.CancelAtPeriodEnd = true
-	return RecurringChange{Event: EventCancelScheduled}, nil
+	return RecurringChange{Event: subscribemsg.EventCancelScheduled}, nil
 }
 
 // Resume undoes CancelAtEnd before the period ends.
@@ -220,7 +202,7 @@ func (r *Recurring) Resume(now time.Time) (RecurringChange, error) {
 		return RecurringChange{}, ErrNotCancelling
 	}
 	r.CancelAtPeriodEnd = false
-	return RecurringChange{Event: EventCancelUnscheduled}, nil
+	return RecurringChange{Event: subscribemsg.EventCancelUnscheduled}, nil
 }
 
 // Refundable reports whether a payment made at paidAt may still be refunded
@@ -239,13 +221,6 @@ func ShardOf(id string, shards int) int {
 	h := fnv.New32a()
 	h.Write([]byte(id))
 	return int(h.Sum32() % uint32(shards))
-}
-
-// Tick is the body of a billing-cycle-tick message. Scheduler's ticks carry
-// no time: the message's publish time stands for AsOf then.
-type Tick struct {
-	AsOf *time.Time `json:"as_of,omitempty"`
-	Tick string     `json:"tick,omitempty"`
 }
 
 // ShardJob is the body of a billing-cycle-shard message: renew what is due

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/billingcal"
 	"github.com/kwipper/kwipper/shared/hashring"
 	"github.com/kwipper/kwipper/shared/money"
@@ -100,19 +102,19 @@ func TestSimulatedYears(t *testing.T) {
 		"m-late-join": newRecurring("m-late-join", "2028-01-31T00:00:00Z", billingcal.Month),
 	}
 	f := &fakeCharger{byKey: map[string]ChargeOutcome{}, decide: func(sub string, n Renewal) ChargeOutcome {
-		ok := ChargeOutcome{Result: ChargeSucceeded}
+		ok := ChargeOutcome{Result: billingmsg.ChargeSucceeded}
 		switch sub {
 		case "m-recover": // period 3 declines twice, recovers on the second retry
 			if n.Period == 3 && n.Attempt <= 2 {
-				return ChargeOutcome{Result: ChargeDeclined, Code: "insufficient_funds"}
+				return ChargeOutcome{Result: billingmsg.ChargeDeclined, Code: "insufficient_funds"}
 			}
 		case "m-never": // from period 3 on the card never works again
 			if n.Period >= 3 {
-				return ChargeOutcome{Result: ChargeDeclined, Code: "card_declined"}
+				return ChargeOutcome{Result: billingmsg.ChargeDeclined, Code: "card_declined"}
 			}
 		case "m-auth": // period 2 needs authentication, the first retry works
 			if n.Period == 2 && n.Attempt == 1 {
-				return ChargeOutcome{Result: ChargeAuthRequired}
+				return ChargeOutcome{Result: billingmsg.ChargeAuthRequired}
 			}
 		}
 		return ok
@@ -226,7 +228,7 @@ func TestSimulatedYears(t *testing.T) {
 
 func TestCancelResumeRules(t *testing.T) {
 	r := newRecurring("s", "2027-01-10T00:00:00Z", billingcal.Month)
-	if ch, err := r.CancelAtEnd(); err != nil || ch.Event != EventCancelScheduled {
+	if ch, err := r.CancelAtEnd(); err != nil || ch.Event != subscribemsg.EventCancelScheduled {
 		t.Fatalf("cancel = %v, %v", ch, err)
 	}
 	if ch, err := r.CancelAtEnd(); err != nil || ch.Event != "" {
@@ -235,7 +237,7 @@ func TestCancelResumeRules(t *testing.T) {
 	if _, err := r.Resume(at("2027-02-10T00:00:00Z")); err != ErrNotCancelling {
 		t.Fatalf("resume at period end = %v, want ErrNotCancelling", err)
 	}
-	if ch, err := r.Resume(at("2027-02-09T00:00:00Z")); err != nil || ch.Event != EventCancelUnscheduled || r.CancelAtPeriodEnd {
+	if ch, err := r.Resume(at("2027-02-09T00:00:00Z")); err != nil || ch.Event != subscribemsg.EventCancelUnscheduled || r.CancelAtPeriodEnd {
 		t.Fatalf("resume = %v, %v", ch, err)
 	}
 	if ch, err := r.Resume(at("2027-02-09T00:00:00Z")); err != nil || ch.Event != "" {
@@ -247,7 +249,7 @@ func TestCancelResumeRules(t *testing.T) {
 	}
 	// A stale outcome (another attempt) changes nothing.
 	r2 := newRecurring("s2", "2027-01-10T00:00:00Z", billingcal.Month)
-	if ch := r2.OnCharge(Renewal{Period: 1, Attempt: 2}, ChargeOutcome{Result: ChargeSucceeded}, []int{1}); ch.Event != "" || r2.Period != 0 {
+	if ch := r2.OnCharge(Renewal{Period: 1, Attempt: 2}, ChargeOutcome{Result: billingmsg.ChargeSucceeded}, []int{1}); ch.Event != "" || r2.Period != 0 {
 		t.Fatalf("stale outcome applied: %+v", r2)
 	}
 }

@@ -10,16 +10,16 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/functions/apitest"
 	"github.com/kwipper/kwipper/functions/billing"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/devstack"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/functions/subscribe"
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/functions/user"
-	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/devstack/testenv"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
-	"github.com/kwipper/kwipper/shared/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -47,7 +47,7 @@ type stack struct {
 
 func newStack(t *testing.T, opts ...apitest.Option) *stack {
 	t.Helper()
-	opts = append([]apitest.Option{func(c *config.Config) { c.Saga.StepTimeout = 2 * time.Second; c.Saga.MaxAttempts = 3 }}, opts...)
+	opts = append([]apitest.Option{apitest.Setenv("KW_SAGA_STEP_TIMEOUT", "2s"), apitest.Setenv("KW_SAGA_MAX_ATTEMPTS", "3")}, opts...)
 	e := apitest.Start(t, opts...)
 	s := &stack{Env: e}
 	s.tutorID, s.tutor = e.User("tutor@saga.test", "tutor")
@@ -304,14 +304,12 @@ func TestSubscribe_failed_courseRules(t *testing.T) {
 func TestSubscribe_compensated_whenALaterStepFails(t *testing.T) {
 	var mu sync.Mutex
 	fail := map[string]string{} // course id -> step that fails for it
-	s := newStack(t, func(c *config.Config) {
-		c.Saga.FailStep = func(step, courseID string) bool {
-			mu.Lock()
-			defer mu.Unlock()
-			return fail[courseID] == step
-		}
-	})
-	for _, step := range []string{saga.StepSubscribe, saga.StepCourseUpdate, saga.StepUserUpdateInfo} {
+	s := newStack(t, apitest.FailStep(func(step, courseID string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return fail[courseID] == step
+	}))
+	for _, step := range []string{sagamsg.StepSubscribe, sagamsg.StepCourseUpdate, sagamsg.StepUserUpdateInfo} {
 		t.Run("subscribe_failed_at_"+step, func(t *testing.T) {
 			courseID := s.course(9900, "MXN")
 			mu.Lock()
@@ -320,7 +318,7 @@ func TestSubscribe_compensated_whenALaterStepFails(t *testing.T) {
 			learnerID, tok := s.learner("pm_card_visa")
 			sub := s.subscribe(tok, courseID)
 			got := s.settled(tok, sub.ID, false)
-			if got.Status != subscribe.StatusFailed || got.ReasonCode != saga.CodeInjected {
+			if got.Status != subscribe.StatusFailed || got.ReasonCode != devstack.CodeInjected {
 				t.Fatalf("subscription %+v, want failed (injected)", got)
 			}
 			if st := s.paymentStatus(sub.ID); st != billing.StatusRefunded {
@@ -349,7 +347,7 @@ func TestSubscribe_compensated_whenALaterStepFails(t *testing.T) {
 // Every command delivered twice: each step runs once and replies the same
 // way; one charge, one subscriber.
 func TestSubscribe_active_whenEveryCommandIsDeliveredTwice(t *testing.T) {
-	s := newStack(t, func(c *config.Config) { c.Saga.DuplicateCommands = true })
+	s := newStack(t, apitest.DuplicateCommands())
 	courseID := s.course(2500, "PHP")
 	learnerID, tok := s.learner("pm_card_visa")
 	sub := s.subscribe(tok, courseID)

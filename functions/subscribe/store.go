@@ -10,18 +10,19 @@ import (
 	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
 
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/saga"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
+// migrationFiles is the subscriptions database's own schema
+// (Registration.Schema).
+//
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// Migrations are the schema of the subscriptions database, oldest first.
-func Migrations() ([]spanx.Migration, error) {
-	return events.ServiceMigrations(migrationFiles)
-}
 
 var subColumns = []string{"SubscriptionId", "UserId", "CourseId", "Status", "ReasonCode", "Reason", "PriceAmount",
 	"Currency", "CreatedAt", "UpdatedAt", "ActivatedAt", "EndedAt", "PeriodEnd", "CancelAtPeriodEnd"}
@@ -31,12 +32,19 @@ type store struct {
 	db     *spanner.Client
 	outbox *events.Outbox
 	log    *slog.Logger
-	now    func() time.Time
-	// timeout is how long a step's reply may take before the sweeper acts.
-	timeout time.Duration
-	// duplicate sends every command twice (a test hook).
-	duplicate bool
+	cfg    Config
 }
+
+func newStore(d fnreg.Deps, c Config) store {
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	return store{db: d.DB, outbox: d.Outbox, log: log, cfg: c}
+}
+
+// now is the service's clock.
+func (s *store) now() time.Time { return s.cfg.Now() }
 
 // create inserts a pending subscription, its saga and the saga's first
 // command, or returns ErrAlreadySubscribed when the learner has a live one.
@@ -69,7 +77,7 @@ func (s *store) writeSaga(ctx context.Context, tx *spanx.Tx, id string, st State
 		return err
 	}
 	open := spanner.NullBool{Bool: true, Valid: st.Phase != PhaseDone}
-	backoff := time.Duration(min(st.Attempt, 5)) * s.timeout
+	backoff := time.Duration(min(st.Attempt, 5)) * s.cfg.StepTimeout
 	cols := []string{"SagaId", "State", "Phase", "Open", "DeadlineAt", "UpdatedAt"}
 	vals := []any{id, b, st.Phase, open, s.now().Add(backoff), spanner.CommitTimestamp}
 	m := spanner.Update("Sagas", cols, vals)
@@ -84,15 +92,9 @@ func (s *store) writeSaga(ctx context.Context, tx *spanx.Tx, id string, st State
 		if err != nil {
 			return err
 		}
-		copies := 1
-		if s.duplicate {
-			copies = 2
-		}
-		for range copies {
-			if err := s.outbox.Add(ctx, tx, events.Event{ID: uuid.NewString(), Topic: saga.Topic(cmd.Step, cmd.Kind),
-				Type: saga.EventCommand, Data: data}); err != nil {
-				return err
-			}
+		if err := s.outbox.Add(ctx, tx, events.Event{ID: uuid.NewString(), Topic: sagamsg.Lookup(cmd.Step).Topic(cmd.Kind == saga.Undo),
+			Type: saga.EventCommand, Data: data}); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -152,7 +154,7 @@ func (s *store) advance(ctx context.Context, id string, overdueOnly bool, fn fun
 }
 
 func (s *store) activate(ctx context.Context, tx *spanx.Tx, id string, st State) error {
-	ev, err := events.New(Topic, EventActivated, EventData{SubscriptionID: id, UserID: st.UserID, CourseID: st.Course})
+	ev, err := events.New(subscribemsg.Topic, subscribemsg.EventActivated, subscribemsg.EventData{SubscriptionID: id, UserID: st.UserID, CourseID: st.Course})
 	if err != nil {
 		return err
 	}
@@ -236,7 +238,7 @@ func (s *store) end(ctx context.Context, id, userID, code string) (Subscription,
 		if sub.Status != StatusActive && sub.Status != StatusPastDue {
 			return ErrNotActive
 		}
-		ev, err := events.New(Topic, EventEnded, EventData{SubscriptionID: id, UserID: sub.UserID, CourseID: sub.CourseID})
+		ev, err := events.New(subscribemsg.Topic, subscribemsg.EventEnded, subscribemsg.EventData{SubscriptionID: id, UserID: sub.UserID, CourseID: sub.CourseID})
 		if err != nil {
 			return err
 		}

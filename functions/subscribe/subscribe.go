@@ -1,15 +1,21 @@
 // Package subscribe is Kwipper's Subscribe service: a learner subscribes to a
 // course and pays through an orchestrated saga. The orchestrator keeps each
 // saga's state in the "subscriptions" database and drives the steps of
-// saga.Steps with commands and replies over Pub/Sub; when a step fails, the
+// sagamsg.Steps with commands and replies over Pub/Sub; when a step fails, the
 // steps done before it are compensated in reverse. A sweeper resends commands
 // whose reply is late and gives up (compensating) after the configured
-// attempts, so no saga stays pending forever. The lifecycle of subscriptions
-// is announced on subscription-events.
+// attempts, so no saga stays pending forever.
 //
-// This file holds the domain: statuses, reasons, request and response types,
-// the rules of validating a subscription and of driving the saga. It imports
-// no cloud SDK; store.go persists it in Spanner and api.go exposes it.
+// The lifecycle is announced on subscription-events
+// (functions/contract/subscribemsg); the saga's protocol is
+// functions/contract/sagamsg.
+//
+// subscribe.go and renewal.go are the domain: statuses, reasons, the rules of
+// validating a subscription, of driving the saga, of renewing and of
+// refunding (no cloud SDK). api.go holds the thin HTTP handlers and their
+// request and response types, events.go the event consumers (the
+// orchestrator's replies, the billing cycle), routes.go the service's
+// functions, config.go its settings, store*.go the Spanner storage.
 package subscribe
 
 import (
@@ -17,29 +23,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/money"
+	"github.com/kwipper/kwipper/shared/saga"
 )
-
-// Database is the service's Spanner database id.
-const Database = "subscriptions"
-
-// Topic is where the service announces the subscription lifecycle.
-const Topic = "subscription-events"
-
-// Event types on Topic; both carry EventData.
-const (
-	EventActivated = "subscription.activated"
-	EventEnded     = "subscription.ended"
-)
-
-// EventData is the payload of subscription events.
-type EventData struct {
-	SubscriptionID string `json:"subscription_id"`
-	UserID         string `json:"user_id"`
-	CourseID       string `json:"course_id"`
-}
 
 // Subscription statuses: pending while the saga runs; active when every step
 // succeeded; failed when a step failed (everything done was compensated);
@@ -56,7 +45,7 @@ const (
 const StatusRefunding = "refunding"
 
 // Saga kinds: the subscribe saga (State.Kind empty) and the refund saga,
-// which runs saga.RefundSteps under the subscription's saga id.
+// which runs sagamsg.RefundSteps under the subscription's saga id.
 const (
 	KindSubscribe = ""
 	KindRefund    = "refund"
@@ -119,52 +108,6 @@ type Subscription struct {
 	CancelAtPeriodEnd bool
 }
 
-// CreateRequest is the body of POST /v1/subscriptions.
-type CreateRequest struct {
-	CourseID string `json:"course_id"`
-}
-
-// View is a subscription as the API shows it.
-type View struct {
-	ID          string       `json:"id"`
-	UserID      string       `json:"user_id"`
-	CourseID    string       `json:"course_id"`
-	Status      string       `json:"status"`
-	ReasonCode  string       `json:"reason_code,omitempty"`
-	Reason      string       `json:"reason,omitempty"`
-	Price       *money.Money `json:"price,omitempty"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
-	ActivatedAt *time.Time   `json:"activated_at,omitempty"`
-	EndedAt     *time.Time   `json:"ended_at,omitempty"`
-	PeriodEnd   *time.Time   `json:"period_end,omitempty"`
-	// CancelAtPeriodEnd is true when the subscription ends at PeriodEnd
-	// instead of renewing (POST .../resume undoes that before then).
-	CancelAtPeriodEnd bool `json:"cancel_at_period_end"`
-}
-
-// List is the caller's subscriptions, newest first.
-type List struct {
-	Subscriptions []View `json:"subscriptions"`
-}
-
-func (s Subscription) view() View {
-	v := View{ID: s.ID, UserID: s.UserID, CourseID: s.CourseID, Status: s.Status, ReasonCode: s.ReasonCode,
-		Reason: s.Reason, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, CancelAtPeriodEnd: s.CancelAtPeriodEnd}
-	if s.Price.Currency != "" {
-		p := s.Price
-		v.Price = &p
-	}
-	opt := func(t time.Time) *time.Time {
-		if t.IsZero() {
-			return nil
-		}
-		return &t
-	}
-	v.ActivatedAt, v.EndedAt, v.PeriodEnd = opt(s.ActivatedAt), opt(s.EndedAt), opt(s.PeriodEnd)
-	return v
-}
-
 // Errors the service returns.
 var (
 	ErrNotFound          = errs.E(errs.NotFound, "subscription not found")
@@ -187,9 +130,9 @@ func validateCreate(req CreateRequest) error {
 // validate is the ValidateSubscription step's rule: the course must be
 // published, not the learner's own, and priced in a supported currency. It
 // returns a failure code, or "" when the subscription may go ahead.
-func validate(userID string, c saga.CourseInfo) string {
+func validate(userID string, c sagamsg.CourseInfo) string {
 	switch {
-	case c.Status != "published":
+	case c.Status != coursemsg.StatusPublished:
 		return "course_not_published"
 	case c.TutorID == userID:
 		return "own_course"
@@ -203,16 +146,16 @@ func validate(userID string, c saga.CourseInfo) string {
 // steps done so far, and why it failed.
 type State struct {
 	// Kind is KindSubscribe or KindRefund.
-	Kind    string           `json:"kind,omitempty"`
-	Phase   string           `json:"phase"`
-	Step    int              `json:"step"` // index in saga.Steps (saga.RefundSteps for a refund) of the step awaited
-	Attempt int              `json:"attempt"`
-	UserID  string           `json:"user_id"`
-	Course  string           `json:"course_id"`
-	Info    saga.CourseInfo  `json:"course"`
-	Payment saga.PaymentData `json:"payment"`
-	Code    string           `json:"code,omitempty"`
-	Reason  string           `json:"reason,omitempty"`
+	Kind    string              `json:"kind,omitempty"`
+	Phase   string              `json:"phase"`
+	Step    int                 `json:"step"` // index in sagamsg.Steps (sagamsg.RefundSteps for a refund) of the step awaited
+	Attempt int                 `json:"attempt"`
+	UserID  string              `json:"user_id"`
+	Course  string              `json:"course_id"`
+	Info    sagamsg.CourseInfo  `json:"course"`
+	Payment sagamsg.PaymentData `json:"payment"`
+	Code    string              `json:"code,omitempty"`
+	Reason  string              `json:"reason,omitempty"`
 	// RefundPaymentID is, in a refund saga, the payment refunded (the
 	// latest period's).
 	RefundPaymentID string `json:"refund_payment_id,omitempty"`
@@ -234,7 +177,7 @@ func (st *State) command(sagaID string) (saga.Command, error) {
 	if st.Kind == KindRefund {
 		return st.refundCommand(sagaID)
 	}
-	def := saga.Steps[st.Step]
+	def := sagamsg.Steps[st.Step]
 	kind := saga.Do
 	if st.Phase == PhaseCompensating {
 		kind = saga.Undo
@@ -242,14 +185,14 @@ func (st *State) command(sagaID string) (saga.Command, error) {
 	cmd := saga.Command{SagaID: sagaID, Step: def.Name, Kind: kind, Attempt: st.Attempt, UserID: st.UserID, CourseID: st.Course}
 	var args any
 	switch def.Name {
-	case saga.StepValidate:
+	case sagamsg.StepValidate:
 		args = st.Info
-	case saga.StepPayment:
-		args = saga.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title}
-	case saga.StepSubscribe:
-		args = saga.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID}
-	case saga.StepUserUpdateInfo:
-		args = saga.UserUpdateArgs{CourseTitle: st.Info.Title}
+	case sagamsg.StepPayment:
+		args = sagamsg.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title}
+	case sagamsg.StepSubscribe:
+		args = sagamsg.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID}
+	case sagamsg.StepUserUpdateInfo:
+		args = sagamsg.UserUpdateArgs{CourseTitle: st.Info.Title}
 	}
 	if args != nil {
 		b, err := json.Marshal(args)
@@ -273,7 +216,7 @@ func (st *State) OnReply(sagaID string, r saga.Reply) (Transition, error) {
 	if st.Kind == KindRefund {
 		return st.onRefundReply(sagaID, r)
 	}
-	if st.Phase == PhaseDone || r.Step != saga.Steps[st.Step].Name ||
+	if st.Phase == PhaseDone || r.Step != sagamsg.Steps[st.Step].Name ||
 		(r.Kind == saga.Do) != (st.Phase == PhaseForward) {
 		return Transition{Ignored: true}, nil
 	}
@@ -288,7 +231,7 @@ func (st *State) OnReply(sagaID string, r saga.Reply) (Transition, error) {
 	if err := st.absorb(r); err != nil {
 		return Transition{}, err
 	}
-	if st.Step == len(saga.Steps)-1 {
+	if st.Step == len(sagamsg.Steps)-1 {
 		st.Phase = PhaseDone
 		return Transition{Finished: StatusActive}, nil
 	}
@@ -319,7 +262,7 @@ func (st *State) OnTimeout(sagaID string, maxAttempts int) (Transition, error) {
 func (st *State) compensateFrom(sagaID string, from int) (Transition, error) {
 	st.Phase = PhaseCompensating
 	for i := from; i >= 0; i-- {
-		if saga.Steps[i].Undo != "" {
+		if sagamsg.Steps[i].Undo != "" {
 			st.Step, st.Attempt = i, 1
 			cmd, err := st.command(sagaID)
 			return Transition{Commands: []saga.Command{cmd}}, err
@@ -336,9 +279,9 @@ func (st *State) compensateFrom(sagaID string, from int) (Transition, error) {
 func (st *State) absorb(r saga.Reply) error {
 	var v any
 	switch r.Step {
-	case saga.StepCourseGetInfo:
+	case sagamsg.StepCourseGetInfo:
 		v = &st.Info
-	case saga.StepPayment:
+	case sagamsg.StepPayment:
 		v = &st.Payment
 	default:
 		return nil
@@ -359,10 +302,10 @@ func (st *State) StartRefund(sagaID, paymentID string) (Transition, error) {
 // refundCommand is the command of the refund step awaited: the undo of a
 // subscribe step under the same saga id.
 func (st *State) refundCommand(sagaID string) (saga.Command, error) {
-	cmd := saga.Command{SagaID: sagaID, Step: saga.RefundSteps[st.Step], Kind: saga.Undo, Attempt: st.Attempt,
+	cmd := saga.Command{SagaID: sagaID, Step: sagamsg.RefundSteps[st.Step], Kind: saga.Undo, Attempt: st.Attempt,
 		UserID: st.UserID, CourseID: st.Course}
-	if cmd.Step == saga.StepPayment {
-		b, err := json.Marshal(saga.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper refund: " + st.Info.Title,
+	if cmd.Step == sagamsg.StepPayment {
+		b, err := json.Marshal(sagamsg.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper refund: " + st.Info.Title,
 			PaymentID: st.RefundPaymentID})
 		if err != nil {
 			return saga.Command{}, err
@@ -377,10 +320,10 @@ func (st *State) refundCommand(sagaID string) (saga.Command, error) {
 // subscription (Finished StatusEnded). The sweeper resends a late step
 // without limit.
 func (st *State) onRefundReply(sagaID string, r saga.Reply) (Transition, error) {
-	if st.Phase == PhaseDone || r.Kind != saga.Undo || r.Step != saga.RefundSteps[st.Step] {
+	if st.Phase == PhaseDone || r.Kind != saga.Undo || r.Step != sagamsg.RefundSteps[st.Step] {
 		return Transition{Ignored: true}, nil
 	}
-	if st.Step == len(saga.RefundSteps)-1 {
+	if st.Step == len(sagamsg.RefundSteps)-1 {
 		st.Phase, st.Code, st.Reason = PhaseDone, "refunded", ReasonText("refunded", "")
 		return Transition{Finished: StatusEnded}, nil
 	}
@@ -388,3 +331,57 @@ func (st *State) onRefundReply(sagaID string, r saga.Reply) (Transition, error) 
 	cmd, err := st.command(sagaID)
 	return Transition{Commands: []saga.Command{cmd}}, err
 }
+
+// refundFacts is what a refund request is decided on, read in the refund's
+// transaction.
+type refundFacts struct {
+	// Owner, Status and Code are the subscription's.
+	Owner, Status, Code string
+	// RenewalCharging is set while a renewal charge awaits Billing's outcome
+	// (which decides which payment is the latest).
+	RenewalCharging bool
+	// PaymentID is the payment of the latest paid period and PaidAt when it
+	// was charged ("" when there is none to refund).
+	PaymentID string
+	PaidAt    time.Time
+	// Saga is the subscription's saga state (nil when it has none).
+	Saga *State
+}
+
+// startRefund decides whether userID may have subscription id refunded at
+// now with refund window window, and turns its finished subscribe saga into
+// a refund saga of the latest payment: the saga's new state and first
+// transition. A subscription refunding or refunded already is ErrRefunding
+// or ErrRefunded, so a request sent twice starts one saga.
+func startRefund(id, userID string, f refundFacts, now time.Time, window time.Duration) (State, Transition, error) {
+	switch {
+	case f.Owner != userID:
+		return State{}, Transition{}, ErrNotOwner
+	case f.Status == StatusRefunding:
+		return State{}, Transition{}, ErrRefunding
+	case f.Status == StatusEnded && f.Code == "refunded":
+		return State{}, Transition{}, ErrRefunded
+	case f.Status != StatusActive && f.Status != StatusPastDue:
+		return State{}, Transition{}, ErrNothingToRefund
+	case f.RenewalCharging:
+		return State{}, Transition{}, ErrRenewalCharging
+	case f.PaymentID == "":
+		return State{}, Transition{}, ErrNothingToRefund
+	}
+	if err := Refundable(f.PaidAt, now, window); err != nil {
+		return State{}, Transition{}, err
+	}
+	if f.Saga == nil {
+		return State{}, Transition{}, ErrNothingToRefund
+	}
+	st := *f.Saga
+	if st.Phase != PhaseDone || st.Kind == KindRefund {
+		return State{}, Transition{}, ErrRefunding
+	}
+	tr, err := st.StartRefund(id, f.PaymentID)
+	return st, tr, err
+}
+
+// ErrRenewalCharging refuses a refund while a renewal charge is under way
+// (its outcome decides which payment is the latest).
+var ErrRenewalCharging = errs.E(errs.FailedPrecondition, "a renewal payment of this subscription is under way; try again in a moment")

@@ -8,13 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
-	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/money"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/money"
+	"github.com/kwipper/kwipper/shared/saga"
 )
 
-var published = saga.CourseInfo{TutorID: "tutor", Title: "T", Status: "published",
+var published = sagamsg.CourseInfo{TutorID: "tutor", Title: "T", Status: "published",
 	Price: money.Money{Amount: 1500, Currency: "JPY"}, BillingInterval: "month"}
 
 func ok(step string, data any) saga.Reply {
@@ -27,10 +29,10 @@ func ok(step string, data any) saga.Reply {
 
 func data(step string) any {
 	switch step {
-	case saga.StepCourseGetInfo:
+	case sagamsg.StepCourseGetInfo:
 		return published
-	case saga.StepPayment:
-		return saga.PaymentData{PaymentID: "saga-s", PaymentIntentID: "pi_1"}
+	case sagamsg.StepPayment:
+		return sagamsg.PaymentData{PaymentID: "saga-s", PaymentIntentID: "pi_1"}
 	}
 	return nil
 }
@@ -56,7 +58,7 @@ func run(t *testing.T, failAt int) ([]string, Transition) {
 		sent = append(sent, cmd.Step+"/"+cmd.Kind)
 		r := ok(cmd.Step, data(cmd.Step))
 		r.Kind = cmd.Kind
-		if cmd.Kind == saga.Do && slices.IndexFunc(saga.Steps, func(d saga.StepDef) bool { return d.Name == cmd.Step }) == failAt {
+		if cmd.Kind == saga.Do && slices.IndexFunc(sagamsg.Steps, func(d sagamsg.StepDef) bool { return d.Name == cmd.Step }) == failAt {
 			r = saga.Reply{SagaID: "s", Step: cmd.Step, Kind: saga.Do, Code: "card_declined", Reason: "declined"}
 		}
 		if tr, err = st.OnReply("s", r); err != nil {
@@ -68,8 +70,8 @@ func run(t *testing.T, failAt int) ([]string, Transition) {
 }
 
 func TestState_runsEveryStepThenActivates(t *testing.T) {
-	sent, tr := run(t, len(saga.Steps))
-	if tr.Finished != StatusActive || len(sent) != len(saga.Steps) {
+	sent, tr := run(t, len(sagamsg.Steps))
+	if tr.Finished != StatusActive || len(sent) != len(sagamsg.Steps) {
 		t.Fatalf("sent %v, finished %q", sent, tr.Finished)
 	}
 }
@@ -86,7 +88,7 @@ func TestState_compensatesInReverse_whenAStepFails(t *testing.T) {
 		{5, []string{"subscribe-subscribe/undo", "billing-payment/undo"}},
 		{6, []string{"course-update-info/undo", "subscribe-subscribe/undo", "billing-payment/undo"}},
 	} {
-		t.Run(saga.Steps[tt.failAt].Name, func(t *testing.T) {
+		t.Run(sagamsg.Steps[tt.failAt].Name, func(t *testing.T) {
 			sent, tr := run(t, tt.failAt)
 			if tr.Finished != StatusFailed {
 				t.Fatalf("finished %q", tr.Finished)
@@ -110,17 +112,17 @@ func TestState_ignoresRepliesItDoesNotAwait(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range []saga.Reply{
-		ok(saga.StepPayment, nil), // not yet
-		{SagaID: "s", Step: saga.StepUserGetInfo, Kind: saga.Undo, OK: true}, // wrong kind
+		ok(sagamsg.StepPayment, nil), // not yet
+		{SagaID: "s", Step: sagamsg.StepUserGetInfo, Kind: saga.Undo, OK: true}, // wrong kind
 	} {
 		if tr, _ := st.OnReply("s", r); !tr.Ignored {
 			t.Fatalf("reply %+v not ignored", r)
 		}
 	}
-	if tr, _ := st.OnReply("s", ok(saga.StepUserGetInfo, nil)); tr.Ignored || st.Step != 1 {
+	if tr, _ := st.OnReply("s", ok(sagamsg.StepUserGetInfo, nil)); tr.Ignored || st.Step != 1 {
 		t.Fatalf("awaited reply: %+v, step %d", tr, st.Step)
 	}
-	if tr, _ := st.OnReply("s", ok(saga.StepUserGetInfo, nil)); !tr.Ignored {
+	if tr, _ := st.OnReply("s", ok(sagamsg.StepUserGetInfo, nil)); !tr.Ignored {
 		t.Fatal("a duplicate reply moved the saga")
 	}
 }
@@ -128,14 +130,14 @@ func TestState_ignoresRepliesItDoesNotAwait(t *testing.T) {
 func TestValidate_rules(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		c    func(*saga.CourseInfo)
+		c    func(*sagamsg.CourseInfo)
 		want string
 	}{
-		{"ok", func(*saga.CourseInfo) {}, ""},
-		{"draft", func(c *saga.CourseInfo) { c.Status = "draft" }, "course_not_published"},
-		{"own", func(c *saga.CourseInfo) { c.TutorID = "learner" }, "own_course"},
-		{"no_price", func(c *saga.CourseInfo) { c.Price.Amount = 0 }, "price_unknown"},
-		{"currency", func(c *saga.CourseInfo) { c.Price.Currency = "EUR" }, "price_unknown"},
+		{"ok", func(*sagamsg.CourseInfo) {}, ""},
+		{"draft", func(c *sagamsg.CourseInfo) { c.Status = "draft" }, "course_not_published"},
+		{"own", func(c *sagamsg.CourseInfo) { c.TutorID = "learner" }, "own_course"},
+		{"no_price", func(c *sagamsg.CourseInfo) { c.Price.Amount = 0 }, "price_unknown"},
+		{"currency", func(c *sagamsg.CourseInfo) { c.Price.Currency = "EUR" }, "price_unknown"},
 	} {
 		c := published
 		tt.c(&c)
@@ -149,7 +151,7 @@ func TestValidate_rules(t *testing.T) {
 // last attempt compensated (the late step included) until the saga fails:
 // none stays pending forever.
 func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
-	ms, err := Migrations()
+	ms, err := Registration.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +161,7 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	later := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	s := New(Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}, StepTimeout: time.Second, MaxAttempts: 2, Now: clock})
+	s := New(fnreg.Deps{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}, Publisher: pub}, Config{StepTimeout: time.Second, MaxAttempts: 2, Now: clock})
 	ctx := context.Background()
 
 	sub := Subscription{ID: "00000000-0000-4000-8000-0000000000aa", UserID: "learner", CourseID: "c"}
@@ -172,7 +174,7 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 		t.Fatalf("swept %d sagas before their deadline", n)
 	}
 	// The first steps reply; the payment step never does.
-	for _, step := range []string{saga.StepUserGetInfo, saga.StepCourseGetInfo, saga.StepValidate} {
+	for _, step := range []string{sagamsg.StepUserGetInfo, sagamsg.StepCourseGetInfo, sagamsg.StepValidate} {
 		r := ok(step, data(step))
 		r.SagaID = sub.ID
 		if _, err := s.store.advance(ctx, sub.ID, false, func(st *State) (Transition, error) { return st.OnReply(sub.ID, r) }); err != nil {
@@ -191,7 +193,7 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range cmds {
-		if c.Step == saga.StepPayment {
+		if c.Step == sagamsg.StepPayment {
 			got = append(got, c.Kind)
 		}
 	}
@@ -200,7 +202,7 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 		t.Fatalf("payment commands %v", got)
 	}
 	// The refund is acknowledged: the saga has failed, with a reason.
-	r := saga.Reply{SagaID: sub.ID, Step: saga.StepPayment, Kind: saga.Undo, OK: true}
+	r := saga.Reply{SagaID: sub.ID, Step: sagamsg.StepPayment, Kind: saga.Undo, OK: true}
 	if _, err := s.store.advance(ctx, sub.ID, false, func(st *State) (Transition, error) { return st.OnReply(sub.ID, r) }); err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +219,7 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 }
 
 // A refund saga sends the subscribe saga's compensations as undo commands
-// under the same saga id, in saga.RefundSteps' order, the payment's naming
+// under the same saga id, in sagamsg.RefundSteps' order, the payment's naming
 // the payment refunded; replies it does not await are ignored; the last
 // reply ends the subscription; a late step is resent without limit.
 func TestState_refundSaga(t *testing.T) {
@@ -227,16 +229,16 @@ func TestState_refundSaga(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sent []string
-	for i := range saga.RefundSteps {
+	for i := range sagamsg.RefundSteps {
 		if len(tr.Commands) != 1 {
 			t.Fatalf("step %d: %+v", i, tr)
 		}
 		cmd := tr.Commands[0]
-		if cmd.SagaID != "s" || cmd.Kind != saga.Undo || saga.Topic(cmd.Step, cmd.Kind) == "" {
+		if cmd.SagaID != "s" || cmd.Kind != saga.Undo || sagamsg.Lookup(cmd.Step).Topic(true) == "" {
 			t.Fatalf("command %+v", cmd)
 		}
-		if cmd.Step == saga.StepPayment {
-			var a saga.PaymentArgs
+		if cmd.Step == sagamsg.StepPayment {
+			var a sagamsg.PaymentArgs
 			if err := json.Unmarshal(cmd.Args, &a); err != nil || a.PaymentID != "renew-s-1" {
 				t.Fatalf("refund args %s: %v", cmd.Args, err)
 			}
@@ -253,11 +255,11 @@ func TestState_refundSaga(t *testing.T) {
 		if tr, err = st.OnReply("s", r); err != nil {
 			t.Fatal(err)
 		}
-		if again, _ := st.OnReply("s", r); !again.Ignored && i < len(saga.RefundSteps)-1 {
+		if again, _ := st.OnReply("s", r); !again.Ignored && i < len(sagamsg.RefundSteps)-1 {
 			t.Fatal("a duplicate reply advanced the saga")
 		}
 	}
-	if !slices.Equal(sent, saga.RefundSteps) || tr.Finished != StatusEnded || st.Phase != PhaseDone || st.Code != "refunded" {
+	if !slices.Equal(sent, sagamsg.RefundSteps) || tr.Finished != StatusEnded || st.Phase != PhaseDone || st.Code != "refunded" {
 		t.Fatalf("sent %v, final %+v, state %+v", sent, tr, st)
 	}
 }

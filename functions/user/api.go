@@ -2,15 +2,12 @@ package user
 
 import (
 	"context"
-	"maps"
 	"net/http"
 	"strings"
 	"time"
 
-	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
 
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
@@ -27,24 +24,18 @@ type Service struct {
 	// dummyHash is verified against when an email is unknown, so log in takes
 	// as long for unknown emails as for wrong passwords.
 	dummyHash string
-	// failSagaStep is Config.SagaFailStep.
-	failSagaStep func(step, courseID string) bool
 }
 
-// Config is what New needs.
+// Config tunes the service; the zero Config is production's.
 type Config struct {
-	DB     *spanner.Client
-	Outbox *events.Outbox
-	Signer auth.Signer
+	// Hasher hashes passwords (default DefaultHasher).
 	Hasher Hasher
-	Now    func() time.Time
-	// SagaFailStep is a test-only hook (nil in production): the saga steps
-	// it reports true for fail (see saga.Participant.Fail).
-	SagaFailStep func(step, courseID string) bool
+	// Now is the clock (default time.Now).
+	Now func() time.Time
 }
 
-// New returns the User service.
-func New(c Config) (*Service, error) {
+// New returns the User service on d's database, outbox and token signer.
+func New(d fnreg.Deps, c Config) (*Service, error) {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -60,22 +51,7 @@ func New(c Config) (*Service, error) {
 			return nil, err
 		}
 	}
-	return &Service{store: store{db: c.DB, outbox: c.Outbox}, signer: c.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy,
-		failSagaStep: c.SagaFailStep}, nil
-}
-
-// Handlers returns the service's function handlers by function name.
-func (s *Service) Handlers() map[string]http.Handler {
-	h := map[string]http.Handler{
-		"user-register":     httpx.Handler(s.register),
-		"user-login":        httpx.Handler(s.login),
-		"user-get-me":       httpx.Handler(s.getMe),
-		"user-update-me":    httpx.Handler(s.updateMe),
-		"user-jwks":         httpx.Handler(s.jwks),
-		"user-outbox-relay": events.Push(s.relay),
-	}
-	maps.Copy(h, s.sagaHandlers())
-	return h
+	return &Service{store: newStore(d), signer: d.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy}, nil
 }
 
 func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
@@ -196,18 +172,45 @@ func (s *Service) jwks(w http.ResponseWriter, _ *http.Request) error {
 // relay publishes what the outbox still holds; a Cloud Scheduler tick
 // triggers it every minute.
 func (s *Service) relay(ctx context.Context, _ events.Message) error {
-	_, err := s.store.outbox.Sweep(ctx, 500)
-	return err
+	return s.store.relay(ctx)
 }
 
-// Plugin plugs the User service into the platform.
-var Plugin = fnreg.Service{
-	Name: "user", Database: Database, Publishes: []string{Topic, saga.RepliesTopic}, Migrations: Migrations,
-	Build: func(d fnreg.Deps) (map[string]http.Handler, error) {
-		s, err := New(Config{DB: d.DB, Outbox: d.Outbox, Signer: d.Signer, SagaFailStep: d.Config.Saga.FailStep})
-		if err != nil {
-			return nil, err
-		}
-		return s.Handlers(), nil
-	},
+// RegisterRequest is the body of POST /v1/users.
+type RegisterRequest struct {
+	Email       string   `json:"email"`
+	Password    string   `json:"password"`
+	DisplayName string   `json:"display_name"`
+	Roles       []string `json:"roles"`
+	Country     string   `json:"country"`
+}
+
+// LoginRequest is the body of POST /v1/sessions.
+type LoginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// UpdateRequest is the body of PATCH /v1/users/me; absent fields stay.
+type UpdateRequest struct {
+	DisplayName *string `json:"display_name,omitempty"`
+	Country     *string `json:"country,omitempty"`
+}
+
+// View is a user as the API shows it (never the password hash).
+type View struct {
+	ID          string    `json:"id"`
+	Email       string    `json:"email"`
+	DisplayName string    `json:"display_name"`
+	Roles       []string  `json:"roles"`
+	Country     string    `json:"country"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// Session is the answer to a successful log in.
+type Session struct {
+	AccessToken string    `json:"access_token"`
+	TokenType   string    `json:"token_type"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	User        View      `json:"user"`
 }

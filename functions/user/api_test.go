@@ -10,11 +10,12 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/functions/apitest"
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
-	"github.com/kwipper/kwipper/shared/spanx"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/spanx"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -99,7 +100,7 @@ func TestRegisterLoginProfile(t *testing.T) {
 		}
 		var versions []int64
 		for _, b := range data {
-			var d user.EventData
+			var d usermsg.EventData
 			if err := json.Unmarshal(b, &d); err != nil {
 				t.Fatal(err)
 			}

@@ -11,11 +11,13 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/functions/subscribe/saga"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/user"
-	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/spanx"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/saga"
+	"github.com/kwipper/kwipper/shared/spanx"
 )
 
 type replies struct {
@@ -47,17 +49,16 @@ func (r *replies) last() saga.Reply {
 // update-info adds the course to the learner's courses once however often it
 // is delivered; revert-info takes it back.
 func TestSagaSteps_learnerCourses(t *testing.T) {
-	ms, err := user.Migrations()
+	ms, err := user.Registration.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
 	db, _ := testenv.Database(t, ms)
 	pub := &replies{}
-	svc, err := user.New(user.Config{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}})
+	hs, err := user.Registration.Build(fnreg.Deps{DB: db, Outbox: &events.Outbox{DB: db, Publisher: pub}, Publisher: pub})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := svc.Handlers()
 	ctx := context.Background()
 	const learnerID, tutorID = "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2"
 	for id, roles := range map[string][]string{learnerID: {"learner"}, tutorID: {"tutor"}} {
@@ -85,9 +86,9 @@ func TestSagaSteps_learnerCourses(t *testing.T) {
 		return n
 	}
 	const sagaID = "00000000-0000-4000-8000-0000000000b1"
-	cmd := saga.Command{SagaID: sagaID, Step: saga.StepUserGetInfo, Kind: saga.Do, UserID: learnerID, CourseID: "c"}
+	cmd := saga.Command{SagaID: sagaID, Step: sagamsg.StepUserGetInfo, Kind: saga.Do, UserID: learnerID, CourseID: "c"}
 	deliver("user-saga-get-info", cmd)
-	var info saga.UserInfo
+	var info sagamsg.UserInfo
 	if r := pub.last(); !r.OK || json.Unmarshal(r.Data, &info) != nil || info.Country != "JP" {
 		t.Fatalf("get-info replied %+v", r)
 	}
@@ -97,8 +98,8 @@ func TestSagaSteps_learnerCourses(t *testing.T) {
 		t.Fatalf("get-info of a tutor replied %+v", r)
 	}
 
-	args, _ := json.Marshal(saga.UserUpdateArgs{CourseTitle: "Nihongo"})
-	upd := saga.Command{SagaID: sagaID, Step: saga.StepUserUpdateInfo, Kind: saga.Do, UserID: learnerID, CourseID: "c", Args: args}
+	args, _ := json.Marshal(sagamsg.UserUpdateArgs{CourseTitle: "Nihongo"})
+	upd := saga.Command{SagaID: sagaID, Step: sagamsg.StepUserUpdateInfo, Kind: saga.Do, UserID: learnerID, CourseID: "c", Args: args}
 	deliver("user-saga-update-info", upd)
 	deliver("user-saga-update-info", upd)
 	if n := courses(); n != 1 {

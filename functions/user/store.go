@@ -7,19 +7,18 @@ import (
 	"cloud.google.com/go/spanner"
 	"google.golang.org/grpc/codes"
 
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
+// migrationFiles is the users database's own schema (Registration.Schema).
+//
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// Migrations are the schema of the users database, oldest first.
-func Migrations() ([]spanx.Migration, error) {
-	return events.ServiceMigrations(migrationFiles)
-}
 
 // ErrNotFound is returned when no user matches.
 var ErrNotFound = errs.E(errs.NotFound, "user not found")
@@ -32,10 +31,18 @@ type store struct {
 	outbox *events.Outbox
 }
 
+func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
+
+// relay publishes what the outbox still holds.
+func (s *store) relay(ctx context.Context) error {
+	_, err := s.outbox.Sweep(ctx, 500)
+	return err
+}
+
 func (s *store) create(ctx context.Context, u *User) error {
 	d := u.eventData()
 	d.Version = 1
-	ev, err := events.New(Topic, EventRegistered, d)
+	ev, err := events.New(usermsg.Topic, usermsg.EventRegistered, d)
 	if err != nil {
 		return err
 	}
@@ -108,7 +115,7 @@ func (s *store) update(ctx context.Context, id string, fn func(*User) error) (Us
 		}
 		d := u.eventData()
 		d.Version = u.eventVersion + 1
-		ev, err := events.New(Topic, EventUpdated, d)
+		ev, err := events.New(usermsg.Topic, usermsg.EventUpdated, d)
 		if err != nil {
 			return err
 		}

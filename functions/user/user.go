@@ -1,7 +1,10 @@
 // Package user is Kwipper's User service: registration, log in (issuing
 // access tokens), the caller's profile, and the JWKS every other function
 // verifies tokens with. It owns the "users" database and announces changes on
-// the user-events topic.
+// user-events (functions/contract/usermsg).
+//
+// user.go is the domain (the rules; no cloud SDK), api.go the thin HTTP
+// handlers, routes.go the service's functions, store*.go the Spanner storage.
 package user
 
 import (
@@ -12,20 +15,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
-)
-
-// Database is the service's Spanner database id.
-const Database = "users"
-
-// Topic is where the service announces user events.
-const Topic = "user-events"
-
-// Event types on Topic.
-const (
-	EventRegistered = "user.registered"
-	EventUpdated    = "user.updated"
 )
 
 // Countries are the service areas a user may live in.
@@ -51,66 +44,23 @@ type User struct {
 	eventVersion int64
 }
 
-// RegisterRequest is the body of POST /v1/users.
-type RegisterRequest struct {
-	Email       string   `json:"email"`
-	Password    string   `json:"password"`
-	DisplayName string   `json:"display_name"`
-	Roles       []string `json:"roles"`
-	Country     string   `json:"country"`
-}
-
-// LoginRequest is the body of POST /v1/sessions.
-type LoginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-}
-
-// UpdateRequest is the body of PATCH /v1/users/me; absent fields stay.
-type UpdateRequest struct {
-	DisplayName *string `json:"display_name,omitempty"`
-	Country     *string `json:"country,omitempty"`
-}
-
-// View is a user as the API shows it (never the password hash).
-type View struct {
-	ID          string    `json:"id"`
-	Email       string    `json:"email"`
-	DisplayName string    `json:"display_name"`
-	Roles       []string  `json:"roles"`
-	Country     string    `json:"country"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
-}
-
-// Session is the answer to a successful log in.
-type Session struct {
-	AccessToken string    `json:"access_token"`
-	TokenType   string    `json:"token_type"`
-	ExpiresAt   time.Time `json:"expires_at"`
-	User        View      `json:"user"`
-}
-
-// EventData is the payload of user events: what other services may keep a
-// projection of (no email or credentials).
-type EventData struct {
-	UserID      string   `json:"user_id"`
-	DisplayName string   `json:"display_name"`
-	Roles       []string `json:"roles"`
-	Country     string   `json:"country"`
-	// Version numbers the user's events: 1 for user.registered, one more
-	// for each update. A consumer applies an event only when it is newer
-	// than what it has.
-	Version int64 `json:"version"`
-}
-
 func (u User) view() View {
 	return View{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Roles: roleNames(u.Roles),
 		Country: u.Country, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
-func (u User) eventData() EventData {
-	return EventData{UserID: u.ID, DisplayName: u.DisplayName, Roles: roleNames(u.Roles), Country: u.Country}
+// eventData is what a user event says of u (its version set by the store).
+func (u User) eventData() usermsg.EventData {
+	return usermsg.EventData{UserID: u.ID, DisplayName: u.DisplayName, Roles: roleNames(u.Roles), Country: u.Country}
+}
+
+// sagaInfo is what the subscribe saga learns of u (GetUserInfo), or the code
+// and reason why u cannot subscribe.
+func (u User) sagaInfo() (sagamsg.UserInfo, string, string) {
+	if !slices.Contains(u.Roles, auth.Learner) {
+		return sagamsg.UserInfo{}, sagamsg.CodeNotALearner, "only learners can subscribe to courses"
+	}
+	return sagamsg.UserInfo{DisplayName: u.DisplayName, Country: u.Country, Roles: roleNames(u.Roles)}, "", ""
 }
 
 func roleNames(rs []auth.Role) []string {

@@ -5,7 +5,6 @@ package config
 
 import (
 	"crypto/rand"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -14,7 +13,9 @@ import (
 	"github.com/kwipper/kwipper/shared/logging"
 )
 
-// Config is everything a Kwipper process is configured with.
+// Config is the platform's configuration, what every Kwipper process needs.
+// Each service loads its own settings (Stripe keys, media limits, the saga's
+// timeouts) beside its code, with a Reader from fnreg.Deps.Env.
 type Config struct {
 	// Env is "local" (emulators, generated keys) or "cloud".
 	Env string
@@ -45,19 +46,12 @@ type Config struct {
 	Push Push
 	// Tracing says where OpenTelemetry spans go.
 	Tracing Tracing
-	// CatalogStaleness bounds how stale public catalog reads may be, so they
-	// can be served by the nearest replica (0: strong reads).
+	// CatalogStaleness bounds how stale public reads (the catalog, courses
+	// and content read by the public) may be, so they can be served by the
+	// nearest replica (0: strong reads).
 	CatalogStaleness time.Duration
 	// EmulatorHosts are set when the Spanner and Pub/Sub emulators are used.
 	SpannerEmulatorHost, PubSubEmulatorHost string
-	// Media is the Content service's Cloud Storage and URL-signing setup.
-	Media Media
-	// Stripe is the Billing service's Stripe setup.
-	Stripe Stripe
-	// Saga tunes the subscribe saga's orchestrator.
-	Saga Saga
-	// Recurring tunes recurring billing (the billing cycle and dunning).
-	Recurring Recurring
 }
 
 // Tracing configures trace export.
@@ -87,38 +81,6 @@ type Push struct {
 	Token Secret
 }
 
-// Media configures the Content service: where media objects live, how
-// upload and download URLs are signed, and what uploads may be.
-type Media struct {
-	// Bucket is the media bucket (KW_MEDIA_BUCKET).
-	Bucket string
-	// ObjectPrefix is where the service's objects live in Bucket, ending in
-	// "/" (KW_MEDIA_OBJECT_PREFIX; media/<region>/ in the cloud).
-	ObjectPrefix string
-	// StorageEmulatorHost, when set, points Cloud Storage at fake-gcs-server
-	// (STORAGE_EMULATOR_HOST, host:port).
-	StorageEmulatorHost string
-	// GCSSigningKey is the PEM RSA private key of GCSSignerEmail that signs
-	// V4 upload and download URLs locally, without a remote call (a secret;
-	// generated per process when empty locally).
-	GCSSigningKey Secret
-	// GCSSignerEmail is the service account the V4 signatures name.
-	GCSSignerEmail string
-	// CDNBaseURL, when set with URLSigningKey, makes downloads Cloud CDN
-	// signed URLs: CDNBaseURL + "/" + object name.
-	CDNBaseURL string
-	// URLSigningKey is the Cloud CDN signed-URL key: base64url of 16 random
-	// bytes (a secret).
-	URLSigningKey Secret
-	// URLSigningKeyName is the key's name on the CDN backend bucket.
-	URLSigningKeyName string
-	// MaxVideoSize and MaxFileSize bound an upload of a video or file item,
-	// in bytes.
-	MaxVideoSize, MaxFileSize int64
-	// UploadURLTTL and DownloadURLTTL are how long signed URLs stay valid.
-	UploadURLTTL, DownloadURLTTL time.Duration
-}
-
 // Secret is a string that never prints its value.
 type Secret string
 
@@ -136,135 +98,70 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 // Reveal returns the secret's value, for the one place that uses it.
 func (s Secret) Reveal() string { return string(s) }
 
-// Load reads the configuration from getenv (os.Getenv in production) and
-// validates it, naming every variable that is wrong.
+// Load reads the platform's configuration from getenv (os.Getenv in
+// production) and validates it, naming every variable that is wrong.
 func Load(getenv func(string) string) (Config, error) {
-	var problems []string
-	get := func(key, def string) string {
-		if v := strings.TrimSpace(getenv(key)); v != "" {
-			return v
-		}
-		return def
-	}
+	r := NewReader(getenv)
 	c := Config{
-		Env:                 get("KW_ENV", "local"),
-		Project:             get("KW_PROJECT", "kwipper-local"),
-		SpannerInstance:     get("KW_SPANNER_INSTANCE", "kwipper"),
-		Port:                get("PORT", "8080"),
-		FunctionTarget:      get("FUNCTION_TARGET", ""),
-		TokenIssuer:         get("KW_TOKEN_ISSUER", "https://kwipper.local"),
-		TokenSigningKey:     Secret(get("KW_TOKEN_SIGNING_KEY", "")),
-		JWKSURL:             get("KW_JWKS_URL", ""),
-		SpannerEmulatorHost: get("SPANNER_EMULATOR_HOST", ""),
-		PubSubEmulatorHost:  get("PUBSUB_EMULATOR_HOST", ""),
+		Env:                 r.String("KW_ENV", "local"),
+		Project:             r.String("KW_PROJECT", "kwipper-local"),
+		SpannerInstance:     r.String("KW_SPANNER_INSTANCE", "kwipper"),
+		Port:                r.String("PORT", "8080"),
+		FunctionTarget:      r.String("FUNCTION_TARGET", ""),
+		TokenIssuer:         r.String("KW_TOKEN_ISSUER", "https://kwipper.local"),
+		TokenSigningKey:     r.Secret("KW_TOKEN_SIGNING_KEY"),
+		JWKSURL:             r.String("KW_JWKS_URL", ""),
+		SpannerEmulatorHost: r.String("SPANNER_EMULATOR_HOST", ""),
+		PubSubEmulatorHost:  r.String("PUBSUB_EMULATOR_HOST", ""),
 	}
-	c.BaseURL = strings.TrimRight(get("KW_BASE_URL", "http://127.0.0.1:"+c.Port), "/")
-	c.Push = Push{Invoker: get("KW_PUSH_INVOKER", ""), JWKSURL: get("KW_PUSH_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs"),
-		Token: Secret(get("KW_PUSH_TOKEN", ""))}
+	c.BaseURL = strings.TrimRight(r.String("KW_BASE_URL", "http://127.0.0.1:"+c.Port), "/")
+	c.Push = Push{Invoker: r.String("KW_PUSH_INVOKER", ""), JWKSURL: r.String("KW_PUSH_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs"),
+		Token: r.Secret("KW_PUSH_TOKEN")}
 	if c.Push.Invoker == "" && c.Push.Token == "" && c.Env == "local" {
 		c.Push.Token = Secret(rand.Text())
 	}
 	if c.Env != "local" && c.Env != "cloud" {
-		problems = append(problems, fmt.Sprintf("KW_ENV must be local or cloud, not %q", c.Env))
+		r.Problemf("KW_ENV must be local or cloud, not %q", c.Env)
 	}
-	if lvl, ok := logging.ParseLevel(get("KW_LOG_LEVEL", "info")); ok {
+	if lvl, ok := logging.ParseLevel(r.String("KW_LOG_LEVEL", "info")); ok {
 		c.LogLevel = lvl
 	} else {
-		problems = append(problems, "KW_LOG_LEVEL must be debug, info, warn or error")
+		r.Problemf("KW_LOG_LEVEL must be debug, info, warn or error")
 	}
 	if p, err := strconv.Atoi(c.Port); err != nil || p <= 0 || p > 65535 {
-		problems = append(problems, fmt.Sprintf("PORT must be a port number, not %q", c.Port))
+		r.Problemf("PORT must be a port number, not %q", c.Port)
 	}
-	ttl, err := time.ParseDuration(get("KW_TOKEN_TTL", "15m"))
-	if err != nil || ttl < time.Minute || ttl > 24*time.Hour {
-		problems = append(problems, "KW_TOKEN_TTL must be a duration between 1m and 24h, e.g. 15m")
-	}
-	c.TokenTTL = ttl
-	defStale := "0s"
+	c.TokenTTL = r.Duration("KW_TOKEN_TTL", "15m", time.Minute, 24*time.Hour)
+	defStale, defRate := "0s", "1"
 	if c.Env == "cloud" {
-		defStale = "10s"
+		defStale, defRate = "10s", "0.1"
 	}
-	stale, err := time.ParseDuration(get("KW_CATALOG_STALENESS", defStale))
-	if err != nil || stale < 0 || stale > time.Hour {
-		problems = append(problems, "KW_CATALOG_STALENESS must be a duration between 0s and 1h, e.g. 10s")
-	}
-	c.CatalogStaleness = stale
-	defRate := "1"
-	if c.Env == "cloud" {
-		defRate = "0.1"
-	}
-	c.Tracing = Tracing{OTLPEndpoint: get("KW_OTLP_ENDPOINT", ""), Insecure: get("KW_OTLP_INSECURE", "false") == "true"}
-	if rate, err := strconv.ParseFloat(get("KW_TRACE_SAMPLE_RATE", defRate), 64); err == nil && rate >= 0 && rate <= 1 {
+	c.CatalogStaleness = r.Duration("KW_CATALOG_STALENESS", defStale, 0, time.Hour)
+	c.Tracing = Tracing{OTLPEndpoint: r.String("KW_OTLP_ENDPOINT", ""), Insecure: r.Bool("KW_OTLP_INSECURE", false)}
+	if rate, err := strconv.ParseFloat(r.String("KW_TRACE_SAMPLE_RATE", defRate), 64); err == nil && rate >= 0 && rate <= 1 {
 		c.Tracing.SampleRate = rate
 	} else {
-		problems = append(problems, "KW_TRACE_SAMPLE_RATE must be a number between 0 and 1, e.g. 0.1")
+		r.Problemf("KW_TRACE_SAMPLE_RATE must be a number between 0 and 1, e.g. 0.1")
 	}
-	c.Media, problems = loadMedia(get, problems)
-	c.Stripe, c.Saga, problems = loadBilling(get, problems)
-	c.Recurring, problems = loadRecurring(get, problems)
 	if c.Env == "cloud" {
-		if getenv("KW_PROJECT") == "" {
-			problems = append(problems, "KW_PROJECT is required when KW_ENV=cloud")
+		if !r.Set("KW_PROJECT") {
+			r.Problemf("KW_PROJECT is required when KW_ENV=cloud")
 		}
 		if c.JWKSURL == "" && c.TokenSigningKey == "" {
-			problems = append(problems, "KW_JWKS_URL (or, for the User service, KW_TOKEN_SIGNING_KEY) is required when KW_ENV=cloud")
+			r.Problemf("KW_JWKS_URL (or, for the User service, KW_TOKEN_SIGNING_KEY) is required when KW_ENV=cloud")
 		}
 		if c.SpannerEmulatorHost != "" || c.PubSubEmulatorHost != "" {
-			problems = append(problems, "emulator hosts must not be set when KW_ENV=cloud")
+			r.Problemf("emulator hosts must not be set when KW_ENV=cloud")
 		}
 		if c.Push.Invoker == "" || c.Push.Token != "" {
-			problems = append(problems, "KW_PUSH_INVOKER (the push service account) is required and KW_PUSH_TOKEN not allowed when KW_ENV=cloud")
+			r.Problemf("KW_PUSH_INVOKER (the push service account) is required and KW_PUSH_TOKEN not allowed when KW_ENV=cloud")
 		}
-		if getenv("KW_BASE_URL") == "" {
-			problems = append(problems, "KW_BASE_URL (the API's public URL, the base of push audiences) is required when KW_ENV=cloud")
+		if !r.Set("KW_BASE_URL") {
+			r.Problemf("KW_BASE_URL (the API's public URL, the base of push audiences) is required when KW_ENV=cloud")
 		}
 	}
-	if len(problems) > 0 {
-		return Config{}, fmt.Errorf("configuration is not valid:\n  - %s", strings.Join(problems, "\n  - "))
+	if err := r.Err(); err != nil {
+		return Config{}, err
 	}
 	return c, nil
-}
-
-// loadMedia reads the Content service's variables, appending what is wrong
-// to problems.
-func loadMedia(get func(key, def string) string, problems []string) (Media, []string) {
-	m := Media{
-		Bucket:              get("KW_MEDIA_BUCKET", "kwipper-media"),
-		ObjectPrefix:        get("KW_MEDIA_OBJECT_PREFIX", "media/local/"),
-		StorageEmulatorHost: get("STORAGE_EMULATOR_HOST", ""),
-		GCSSigningKey:       Secret(get("KW_GCS_SIGNING_KEY", "")),
-		GCSSignerEmail:      get("KW_GCS_SIGNER_EMAIL", ""),
-		CDNBaseURL:          strings.TrimRight(get("KW_MEDIA_CDN_BASE_URL", ""), "/"),
-		URLSigningKey:       Secret(get("KW_URL_SIGNING_KEY", "")),
-		URLSigningKeyName:   get("KW_URL_SIGNING_KEY_NAME", ""),
-	}
-	if !strings.HasSuffix(m.ObjectPrefix, "/") || strings.HasPrefix(m.ObjectPrefix, "/") {
-		problems = append(problems, fmt.Sprintf("KW_MEDIA_OBJECT_PREFIX must end with / and not start with one, e.g. media/local/, not %q", m.ObjectPrefix))
-	}
-	if m.CDNBaseURL != "" && !strings.HasPrefix(m.CDNBaseURL, "https://") && !strings.HasPrefix(m.CDNBaseURL, "http://") {
-		problems = append(problems, "KW_MEDIA_CDN_BASE_URL must be an http(s) URL")
-	}
-	if m.CDNBaseURL != "" && (m.URLSigningKey == "" || m.URLSigningKeyName == "") {
-		problems = append(problems, "KW_MEDIA_CDN_BASE_URL needs KW_URL_SIGNING_KEY and KW_URL_SIGNING_KEY_NAME")
-	}
-	size := func(key, def string) int64 {
-		n, err := strconv.ParseInt(get(key, def), 10, 64)
-		if err != nil || n < 1 || n > 5<<40 {
-			problems = append(problems, key+" must be a size in bytes between 1 and 5 TiB")
-		}
-		return n
-	}
-	// Headroom over the design's 90 MB videos and 10 MB files.
-	m.MaxVideoSize = size("KW_MEDIA_MAX_VIDEO_BYTES", "262144000") // 250 MiB
-	m.MaxFileSize = size("KW_MEDIA_MAX_FILE_BYTES", "52428800")    // 50 MiB
-	ttl := func(key, def string) time.Duration {
-		d, err := time.ParseDuration(get(key, def))
-		if err != nil || d < 10*time.Second || d > 7*24*time.Hour {
-			problems = append(problems, key+" must be a duration between 10s and 168h, e.g. 15m")
-		}
-		return d
-	}
-	m.UploadURLTTL = ttl("KW_MEDIA_UPLOAD_URL_TTL", "15m")
-	m.DownloadURLTTL = ttl("KW_MEDIA_DOWNLOAD_URL_TTL", "10m")
-	return m, problems
 }

@@ -40,25 +40,6 @@ func TestSecretNeverPrints(t *testing.T) {
 	}
 }
 
-func TestLoad_refundWindow(t *testing.T) {
-	c, err := Load(env(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Recurring.RefundWindow != 14*24*time.Hour {
-		t.Fatalf("default refund window %v, want 336h", c.Recurring.RefundWindow)
-	}
-	c, err = Load(env(map[string]string{"KW_REFUND_WINDOW": "72h"}))
-	if err != nil || c.Recurring.RefundWindow != 72*time.Hour {
-		t.Fatalf("KW_REFUND_WINDOW=72h: %v %v", c.Recurring.RefundWindow, err)
-	}
-	for _, bad := range []string{"two weeks", "0s", "-1h", "9000h"} {
-		if _, err := Load(env(map[string]string{"KW_REFUND_WINDOW": bad})); err == nil || !strings.Contains(err.Error(), "KW_REFUND_WINDOW") {
-			t.Errorf("KW_REFUND_WINDOW=%q: %v", bad, err)
-		}
-	}
-}
-
 func TestLoad_push(t *testing.T) {
 	a, err := Load(env(nil))
 	if err != nil {
@@ -84,5 +65,28 @@ func TestLoad_push(t *testing.T) {
 	cloud["KW_PUSH_TOKEN"] = "weak"
 	if _, err := Load(env(cloud)); err == nil || !strings.Contains(err.Error(), "KW_PUSH_TOKEN") {
 		t.Fatalf("a push token in the cloud: %v", err)
+	}
+}
+
+func TestReader(t *testing.T) {
+	r := NewReader(env(map[string]string{"D": "90s", "N": "7", "B": "maybe", "L": " a, ,b "}))
+	if d := r.Duration("D", "1s", time.Second, time.Minute); d != 90*time.Second {
+		t.Fatalf("duration %v", d)
+	}
+	if n := r.Int("N", "1", 1, 10); n != 7 {
+		t.Fatalf("int %d", n)
+	}
+	r.Bool("B", false)
+	if got := r.List("L", ""); strings.Join(got, "|") != "a|b" {
+		t.Fatalf("list %q", got)
+	}
+	if d := r.Duration("UNSET", "2m", time.Second, time.Hour); d != 2*time.Minute {
+		t.Fatalf("default %v", d)
+	}
+	err := r.Err()
+	for _, want := range []string{"D must be a duration between 1s and 1m, e.g. 1s", "B must be true or false"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v does not say %q", err, want)
+		}
 	}
 }

@@ -21,6 +21,10 @@ import (
 	"github.com/kwipper/kwipper/shared/tracing"
 )
 
+// OutboxTick is the topic Cloud Scheduler publishes to every minute; each
+// service's relay function sweeps its outbox when it ticks.
+const OutboxTick = "outbox-relay-tick"
+
 // Event is one fact a service announces.
 type Event struct {
 	// ID identifies the event everywhere; consumers deduplicate on it.

@@ -1,13 +1,10 @@
 package events
 
 import (
-	"cmp"
 	"context"
 	"embed"
-	"fmt"
 	"io/fs"
 	"log/slog"
-	"slices"
 	"time"
 
 	"cloud.google.com/go/spanner"
@@ -190,30 +187,4 @@ func Replay(ctx context.Context, c *spanner.Client, since time.Time) (int64, err
 		Params: map[string]any{"since": since},
 	})
 	return n, spanx.Translate(err, "outbox replay")
-}
-
-// ServiceMigrations returns a service's migrations: the platform's
-// (Migrations) and the NNNN_name.sql files in the migrations directory of
-// files (the service's embedded migrations/*.sql), in version order.
-func ServiceMigrations(files fs.FS) ([]spanx.Migration, error) {
-	sub, err := fs.Sub(files, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	own, err := spanx.LoadMigrations(sub)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range own {
-		if m.Version == 0 || m.Version >= 9000 {
-			return nil, fmt.Errorf("migration %04d_%s: service migrations are numbered 0001 to 8999 (0000 and 9000 up are the platform's)", m.Version, m.Name)
-		}
-	}
-	platform, err := Migrations()
-	if err != nil {
-		return nil, err
-	}
-	all := append(platform, own...)
-	slices.SortFunc(all, func(a, b spanx.Migration) int { return cmp.Compare(a.Version, b.Version) })
-	return all, nil
 }

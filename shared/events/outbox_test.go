@@ -15,9 +15,10 @@ import (
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/spanx"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/saga"
+	"github.com/kwipper/kwipper/shared/spanx"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -161,7 +162,7 @@ func TestServiceMigrations(t *testing.T) {
 		"migrations/0002_b.sql": {Data: []byte("CREATE TABLE B (Id STRING(36) NOT NULL) PRIMARY KEY (Id);")},
 		"migrations/0001_a.sql": {Data: []byte("CREATE TABLE A (Id STRING(36) NOT NULL) PRIMARY KEY (Id);")},
 	}
-	ms, err := events.ServiceMigrations(svc)
+	ms, err := spanx.ServiceMigrations(svc, events.Migrations)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,8 +184,31 @@ func TestServiceMigrations(t *testing.T) {
 	}
 	for _, bad := range []string{"migrations/9001_mine.sql", "migrations/0000_mine.sql"} {
 		fs := fstest.MapFS{bad: {Data: []byte("SELECT 1")}}
-		if _, err := events.ServiceMigrations(fs); err == nil || !strings.Contains(err.Error(), "platform") {
+		if _, err := spanx.ServiceMigrations(fs, events.Migrations); err == nil || !strings.Contains(err.Error(), "platform") {
 			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}
+
+// A saga participant's database gets SagaSteps from the platform's 9002,
+// which is a no-op on a database whose own migration created the table
+// before it moved to the platform.
+func TestSagaMigration_noOpWhereTheTableExists(t *testing.T) {
+	old := fstest.MapFS{"migrations/0001_steps.sql": {Data: []byte(`CREATE TABLE SagaSteps (
+  SagaId STRING(36) NOT NULL, Step STRING(40) NOT NULL, Kind STRING(8) NOT NULL,
+  Reply BYTES(MAX) NOT NULL, ProcessedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
+) PRIMARY KEY (SagaId, Step, Kind)`)}}
+	fresh := fstest.MapFS{"migrations/0001_none.sql": {Data: []byte("CREATE TABLE A (Id STRING(36) NOT NULL) PRIMARY KEY (Id)")}}
+	for name, files := range map[string]fstest.MapFS{"existing_table": old, "fresh": fresh} {
+		ms, err := spanx.ServiceMigrations(files, events.Migrations, saga.Migrations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, _ := testenv.Database(t, ms)
+		tables, err := spanx.Column[string](db.Single().Query(context.Background(), spanner.Statement{SQL: `SELECT TABLE_NAME
+			FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = '' AND TABLE_NAME = 'SagaSteps'`}))
+		if err != nil || len(tables) != 1 {
+			t.Fatalf("%s: SagaSteps tables %v, %v", name, tables, err)
 		}
 	}
 }

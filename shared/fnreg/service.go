@@ -1,6 +1,9 @@
 package fnreg
 
 import (
+	"context"
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 
@@ -9,25 +12,52 @@ import (
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/saga"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
-// Service is how a service plugs into the platform: its name (as in the
-// function table), its database, its schema, and how to build its handlers.
+// Service is a service as the platform knows it: its name, its database and
+// schema, the topics it publishes to, its functions, and how to build their
+// handlers. Each service package declares one with Define, in its
+// routes.go; the composition root (package functions) lists them.
 type Service struct {
 	Name     string
 	Database string
-	// Publishes lists the topics the service publishes to.
-	Publishes  []string
-	Migrations func() ([]spanx.Migration, error)
+	// Publishes lists the topics the service publishes to (Define adds
+	// saga.RepliesTopic for saga participants).
+	Publishes []string
+	// Schema holds the service's own migrations as migrations/NNNN_name.sql
+	// (0001 to 8999; the platform's are added by Migrations).
+	Schema fs.FS
+	// Functions are the service's functions (Define fills it from its Funcs).
+	Functions []Spec
 	// Build returns the service's handlers by function name; it must create
 	// any further clients it needs itself (lazily where it can).
 	Build func(Deps) (map[string]http.Handler, error)
+	// participant is set when the service runs saga steps.
+	participant bool
+}
+
+// Migrations returns the schema of the service's database, oldest first:
+// the platform's (the outbox and handled events; SagaSteps for saga
+// participants) and the service's own.
+func (s Service) Migrations() ([]spanx.Migration, error) {
+	platform := []func() ([]spanx.Migration, error){events.Migrations}
+	if s.participant {
+		platform = append(platform, saga.Migrations)
+	}
+	return spanx.ServiceMigrations(s.Schema, platform...)
 }
 
 // Deps is what the platform gives every service.
 type Deps struct {
+	// Config is the platform's configuration.
 	Config config.Config
+	// Getenv reads the environment the service loads its own settings from
+	// (config.NewReader); nil reads nothing, so every setting has its
+	// default.
+	Getenv func(string) string
 	Log    *slog.Logger
 	// DB is a client of the service's own database.
 	DB *spanner.Client
@@ -39,4 +69,81 @@ type Deps struct {
 	// Signer issues access tokens (only the User service's has a key in the
 	// cloud).
 	Signer auth.Signer
+}
+
+// Env returns a reader of the service's settings from d.Getenv.
+func (d Deps) Env() *config.Reader {
+	get := d.Getenv
+	if get == nil {
+		get = func(string) string { return "" }
+	}
+	return config.NewReader(get)
+}
+
+// Func is one function of service S: its Spec and its handler, exactly one
+// of HTTP (an httpx handler), Event (a Pub/Sub push consumer) or Saga (a
+// saga participant step, run idempotently by saga.Participant).
+type Func[S any] struct {
+	Spec
+	HTTP  func(S, http.ResponseWriter, *http.Request) error
+	Event func(S, context.Context, events.Message) error
+	Saga  func(S) saga.Step
+}
+
+// Define declares service svc with its functions, each spec next to its
+// handler, so a function's name is written once. build makes the service's
+// value the handlers are bound to. Define fills each spec's Service and, for
+// Event and Saga functions, its Pub/Sub trigger and access; it panics on a
+// Func with no handler or two (a wiring bug every test catches).
+func Define[S any](svc Service, build func(Deps) (S, error), fns ...Func[S]) Service {
+	for i := range fns {
+		f := &fns[i]
+		n := 0
+		for _, set := range []bool{f.HTTP != nil, f.Event != nil, f.Saga != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			panic(fmt.Sprintf("fnreg.Define %s: function %s needs exactly one of HTTP, Event, Saga", svc.Name, f.Name))
+		}
+		f.Service = svc.Name
+		if f.HTTP != nil {
+			f.Trigger = HTTP
+		} else {
+			f.Trigger, f.Access = PubSub, Push
+		}
+		if f.Saga != nil {
+			svc.participant = true
+		}
+		svc.Functions = append(svc.Functions, f.Spec)
+	}
+	if svc.participant {
+		svc.Publishes = append(svc.Publishes, saga.RepliesTopic)
+	}
+	svc.Build = func(d Deps) (map[string]http.Handler, error) {
+		s, err := build(d)
+		if err != nil {
+			return nil, err
+		}
+		var p *saga.Participant
+		if svc.participant {
+			p = &saga.Participant{DB: d.DB, Outbox: d.Outbox, Publisher: d.Publisher, Log: d.Log}
+		}
+		hs := make(map[string]http.Handler, len(fns))
+		for _, f := range fns {
+			switch {
+			case f.HTTP != nil:
+				h := f.HTTP
+				hs[f.Name] = httpx.Handler(func(w http.ResponseWriter, r *http.Request) error { return h(s, w, r) })
+			case f.Event != nil:
+				h := f.Event
+				hs[f.Name] = events.Push(func(ctx context.Context, m events.Message) error { return h(s, ctx, m) })
+			default:
+				hs[f.Name] = events.Push(p.Handler(f.Saga(s)))
+			}
+		}
+		return hs, nil
+	}
+	return svc
 }

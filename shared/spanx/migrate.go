@@ -79,6 +79,41 @@ func SplitDDL(body string) []string {
 	return stmts
 }
 
+// ServiceMigrations returns a service database's migrations in version
+// order: the platform's (each of platform, e.g. the outbox's and the saga
+// runner's, numbered 0000 and 9000 up) and the service's own NNNN_name.sql
+// files in the migrations directory of files (numbered 0001 to 8999). A
+// version used twice is an error.
+func ServiceMigrations(files fs.FS, platform ...func() ([]Migration, error)) ([]Migration, error) {
+	sub, err := fs.Sub(files, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	all, err := LoadMigrations(sub)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range all {
+		if m.Version == 0 || m.Version >= 9000 {
+			return nil, fmt.Errorf("migration %04d_%s: service migrations are numbered 0001 to 8999 (0000 and 9000 up are the platform's)", m.Version, m.Name)
+		}
+	}
+	for _, load := range platform {
+		ms, err := load()
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ms...)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Version < all[j].Version })
+	for i := 1; i < len(all); i++ {
+		if all[i].Version == all[i-1].Version {
+			return nil, fmt.Errorf("migrations %04d_%s and %04d_%s share a version", all[i-1].Version, all[i-1].Name, all[i].Version, all[i].Name)
+		}
+	}
+	return all, nil
+}
+
 const migrationsTable = `CREATE TABLE IF NOT EXISTS SchemaMigrations (
   Version INT64 NOT NULL,
   Name STRING(MAX) NOT NULL,

@@ -7,8 +7,8 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/shared/spanx"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/spanx"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

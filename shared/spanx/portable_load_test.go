@@ -7,8 +7,8 @@ import (
 
 	"cloud.google.com/go/spanner"
 
-	"github.com/kwipper/kwipper/shared/spanx"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
+	"github.com/kwipper/kwipper/shared/spanx"
 )
 
 // A dump loads only into a target with the dump's migrations, tables and

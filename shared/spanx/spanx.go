@@ -160,6 +160,26 @@ func Translate(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// Reader is what single-use reads, read-only transactions and read-write
+// transactions (Tx) all do, so a store's read helpers serve each.
+type Reader interface {
+	ReadRow(ctx context.Context, table string, key spanner.Key, columns []string) (*spanner.Row, error)
+	ReadRowUsingIndex(ctx context.Context, table, index string, key spanner.Key, columns []string) (*spanner.Row, error)
+	Read(ctx context.Context, table string, keys spanner.KeySet, columns []string) *spanner.RowIterator
+	Query(ctx context.Context, stmt spanner.Statement) *spanner.RowIterator
+}
+
+// Single returns a single-use read-only transaction of c: strong when stale
+// is 0, else one that may read data up to stale old from the nearest
+// replica.
+func Single(c *spanner.Client, stale time.Duration) *spanner.ReadOnlyTransaction {
+	ro := c.Single()
+	if stale > 0 {
+		ro = ro.WithTimestampBound(spanner.MaxStaleness(stale))
+	}
+	return ro
+}
+
 // IsNotFound reports whether err is a Spanner NotFound (e.g. ReadRow of a
 // missing key).
 func IsNotFound(err error) bool { return spanner.ErrCode(err) == codes.NotFound }

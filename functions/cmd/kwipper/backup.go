@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/ops"
 	"github.com/kwipper/kwipper/shared/config"
 )
 
@@ -23,7 +23,7 @@ func export(ctx context.Context, cfg config.Config, log *slog.Logger, args []str
 	if *out == "" {
 		return errors.New("export: --out is required")
 	}
-	_, err := functions.Export(ctx, cfg, *out, log)
+	_, err := ops.Export(ctx, cfg, *out, log)
 	return err
 }
 
@@ -33,7 +33,7 @@ func export(ctx context.Context, cfg config.Config, log *slog.Logger, args []str
 func restore(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
 	from := fs.String("from", "", "directory holding the export (its manifest.json)")
-	var opts functions.RestoreOptions
+	var opts ops.RestoreOptions
 	fs.BoolVar(&opts.Resume, "resume", false, "complete a restore that stopped part way (the databases need not be empty)")
 	fs.DurationVar(&opts.ReplayEvents, "replay-events", 24*time.Hour,
 		"republish the events published this long before the export (those in flight then are not in it); 0 for none")
@@ -43,5 +43,5 @@ func restore(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if *from == "" {
 		return errors.New("restore: --from is required")
 	}
-	return functions.Restore(ctx, cfg, *from, opts, log)
+	return ops.Restore(ctx, cfg, *from, opts, log)
 }

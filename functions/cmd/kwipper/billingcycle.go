@@ -9,7 +9,7 @@ import (
 
 	"cloud.google.com/go/pubsub/v2"
 
-	"github.com/kwipper/kwipper/functions/subscribe"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/events"
 )
@@ -36,7 +36,7 @@ func billingCycle(ctx context.Context, cfg config.Config, log *slog.Logger, args
 	defer ps.Close()
 	pub := &events.PubSub{Client: ps}
 	defer pub.Stop()
-	ev, err := events.New(subscribe.TickTopic, "billing.tick", subscribe.Tick{AsOf: &asOf})
+	ev, err := events.New(subscribemsg.TickTopic, subscribemsg.EventTick, subscribemsg.Tick{AsOf: &asOf})
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
-	"os"
 
-	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/ops"
 )
 
 // gen writes the generated files from the function table, or with --check
@@ -17,22 +15,9 @@ func gen(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	openapi, tf, err := functions.Generate()
-	if err != nil {
-		return err
-	}
-	for path, want := range map[string][]byte{functions.OpenAPIFile: openapi, functions.TerraformFile: tf} {
-		if *check {
-			got, err := os.ReadFile(path)
-			if err != nil || !bytes.Equal(got, want) {
-				return fmt.Errorf("%s is stale: run `go run ./functions/cmd/kwipper gen`", path)
-			}
-			continue
-		}
-		if err := os.WriteFile(path, want, 0o644); err != nil {
-			return err
-		}
+	wrote, err := ops.WriteGenerated(".", *check)
+	for _, path := range wrote {
 		fmt.Println("wrote", path)
 	}
-	return nil
+	return err
 }

@@ -1,12 +1,12 @@
-// Command kwipper is Kwipper's one binary. In the cloud it serves the function
-// named by FUNCTION_TARGET (one Cloud Run service per function, same image);
-// locally it serves every function and the REST routes on one port.
+// Command kwipper is Kwipper's one binary, the one the image holds. In the
+// cloud it serves the function named by FUNCTION_TARGET (one Cloud Run
+// service per function, same image); without it, every function and the
+// REST routes on one port. The local stack (emulators, fakes) is the other
+// binary, kwipper-dev.
 //
 //	kwipper                 serve (FUNCTION_TARGET set: that function only)
-//	kwipper dev [--demo]    start the emulators and the whole platform locally
 //	kwipper migrate         create missing databases and apply migrations
 //	kwipper gen [--check]   write (or check) functions/openapi.json and terraform/functions.json
-//	kwipper emulators -env-file F   start the emulators, write their env to F, run until stopped
 //	kwipper billing-cycle [--as-of T]  publish a billing-cycle tick as of T (RFC 3339; default now)
 //	kwipper export --out DIR           write a portable export of every database (one snapshot)
 //	kwipper restore --from DIR [--resume]  load an export into empty databases
@@ -29,6 +29,7 @@ import (
 	ff "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/ops"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/logging"
@@ -49,9 +50,6 @@ func run(args []string) error {
 	}
 	if cmd == "gen" {
 		return gen(args)
-	}
-	if cmd == "emulators" {
-		return emulators(args)
 	}
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
@@ -79,11 +77,9 @@ func run(args []string) error {
 		if cfg.FunctionTarget != "" {
 			return serveOne(ctx, cfg, log)
 		}
-		return serveAll(ctx, cfg, log, nil)
+		return serveAll(ctx, cfg, log)
 	case "migrate":
-		return functions.Migrate(ctx, cfg, log)
-	case "dev":
-		return dev(ctx, cfg, log, args)
+		return ops.Migrate(ctx, cfg, log)
 	case "billing-cycle":
 		return billingCycle(ctx, cfg, log, args)
 	case "export":
@@ -91,7 +87,7 @@ func run(args []string) error {
 	case "restore":
 		return restore(ctx, cfg, log, args)
 	}
-	return fmt.Errorf("unknown command %q (serve, dev, migrate, gen, emulators, billing-cycle, export, restore)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, gen, billing-cycle, export, restore)", cmd)
 }
 
 // serveOne serves the FUNCTION_TARGET function through the functions
@@ -101,7 +97,7 @@ func serveOne(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if !ok {
 		return fmt.Errorf("FUNCTION_TARGET %q is not a Kwipper function", cfg.FunctionTarget)
 	}
-	app, err := functions.Open(ctx, cfg, log, spec.Service)
+	app, err := functions.Open(ctx, cfg, log, functions.Options{Getenv: os.Getenv, Services: []string{spec.Service}})
 	if err != nil {
 		return err
 	}
@@ -124,10 +120,9 @@ func serveOne(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 }
 
-// serveAll serves every function on cfg.Port until ctx ends; ready, when
-// set, is called once the port is listening.
-func serveAll(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(*functions.App)) error {
-	app, err := functions.Open(ctx, cfg, log)
+// serveAll serves every function on cfg.Port until ctx ends.
+func serveAll(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	app, err := functions.Open(ctx, cfg, log, functions.Options{Getenv: os.Getenv})
 	if err != nil {
 		return err
 	}
@@ -140,9 +135,6 @@ func serveAll(ctx context.Context, cfg config.Config, log *slog.Logger, ready fu
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.InfoContext(ctx, "serving every function", "url", "http://"+ln.Addr().String())
-	if ready != nil {
-		ready(app)
-	}
 	select {
 	case err := <-errc:
 		return err
@@ -154,8 +146,4 @@ func serveAll(ctx context.Context, cfg config.Config, log *slog.Logger, ready fu
 		return err
 	}
 	return nil
-}
-
-func signalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

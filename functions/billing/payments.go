@@ -1,0 +1,196 @@
+package billing
+
+import (
+	"context"
+
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/saga"
+)
+
+// Money moves here: the subscribe saga's payment step and its compensation
+// (the Stripe calls, made before the step's transaction with idempotency
+// keys derived from the saga; store_saga.go records their outcome), and
+// renewal charges.
+
+// preparePayment charges the learner's saved card for a saga, outside any
+// transaction: our payment record first (attempting), then the
+// PaymentIntent with the saga's idempotency key. A payment already settled
+// here is not charged again, nor is one whose key Stripe may have forgotten.
+// It returns the settled Payment, or a saga.Outcome for failures known
+// before Stripe is asked.
+func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, error) {
+	var args sagamsg.PaymentArgs
+	if err := cmd.Decode(&args); err != nil {
+		return nil, err
+	}
+	if _, err := StripeCurrency(args.Amount); err != nil {
+		return saga.Failure("price_unknown", "the course has no price in a supported currency"), nil
+	}
+	if s.gw == nil {
+		return nil, errNoStripe
+	}
+	c, ok, err := s.store.getCustomer(ctx, cmd.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || c.PaymentMethod == "" {
+		return saga.Failure("no_payment_method", "save a card first (POST /v1/billing/payment-methods)"), nil
+	}
+	p, err := s.store.begin(ctx, Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount})
+	if err != nil {
+		return nil, err
+	}
+	if p.Status != StatusAttempting {
+		return p, nil // settled before: never charge twice
+	}
+	if p.PaymentIntentID == "" && !p.CreatedAt.IsZero() && s.now().Sub(p.CreatedAt) > ReplayWindow {
+		s.log.ErrorContext(ctx, "payment attempt older than Stripe's idempotency window: not retrying; reconcile by hand",
+			"payment_id", p.ID, "saga_id", cmd.SagaID)
+		return saga.Failure("payment_unreconciled", "the payment could not be confirmed; nothing more will be charged"), nil
+	}
+	res, err := s.gw.Charge(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, c.PaymentMethod, args.Amount, args.Description,
+		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID})
+	if errs.Is(err, errs.Invalid) {
+		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, "payment_rejected", "the payment could not be made with the saved card"
+		s.log.WarnContext(ctx, "Stripe rejected a payment request", "payment_id", p.ID, "err", err.Error())
+		return p, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.PaymentIntentID = res.PaymentIntentID
+	if res.Succeeded {
+		p.Status = StatusSucceeded
+	} else {
+		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, res.Decline.Code, res.Decline.Message
+	}
+	return p, nil
+}
+
+// prepareRefund refunds the payment the command names (args.payment_id: a
+// refund saga's latest-period payment), or else the saga's own payment, when
+// it succeeded, with that payment's refund idempotency key. A payment still
+// attempting (its charge was interrupted) is settled first by replaying the
+// charge with the same key.
+func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, error) {
+	id := PaymentID(cmd.SagaID)
+	var args sagamsg.PaymentArgs
+	if len(cmd.Args) > 0 {
+		if err := cmd.Decode(&args); err != nil {
+			return nil, err
+		}
+		if args.PaymentID != "" {
+			id = args.PaymentID
+		}
+	}
+	p, ok, err := s.store.getPayment(ctx, id)
+	if err != nil || !ok || p.UserID != cmd.UserID {
+		return nil, err // none of this learner's: nothing to refund
+	}
+	if s.gw == nil {
+		return nil, errNoStripe
+	}
+	if p.Status == StatusAttempting {
+		c, _, err := s.store.getCustomer(ctx, p.UserID)
+		if err != nil {
+			return nil, err
+		}
+		res, err := s.gw.Charge(ctx, chargeKeyOf(cmd.SagaID, id), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil)
+		if err != nil && !errs.Is(err, errs.Invalid) {
+			return nil, err
+		}
+		p.PaymentIntentID = res.PaymentIntentID
+		if res.Succeeded {
+			p.Status = StatusSucceeded
+		} else {
+			p.Status = StatusFailed
+		}
+	}
+	if p.Status != StatusSucceeded {
+		return p, nil
+	}
+	reID, err := s.gw.Refund(ctx, refundKeyOf(cmd.SagaID, id), p.PaymentIntentID)
+	if err != nil {
+		return nil, err
+	}
+	p.Status, p.RefundID = StatusRefunded, reID
+	return p, nil
+}
+
+// chargeRenewal charges one renewal attempt Subscribe asked for and answers
+// renewal.charged on billing-events. The Payments row (id = the attempt's
+// idempotency key) is written before Stripe is called; an attempt settled
+// before is answered again from it without calling Stripe, and one still
+// attempting is replayed with the same key, so a command delivered or sent
+// any number of times charges at most once.
+func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
+	var c subscribemsg.RenewalCharge
+	if err := m.Decode(&c); err != nil {
+		return err
+	}
+	if c.Key == "" || c.SubscriptionID == "" || c.UserID == "" {
+		return errs.E(errs.Invalid, "renewal charge %s needs a key, a subscription_id and a user_id", m.ID)
+	}
+	out := billingmsg.RenewalCharged{Key: c.Key, SubscriptionID: c.SubscriptionID}
+	p, settled, err := s.renewalPayment(ctx, c)
+	if err != nil {
+		return err
+	}
+	out.PaymentIntentID = p.PaymentIntentID
+	switch {
+	case p.Status == StatusSucceeded || p.Status == StatusRefunded:
+		out.Result = billingmsg.ChargeSucceeded
+	case p.FailureCode == "authentication_required":
+		out.Result, out.Code = billingmsg.ChargeAuthRequired, p.FailureCode
+	default:
+		out.Result, out.Code = billingmsg.ChargeDeclined, p.FailureCode
+	}
+	ev, err := events.New(billingmsg.Topic, billingmsg.EventRenewalCharged, out)
+	if err != nil {
+		return err
+	}
+	return s.store.recordRenewal(ctx, settled, ev)
+}
+
+// renewalPayment returns the attempt's payment as it stands after charging
+// it when needed; settled is the outcome to record (nil when the record
+// already holds it).
+func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalCharge) (Payment, *Payment, error) {
+	if s.gw == nil {
+		return Payment{}, nil, errNoStripe
+	}
+	cu, ok, err := s.store.getCustomer(ctx, c.UserID)
+	if err != nil {
+		return Payment{}, nil, err
+	}
+	if !ok || cu.PaymentMethod == "" {
+		return Payment{Status: StatusFailed, FailureCode: "no_payment_method"}, nil, nil
+	}
+	p, err := s.store.begin(ctx, Payment{ID: c.Key, UserID: c.UserID, Amount: c.Amount})
+	if err != nil {
+		return Payment{}, nil, err
+	}
+	if p.Status != StatusAttempting {
+		return p, nil, nil // settled before: never charge twice
+	}
+	res, err := s.gw.Charge(ctx, c.Key, cu.StripeCustomerID, cu.PaymentMethod, c.Amount, "Kwipper renewal",
+		map[string]string{"subscription_id": c.SubscriptionID, "user_id": c.UserID, "course_id": c.CourseID, "renewal": c.Key})
+	if errs.Is(err, errs.Invalid) {
+		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, "payment_rejected", "the payment could not be made with the saved card"
+		return p, &p, nil
+	}
+	if err != nil {
+		return Payment{}, nil, err
+	}
+	p.PaymentIntentID = res.PaymentIntentID
+	if res.Succeeded {
+		p.Status = StatusSucceeded
+	} else {
+		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, res.Decline.Code, res.Decline.Message
+	}
+	return p, &p, nil
+}

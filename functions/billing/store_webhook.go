@@ -1,0 +1,100 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/stripe/stripe-go/v85"
+
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+// applyWebhook applies Stripe event evt once (key: its id, fitted to
+// ProcessedEvents), reporting whether it was new.
+func (s *store) applyWebhook(ctx context.Context, key string, evt stripe.Event) (bool, error) {
+	ran, err := events.Once(ctx, s.db, fnWebhook, key, func(ctx context.Context, tx *spanx.Tx) error {
+		return s.applyEvent(ctx, tx, evt)
+	})
+	return ran, spanx.Translate(err, "billing webhook "+string(evt.Type))
+}
+
+// applyEvent updates our state from one Stripe event in tx.
+func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event) error {
+	if evt.Data == nil {
+		return nil
+	}
+	switch evt.Type {
+	case "payment_intent.succeeded", "payment_intent.payment_failed":
+		var pi stripe.PaymentIntent
+		if err := json.Unmarshal(evt.Data.Raw, &pi); err != nil {
+			return errs.Wrap(errs.Invalid, err, "event "+evt.ID+" has a malformed payment intent")
+		}
+		to, code, msg := StatusSucceeded, "", ""
+		if evt.Type == "payment_intent.payment_failed" {
+			to = StatusFailed
+			d := declineOf("card_declined", "")
+			if e := pi.LastPaymentError; e != nil {
+				d = declineOf(string(e.Code), string(e.DeclineCode))
+			}
+			code, msg = d.Code, d.Message
+		}
+		return s.move(ctx, tx, pi.ID, to, func(p *Payment) { p.FailureCode, p.FailureMessage = code, msg })
+	case "charge.refunded":
+		var ch stripe.Charge
+		if err := json.Unmarshal(evt.Data.Raw, &ch); err != nil {
+			return errs.Wrap(errs.Invalid, err, "event "+evt.ID+" has a malformed charge")
+		}
+		if ch.PaymentIntent == nil || !ch.Refunded {
+			return nil // partly refunded: the subscription stands
+		}
+		return s.move(ctx, tx, ch.PaymentIntent.ID, StatusRefunded, nil)
+	case "setup_intent.succeeded":
+		var si stripe.SetupIntent
+		if err := json.Unmarshal(evt.Data.Raw, &si); err != nil {
+			return errs.Wrap(errs.Invalid, err, "event "+evt.ID+" has a malformed setup intent")
+		}
+		if si.Customer == nil || si.PaymentMethod == nil {
+			return nil
+		}
+		c, ok, err := s.customerByStripeID(ctx, tx, si.Customer.ID)
+		if err != nil || !ok {
+			return err
+		}
+		c.PaymentMethod, c.CardBrand, c.CardLast4 = si.PaymentMethod.ID, "", ""
+		if pm := si.PaymentMethod; pm.Card != nil {
+			c.CardBrand, c.CardLast4 = string(pm.Card.Brand), pm.Card.Last4
+		}
+		return tx.BufferWrite(customerMutationList(c))
+	}
+	return nil
+}
+
+// move moves the payment of PaymentIntent pi to status to when that is
+// forward; a payment refunded after it succeeded outside a compensation is
+// announced (payment.refunded) so its subscription ends.
+func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, edit func(*Payment)) error {
+	p, ok, err := s.paymentByIntent(ctx, tx, pi)
+	if err != nil || !ok || !Forward(p.Status, to) {
+		return err
+	}
+	from := p.Status
+	p.Status = to
+	if edit != nil {
+		edit(&p)
+	}
+	if err := s.settle(tx, p); err != nil {
+		return err
+	}
+	if to == StatusRefunded && from == StatusSucceeded {
+		ev, err := events.New(billingmsg.Topic, billingmsg.EventPaymentRefunded,
+			billingmsg.PaymentRefunded{PaymentID: p.ID, SagaID: p.SagaID, UserID: p.UserID})
+		if err != nil {
+			return err
+		}
+		return s.outbox.Add(ctx, tx, ev)
+	}
+	return nil
+}

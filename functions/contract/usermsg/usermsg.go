@@ -1,0 +1,25 @@
+// Package usermsg is the User service's published language: the topic it
+// announces user changes on and their payload.
+package usermsg
+
+// Topic is where the User service announces user events.
+const Topic = "user-events"
+
+// Event types on Topic; every one carries EventData.
+const (
+	EventRegistered = "user.registered"
+	EventUpdated    = "user.updated"
+)
+
+// EventData is the payload of user events: what other services may keep a
+// projection of (no email or credentials).
+type EventData struct {
+	UserID      string   `json:"user_id"`
+	DisplayName string   `json:"display_name"`
+	Roles       []string `json:"roles"`
+	Country     string   `json:"country"`
+	// Version numbers the user's events: 1 for user.registered, one more
+	// for each update. A consumer applies an event only when it is newer
+	// than what it has.
+	Version int64 `json:"version"`
+}

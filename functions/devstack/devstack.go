@@ -1,0 +1,346 @@
+// Package devstack runs the whole Kwipper platform on one machine: the real
+// Spanner and Pub/Sub emulators (started when none are configured),
+// fake-gcs-server for the media bucket, the Stripe fake, every database
+// migrated, topics and push subscriptions pointing at the local functions
+// (as Terraform wires them in the cloud), and every function on one port.
+// `kwipper-dev dev` (scripts/dev) and the tests (apitest) start it the same
+// way. The image binary links none of it.
+package devstack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"cloud.google.com/go/pubsub/v2"
+	"github.com/google/uuid"
+
+	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/contract/contentmsg"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
+	"github.com/kwipper/kwipper/functions/ops"
+	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/devstack/emulator"
+	"github.com/kwipper/kwipper/shared/devstack/gcsfake"
+	"github.com/kwipper/kwipper/shared/devstack/stripefake"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/saga"
+)
+
+// Credentials of the local Stripe fake (not secrets: it accepts nothing else).
+const (
+	StripeKey           = "sk_test_kwipper_local"
+	StripeWebhookSecret = "whsec_kwipper_local"
+)
+
+// CodeInjected is the failure code of a saga step Options.FailStep fails.
+const CodeInjected = "injected_failure"
+
+// Options say how to start a stack.
+type Options struct {
+	// Env overrides the process environment for the stack's configuration
+	// (platform and services alike), e.g. KW_PROJECT or KW_SAGA_STEP_TIMEOUT.
+	Env map[string]string
+	// Addr is where to serve (default 127.0.0.1:$PORT; ":0" ports pick a
+	// free one).
+	Addr string
+	// Log receives the stack's logs (default slog.Default()).
+	Log *slog.Logger
+	// EmulatorLogs, when set, starts the Spanner and Pub/Sub emulators
+	// (unless SPANNER_EMULATOR_HOST and PUBSUB_EMULATOR_HOST are configured)
+	// with their logs in this directory; else they must be configured.
+	EmulatorLogs string
+	// FailStep is a test hook: a saga do command it reports true for is
+	// answered with a failure (CodeInjected) and changes nothing.
+	FailStep func(step, courseID string) bool
+	// DuplicateCommands is a test hook: every saga command is published
+	// twice.
+	DuplicateCommands bool
+}
+
+// Stack is a running local platform.
+type Stack struct {
+	// URL is where every function and REST route is served.
+	URL string
+	// Cfg is the platform's configuration; Getenv what the services read
+	// their settings from.
+	Cfg    config.Config
+	Getenv func(string) string
+	// PubSub is a client of the stack's Pub/Sub.
+	PubSub *pubsub.Client
+	// Storage is the in-process fake-gcs-server holding the media bucket; it
+	// publishes finalize notifications to Pub/Sub.
+	Storage *gcsfake.Server
+	// Stripe is the in-process Stripe fake billing talks to; it sends its
+	// webhooks to the stack.
+	Stripe *stripefake.Server
+
+	opts    Options
+	log     *slog.Logger
+	sw      *switchable
+	srv     *http.Server
+	closers []func()
+}
+
+// Start brings a stack up; Close stops everything it started.
+func Start(ctx context.Context, o Options) (st *Stack, err error) {
+	s := &Stack{opts: o, log: o.Log, sw: &switchable{}}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	env := map[string]string{}
+	for k, v := range o.Env {
+		env[k] = v
+	}
+	s.Getenv = func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+	if o.EmulatorLogs != "" && (s.Getenv("SPANNER_EMULATOR_HOST") == "" || s.Getenv("PUBSUB_EMULATOR_HOST") == "") {
+		s.log.InfoContext(ctx, "starting the Spanner and Pub/Sub emulators", "logs", o.EmulatorLogs)
+		set, err := emulator.Start(ctx, o.EmulatorLogs)
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, set.Stop)
+		// The Google clients read the emulator hosts from the process
+		// environment.
+		os.Setenv("SPANNER_EMULATOR_HOST", set.SpannerHost)
+		os.Setenv("PUBSUB_EMULATOR_HOST", set.PubSubHost)
+	}
+	if s.Getenv("SPANNER_EMULATOR_HOST") == "" || s.Getenv("PUBSUB_EMULATOR_HOST") == "" {
+		return nil, errors.New("devstack: the emulators are not configured (SPANNER_EMULATOR_HOST, PUBSUB_EMULATOR_HOST)")
+	}
+	addr := o.Addr
+	if addr == "" {
+		addr = "127.0.0.1:" + cmpOr(s.Getenv("PORT"), "8080")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, func() { ln.Close() })
+	env["PORT"] = strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	if s.Cfg, err = config.Load(s.Getenv); err != nil {
+		return nil, err
+	}
+	// Every process of the stack shares the push token, so the functions
+	// accept what the subscriptions this process creates carry.
+	env["KW_PUSH_TOKEN"] = s.Cfg.Push.Token.Reveal()
+	s.URL = "http://" + ln.Addr().String()
+
+	if s.Getenv("STORAGE_EMULATOR_HOST") == "" {
+		// Cloud Storage: fake-gcs-server in process, notifying the Content
+		// service of finalized uploads through the Pub/Sub emulator.
+		bucket, prefix := cmpOr(s.Getenv("KW_MEDIA_BUCKET"), "kwipper-media"), cmpOr(s.Getenv("KW_MEDIA_OBJECT_PREFIX"), "media/local/")
+		gcs, err := gcsfake.Start(ctx, gcsfake.Options{Bucket: bucket, Project: s.Cfg.Project, Topic: contentmsg.ObjectTopic, ObjectPrefix: prefix})
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, gcs.Stop)
+		s.Storage, env["STORAGE_EMULATOR_HOST"] = gcs, gcs.Host
+	}
+	if s.Getenv("KW_STRIPE_SECRET_KEY") == "" {
+		// Stripe: the stateful fake in process; its webhooks come back to
+		// billing-webhook, signed with the local webhook secret.
+		fake, err := stripefake.Start(stripefake.Options{SecretKey: StripeKey, WebhookSecret: StripeWebhookSecret,
+			WebhookURL: s.Cfg.BaseURL + "/v1/billing/webhook"})
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, fake.Close)
+		s.Stripe = fake
+		env["KW_STRIPE_SECRET_KEY"], env["KW_STRIPE_WEBHOOK_SECRET"], env["KW_STRIPE_API_BASE"] = StripeKey, StripeWebhookSecret, fake.URL
+	}
+	if err := ops.Migrate(ctx, s.Cfg, s.log); err != nil {
+		return nil, fmt.Errorf("devstack: migrate: %w", err)
+	}
+	if s.PubSub, err = pubsub.NewClient(ctx, s.Cfg.Project); err != nil {
+		return nil, err
+	}
+	s.closers = append(s.closers, func() { s.PubSub.Close() })
+	if err := ops.SetupPubSub(ctx, s.PubSub, s.Cfg); err != nil {
+		return nil, fmt.Errorf("devstack: pubsub: %w", err)
+	}
+	app, err := s.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.sw.swap(app)
+	s.srv = &http.Server{Handler: s.sw, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+func cmpOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// open opens every service with the stack's hooks.
+func (s *Stack) open(ctx context.Context) (*functions.App, error) {
+	o := functions.Options{Getenv: s.Getenv}
+	if s.opts.DuplicateCommands {
+		o.WrapPublisher = func(p events.Publisher) events.Publisher { return duplicateCommands{p} }
+	}
+	if s.opts.FailStep != nil {
+		replies := &events.PubSub{Client: s.PubSub}
+		s.closers = append(s.closers, replies.Stop)
+		o.WrapHandler = func(spec fnreg.Spec, h http.Handler) http.Handler { return failStep(spec, h, s.opts.FailStep, replies) }
+	}
+	return functions.Open(ctx, s.Cfg, s.log, o)
+}
+
+// App is the app the stack serves now.
+func (s *Stack) App() *functions.App { return s.sw.current() }
+
+// Restart stops every function as a process restart would (requests and
+// push deliveries get 503 meanwhile, in-memory state is lost, only the
+// databases and Pub/Sub keep what was in flight), runs during, then starts
+// the functions again with the same configuration.
+func (s *Stack) Restart(ctx context.Context, during func()) error {
+	if s.Cfg.TokenSigningKey == "" {
+		if app := s.App(); app != nil {
+			// Keep the token key across the restart, as Secret Manager does.
+			pem, err := app.Signer.Key.PEM()
+			if err != nil {
+				return err
+			}
+			s.Cfg.TokenSigningKey = config.Secret(pem)
+		}
+	}
+	if old := s.sw.swap(nil); old != nil {
+		old.Close()
+	}
+	if during != nil {
+		during()
+	}
+	app, err := s.open(ctx)
+	if err != nil {
+		return err
+	}
+	s.sw.swap(app)
+	return nil
+}
+
+// Close stops everything Start started.
+func (s *Stack) Close() {
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = s.srv.Shutdown(ctx)
+		cancel()
+	}
+	if old := s.sw.swap(nil); old != nil {
+		old.Close()
+	}
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+	s.closers = nil
+}
+
+// switchable serves the current app, or 503 while the stack is stopped.
+type switchable struct {
+	mu  sync.RWMutex
+	app *functions.App
+	h   http.Handler
+}
+
+func (w *switchable) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w.mu.RLock()
+	h := w.h
+	w.mu.RUnlock()
+	if h == nil {
+		http.Error(rw, "stopped", http.StatusServiceUnavailable)
+		return
+	}
+	h.ServeHTTP(rw, r)
+}
+
+func (w *switchable) current() *functions.App {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.app
+}
+
+// swap makes app the one served (nil: answer 503) and returns the old one.
+func (w *switchable) swap(app *functions.App) *functions.App {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	old := w.app
+	w.app, w.h = app, nil
+	if app != nil {
+		w.h = app.Handler()
+	}
+	return old
+}
+
+// duplicateCommands publishes every saga command twice (the copy with an
+// id of its own), so tests see participants handle a command delivered
+// twice at once.
+type duplicateCommands struct{ events.Publisher }
+
+func (d duplicateCommands) Publish(ctx context.Context, e events.Event) error {
+	if err := d.Publisher.Publish(ctx, e); err != nil || e.Type != saga.EventCommand {
+		return err
+	}
+	e.ID = uuid.NewString()
+	return d.Publisher.Publish(ctx, e)
+}
+
+// failStep answers the saga do commands fail reports true for with a
+// failure reply, as a participant whose step failed would, without running
+// the step.
+func failStep(spec fnreg.Spec, h http.Handler, fail func(step, courseID string) bool, pub events.Publisher) http.Handler {
+	if spec.Trigger != fnreg.PubSub || !slices.Contains(sagamsg.CommandTopics(), spec.Topic) {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var env struct {
+			Message struct {
+				Data []byte `json:"data"`
+			} `json:"message"`
+		}
+		var cmd saga.Command
+		if json.Unmarshal(body, &env) == nil && json.Unmarshal(env.Message.Data, &cmd) == nil &&
+			cmd.Kind == saga.Do && fail(cmd.Step, cmd.CourseID) {
+			rep := saga.Reply{SagaID: cmd.SagaID, Step: cmd.Step, Kind: cmd.Kind, Attempt: cmd.Attempt,
+				Code: CodeInjected, Reason: "step " + cmd.Step + " failed (injected by a test)"}
+			b, _ := json.Marshal(rep)
+			if err := pub.Publish(r.Context(), events.Event{ID: uuid.NewString(), Topic: saga.RepliesTopic, Type: saga.EventReply, Data: b}); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		h.ServeHTTP(w, r)
+	})
+}

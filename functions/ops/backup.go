@@ -1,0 +1,138 @@
+package ops
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"cloud.google.com/go/spanner"
+
+	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/events"
+	"github.com/kwipper/kwipper/shared/spanx"
+)
+
+// ExportFormat names the layout of a portable export (see spanx.Dump).
+const ExportFormat = "kwipper-export/1"
+
+// Manifest describes a portable export: every service database as read at
+// one timestamp. It is written last, so a directory without one is not an
+// export.
+type Manifest struct {
+	Format        string               `json:"format"`
+	ReadTimestamp time.Time            `json:"read_timestamp"`
+	Project       string               `json:"project"`
+	Instance      string               `json:"instance"`
+	Databases     []spanx.DatabaseDump `json:"databases"`
+}
+
+// Export writes a portable export of every service database to dir (which
+// must be empty or not exist): all read at one timestamp, so the databases
+// agree with each other (a subscription and its payment are both there or
+// both not). For disaster recovery beside Spanner's backups, and to leave
+// Google Cloud: the files need nothing of Spanner to read.
+func Export(ctx context.Context, cfg config.Config, dir string, log *slog.Logger) (Manifest, error) {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return Manifest{}, fmt.Errorf("export: %s is not empty", dir)
+	}
+	m := Manifest{Format: ExportFormat, Project: cfg.Project, Instance: cfg.SpannerInstance}
+	for i, p := range functions.Services {
+		c, err := spanx.Open(ctx, spanx.DatabasePath(cfg.Project, cfg.SpannerInstance, p.Database))
+		if err != nil {
+			return m, err
+		}
+		if i == 0 {
+			// Every database is read as of this moment, which sees every
+			// commit made before the export started.
+			if m.ReadTimestamp, err = spanx.Now(ctx, c); err != nil {
+				c.Close()
+				return m, fmt.Errorf("export: %w", err)
+			}
+		}
+		d, err := spanx.Dump(ctx, c, p.Database, m.ReadTimestamp, dir)
+		c.Close()
+		if err != nil {
+			return m, err
+		}
+		rows := int64(0)
+		for _, t := range d.Tables {
+			rows += t.Rows
+		}
+		log.InfoContext(ctx, "database exported", "database", p.Database, "tables", len(d.Tables), "rows", rows)
+		m.Databases = append(m.Databases, d)
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return m, err
+	}
+	return m, os.WriteFile(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o644)
+}
+
+// RestoreOptions tune Restore.
+type RestoreOptions struct {
+	// Resume completes a restore that stopped part way: the databases need
+	// not be empty.
+	Resume bool
+	// ReplayEvents republishes the events published within this long before
+	// the export's timestamp. An event published but not yet consumed at
+	// that moment lives in Pub/Sub, not in the export; republished, it
+	// reaches its consumers, and those that had handled it skip it (their
+	// ProcessedEvents rows were exported too).
+	ReplayEvents time.Duration
+}
+
+// Restore loads the export in dir into the configured project's databases,
+// creating and migrating them first. Every file is checked before anything
+// is written, and the databases must be empty unless opts.Resume.
+func Restore(ctx context.Context, cfg config.Config, dir string, opts RestoreOptions, log *slog.Logger) error {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("restore: %s has no manifest.json: not a complete export", dir)
+	}
+	if err != nil {
+		return err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil || m.Format != ExportFormat {
+		return fmt.Errorf("restore: %s/manifest.json is not a %s manifest", dir, ExportFormat)
+	}
+	if err := Migrate(ctx, cfg, log); err != nil {
+		return err
+	}
+	clients := make([]*spanner.Client, len(m.Databases))
+	defer func() {
+		for _, c := range clients {
+			if c != nil {
+				c.Close()
+			}
+		}
+	}()
+	// Everything is checked before anything is written.
+	for i, d := range m.Databases {
+		if clients[i], err = spanx.Open(ctx, spanx.DatabasePath(cfg.Project, cfg.SpannerInstance, d.Name)); err != nil {
+			return err
+		}
+		if err := spanx.CheckLoad(ctx, clients[i], d, dir, opts.Resume); err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+	}
+	for i, d := range m.Databases {
+		if err := spanx.Load(ctx, clients[i], d, dir); err != nil {
+			return fmt.Errorf("restore: %w (run it again with resume to complete it)", err)
+		}
+		replayed := int64(0)
+		if opts.ReplayEvents > 0 {
+			if replayed, err = events.Replay(ctx, clients[i], m.ReadTimestamp.Add(-opts.ReplayEvents)); err != nil {
+				return fmt.Errorf("restore %s: %w", d.Name, err)
+			}
+		}
+		log.InfoContext(ctx, "database restored", "database", d.Name, "tables", len(d.Tables), "events_to_replay", replayed)
+	}
+	return nil
+}
