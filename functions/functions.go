@@ -15,7 +15,6 @@ import (
 	"slices"
 	"time"
 
-	"cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/spanner"
 
 	"github.com/kwipper/kwipper/functions/billing"
@@ -79,7 +78,6 @@ type App struct {
 	// Signer issues tokens (set when the User service is open).
 	Signer  auth.Signer
 	dbs     map[string]*spanner.Client
-	pubsub  *pubsub.Client
 	publish *events.PubSub
 }
 
@@ -120,11 +118,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 			app.Close()
 		}
 	}()
-	ps, err := pubsub.NewClient(ctx, cfg.Project)
-	if err != nil {
-		return nil, fmt.Errorf("pubsub client: %w", err)
-	}
-	app.pubsub, app.publish = ps, &events.PubSub{Client: ps}
+	// Pub/Sub is dialled on the first publish: many functions never
+	// publish on most requests.
+	app.publish = &events.PubSub{Project: cfg.Project}
 	var publisher events.Publisher = app.publish
 	if opts.WrapPublisher != nil {
 		publisher = opts.WrapPublisher(publisher)
@@ -245,8 +241,5 @@ func (a *App) Close() {
 	}
 	for _, c := range a.dbs {
 		c.Close()
-	}
-	if a.pubsub != nil {
-		a.pubsub.Close()
 	}
 }

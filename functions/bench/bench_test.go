@@ -66,14 +66,16 @@ func seed(b *testing.B) (*apitest.Env, string) {
 }
 
 // BenchmarkColdStart measures process start to the first 200 in
-// single-function mode, for a bare hello-world and for Kwipper's course-get
-// (which opens its Spanner client and reads the course).
+// single-function mode: a bare hello-world (opens nothing), the floor of
+// course-get (a bare handler opening the same Spanner client and doing the
+// same two reads) and Kwipper's course-get itself.
 func BenchmarkColdStart(b *testing.B) {
 	e, id := seed(b)
 	cases := []struct {
 		name, pkg, target, path string
 	}{
 		{"hello-world", "github.com/kwipper/kwipper/functions/bench/hello", "hello", "/"},
+		{"floor-spanner-course-get", "github.com/kwipper/kwipper/functions/bench/floor", "floor", "/v1/courses/" + id},
 		{"kwipper-course-get", "github.com/kwipper/kwipper/functions/cmd/kwipper", "course-get", "/v1/courses/" + id},
 	}
 	for _, tc := range cases {

@@ -13,8 +13,6 @@ import (
 // Database is the service's Spanner database id.
 const Database = "contents"
 
-type fn = fnreg.Func[*Service]
-
 // The consumers' function names, which they also record handled events
 // under (events.Once).
 const (
@@ -26,28 +24,35 @@ const (
 // Registration is the Content service as the platform knows it: its
 // database, what it publishes, and every function with its handler.
 var Registration = fnreg.Define(fnreg.Service{Name: "content", Database: Database, Schema: migrationFiles,
-	Publishes: []string{contentmsg.Topic}},
-	build,
+	Publishes: []string{contentmsg.Topic}}, routes(nil),
+	func(d fnreg.Deps) ([]fnreg.Func, error) {
+		s, err := build(d)
+		return routes(s), err
+	})
 
-	fn{Spec: fnreg.Spec{Name: "content-upload-start", Method: http.MethodPost, Path: "/v1/courses/{courseId}/items/{itemId}/uploads", Access: fnreg.Tutor,
-		Summary: "Start uploading an item's video or file: a signed upload URL (resumable for large files)", Request: UploadRequest{}, Response: UploadView{}, Status: http.StatusCreated},
-		HTTP: (*Service).startUpload},
-	fn{Spec: fnreg.Spec{Name: "content-upload-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/uploads/{uploadId}", Access: fnreg.Tutor,
-		Summary: "See how my upload went: pending, ready, or rejected and why", Response: UploadView{}},
-		HTTP: (*Service).getUpload},
-	fn{Spec: fnreg.Spec{Name: "content-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/content", Access: fnreg.User,
-		Summary: "Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)", Response: ContentView{}},
-		HTTP: (*Service).getContent},
-	fn{Spec: fnreg.Spec{Name: fnObjectFinalized, Topic: contentmsg.ObjectTopic,
-		Summary: "Check an uploaded object against its declaration: ready, or rejected and deleted"},
-		Event: (*Service).onObjectFinalized},
-	fn{Spec: fnreg.Spec{Name: fnCourseEvent, Topic: coursemsg.Topic,
-		Summary: "Keep the projection of courses and items in step with course events"},
-		Event: (*Service).onCourseEvent},
-	fn{Spec: fnreg.Spec{Name: fnSubscriptionEvent, Topic: subscribemsg.Topic,
-		Summary: "Keep the entitlement projection in step with subscription events"},
-		Event: (*Service).onSubscriptionEvent},
-	fn{Spec: fnreg.Spec{Name: "content-outbox-relay", Topic: events.OutboxTick,
-		Summary: "Publish content events the outbox still holds; retry pending object deletions"},
-		Event: (*Service).relay},
-)
+// routes are the service's functions bound to s (nil: their specs only).
+func routes(s *Service) []fnreg.Func {
+	return []fnreg.Func{
+		{Spec: fnreg.Spec{Name: "content-upload-start", Method: http.MethodPost, Path: "/v1/courses/{courseId}/items/{itemId}/uploads", Access: fnreg.Tutor,
+			Summary: "Start uploading an item's video or file: a signed upload URL (resumable for large files)", Request: UploadRequest{}, Response: UploadView{}, Status: http.StatusCreated},
+			HTTP: s.startUpload},
+		{Spec: fnreg.Spec{Name: "content-upload-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/uploads/{uploadId}", Access: fnreg.Tutor,
+			Summary: "See how my upload went: pending, ready, or rejected and why", Response: UploadView{}},
+			HTTP: s.getUpload},
+		{Spec: fnreg.Spec{Name: "content-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/content", Access: fnreg.User,
+			Summary: "Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)", Response: ContentView{}},
+			HTTP: s.getContent},
+		{Spec: fnreg.Spec{Name: fnObjectFinalized, Topic: contentmsg.ObjectTopic,
+			Summary: "Check an uploaded object against its declaration: ready, or rejected and deleted"},
+			Event: s.onObjectFinalized},
+		{Spec: fnreg.Spec{Name: fnCourseEvent, Topic: coursemsg.Topic,
+			Summary: "Keep the projection of courses and items in step with course events"},
+			Event: s.onCourseEvent},
+		{Spec: fnreg.Spec{Name: fnSubscriptionEvent, Topic: subscribemsg.Topic,
+			Summary: "Keep the entitlement projection in step with subscription events"},
+			Event: s.onSubscriptionEvent},
+		{Spec: fnreg.Spec{Name: "content-outbox-relay", Topic: events.OutboxTick,
+			Summary: "Publish content events the outbox still holds; retry pending object deletions"},
+			Event: s.relay},
+	}
+}

@@ -14,41 +14,46 @@ import (
 // Database is the service's Spanner database id.
 const Database = "users"
 
-type fn = fnreg.Func[*Service]
-
 // Registration is the User service as the platform knows it: its database,
 // what it publishes, and every function with its handler.
 var Registration = fnreg.Define(fnreg.Service{Name: "user", Database: Database, Schema: migrationFiles,
-	Publishes: []string{usermsg.Topic}},
-	func(d fnreg.Deps) (*Service, error) { return New(d, Config{}) },
+	Publishes: []string{usermsg.Topic}}, routes(nil),
+	func(d fnreg.Deps) ([]fnreg.Func, error) {
+		s, err := New(d, Config{})
+		return routes(s), err
+	})
 
-	fn{Spec: fnreg.Spec{Name: "user-register", Method: http.MethodPost, Path: "/v1/users", Access: fnreg.Public,
-		Summary: "Register a tutor or learner account", Request: RegisterRequest{}, Response: View{}, Status: http.StatusCreated},
-		HTTP: (*Service).register},
-	fn{Spec: fnreg.Spec{Name: "user-login", Method: http.MethodPost, Path: "/v1/sessions", Access: fnreg.Public,
-		Summary: "Log in: exchange email and password for an access token", Request: LoginRequest{}, Response: Session{}},
-		HTTP: (*Service).login},
-	fn{Spec: fnreg.Spec{Name: "user-get-me", Method: http.MethodGet, Path: "/v1/users/me", Access: fnreg.User,
-		Summary: "Get my profile", Response: View{}},
-		HTTP: (*Service).getMe},
-	fn{Spec: fnreg.Spec{Name: "user-update-me", Method: http.MethodPatch, Path: "/v1/users/me", Access: fnreg.User,
-		Summary: "Update my display name or country", Request: UpdateRequest{}, Response: View{}},
-		HTTP: (*Service).updateMe},
-	fn{Spec: fnreg.Spec{Name: "user-jwks", Method: http.MethodGet, Path: "/.well-known/jwks.json", Access: fnreg.Public,
-		Summary: "Public keys that verify access tokens (JWKS)", Response: auth.JWKS{}},
-		HTTP: (*Service).jwks},
-	fn{Spec: fnreg.Spec{Name: "user-outbox-relay", Topic: events.OutboxTick,
-		Summary: "Publish user events the outbox still holds"},
-		Event: (*Service).relay},
+// routes are the service's functions bound to s (nil: their specs only).
+func routes(s *Service) []fnreg.Func {
+	return []fnreg.Func{
+		{Spec: fnreg.Spec{Name: "user-register", Method: http.MethodPost, Path: "/v1/users", Access: fnreg.Public,
+			Summary: "Register a tutor or learner account", Request: RegisterRequest{}, Response: View{}, Status: http.StatusCreated},
+			HTTP: s.register},
+		{Spec: fnreg.Spec{Name: "user-login", Method: http.MethodPost, Path: "/v1/sessions", Access: fnreg.Public,
+			Summary: "Log in: exchange email and password for an access token", Request: LoginRequest{}, Response: Session{}},
+			HTTP: s.login},
+		{Spec: fnreg.Spec{Name: "user-get-me", Method: http.MethodGet, Path: "/v1/users/me", Access: fnreg.User,
+			Summary: "Get my profile", Response: View{}},
+			HTTP: s.getMe},
+		{Spec: fnreg.Spec{Name: "user-update-me", Method: http.MethodPatch, Path: "/v1/users/me", Access: fnreg.User,
+			Summary: "Update my display name or country", Request: UpdateRequest{}, Response: View{}},
+			HTTP: s.updateMe},
+		{Spec: fnreg.Spec{Name: "user-jwks", Method: http.MethodGet, Path: "/.well-known/jwks.json", Access: fnreg.Public,
+			Summary: "Public keys that verify access tokens (JWKS)", Response: auth.JWKS{}},
+			HTTP: s.jwks},
+		{Spec: fnreg.Spec{Name: "user-outbox-relay", Topic: events.OutboxTick,
+			Summary: "Publish user events the outbox still holds"},
+			Event: s.relay},
 
-	// The subscribe saga's steps (functions/contract/sagamsg).
-	fn{Spec: fnreg.Spec{Name: "user-saga-get-info", Topic: sagamsg.Lookup(sagamsg.StepUserGetInfo).Do,
-		Summary: "Saga step GetUserInfo"},
-		Saga: func(s *Service) saga.Step { return saga.Step{Apply: s.store.sagaGetInfo} }},
-	fn{Spec: fnreg.Spec{Name: "user-saga-update-info", Topic: sagamsg.Lookup(sagamsg.StepUserUpdateInfo).Do,
-		Summary: "Saga step UpdateUserInfo: add the course to the learner's courses"},
-		Saga: func(s *Service) saga.Step { return saga.Step{Apply: s.store.sagaAddCourse} }},
-	fn{Spec: fnreg.Spec{Name: "user-saga-revert-info", Topic: sagamsg.Lookup(sagamsg.StepUserUpdateInfo).Undo,
-		Summary: "Saga compensation RevertUserInfo"},
-		Saga: func(s *Service) saga.Step { return saga.Step{Apply: s.store.sagaRemoveCourse} }},
-)
+		// The subscribe saga's steps (functions/contract/sagamsg).
+		{Spec: fnreg.Spec{Name: "user-saga-get-info", Topic: sagamsg.Lookup(sagamsg.StepUserGetInfo).Do,
+			Summary: "Saga step GetUserInfo"},
+			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaGetInfo} }},
+		{Spec: fnreg.Spec{Name: "user-saga-update-info", Topic: sagamsg.Lookup(sagamsg.StepUserUpdateInfo).Do,
+			Summary: "Saga step UpdateUserInfo: add the course to the learner's courses"},
+			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaAddCourse} }},
+		{Spec: fnreg.Spec{Name: "user-saga-revert-info", Topic: sagamsg.Lookup(sagamsg.StepUserUpdateInfo).Undo,
+			Summary: "Saga compensation RevertUserInfo"},
+			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaRemoveCourse} }},
+	}
+}

@@ -80,39 +80,33 @@ func (d Deps) Env() *config.Reader {
 	return config.NewReader(get)
 }
 
-// Func is one function of service S: its Spec and its handler, exactly one
+// Func is one function of a service: its Spec and its handler, exactly one
 // of HTTP (an httpx handler), Event (a Pub/Sub push consumer) or Saga (a
 // saga participant step, run idempotently by saga.Participant).
-type Func[S any] struct {
+type Func struct {
 	Spec
-	HTTP  func(S, http.ResponseWriter, *http.Request) error
-	Event func(S, context.Context, events.Message) error
-	Saga  func(S) saga.Step
+	HTTP  func(http.ResponseWriter, *http.Request) error
+	Event func(context.Context, events.Message) error
+	Saga  func() saga.Step
 }
 
 // Define declares service svc with its functions, each spec next to its
-// handler, so a function's name is written once. build makes the service's
-// value the handlers are bound to. Define fills each spec's Service and, for
+// handler, so a function's name is written once. A service writes its
+// functions as routes(s *Service) []Func, binding method values of s, and
+// declares
+//
+//	fnreg.Define(svc, routes(nil), func(d fnreg.Deps) ([]fnreg.Func, error) { s, err := build(d); return routes(s), err })
+//
+// routes(nil) gives the specs (a method value of a nil *Service is never
+// called); build binds a live service. (The service is bound through
+// closures, not a type parameter or an interface, so the linker keeps only
+// the methods the service calls.) Define fills each spec's Service and, for
 // Event and Saga functions, its Pub/Sub trigger and access; it panics on a
 // Func with no handler or two (a wiring bug every test catches).
-func Define[S any](svc Service, build func(Deps) (S, error), fns ...Func[S]) Service {
+func Define(svc Service, fns []Func, build func(Deps) ([]Func, error)) Service {
 	for i := range fns {
 		f := &fns[i]
-		n := 0
-		for _, set := range []bool{f.HTTP != nil, f.Event != nil, f.Saga != nil} {
-			if set {
-				n++
-			}
-		}
-		if n != 1 {
-			panic(fmt.Sprintf("fnreg.Define %s: function %s needs exactly one of HTTP, Event, Saga", svc.Name, f.Name))
-		}
-		f.Service = svc.Name
-		if f.HTTP != nil {
-			f.Trigger = HTTP
-		} else {
-			f.Trigger, f.Access = PubSub, Push
-		}
+		fill(svc.Name, f)
 		if f.Saga != nil {
 			svc.participant = true
 		}
@@ -122,7 +116,7 @@ func Define[S any](svc Service, build func(Deps) (S, error), fns ...Func[S]) Ser
 		svc.Publishes = append(svc.Publishes, saga.RepliesTopic)
 	}
 	svc.Build = func(d Deps) (map[string]http.Handler, error) {
-		s, err := build(d)
+		fns, err := build(d)
 		if err != nil {
 			return nil, err
 		}
@@ -131,19 +125,39 @@ func Define[S any](svc Service, build func(Deps) (S, error), fns ...Func[S]) Ser
 			p = &saga.Participant{DB: d.DB, Outbox: d.Outbox, Publisher: d.Publisher, Log: d.Log}
 		}
 		hs := make(map[string]http.Handler, len(fns))
-		for _, f := range fns {
+		for i := range fns {
+			f := &fns[i]
+			fill(svc.Name, f)
 			switch {
 			case f.HTTP != nil:
-				h := f.HTTP
-				hs[f.Name] = httpx.Handler(func(w http.ResponseWriter, r *http.Request) error { return h(s, w, r) })
+				hs[f.Name] = httpx.Handler(f.HTTP)
 			case f.Event != nil:
-				h := f.Event
-				hs[f.Name] = events.Push(func(ctx context.Context, m events.Message) error { return h(s, ctx, m) })
+				hs[f.Name] = events.Push(f.Event)
 			default:
-				hs[f.Name] = events.Push(p.Handler(f.Saga(s)))
+				hs[f.Name] = events.Push(p.Handler(f.Saga()))
 			}
 		}
 		return hs, nil
 	}
 	return svc
+}
+
+// fill completes f's spec from its handler, panicking unless it has exactly
+// one.
+func fill(service string, f *Func) {
+	n := 0
+	for _, set := range []bool{f.HTTP != nil, f.Event != nil, f.Saga != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		panic(fmt.Sprintf("fnreg.Define %s: function %s needs exactly one of HTTP, Event, Saga", service, f.Name))
+	}
+	f.Service = service
+	if f.HTTP != nil {
+		f.Trigger = HTTP
+	} else {
+		f.Trigger, f.Access = PubSub, Push
+	}
 }
