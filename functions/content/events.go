@@ -114,7 +114,7 @@ func (s *Service) onSubscriptionEvent(ctx context.Context, m events.Message) err
 	if err := m.Decode(&d); err != nil {
 		return err
 	}
-	if d.SubscriptionID == "" || len(d.SubscriptionID) > 64 || !validID(d.UserID) || !validID(d.CourseID) {
+	if !d.Valid() || !validID(d.UserID) || !validID(d.CourseID) {
 		return errs.E(errs.Invalid, "event %s %s needs a subscription_id, a user_id and a course_id", m.Type, m.ID)
 	}
 	return s.store.applySubscription(ctx, m.ID, d, m.Type == subscribemsg.EventEnded)

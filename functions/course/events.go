@@ -51,7 +51,7 @@ func (s *Service) onSubscriptionEvent(ctx context.Context, m events.Message) err
 	if err := m.Decode(&d); err != nil {
 		return err
 	}
-	if d.SubscriptionID == "" || d.UserID == "" || d.CourseID == "" || len(d.SubscriptionID) > 36 || len(d.UserID) > 36 || len(d.CourseID) > 36 {
+	if !d.Valid() {
 		return errs.E(errs.Invalid, "event %s %s needs subscription_id, user_id and course_id", m.Type, m.ID)
 	}
 	return s.store.applyEntitlement(ctx, m.ID, d, m.Type == subscribemsg.EventEnded)

@@ -7,18 +7,13 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
-	"github.com/kwipper/kwipper/shared/config"
-	"github.com/kwipper/kwipper/shared/logging"
-	"github.com/kwipper/kwipper/shared/tracing"
+	"github.com/kwipper/kwipper/functions/ops"
 )
 
 func main() {
@@ -42,24 +37,10 @@ func run(args []string) error {
 	default:
 		return fmt.Errorf("unknown command %q (dev, emulators)", cmd)
 	}
-	cfg, err := config.Load(os.Getenv)
+	_, log, done, err := ops.Setup(os.Getenv)
 	if err != nil {
 		return err
 	}
-	log := logging.New(os.Stdout, cfg.LogLevel, cfg.Project)
-	slog.SetDefault(log)
-	shutdown, err := tracing.Setup(ctx, tracing.Config{OTLPEndpoint: cfg.Tracing.OTLPEndpoint,
-		Insecure: cfg.Tracing.Insecure, SampleRate: cfg.Tracing.SampleRate, Service: cmp.Or(cfg.FunctionTarget, "kwipper"),
-		Project: cfg.Project})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := shutdown(ctx); err != nil {
-			log.Warn("trace export at shutdown failed", "err", err.Error())
-		}
-	}()
+	defer done()
 	return dev(ctx, log, args)
 }

@@ -13,7 +13,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,8 +31,6 @@ import (
 	"github.com/kwipper/kwipper/functions/ops"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/fnreg"
-	"github.com/kwipper/kwipper/shared/logging"
-	"github.com/kwipper/kwipper/shared/tracing"
 )
 
 func main() {
@@ -51,25 +48,11 @@ func run(args []string) error {
 	if cmd == "gen" {
 		return gen(args)
 	}
-	cfg, err := config.Load(os.Getenv)
+	cfg, log, done, err := ops.Setup(os.Getenv)
 	if err != nil {
 		return err
 	}
-	log := logging.New(os.Stdout, cfg.LogLevel, cfg.Project)
-	slog.SetDefault(log)
-	shutdown, err := tracing.Setup(context.Background(), tracing.Config{OTLPEndpoint: cfg.Tracing.OTLPEndpoint,
-		Insecure: cfg.Tracing.Insecure, SampleRate: cfg.Tracing.SampleRate, Service: cmp.Or(cfg.FunctionTarget, "kwipper"),
-		Project: cfg.Project})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := shutdown(ctx); err != nil {
-			log.Warn("trace export at shutdown failed", "err", err.Error())
-		}
-	}()
+	defer done()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch cmd {

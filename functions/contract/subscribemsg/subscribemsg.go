@@ -33,6 +33,17 @@ type EventData struct {
 	CourseID       string `json:"course_id"`
 }
 
+// Valid reports whether d names a subscription, a learner and a course with
+// ids of at most 36 characters (a consumer refuses the rest as malformed).
+func (d EventData) Valid() bool {
+	for _, id := range []string{d.SubscriptionID, d.UserID, d.CourseID} {
+		if id == "" || len(id) > 36 {
+			return false
+		}
+	}
+	return true
+}
+
 // TickTopic is where Cloud Scheduler (or an operator, `kwipper
 // billing-cycle`) asks for a billing cycle.
 const TickTopic = "billing-cycle-tick"

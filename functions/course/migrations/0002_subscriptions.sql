@@ -2,14 +2,10 @@
 -- course-update-info step and its compensation (course-revert-info).
 ALTER TABLE Courses ADD COLUMN SubscriberCount INT64 NOT NULL DEFAULT (0);
 
--- Saga steps this service ran, with the reply it sent (see functions/subscribe/saga).
-CREATE TABLE SagaSteps (
-  SagaId STRING(36) NOT NULL,
-  Step STRING(40) NOT NULL,
-  Kind STRING(8) NOT NULL,
-  Reply BYTES(MAX) NOT NULL,
-  ProcessedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-) PRIMARY KEY (SagaId, Step, Kind);
+-- This migration also created the saga participant's SagaSteps table until
+-- the table moved to the platform's 9002 migration (shared/saga). Databases
+-- migrated before keep the table this file made then, and 9002 (CREATE TABLE
+-- IF NOT EXISTS) changes nothing there; new databases get it from 9002.
 
 -- Who may read a course's content: the projection of the Subscribe service's
 -- subscription-events (course-on-subscription-event). A row per subscription;
