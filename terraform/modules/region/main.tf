@@ -2,7 +2,8 @@
 # terraform/functions.json, all running the same image with FUNCTION_TARGET set.
 
 locals {
-  fns = { for f in var.functions : f.name => f }
+  fns      = { for f in var.catalog.functions : f.name => f }
+  services = [for s in var.catalog.services : s.name]
 
   common_env = {
     KW_ENV              = "cloud"

@@ -89,7 +89,7 @@ resource "google_storage_bucket" "media" {
 }
 
 resource "google_storage_bucket_iam_member" "content_objects" {
-  for_each = contains(keys(var.service_accounts), "content") ? toset(["content"]) : toset([])
+  for_each = contains(local.services, "content") ? toset(["content"]) : toset([])
   bucket   = google_storage_bucket.media.name
   role     = "roles/storage.objectUser"
   member   = "serviceAccount:${var.service_accounts[each.key]}"
