@@ -6,12 +6,16 @@
 //	rollout watch  --project P --region R --targets FILE [--since T]
 //	               [--min-duration 5m] [--timeout 20m] [--interval 1m]
 //	               [--thresholds FILE] [--access-token TOKEN]
+//	rollout functions [--catalog terraform/functions.json]
+//	gcloud run services describe S --format=json | rollout service-state [--tag canary]
 //
 // plan prints the steps of a deploy. decide judges two recorded series
 // (JSON, the form of rollout.Series). watch reads the series of every target
 // (lines "service trigger canary-revision baseline-revision") from Cloud
 // Monitoring each interval until a verdict; the token is --access-token,
-// else $ROLLOUT_ACCESS_TOKEN, else the metadata server's.
+// else $ROLLOUT_ACCESS_TOKEN, else the metadata server's. functions lists
+// the Cloud Run services of the catalog with their trigger; service-state
+// tells scripts/deploy a service's stable and latest revisions.
 //
 // Exit status: 0 PROMOTE, 3 HOLD, 4 ROLLBACK, 2 bad usage, 1 any other error.
 package main
@@ -51,13 +55,14 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: rollout plan|decide|watch [flags] (rollout CMD -h for flags)")
+		fmt.Fprintln(stderr, "usage: rollout plan|decide|watch|functions|service-state [flags] (rollout CMD -h for flags)")
 		return exitUsage
 	}
-	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{"plan": plan, "decide": decide, "watch": watch}
+	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{"plan": plan, "decide": decide, "watch": watch,
+		"functions": functions, "service-state": serviceState}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "rollout: unknown command %q (plan, decide, watch)\n", args[0])
+		fmt.Fprintf(stderr, "rollout: unknown command %q (plan, decide, watch, functions, service-state)\n", args[0])
 		return exitUsage
 	}
 	return cmd(ctx, args[1:], stdout, stderr)
