@@ -51,7 +51,7 @@ func (s Step) String() string {
 	case Deploy:
 		return s.Region + ": apply the region stack: new revisions tagged canary, 0% traffic"
 	case Smoke:
-		return s.Region + ": smoke test the canary tag (synthetic requests; any failure rolls back)"
+		return s.Region + ": smoke test: every canary revision has its tag URL, then --smoke-cmd if given (any failure rolls back)"
 	case Shift:
 		return fmt.Sprintf("%s: shift %d%% of traffic to the canary revisions", s.Region, s.Percent)
 	case Watch:
