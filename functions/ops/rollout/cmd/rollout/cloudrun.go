@@ -60,7 +60,8 @@ type knativeService struct {
 
 // serviceState reads `gcloud run services describe SERVICE --format=json`
 // on stdin and prints "STABLE LATEST PINNED CANARY_URL": the revision with
-// the most traffic (the latest ready one when traffic follows the latest),
+// the most traffic (the latest ready one when traffic follows the latest; at
+// a tie the one without the tag),
 // the latest created revision, "pinned" when all traffic names revisions or
 // "latest" when some follows the latest revision (a new revision would get
 // it), and the URL of the tag given by --tag ("-" when absent).
@@ -76,6 +77,7 @@ func serviceState(_ context.Context, args []string, stdout, stderr io.Writer) in
 		return exitError
 	}
 	stable, best, pinned, url := "", -1, "pinned", "-"
+	stableTagged := false
 	for _, t := range s.Status.Traffic {
 		rev := t.RevisionName
 		if t.LatestRevision {
@@ -84,8 +86,10 @@ func serviceState(_ context.Context, args []string, stdout, stderr io.Writer) in
 				pinned = "latest"
 			}
 		}
-		if t.Percent > best && rev != "" {
-			stable, best = rev, t.Percent
+		// Most traffic wins; at a tie (an interrupted 50/50 step) the
+		// revision without the canary tag is the stable one.
+		if rev != "" && (t.Percent > best || (t.Percent == best && t.Tag != *tag && stableTagged)) {
+			stable, best, stableTagged = rev, t.Percent, t.Tag == *tag
 		}
 		if t.Tag == *tag && t.URL != "" {
 			url = t.URL

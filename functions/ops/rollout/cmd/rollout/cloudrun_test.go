@@ -30,6 +30,9 @@ func TestServiceState(t *testing.T) {
 		"pinned_with_canary": {`{"status":{"latestReadyRevisionName":"kw-a-00003-new","latestCreatedRevisionName":"kw-a-00003-new",
 			"traffic":[{"revisionName":"kw-a-00002-old","percent":95},{"revisionName":"kw-a-00003-new","percent":5,"tag":"canary","url":"https://canary---kw-a-xyz.a.run.app"}]}}`,
 			"kw-a-00002-old kw-a-00003-new pinned https://canary---kw-a-xyz.a.run.app"},
+		"interrupted_at_50_50": {`{"status":{"latestReadyRevisionName":"kw-a-00003-new","latestCreatedRevisionName":"kw-a-00003-new",
+			"traffic":[{"revisionName":"kw-a-00003-new","percent":50,"tag":"canary","url":"https://canary---kw-a-xyz.a.run.app"},{"revisionName":"kw-a-00002-old","percent":50}]}}`,
+			"kw-a-00002-old kw-a-00003-new pinned https://canary---kw-a-xyz.a.run.app"},
 		"after_rollback": {`{"status":{"latestReadyRevisionName":"kw-a-00003-bad","latestCreatedRevisionName":"kw-a-00003-bad",
 			"traffic":[{"revisionName":"kw-a-00002-old","percent":100}]}}`, "kw-a-00002-old kw-a-00003-bad pinned -"},
 	} {
