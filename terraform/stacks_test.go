@@ -34,6 +34,12 @@ var regionStacks = []string{"asia-southeast2", "asia-northeast1", "asia-southeas
 
 // catalog mirrors terraform/functions.json.
 type catalog struct {
+	Services []struct {
+		Name      string   `json:"name"`
+		Database  string   `json:"database"`
+		Publishes []string `json:"publishes"`
+		Consumes  []string `json:"consumes"`
+	} `json:"services"`
 	Functions []struct {
 		Name    string  `json:"name"`
 		Service string  `json:"service"`
@@ -60,13 +66,21 @@ func loadCatalog(t *testing.T) catalog {
 	if len(c.Functions) == 0 {
 		t.Fatal("functions.json lists no functions")
 	}
+	if len(c.Services) == 0 {
+		t.Fatal("functions.json lists no services")
+	}
 	return c
 }
 
 // vars are the module input values Terraform would pass from functions.json:
-// each function object converted to the module's object type, so missing
-// optional attributes are null.
+// one variable, catalog, whose function objects are converted to the module's
+// object type, so missing optional attributes are null.
 func (c catalog) vars() map[string]cty.Value {
+	return map[string]cty.Value{"catalog": c.value()}
+}
+
+// value is functions.json as the object modules/inputs outputs.
+func (c catalog) value() cty.Value {
 	str := func(p *string) cty.Value {
 		if p == nil {
 			return cty.NullVal(cty.String)
@@ -90,7 +104,22 @@ func (c catalog) vars() map[string]cty.Value {
 			"method": str(f.Method), "path": cty.StringVal(f.Path), "topic": str(f.Topic), "auth": str(f.Auth),
 		})
 	}
-	return map[string]cty.Value{"functions": cty.ListVal(fns), "topics": strs(c.Topics), "databases": strs(c.Databases)}
+	svcs := make([]cty.Value, len(c.Services))
+	for i, s := range c.Services {
+		svcs[i] = cty.ObjectVal(map[string]cty.Value{
+			"name": cty.StringVal(s.Name), "database": cty.StringVal(s.Database),
+			"publishes": strs(s.Publishes), "consumes": strs(s.Consumes),
+		})
+	}
+	return cty.ObjectVal(map[string]cty.Value{"services": cty.ListVal(svcs), "functions": cty.ListVal(fns),
+		"topics": strs(c.Topics), "databases": strs(c.Databases)})
+}
+
+// withFunctions returns catalog value v with its functions replaced by fns.
+func withFunctions(v cty.Value, fns ...cty.Value) cty.Value {
+	m := v.AsValueMap()
+	m["functions"] = cty.ListVal(fns)
+	return cty.ObjectVal(m)
 }
 
 // tfFile is one parsed .tf file.
@@ -236,6 +265,14 @@ func functions() map[string]function.Function {
 // and every local that depends only on variables and other such locals.
 func evalContext(t *testing.T, files []tfFile, given map[string]cty.Value) *hcl.EvalContext {
 	t.Helper()
+	return evalContextWith(t, files, given, nil)
+}
+
+// evalContextWith is evalContext with extra top-level references (stand-ins
+// for resources or data sources, e.g. google_service_account) that locals
+// and resource arguments may use.
+func evalContextWith(t *testing.T, files []tfFile, given, extra map[string]cty.Value) *hcl.EvalContext {
+	t.Helper()
 	vars := map[string]cty.Value{}
 	for _, f := range files {
 		for _, b := range f.body.Blocks {
@@ -270,6 +307,9 @@ func evalContext(t *testing.T, files []tfFile, given map[string]cty.Value) *hcl.
 		"var":  cty.ObjectVal(vars),
 		"path": cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(".")}),
 	}}
+	for name, v := range extra {
+		ctx.Variables[name] = v
+	}
 	locals := map[string]cty.Value{}
 	for progress := true; progress; {
 		progress = false
@@ -336,7 +376,7 @@ func TestRegionStacksRunEveryFunction(t *testing.T) {
 	}
 	for typ, label := range perFunction {
 		b, f := block(t, module, "resource", typ, label)
-		if fe := exprText(f, b.Body.Attributes["for_each"].Expr); fe != "local.fns" && !strings.Contains(fe, "var.functions") {
+		if fe := exprText(f, b.Body.Attributes["for_each"].Expr); fe != "local.fns" && !strings.Contains(fe, "var.catalog.functions") {
 			t.Errorf("%s iterates %s, not the functions list", typ, fe)
 		}
 		if got, want := forEachKeys(t, b, ctx), names(c, ""); !slices.Equal(got, want) {
@@ -369,9 +409,7 @@ func TestRegionStacksRunEveryFunction(t *testing.T) {
 			t.Errorf("stacks/region does not pass %s = var.%s", arg, arg)
 		}
 	}
-	if fa, ok := m.Body.Attributes["functions"]; !ok || !strings.Contains(exprText(mf, fa.Expr), "functions") {
-		t.Error("stacks/region does not pass the functions list")
-	}
+	checkPassesCatalog(t, m, mf)
 	if !readsCatalog(stack) {
 		t.Error("stacks/region does not jsondecode(file(.../functions.json))")
 	}
@@ -577,11 +615,7 @@ func TestGlobalStack(t *testing.T) {
 		t.Error("stacks/global does not jsondecode(file(.../functions.json))")
 	}
 	m, mf := block(t, stack, "module", "global")
-	for _, arg := range []string{"functions", "topics", "databases"} {
-		if a, ok := m.Body.Attributes[arg]; !ok || !strings.Contains(exprText(mf, a.Expr), arg) {
-			t.Errorf("stacks/global does not pass %s from functions.json", arg)
-		}
-	}
+	checkPassesCatalog(t, m, mf)
 
 	module := parseDir(t, "modules/global")
 	ctx := evalContext(t, module, c.vars())
@@ -659,8 +693,7 @@ func TestGlobalStack(t *testing.T) {
 			fn := cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("x"), "service": cty.StringVal("s"),
 				"trigger": cty.StringVal("http"), "method": cty.StringVal("GET"), "path": cty.StringVal(in),
 				"topic": cty.NullVal(cty.String), "auth": cty.NullVal(cty.String)})
-			vars := c.vars()
-			vars["functions"] = cty.ListVal([]cty.Value{fn})
+			vars := map[string]cty.Value{"catalog": withFunctions(c.value(), fn)}
 			got := evalContext(t, module, vars).Variables["local"].GetAttr("route_paths").GetAttr("x").AsString()
 			if got != want {
 				t.Errorf("route for %s = %s, want %s", in, got, want)
@@ -675,9 +708,7 @@ func TestGlobalStack(t *testing.T) {
 func TestInputs(t *testing.T) {
 	c := loadCatalog(t)
 	module := parseDir(t, "modules/inputs")
-	v := c.vars()
-	checkValidations(t, module, "catalog", cty.ObjectVal(map[string]cty.Value{
-		"functions": v["functions"], "topics": v["topics"], "databases": v["databases"]}), true)
+	checkValidations(t, module, "catalog", c.value(), true)
 	checkValidations(t, module, "project", cty.StringVal("kwipper-prod"), true)
 	checkValidations(t, module, "project", cty.StringVal("Kwipper_Prod"), false)
 	for _, dir := range []string{"stacks/global", "stacks/region"} {

@@ -137,11 +137,23 @@ resource "google_compute_url_map" "api" {
   }
 }
 
+# Without a policy the proxy uses Google's default (COMPATIBLE profile, TLS
+# 1.0 and up). Clients get TLS 1.2+ with the MODERN profile's ciphers;
+# trivy's GCP-0039 (scripts/iac-scan) checks the policy.
+resource "google_compute_ssl_policy" "api" {
+  project         = var.project
+  name            = "kw-api"
+  description     = "TLS 1.2+ for the Kwipper API and media (MODERN profile)."
+  profile         = "MODERN"
+  min_tls_version = "TLS_1_2"
+}
+
 resource "google_compute_target_https_proxy" "api" {
   project          = var.project
   name             = "kw-api"
   url_map          = google_compute_url_map.api.id
   ssl_certificates = [google_compute_managed_ssl_certificate.api.id]
+  ssl_policy       = google_compute_ssl_policy.api.id
 }
 
 resource "google_compute_global_forwarding_rule" "https" {

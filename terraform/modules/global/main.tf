@@ -6,10 +6,13 @@ data "google_project" "this" {
 }
 
 locals {
-  fns         = { for f in var.functions : f.name => f }
-  http_fns    = { for f in var.functions : f.name => f if f.trigger == "http" }
-  pubsub_fns  = { for f in var.functions : f.name => f if f.trigger == "pubsub" }
-  services    = sort(distinct(concat(var.services, [for f in var.functions : f.service])))
+  fns        = { for f in var.catalog.functions : f.name => f }
+  http_fns   = { for f in var.catalog.functions : f.name => f if f.trigger == "http" }
+  pubsub_fns = { for f in var.catalog.functions : f.name => f if f.trigger == "pubsub" }
+  # Services come from the catalog (terraform/functions.json), never from a
+  # list written here: a service added in Go gets its account and grants on
+  # the next apply.
+  services    = sort([for s in var.catalog.services : s.name])
   api_url     = "https://${var.api_domain}"
   issuer      = var.token_issuer != null ? var.token_issuer : local.api_url
   pubsub_sa   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"

@@ -9,8 +9,12 @@ locals {
     "outbox-relay-tick"  = "* * * * *"
   }
   # Every topic the code publishes to or subscribes to, plus the ticks.
-  topics            = sort(distinct(concat(var.topics, [for f in var.functions : f.topic if f.trigger == "pubsub"], keys(local.tick_jobs))))
-  publish_topics    = [for t in local.topics : t if !contains(keys(local.tick_jobs), t)]
+  topics = sort(distinct(concat(var.catalog.topics, [for f in var.catalog.functions : f.topic if f.trigger == "pubsub"], keys(local.tick_jobs))))
+  # Least privilege: each service may publish only to the topics its catalog
+  # entry lists ("service/topic" keys, as before the catalog had services).
+  service_publishes = merge([for s in var.catalog.services : {
+    for t in s.publishes : "${s.name}/${t}" => { service = s.name, topic = t }
+  }]...)
   dead_letter_topic = "kw-dead-letter"
   push_endpoints    = { for name, f in local.pubsub_fns : name => "${local.api_url}${f.path}" }
 }
@@ -91,13 +95,14 @@ resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
   member       = local.pubsub_sa
 }
 
-# Services publish their outbox events; topic-level grants, no project-wide role.
+# Services publish their outbox events, commands and replies: a topic-level
+# grant per topic in the service's "publishes" list, no project-wide role.
 resource "google_pubsub_topic_iam_member" "runtime_publisher" {
-  for_each = { for p in setproduct(local.services, local.publish_topics) : "${p[0]}/${p[1]}" => p }
+  for_each = local.service_publishes
   project  = var.project
-  topic    = google_pubsub_topic.topic[each.value[1]].name
+  topic    = google_pubsub_topic.topic[each.value.topic].name
   role     = "roles/pubsub.publisher"
-  member   = local.runtime_sas[each.value[0]]
+  member   = local.runtime_sas[each.value.service]
 }
 
 resource "google_cloud_scheduler_job" "tick" {

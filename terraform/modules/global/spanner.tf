@@ -47,7 +47,7 @@ resource "google_spanner_instance" "kw" {
 }
 
 resource "google_spanner_database" "db" {
-  for_each                 = toset(var.databases)
+  for_each                 = toset(var.catalog.databases)
   project                  = var.project
   instance                 = google_spanner_instance.kw.name
   name                     = each.key
@@ -57,7 +57,7 @@ resource "google_spanner_database" "db" {
 }
 
 resource "google_spanner_backup_schedule" "db" {
-  for_each           = { for p in setproduct(var.databases, keys(var.spanner.backup_schedules)) : "${p[0]}-${p[1]}" => { db = p[0], schedule = var.spanner.backup_schedules[p[1]] } }
+  for_each           = { for p in setproduct(var.catalog.databases, keys(var.spanner.backup_schedules)) : "${p[0]}-${p[1]}" => { db = p[0], schedule = var.spanner.backup_schedules[p[1]] } }
   project            = var.project
   instance           = google_spanner_instance.kw.name
   database           = google_spanner_database.db[each.value.db].name
@@ -76,10 +76,10 @@ resource "google_spanner_backup_schedule" "db" {
   }
 }
 
+# Each service's runtime account uses its own database only (the catalog's
+# service -> database); "service/database" keys as before.
 resource "google_spanner_database_iam_member" "runtime" {
-  for_each = merge([for s, dbs in var.service_databases : {
-    for db in dbs : "${s}/${db}" => { service = s, db = db } if contains(var.databases, db) && contains(local.services, s)
-  }]...)
+  for_each = { for s in var.catalog.services : "${s.name}/${s.database}" => { service = s.name, db = s.database } }
   project  = var.project
   instance = google_spanner_instance.kw.name
   database = google_spanner_database.db[each.value.db].name

@@ -3,48 +3,25 @@ variable "project" {
   type        = string
 }
 
-variable "functions" {
-  description = "The \"functions\" list of terraform/functions.json (checked by modules/inputs); the attributes read here."
-  type = list(object({
-    name    = string
-    service = string
-    trigger = string
-    method  = optional(string)
-    path    = string
-    topic   = optional(string)
-  }))
-}
-
-variable "topics" {
-  description = "The \"topics\" list of terraform/functions.json (checked by modules/inputs): every topic the code publishes to."
-  type        = list(string)
-}
-
-variable "databases" {
-  description = "The \"databases\" list of terraform/functions.json (checked by modules/inputs): one Spanner database per service."
-  type        = list(string)
-}
-
-variable "services" {
-  description = "Services that get a runtime service account even before any of their functions exist in functions.json."
-  type        = list(string)
-  default     = ["user", "course", "content", "subscribe", "billing"]
-  validation {
-    condition     = alltrue([for s in var.services : can(regex("^[a-z][a-z0-9-]{1,25}$", s))])
-    error_message = "Service names must be lowercase letters, digits and hyphens, at most 26 characters."
-  }
-}
-
-variable "service_databases" {
-  description = "Which Spanner databases each service's runtime account may use (roles/spanner.databaseUser). Databases absent from functions.json are ignored."
-  type        = map(list(string))
-  default = {
-    user      = ["users"]
-    course    = ["courses"]
-    content   = ["contents"]
-    subscribe = ["subscriptions"]
-    billing   = ["billing"]
-  }
+variable "catalog" {
+  description = "terraform/functions.json as one object (checked by modules/inputs; pass module.inputs.catalog); the attributes read here. Runtime accounts, database and topic grants all come from services."
+  type = object({
+    services = list(object({
+      name      = string
+      database  = string
+      publishes = list(string)
+    }))
+    functions = list(object({
+      name    = string
+      service = string
+      trigger = string
+      method  = optional(string)
+      path    = string
+      topic   = optional(string)
+    }))
+    topics    = list(string)
+    databases = list(string)
+  })
 }
 
 variable "api_domain" {

@@ -2,7 +2,8 @@
 # terraform/functions.json, all running the same image with FUNCTION_TARGET set.
 
 locals {
-  fns = { for f in var.functions : f.name => f }
+  fns      = { for f in var.catalog.functions : f.name => f }
+  services = [for s in var.catalog.services : s.name]
 
   common_env = {
     KW_ENV              = "cloud"
@@ -96,6 +97,18 @@ resource "google_cloud_run_v2_service" "fn" {
         }
       }
     }
+  }
+
+  # The canary rollout (scripts/deploy, functions/ops/rollout) owns traffic:
+  # it pins 100 % on the stable revision by name before an apply, so the
+  # revision an apply creates gets no traffic, then tags it "canary" and
+  # shifts 5 -> 25 -> 50 -> 100 % with gcloud run services update-traffic (or
+  # back on rollback). Terraform never sets traffic (no traffic block: a new
+  # service starts with 100 % on its latest revision) and ignores it, so an
+  # apply neither undoes a step nor sends traffic to a revision the gate has
+  # not passed. gcloud also records itself as the service's client.
+  lifecycle {
+    ignore_changes = [traffic, client, client_version]
   }
 }
 

@@ -12,13 +12,18 @@ variable "region" {
   }
 }
 
-variable "functions" {
-  description = "The \"functions\" list of terraform/functions.json (checked by modules/inputs); every entry becomes a Cloud Run service and a serverless NEG here."
-  type = list(object({
-    name    = string
-    service = string
-    trigger = string
-  }))
+variable "catalog" {
+  description = "terraform/functions.json as one object (checked by modules/inputs; pass module.inputs.catalog); the attributes read here. Every function becomes a Cloud Run service and a serverless NEG."
+  type = object({
+    services = list(object({
+      name = string
+    }))
+    functions = list(object({
+      name    = string
+      service = string
+      trigger = string
+    }))
+  })
 }
 
 variable "image" {

@@ -36,9 +36,7 @@ module "global" {
   source = "../../modules/global"
 
   project         = module.inputs.project
-  functions       = module.inputs.catalog.functions
-  topics          = module.inputs.catalog.topics
-  databases       = module.inputs.catalog.databases
+  catalog         = module.inputs.catalog
   api_domain      = var.api_domain
   web_origin      = var.web_origin
   serving_regions = var.serving_regions

@@ -62,7 +62,7 @@ module "region" {
 
   project              = module.inputs.project
   region               = var.region
-  functions            = module.inputs.catalog.functions
+  catalog              = module.inputs.catalog
   image                = var.image
   log_level            = var.log_level
   media_location       = var.media_location
