@@ -209,7 +209,7 @@ func (a *App) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(OpenAPIDocument)
 	})
-	return httpx.Middleware(a.Log, mux)
+	return httpx.Middleware(a.Log, fnreg.JSONErrors(mux))
 }
 
 // health reports whether each database answers.

@@ -36,6 +36,7 @@ import (
 	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/httpx"
 	"github.com/kwipper/kwipper/shared/saga"
 )
 
@@ -186,7 +187,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		return nil, err
 	}
 	s.sw.swap(app)
-	s.srv = &http.Server{Handler: s.sw, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = httpx.NewServer(s.sw)
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }

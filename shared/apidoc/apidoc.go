@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"path"
 	"reflect"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,8 +97,6 @@ func sortedUnique(in []string) []string {
 	return out
 }
 
-var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
-
 // OpenAPI renders the OpenAPI 3.1 document of the HTTP functions.
 func OpenAPI(specs []fnreg.Spec, title, version string) ([]byte, error) {
 	schemas := map[string]any{
@@ -118,8 +115,8 @@ func OpenAPI(specs []fnreg.Spec, title, version string) ([]byte, error) {
 		}
 		op := map[string]any{"operationId": s.Name, "summary": s.Summary, "tags": []string{s.Service}}
 		var params []any
-		for _, m := range pathParam.FindAllStringSubmatch(s.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		for _, name := range fnreg.PathParams(s.Path) {
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
 		if len(params) > 0 {
 			op["parameters"] = params

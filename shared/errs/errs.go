@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Kind classifies an error by what the caller can do about it.
@@ -27,13 +28,15 @@ const (
 	TooLarge                       // the request body is over the limit
 	Unavailable                    // a dependency is down; a retry may help
 	PaymentRequired                // the payment was declined
+	MethodNotAllowed               // the route exists, not with this method
+	TooManyRequests                // the caller must slow down (Retry-After says when to try again)
 )
 
 var kindNames = map[Kind]string{
 	Internal: "internal", Invalid: "invalid", Unauthenticated: "unauthenticated",
 	PermissionDenied: "permission_denied", NotFound: "not_found", Conflict: "conflict",
 	FailedPrecondition: "failed_precondition", TooLarge: "too_large", Unavailable: "unavailable",
-	PaymentRequired: "payment_required",
+	PaymentRequired: "payment_required", MethodNotAllowed: "method_not_allowed", TooManyRequests: "too_many_requests",
 }
 
 // String returns the kind's stable machine-readable name, used as the "code"
@@ -61,6 +64,10 @@ func (k Kind) HTTPStatus() int {
 		return http.StatusServiceUnavailable
 	case PaymentRequired:
 		return http.StatusPaymentRequired
+	case MethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case TooManyRequests:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
@@ -72,7 +79,13 @@ type Error struct {
 	Kind    Kind
 	Message string
 	Fields  map[string]string
-	Err     error
+	// Details are further facts for the caller, e.g. the "state" a
+	// resource is in when a request conflicts with it.
+	Details map[string]string
+	// RetryAfter, when set, says how long the caller should wait before
+	// trying again (the Retry-After header).
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *Error) Error() string {

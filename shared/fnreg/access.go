@@ -21,7 +21,8 @@ type Auth struct {
 // 401) so handlers can tell owners from the public. The verified principal is
 // in the request context (auth.From). Push functions accept only Pub/Sub's
 // deliveries (a.Push, for the audience of the function's push path), on top
-// of Cloud Run's IAM in the cloud.
+// of Cloud Run's IAM in the cloud. Path ids that no id this API issues could
+// match are refused (400) before the handler runs.
 func Guard(s Spec, a Auth, h http.Handler) http.Handler {
 	var roles []auth.Role
 	switch s.Access {
@@ -56,6 +57,10 @@ func Guard(s Spec, a Auth, h http.Handler) http.Handler {
 		}
 		if ok {
 			r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+		}
+		if err := checkPathIDs(s, r); err != nil {
+			httpx.WriteError(w, r, err)
+			return
 		}
 		h.ServeHTTP(w, r)
 	})

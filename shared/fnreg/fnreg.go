@@ -10,6 +10,9 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/httpx"
 )
 
 // Trigger says how a function is invoked.
@@ -130,4 +133,69 @@ func Mux(fns []Function) *http.ServeMux {
 		}
 	}
 	return mux
+}
+
+// JSONErrors serves mux, answering what mux answers itself (404 for a path
+// no route has, 405 for a method the path's routes do not take, with Allow)
+// in the JSON error shape every other error has. Redirects mux makes (a
+// cleaned path) pass through.
+func JSONErrors(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		rec := &recorder{header: http.Header{}}
+		h.ServeHTTP(rec, r)
+		switch rec.status {
+		case http.StatusNotFound:
+			httpx.WriteError(w, r, errs.E(errs.NotFound, "no route %s %s: see /openapi.json for the API", r.Method, r.URL.Path))
+		case http.StatusMethodNotAllowed:
+			allow := rec.header.Get("Allow")
+			w.Header().Set("Allow", allow)
+			httpx.WriteError(w, r, errs.E(errs.MethodNotAllowed, "%s takes %s, not %s", r.URL.Path, allow, r.Method))
+		default:
+			for k, v := range rec.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.status)
+		}
+	})
+}
+
+// recorder keeps what mux's own handlers write (a status and headers).
+type recorder struct {
+	header http.Header
+	status int
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return len(b), nil }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+
+var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// checkPathIDs refuses a request whose path ids ({courseId}, ...) are not
+// ids this API could have issued (letters, digits, - and _, at most 64), so
+// malformed or non-UTF-8 ids never reach a handler or Spanner.
+func checkPathIDs(s Spec, r *http.Request) error {
+	var f errs.Fields
+	for _, name := range PathParams(s.Path) {
+		if !idRE.MatchString(r.PathValue(name)) {
+			f.Add(name, "is not an id this API issues (1 to 64 letters, digits, - or _)")
+		}
+	}
+	return f.Err()
+}
+
+var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
+
+// PathParams lists the {name} parameters of route path, in order.
+func PathParams(path string) []string {
+	var out []string
+	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }

@@ -3,8 +3,10 @@ package fnreg
 import (
 	"cmp"
 	"crypto/ed25519"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +85,67 @@ func TestMux_singlePushFunctionAnswersAtRoot(t *testing.T) {
 	}
 	if called != 2 {
 		t.Fatalf("called %d times", called)
+	}
+}
+
+// The router's own answers are JSON errors like every other: 404 for a path
+// no route has, 405 with Allow for a method a path's routes do not take.
+func TestJSONErrors_notFoundAndMethodNotAllowed(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(204) })
+	h := JSONErrors(Mux([]Function{
+		{Spec: Spec{Name: "a-get", Trigger: HTTP, Method: "GET", Path: "/v1/a/{aId}"}, Handler: ok},
+		{Spec: Spec{Name: "a-del", Trigger: HTTP, Method: "DELETE", Path: "/v1/a/{aId}"}, Handler: ok},
+	}))
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		code, allow  string
+	}{
+		{"GET", "/v1/nothing", 404, "not_found", ""},
+		{"POST", "/v1/a/x", 405, "method_not_allowed", "DELETE, GET, HEAD"},
+		{"GET", "/v1/a/x", 204, "", ""},
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(tc.method, tc.path, nil))
+		if w.Code != tc.status {
+			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, w.Code, tc.status)
+			continue
+		}
+		if tc.code == "" {
+			continue
+		}
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Code != tc.code || body.Error.Message == "" ||
+			w.Header().Get("Content-Type") != "application/json" {
+			t.Errorf("%s %s: %q %q", tc.method, tc.path, w.Header().Get("Content-Type"), w.Body)
+		}
+		if got := w.Header().Get("Allow"); got != tc.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.path, got, tc.allow)
+		}
+	}
+}
+
+// A path id no id of this API could match (invalid UTF-8, too long, a
+// slash-free oddity) is refused before the handler, whoever calls.
+func TestGuard_refusesMalformedPathIDs(t *testing.T) {
+	ran := false
+	h := Guard(Spec{Name: "a-get", Access: Public, Path: "/v1/a/{aId}"}, Auth{Tokens: &auth.Verifier{Issuer: "i"}},
+		http.HandlerFunc(func(http.ResponseWriter, *http.Request) { ran = true }))
+	mux := http.NewServeMux()
+	mux.Handle("GET /v1/a/{aId}", h)
+	for _, id := range []string{"%FF", "%C3%28", strings.Repeat("a", 65), "a%20b", "%00"} {
+		ran = false
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, httptest.NewRequest("GET", "/v1/a/"+id, nil))
+		if w.Code != 400 || ran || !strings.Contains(w.Body.String(), "aId") {
+			t.Errorf("id %q: %d %s (handler ran: %v)", id, w.Code, w.Body, ran)
+		}
+	}
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, httptest.NewRequest("GET", "/v1/a/00000000-0000-4000-8000-00000000000a", nil))
+	if w.Code != 200 || !ran {
+		t.Fatalf("a valid id: %d", w.Code)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,6 +121,9 @@ type ErrorDetail struct {
 	Code    string            `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	// Details are further facts, e.g. {"state": "ended"} when a request
+	// conflicts with the state a resource is in.
+	Details map[string]string `json:"details,omitempty"`
 }
 
 // WriteError is the one place an error becomes an HTTP response. Internal and
@@ -130,7 +134,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		e = &errs.Error{Kind: errs.Internal, Err: err}
 	}
 	status := e.Kind.HTTPStatus()
-	detail := ErrorDetail{Code: e.Kind.String(), Message: e.Message, Fields: e.Fields}
+	detail := ErrorDetail{Code: e.Kind.String(), Message: e.Message, Fields: e.Fields, Details: e.Details}
 	log := Logger(r.Context())
 	switch e.Kind {
 	case errs.Internal, errs.Unavailable:
@@ -139,12 +143,15 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		if e.Kind == errs.Unavailable {
 			detail.Message = "a dependency is unavailable; try again shortly"
 		}
-		detail.Fields = nil
+		detail.Fields, detail.Details = nil, nil
 	default:
 		log.InfoContext(r.Context(), "request rejected", "status", status, "err", err.Error(), "path", r.URL.Path)
 	}
 	if e.Kind == errs.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="kwipper"`)
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(e.RetryAfter.Round(time.Second), time.Second)/time.Second)))
 	}
 	WriteJSON(w, status, ErrorBody{Error: detail})
 }
@@ -174,7 +181,25 @@ func Logger(ctx context.Context) *slog.Logger {
 	return slog.Default()
 }
 
-// Middleware wraps next with what every request gets: a server span that
+// Request deadlines every request gets (Middleware): a client that sends its
+// body slower than ReadTimeout, or cannot take the answer within
+// WriteTimeout, loses the connection instead of holding it. The server's own
+// timeouts (see NewServer) also bound the headers and idle connections.
+var (
+	ReadTimeout  = 30 * time.Second
+	WriteTimeout = 10 * time.Minute
+)
+
+// NewServer returns an http.Server for h with every timeout set, so slow
+// clients cannot hold connections forever.
+func NewServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+}
+
+// Middleware wraps next with what every request gets: per-request read and
+// write deadlines (ReadTimeout, WriteTimeout; they hold even behind a server
+// without timeouts, such as the functions framework's), a server span that
 // continues the caller's trace (traceparent or X-Cloud-Trace-Context), a
 // logger, recovery from panics (a 500, logged) and a completion log line at
 // debug level.
@@ -184,6 +209,9 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(start.Add(ReadTimeout))
+		_ = rc.SetWriteDeadline(start.Add(WriteTimeout))
 		ctx, span := tracing.StartServer(r)
 		ctx = WithLogger(ctx, log)
 		r = r.WithContext(ctx)

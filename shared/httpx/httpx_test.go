@@ -3,10 +3,14 @@ package httpx
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kwipper/kwipper/shared/errs"
 )
@@ -87,5 +91,37 @@ func TestMiddleware_recoversPanics(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	if w.Code != 500 {
 		t.Fatalf("status %d", w.Code)
+	}
+}
+
+// A client that sends its body slower than ReadTimeout loses the connection
+// instead of holding it, even behind a server without timeouts.
+func TestMiddleware_slowBodyDoesNotHoldTheConnection(t *testing.T) {
+	old := ReadTimeout
+	ReadTimeout = 200 * time.Millisecond
+	defer func() { ReadTimeout = old }()
+	srv := httptest.NewServer(Middleware(nil, Handler(func(w http.ResponseWriter, r *http.Request) error {
+		var v map[string]any
+		if err := Decode(w, r, &v); err != nil {
+			return err
+		}
+		WriteJSON(w, 200, v)
+		return nil
+	})))
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":")
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	b, err := io.ReadAll(conn) // ends when the server gives up on the body and closes
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server still holds a connection whose body stalled (read %q)", b)
+	}
+	if len(b) > 0 && !strings.Contains(string(b), "400") && !strings.Contains(string(b), "408") {
+		t.Fatalf("answer to a stalled body: %q", b)
 	}
 }

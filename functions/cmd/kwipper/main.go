@@ -31,6 +31,7 @@ import (
 	"github.com/kwipper/kwipper/functions/ops"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/httpx"
 )
 
 func main() {
@@ -114,7 +115,7 @@ func serveAll(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: app.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := httpx.NewServer(app.Handler())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.InfoContext(ctx, "serving every function", "url", "http://"+ln.Addr().String())
