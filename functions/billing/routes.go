@@ -33,7 +33,7 @@ var Registration = fnreg.Define(fnreg.Service{Name: "billing", Database: Databas
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "billing-save-card", Method: http.MethodPost, Path: "/v1/billing/payment-methods", Access: fnreg.User,
-			Summary: "Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)", Request: SaveCardRequest{}, Response: CardView{}, Status: http.StatusCreated},
+			Summary: "Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)", Request: SaveCardRequest{}, Response: CardView{}, Status: http.StatusCreated, Idempotent: true},
 			HTTP: s.saveCard},
 		{Spec: fnreg.Spec{Name: "billing-setup-intent", Method: http.MethodPost, Path: "/v1/billing/setup-intents", Access: fnreg.User,
 			Summary: "Start saving a card in a browser (Stripe SetupIntent)", Response: SetupIntentView{}, Status: http.StatusCreated},

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/kwipper/kwipper/functions/contract/contentmsg"
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/auth"
@@ -20,6 +18,7 @@ import (
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/idempotency"
 )
 
 // Service is the Content service: its handlers and what they need.
@@ -31,7 +30,6 @@ type Service struct {
 	cfg       Config
 	staleness time.Duration
 	now       func() time.Time
-	newID     func() string
 	log       *slog.Logger
 }
 
@@ -66,7 +64,7 @@ func build(d fnreg.Deps) (*Service, error) {
 		log = slog.Default()
 	}
 	s := &Service{store: newStore(d), objects: gcsObjects{bucket: client.Bucket(c.Bucket)}, uploads: uploads, downloads: downloads,
-		cfg: c, staleness: max(d.Config.CatalogStaleness, 0), now: time.Now, newID: uuid.NewString, log: log}
+		cfg: c, staleness: max(d.Config.CatalogStaleness, 0), now: time.Now, log: log}
 	s.store.afterDelete = s.deleteObjects
 	return s, nil
 }
@@ -105,7 +103,7 @@ func (s *Service) startUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	up.ID, up.CourseID, up.ItemID, up.TutorID = s.newID(), courseID, itemID, p.UserID
+	up.ID, up.CourseID, up.ItemID, up.TutorID = idempotency.ID(r.Context(), 0), courseID, itemID, p.UserID
 	up.ObjectName = objectName(s.cfg.ObjectPrefix, courseID, itemID, up.ID)
 	up.Status, up.CreatedAt, up.ExpiresAt = UploadPending, now, now.Add(s.cfg.UploadURLTTL)
 	v, err := s.uploadView(up, ic.Item.Kind)

@@ -34,7 +34,7 @@ var Registration = fnreg.Define(fnreg.Service{Name: "content", Database: Databas
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "content-upload-start", Method: http.MethodPost, Path: "/v1/courses/{courseId}/items/{itemId}/uploads", Access: fnreg.Tutor,
-			Summary: "Start uploading an item's video or file: a signed upload URL (resumable for large files)", Request: UploadRequest{}, Response: UploadView{}, Status: http.StatusCreated},
+			Summary: "Start uploading an item's video or file: a signed upload URL (resumable for large files)", Request: UploadRequest{}, Response: UploadView{}, Status: http.StatusCreated, Idempotent: true},
 			HTTP: s.startUpload},
 		{Spec: fnreg.Spec{Name: "content-upload-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/uploads/{uploadId}", Access: fnreg.Tutor,
 			Summary: "See how my upload went: pending, ready, or rejected and why", Response: UploadView{}},

@@ -10,12 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/idempotency"
 	"github.com/kwipper/kwipper/shared/money"
 )
 
@@ -23,24 +22,17 @@ import (
 type Service struct {
 	store     store
 	staleness time.Duration
-	newID     func() string
 }
 
 // Config tunes the service; the zero Config is production's.
-type Config struct {
-	// NewID makes course and item ids (default: random UUIDs).
-	NewID func() string
-}
+type Config struct{}
 
 // New returns the Course service on d's database and outbox. Public reads
 // (the catalog, and courses and items read by callers who cannot be their
 // tutor) may be d.Config.CatalogStaleness old, so the nearest replica serves
 // them.
 func New(d fnreg.Deps, c Config) *Service {
-	if c.NewID == nil {
-		c.NewID = uuid.NewString
-	}
-	return &Service{store: newStore(d), staleness: max(d.Config.CatalogStaleness, 0), newID: c.NewID}
+	return &Service{store: newStore(d), staleness: max(d.Config.CatalogStaleness, 0)}
 }
 
 // readStaleness is how stale a read for p may be: tutors read strongly (they
@@ -62,7 +54,7 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c.ID, c.TutorID = s.newID(), auth.Caller(r).UserID
+	c.ID, c.TutorID = idempotency.ID(r.Context(), 0), auth.Caller(r).UserID
 	if err := s.store.create(r.Context(), &c); err != nil {
 		return err
 	}
@@ -192,7 +184,7 @@ func (s *Service) addItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	it.ID = s.newID()
+	it.ID = idempotency.ID(r.Context(), 0)
 	p := auth.Caller(r)
 	c, err := s.store.updateItems(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {

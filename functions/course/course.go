@@ -49,8 +49,8 @@ type Course struct {
 	BillingInterval string
 	Status          string
 	ItemCount       int64
-	// SubscriberCount is kept by the subscribe saga's course step (and its
-	// compensation), not by the course's own changes.
+	// SubscriberCount is how many subscriptions to the course are active,
+	// moved by nextSubscriptionState, not by the course's own changes.
 	SubscriberCount int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -461,8 +461,39 @@ func (c Course) sagaInfo() sagamsg.CourseInfo {
 	return sagamsg.CourseInfo{TutorID: c.TutorID, Title: c.Title, Status: c.Status, Price: c.Price, BillingInterval: c.BillingInterval}
 }
 
-// addSubscribers changes the subscriber count by delta, never below 0.
-func (c *Course) addSubscribers(delta int64) { c.SubscriberCount = max(c.SubscriberCount+delta, 0) }
+// Where a subscription stands on the course's side (Entitlements.State).
+const (
+	SubscriptionPending = "pending" // the subscribe saga counts on it
+	SubscriptionActive  = "active"  // its learner reads the content, and it is counted
+	SubscriptionEnded   = "ended"   // for good: a new subscription has a new id
+)
+
+// Things that happen to a subscription, as the Course service hears of them.
+const (
+	heardSaga      = "saga"      // the saga's UpdateCourseInfo step
+	heardActivated = "activated" // subscription.activated
+	heardEnded     = "ended"     // subscription.ended, or the saga's RevertCourseInfo
+)
+
+// nextSubscriptionState is the one rule of the subscriber count: from state
+// (where the subscription stands, "" when unknown) what it heard moves it to
+// next, and delta is what that does to the course's subscriber count. A
+// subscription is counted exactly while it is active, so the count changes
+// once per transition however often, and in whatever order, the news
+// arrives: an ended subscription never comes back.
+func nextSubscriptionState(state, heard string) (next string, delta int64) {
+	switch {
+	case heard == heardSaga && state == "":
+		return SubscriptionPending, 0
+	case heard == heardActivated && (state == "" || state == SubscriptionPending):
+		return SubscriptionActive, +1
+	case heard == heardEnded && state == SubscriptionActive:
+		return SubscriptionEnded, -1
+	case heard == heardEnded && state != SubscriptionEnded:
+		return SubscriptionEnded, 0
+	}
+	return state, 0
+}
 
 // contentStatusApplies reports whether a content event (status after the
 // event, version) changes a media item of kind that applied version applied:

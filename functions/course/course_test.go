@@ -390,3 +390,36 @@ func TestListQuery(t *testing.T) {
 		t.Fatalf("cursor round trip lost data: %+v", after)
 	}
 }
+
+// The subscriber count moves once per transition, whatever order the news
+// arrives in and however often: every sequence of what the Course service
+// can hear of one subscription ends counted exactly when it is active.
+func TestNextSubscriptionState_countsActiveOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		heard []string
+		state string
+		count int64
+	}{
+		{"subscribed", []string{heardSaga, heardActivated}, SubscriptionActive, 1},
+		{"activated_twice", []string{heardSaga, heardActivated, heardActivated}, SubscriptionActive, 1},
+		{"cancelled", []string{heardSaga, heardActivated, heardEnded}, SubscriptionEnded, 0},
+		{"ended_twice", []string{heardSaga, heardActivated, heardEnded, heardEnded}, SubscriptionEnded, 0},
+		{"refund_saga_then_ended_event", []string{heardSaga, heardActivated, heardEnded, heardEnded}, SubscriptionEnded, 0},
+		{"ended_before_activated", []string{heardSaga, heardEnded, heardActivated}, SubscriptionEnded, 0},
+		{"compensated", []string{heardSaga, heardEnded}, SubscriptionEnded, 0},
+		{"activated_without_saga_step", []string{heardActivated}, SubscriptionActive, 1},
+		{"saga_step_after_activation", []string{heardActivated, heardSaga}, SubscriptionActive, 1},
+		{"ended_unknown", []string{heardEnded}, SubscriptionEnded, 0},
+	} {
+		state, count := "", int64(0)
+		for _, h := range tc.heard {
+			var d int64
+			state, d = nextSubscriptionState(state, h)
+			count += d
+		}
+		if state != tc.state || count != tc.count {
+			t.Errorf("%s: state %q count %d, want %q %d", tc.name, state, count, tc.state, tc.count)
+		}
+	}
+}

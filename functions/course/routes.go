@@ -37,7 +37,7 @@ var Registration = fnreg.Define(fnreg.Service{Name: "course", Database: Database
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "course-create", Method: http.MethodPost, Path: "/v1/courses", Access: fnreg.Tutor,
-			Summary: "Create a draft course", Request: CreateRequest{}, Response: View{}, Status: http.StatusCreated},
+			Summary: "Create a draft course", Request: CreateRequest{}, Response: View{}, Status: http.StatusCreated, Idempotent: true},
 			HTTP: s.create},
 		{Spec: fnreg.Spec{Name: "course-list", Method: http.MethodGet, Path: "/v1/courses", Access: fnreg.Public,
 			Summary: "List the published catalog (cursor-paginated)", Response: Page{}},
@@ -58,7 +58,7 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "List a course's items (bodies only for those entitled)", Response: ItemList{}},
 			HTTP: s.listItems},
 		{Spec: fnreg.Spec{Name: "course-item-add", Method: http.MethodPost, Path: "/v1/courses/{courseId}/items", Access: fnreg.Tutor,
-			Summary: "Add an item to my course", Request: ItemRequest{}, Response: ItemView{}, Status: http.StatusCreated},
+			Summary: "Add an item to my course", Request: ItemRequest{}, Response: ItemView{}, Status: http.StatusCreated, Idempotent: true},
 			HTTP: s.addItem},
 		{Spec: fnreg.Spec{Name: "course-item-update", Method: http.MethodPatch, Path: "/v1/courses/{courseId}/items/{itemId}", Access: fnreg.Tutor,
 			Summary: "Update an item of my course", Request: ItemUpdateRequest{}, Response: ItemView{}},
@@ -77,7 +77,7 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "Publish course events the outbox still holds"},
 			Event: s.relay},
 		{Spec: fnreg.Spec{Name: fnSubscriptionEvent, Topic: subscribemsg.Topic,
-			Summary: "Keep who may read a course's content in step with subscription events"},
+			Summary: "Keep who may read a course's content, and its subscriber count, in step with subscription events"},
 			Event: s.onSubscriptionEvent},
 
 		// The subscribe saga's steps (functions/contract/sagamsg).
@@ -85,11 +85,11 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "Saga step GetCourseInfo"},
 			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaGetInfo} }},
 		{Spec: fnreg.Spec{Name: "course-saga-update-info", Topic: sagamsg.Lookup(sagamsg.StepCourseUpdate).Do,
-			Summary: "Saga step UpdateCourseInfo: count the new subscriber"},
-			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaCountSubscriber(+1)} }},
+			Summary: "Saga step UpdateCourseInfo: the course expects the new subscriber (counted once active)"},
+			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaUpdateInfo} }},
 		{Spec: fnreg.Spec{Name: "course-saga-revert-info", Topic: sagamsg.Lookup(sagamsg.StepCourseUpdate).Undo,
-			Summary: "Saga compensation RevertCourseInfo"},
-			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaCountSubscriber(-1)} }},
+			Summary: "Saga compensation RevertCourseInfo: the subscriber ends on the course (and is no longer counted)"},
+			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaRevertInfo} }},
 
 		{Spec: fnreg.Spec{Name: fnContentEvent, Topic: contentmsg.Topic,
 			Summary: "Keep items' content status in step with the Content service (ready, rejected, awaiting upload)"},

@@ -44,9 +44,11 @@ func (e *env) subscribers(courseID string) int64 {
 }
 
 // The course's saga steps: get-info tells the course's price and status;
-// update-info counts a subscriber once however often it is delivered, and
-// replies the same way each time; revert-info takes the count back; an undo
-// that arrives before its do makes the late do change nothing.
+// update-info makes the subscription pending on the course (not counted yet)
+// and replies the same way however often it is delivered; the activation
+// counts it once; revert-info uncounts it once, and the ended event after it
+// changes nothing; an undo that arrives before its do makes the late do
+// change nothing.
 func TestSagaSteps_countSubscriberOnce_andRevert(t *testing.T) {
 	e := newEnv(t)
 	c := e.createCourse(e.tutor(tutorA), "Saga")
@@ -66,18 +68,32 @@ func TestSagaSteps_countSubscriberOnce_andRevert(t *testing.T) {
 	for range 2 {
 		e.command("course-saga-update-info", s1, sagamsg.StepCourseUpdate, saga.Do, c.ID)
 	}
-	if n := e.subscribers(c.ID); n != 1 {
-		t.Fatalf("subscribers %d after a redelivered update, want 1", n)
+	if n := e.subscribers(c.ID); n != 0 {
+		t.Fatalf("subscribers %d while the subscription is pending, want 0", n)
 	}
 	r = e.replies()
 	if a, b := r[len(r)-2], r[len(r)-1]; !a.OK || a.Step != b.Step || a.Kind != b.Kind || a.OK != b.OK {
 		t.Fatalf("redelivery replied differently: %+v %+v", a, b)
+	}
+	event := func(id, typ string) {
+		b, _ := json.Marshal(subscribemsg.EventData{SubscriptionID: s1, UserID: learner, CourseID: c.ID})
+		expect(t, e.push("course-on-subscription-event", id, typ, b), http.StatusNoContent)
+	}
+	event("act-1", subscribemsg.EventActivated)
+	event("act-1", subscribemsg.EventActivated)
+	event("act-2", subscribemsg.EventActivated) // published twice
+	if n := e.subscribers(c.ID); n != 1 {
+		t.Fatalf("subscribers %d once active, want 1", n)
 	}
 	for range 2 {
 		e.command("course-saga-revert-info", s1, sagamsg.StepCourseUpdate, saga.Undo, c.ID)
 	}
 	if n := e.subscribers(c.ID); n != 0 {
 		t.Fatalf("subscribers %d after revert, want 0", n)
+	}
+	event("end-1", subscribemsg.EventEnded)
+	if n := e.subscribers(c.ID); n != 0 {
+		t.Fatalf("subscribers %d after the ended event that follows a refund's revert, want 0", n)
 	}
 
 	// Undo first (the orchestrator gave up on the do), then the late do.

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"embed"
-	"fmt"
 	"slices"
 	"time"
 
@@ -70,10 +69,13 @@ func (s *store) create(ctx context.Context, c *Course) error {
 	if err != nil {
 		return err
 	}
-	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Courses", courseColumns, []any{
 			c.ID, c.TutorID, c.Title, c.Description, c.Price.Amount, c.Price.Currency, c.BillingInterval,
 			c.Status, int64(0), spanner.CommitTimestamp, spanner.CommitTimestamp, spanner.NullTime{}, int64(0), d.Version})}); err != nil {
+			return err
+		}
+		if c.TutorName, err = tutorName(ctx, tx, c.TutorID); err != nil {
 			return err
 		}
 		return s.outbox.Add(ctx, tx, ev)
@@ -81,12 +83,22 @@ func (s *store) create(ctx context.Context, c *Course) error {
 	if err != nil {
 		return spanx.Translate(err, "coursedb.create")
 	}
-	got, err := s.get(ctx, c.ID, 0)
-	if err != nil {
-		return err
-	}
-	*c = got
+	c.CreatedAt, c.UpdatedAt, c.eventVersion = ts, ts, d.Version
 	return nil
+}
+
+// tutorName reads the tutor's display name from the TutorProfiles projection
+// ("" while the projection has not seen the tutor yet).
+func tutorName(ctx context.Context, rd spanx.Reader, tutorID string) (string, error) {
+	row, err := rd.ReadRow(ctx, "TutorProfiles", spanner.Key{tutorID}, []string{"DisplayName"})
+	if spanx.IsNotFound(err) {
+		return "", nil
+	}
+	var name string
+	if err == nil {
+		err = row.Columns(&name)
+	}
+	return name, err
 }
 
 // get returns course id with its tutor's name (ErrNotFound when there is
@@ -100,15 +112,8 @@ func (s *store) get(ctx context.Context, id string, stale time.Duration) (Course
 	if err != nil {
 		return Course{}, spanx.Translate(err, "coursedb.get")
 	}
-	row, err := spanx.Single(s.db, stale).ReadRow(ctx, "TutorProfiles", spanner.Key{c.TutorID}, []string{"DisplayName"})
-	switch {
-	case spanx.IsNotFound(err): // the projection has not seen the tutor yet
-	case err != nil:
+	if c.TutorName, err = tutorName(ctx, spanx.Single(s.db, stale), c.TutorID); err != nil {
 		return Course{}, spanx.Translate(err, "coursedb.get: tutor name")
-	default:
-		if err := row.Columns(&c.TutorName); err != nil {
-			return Course{}, fmt.Errorf("coursedb.get: %w", err)
-		}
 	}
 	return c, nil
 }
@@ -134,25 +139,27 @@ func (s *store) getWithItems(ctx context.Context, id string, stale time.Duration
 // update applies fn to course id (without its items) in a read-write
 // transaction, persists what fn changed and announces what fn recorded, all
 // in that transaction. fn's error (ErrNotOwner, say) aborts the change
-// unchanged. It returns the course as committed.
+// unchanged. It returns the course as committed (from the transaction
+// itself: nothing is read after the commit).
 func (s *store) update(ctx context.Context, id string, fn func(*Course) error) (Course, error) {
-	if err := s.edit(ctx, id, false, fn); err != nil {
-		return Course{}, spanx.Translate(err, "coursedb.update")
-	}
-	return s.get(ctx, id, 0)
+	c, err := s.edit(ctx, id, false, fn)
+	return c, spanx.Translate(err, "coursedb.update")
 }
 
 // updateItems is update with the course's items loaded for fn to change; it
 // returns the committed course with its items.
 func (s *store) updateItems(ctx context.Context, id string, fn func(*Course) error) (Course, error) {
-	if err := s.edit(ctx, id, true, fn); err != nil {
-		return Course{}, spanx.Translate(err, "coursedb.updateItems")
-	}
-	return s.getWithItems(ctx, id, 0)
+	c, err := s.edit(ctx, id, true, fn)
+	return c, spanx.Translate(err, "coursedb.updateItems")
 }
 
-func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Course) error) error {
-	return spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Course) error) (Course, error) {
+	var (
+		c       Course
+		touched map[string]bool // items inserted or changed
+		changed bool            // the course row changed
+	)
+	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		old, err := readCourse(ctx, tx, id)
 		if err != nil {
 			return err
@@ -162,12 +169,17 @@ func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Co
 				return err
 			}
 		}
-		c := old
+		if old.TutorName, err = tutorName(ctx, tx, old.TutorID); err != nil {
+			return err
+		}
+		c = old
 		c.Items = slices.Clone(old.Items)
 		if err := fn(&c); err != nil {
 			return err
 		}
-		muts := mutations(old, c, withItems)
+		var muts []*spanner.Mutation
+		muts, touched = mutations(old, c, withItems)
+		changed = len(muts) > 0
 		if len(muts) == 0 && len(c.changes) == 0 {
 			return nil // nothing changed (e.g. publishing a published course)
 		}
@@ -190,14 +202,39 @@ func (s *store) edit(ctx context.Context, id string, withItems bool, fn func(*Co
 				return err
 			}
 		}
+		c.eventVersion = version
 		return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Courses", []string{"CourseId", "EventVersion"}, []any{id, version})})
 	})
+	if err != nil {
+		return Course{}, err
+	}
+	// The commit timestamp is what the CommitTimestamp columns took.
+	if changed {
+		c.UpdatedAt = ts
+		if c.Status == coursemsg.StatusPublished && c.PublishedAt.IsZero() {
+			c.PublishedAt = ts
+		}
+		if c.Status != coursemsg.StatusPublished {
+			c.PublishedAt = time.Time{}
+		}
+	}
+	for i := range c.Items {
+		if touched[c.Items[i].ID] {
+			if c.Items[i].CreatedAt.IsZero() {
+				c.Items[i].CreatedAt = ts
+			}
+			c.Items[i].UpdatedAt = ts
+		}
+	}
+	c.changes = nil
+	return c, nil
 }
 
 // mutations writes the difference between old and c: changed course columns
-// and, when items were loaded, inserted, changed and removed items. Any change
-// bumps the course's UpdatedAt.
-func mutations(old, c Course, withItems bool) []*spanner.Mutation {
+// and, when items were loaded, inserted, changed and removed items (touched
+// names the items inserted or changed). Any change bumps the course's
+// UpdatedAt.
+func mutations(old, c Course, withItems bool) (muts []*spanner.Mutation, touched map[string]bool) {
 	cols, vals := []string{"CourseId"}, []any{c.ID}
 	set := func(changed bool, col string, v any) {
 		if changed {
@@ -220,18 +257,18 @@ func mutations(old, c Course, withItems bool) []*spanner.Mutation {
 	var itemMuts []*spanner.Mutation
 	if withItems {
 		c.ItemCount = int64(len(c.Items))
-		itemMuts = itemMutations(old, c)
+		itemMuts, touched = itemMutations(old, c)
 	}
 	set(c.ItemCount != old.ItemCount, "ItemCount", c.ItemCount)
 	if len(cols) == 1 && len(itemMuts) == 0 {
-		return nil
+		return nil, nil
 	}
 	set(true, "UpdatedAt", spanner.CommitTimestamp)
-	return append([]*spanner.Mutation{spanner.Update("Courses", cols, vals)}, itemMuts...)
+	return append([]*spanner.Mutation{spanner.Update("Courses", cols, vals)}, itemMuts...), touched
 }
 
-func itemMutations(old, c Course) []*spanner.Mutation {
-	var muts []*spanner.Mutation
+func itemMutations(old, c Course) (muts []*spanner.Mutation, touched map[string]bool) {
+	touched = map[string]bool{}
 	before := make(map[string]Item, len(old.Items))
 	for _, it := range old.Items {
 		before[it.ID] = it
@@ -243,6 +280,7 @@ func itemMutations(old, c Course) []*spanner.Mutation {
 		if !ok {
 			muts = append(muts, spanner.Insert("CourseItems", itemColumns, []any{c.ID, it.ID, it.Position, it.Kind,
 				it.Title, bodyValue(it), it.ContentStatus, spanner.CommitTimestamp, spanner.CommitTimestamp}))
+			touched[it.ID] = true
 			continue
 		}
 		cols, vals := []string{"CourseId", "ItemId"}, []any{c.ID, it.ID}
@@ -258,6 +296,7 @@ func itemMutations(old, c Course) []*spanner.Mutation {
 		if len(cols) > 2 {
 			cols, vals = append(cols, "UpdatedAt"), append(vals, spanner.CommitTimestamp)
 			muts = append(muts, spanner.Update("CourseItems", cols, vals))
+			touched[it.ID] = true
 		}
 	}
 	for _, it := range old.Items {
@@ -265,7 +304,7 @@ func itemMutations(old, c Course) []*spanner.Mutation {
 			muts = append(muts, spanner.Delete("CourseItems", spanner.Key{c.ID, it.ID}))
 		}
 	}
-	return muts
+	return muts, touched
 }
 
 // bodyValue is NULL for media items, which have no body.

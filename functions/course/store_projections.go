@@ -31,28 +31,67 @@ func (s *store) applyTutor(ctx context.Context, eventID string, d usermsg.EventD
 	return spanx.Translate(err, "coursedb.applyTutor")
 }
 
-// applyEntitlement grants (or, when ended, revokes) the learner of
-// subscription event eventID the course's content. An ended subscription
-// stays ended whatever arrives after.
+// applyEntitlement applies subscription event eventID (activated, or ended
+// when ended) to who may read the course's content and its subscriber count
+// (nextSubscriptionState), once per event.
 func (s *store) applyEntitlement(ctx context.Context, eventID string, d subscribemsg.EventData, ended bool) error {
+	heard := heardActivated
+	if ended {
+		heard = heardEnded
+	}
 	_, err := events.Once(ctx, s.db, fnSubscriptionEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
-		key := spanner.Key{d.CourseID, d.UserID, d.SubscriptionID}
-		cols := []string{"CourseId", "UserId", "SubscriptionId", "Active", "UpdatedAt"}
-		if ended {
-			return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Entitlements", cols,
-				[]any{d.CourseID, d.UserID, d.SubscriptionID, false, spanner.CommitTimestamp})})
-		}
-		_, err := tx.ReadRow(ctx, "Entitlements", key, []string{"Active"})
-		if err == nil {
-			return nil // already granted, or already ended
-		}
-		if !spanx.IsNotFound(err) {
-			return err
-		}
-		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Entitlements", cols,
-			[]any{d.CourseID, d.UserID, d.SubscriptionID, true, spanner.CommitTimestamp})})
+		_, err := moveSubscription(ctx, tx, d.CourseID, d.UserID, d.SubscriptionID, heard)
+		return err
 	})
 	return spanx.Translate(err, "coursedb.applyEntitlement")
+}
+
+// moveSubscription moves a subscription to the course's side of what it
+// heard, in tx, changing the course's subscriber count with it. It reports
+// false when the course does not exist (nothing is written then).
+func moveSubscription(ctx context.Context, tx *spanx.Tx, courseID, userID, subID, heard string) (bool, error) {
+	key := spanner.Key{courseID, userID, subID}
+	state := ""
+	row, err := tx.ReadRow(ctx, "Entitlements", key, []string{"Active", "State"})
+	switch {
+	case spanx.IsNotFound(err):
+	case err != nil:
+		return false, err
+	default:
+		var (
+			active bool
+			st     spanner.NullString
+		)
+		if err := row.Columns(&active, &st); err != nil {
+			return false, err
+		}
+		state = st.StringVal
+		if !st.Valid { // written before State: Active says
+			state = SubscriptionEnded
+			if active {
+				state = SubscriptionActive
+			}
+		}
+	}
+	next, delta := nextSubscriptionState(state, heard)
+	if next == state {
+		return true, nil
+	}
+	c, err := readCourse(ctx, tx, courseID)
+	if err == ErrNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	muts := []*spanner.Mutation{spanner.InsertOrUpdate("Entitlements",
+		[]string{"CourseId", "UserId", "SubscriptionId", "Active", "State", "UpdatedAt"},
+		[]any{courseID, userID, subID, next == SubscriptionActive, next, spanner.CommitTimestamp})}
+	if delta != 0 {
+		muts = append(muts, spanner.Update("Courses", []string{"CourseId", "SubscriberCount"},
+			[]any{courseID, max(c.SubscriberCount+delta, 0)}))
+	}
+	return true, tx.BufferWrite(muts)
 }
 
 // entitled reports whether user has an active subscription to course (a

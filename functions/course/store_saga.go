@@ -3,8 +3,6 @@ package course
 import (
 	"context"
 
-	"cloud.google.com/go/spanner"
-
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/saga"
 	"github.com/kwipper/kwipper/shared/spanx"
@@ -29,19 +27,26 @@ func (s *store) sagaGetInfo(ctx context.Context, tx *spanx.Tx, cmd saga.Command,
 	return saga.Success(c.sagaInfo()), nil
 }
 
-// sagaCountSubscriber returns the step that changes the saga's course's
-// subscriber count by delta.
-func (s *store) sagaCountSubscriber(delta int64) func(context.Context, *spanx.Tx, saga.Command, saga.Input) (saga.Outcome, error) {
-	return func(ctx context.Context, tx *spanx.Tx, cmd saga.Command, _ saga.Input) (saga.Outcome, error) {
-		c, err := readCourse(ctx, tx, cmd.CourseID)
-		if err == ErrNotFound {
-			return errNoCourse, nil
-		}
-		if err != nil {
-			return saga.Outcome{}, err
-		}
-		c.addSubscribers(delta)
-		return saga.Success(nil), tx.BufferWrite([]*spanner.Mutation{spanner.Update("Courses",
-			[]string{"CourseId", "SubscriberCount"}, []any{c.ID, c.SubscriberCount})})
+// sagaUpdateInfo is UpdateCourseInfo: the course knows the subscription is
+// coming (pending); it is counted once subscription.activated arrives.
+func (s *store) sagaUpdateInfo(ctx context.Context, tx *spanx.Tx, cmd saga.Command, _ saga.Input) (saga.Outcome, error) {
+	return s.sagaMove(ctx, tx, cmd, heardSaga)
+}
+
+// sagaRevertInfo is RevertCourseInfo, the compensation (and, in a refund
+// saga, the course's step): the subscription ends on the course's side, and
+// stops being counted if it was.
+func (s *store) sagaRevertInfo(ctx context.Context, tx *spanx.Tx, cmd saga.Command, _ saga.Input) (saga.Outcome, error) {
+	return s.sagaMove(ctx, tx, cmd, heardEnded)
+}
+
+func (s *store) sagaMove(ctx context.Context, tx *spanx.Tx, cmd saga.Command, heard string) (saga.Outcome, error) {
+	found, err := moveSubscription(ctx, tx, cmd.CourseID, cmd.UserID, cmd.SagaID, heard)
+	if err != nil {
+		return saga.Outcome{}, err
 	}
+	if !found {
+		return errNoCourse, nil
+	}
+	return saga.Success(nil), nil
 }

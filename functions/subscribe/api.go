@@ -4,12 +4,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/hashring"
 	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/idempotency"
 	"github.com/kwipper/kwipper/shared/money"
 )
 
@@ -56,9 +55,6 @@ func New(d fnreg.Deps, c Config) *Service {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.NewID == nil {
-		c.NewID = uuid.NewString
-	}
 	return &Service{store: newStore(d, c), cfg: c, ring: hashring.New(0, c.Workers...)}
 }
 
@@ -74,16 +70,13 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.Caller(r)
-	sub := Subscription{ID: s.cfg.NewID(), UserID: p.UserID, CourseID: req.CourseID, Status: StatusPending}
+	sub := Subscription{ID: idempotency.ID(r.Context(), 0), UserID: p.UserID, CourseID: req.CourseID, Status: StatusPending}
 	st := State{UserID: sub.UserID, Course: sub.CourseID}
 	tr, err := st.Start(sub.ID)
 	if err != nil {
 		return err
 	}
-	if err := s.store.create(r.Context(), sub, st, tr); err != nil {
-		return err
-	}
-	got, err := s.store.get(r.Context(), sub.ID)
+	got, err := s.store.create(r.Context(), sub, st, tr)
 	if err != nil {
 		return err
 	}
@@ -131,11 +124,7 @@ func (s *Service) cancel(w http.ResponseWriter, r *http.Request) error {
 // refund starts the refund saga of the caller's subscription and answers 202
 // with it (refunding); the refund completes asynchronously.
 func (s *Service) refund(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("subscriptionId")
-	if err := s.store.startRefund(r.Context(), id, auth.Caller(r).UserID, s.cfg.RefundWindow); err != nil {
-		return err
-	}
-	sub, err := s.store.get(r.Context(), id)
+	sub, err := s.store.startRefund(r.Context(), r.PathValue("subscriptionId"), auth.Caller(r).UserID, s.cfg.RefundWindow)
 	if err != nil {
 		return err
 	}
@@ -146,27 +135,20 @@ func (s *Service) refund(w http.ResponseWriter, r *http.Request) error {
 // cancelAtPeriodEnd sets the caller's subscription to end when its period
 // ends (no further charge; access until then).
 func (s *Service) cancelAtPeriodEnd(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("subscriptionId")
-	if err := s.store.changeRecurring(r.Context(), id, auth.Caller(r).UserID, (*Recurring).CancelAtEnd); err != nil {
+	sub, err := s.store.changeRecurring(r.Context(), r.PathValue("subscriptionId"), auth.Caller(r).UserID, (*Recurring).CancelAtEnd)
+	if err != nil {
 		return err
 	}
-	return s.writeSub(w, r, id)
+	httpx.WriteJSON(w, http.StatusOK, sub.view())
+	return nil
 }
 
 // resume undoes cancelAtPeriodEnd before the period ends.
 func (s *Service) resume(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("subscriptionId")
 	now := s.cfg.Now()
-	if err := s.store.changeRecurring(r.Context(), id, auth.Caller(r).UserID, func(rc *Recurring) (RecurringChange, error) {
+	sub, err := s.store.changeRecurring(r.Context(), r.PathValue("subscriptionId"), auth.Caller(r).UserID, func(rc *Recurring) (RecurringChange, error) {
 		return rc.Resume(now)
-	}); err != nil {
-		return err
-	}
-	return s.writeSub(w, r, id)
-}
-
-func (s *Service) writeSub(w http.ResponseWriter, r *http.Request, id string) error {
-	sub, err := s.store.get(r.Context(), id)
+	})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // Config is the Subscribe service's settings. loadConfig reads them from
-// the service's environment; Now and NewID are for tests.
+// the service's environment; Now is for tests.
 type Config struct {
 	// StepTimeout is how long a step's reply may take before the sweeper
 	// sends its command again (KW_SAGA_STEP_TIMEOUT, default 30s).
@@ -34,8 +34,6 @@ type Config struct {
 	RefundWindow time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-	// NewID makes subscription ids (default random UUIDs).
-	NewID func() string
 }
 
 // loadConfig reads the service's settings, recording what is wrong in r.

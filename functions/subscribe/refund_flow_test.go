@@ -28,17 +28,18 @@ func (s *stack) active(courseID string) (learnerID, tok, subID string) {
 // A refund within the window runs the refund saga: 202 (refunding) at once;
 // the payment is refunded at Stripe, the subscription ends (refunded), the
 // course no longer counts the learner, the learner's courses no longer list
-// it and the bodies are no longer readable. Another learner may not ask
-// (403), an unknown subscription is 404, and asking twice refunds once (409
-// for the second request, while refunding and once refunded).
+// it and the bodies are no longer readable. Another learner's request is
+// answered as for an unknown subscription (404: ids do not leak), and asking
+// twice refunds once (409 naming the state, while refunding and once
+// refunded).
 func TestRefund_withinWindow(t *testing.T) {
 	s := newStack(t)
 	courseID := s.course(150000, "IDR")
 	learnerID, tok, subID := s.active(courseID)
 
-	t.Run("refund_403_not_the_owner", func(t *testing.T) {
+	t.Run("refund_404_not_the_owner", func(t *testing.T) {
 		_, other := s.learner("")
-		s.Must(403, "POST", "/v1/subscriptions/"+subID+"/refund", other, nil)
+		s.Must(404, "POST", "/v1/subscriptions/"+subID+"/refund", other, nil)
 	})
 	t.Run("refund_404_unknown", func(t *testing.T) {
 		s.Must(404, "POST", "/v1/subscriptions/00000000-0000-4000-8000-000000000404/refund", tok, nil)
@@ -79,6 +80,26 @@ func TestRefund_withinWindow(t *testing.T) {
 		if tot := s.Stripe.Totals(); tot.Refunded != 1 {
 			t.Fatalf("stripe totals %+v, want one refund", tot)
 		}
+	})
+	// "Already ended" has one answer: the subscription is the owner's to
+	// read (200), and every change its state does not allow is 409 naming
+	// the state, never a 404 or a 200 that did nothing.
+	t.Run("ended_409_with_state_for_every_change", func(t *testing.T) {
+		s.Must(200, "GET", "/v1/subscriptions/"+subID, tok, nil)
+		for _, action := range []string{"cancel", "cancel-at-period-end", "resume", "refund"} {
+			r := s.Must(409, "POST", "/v1/subscriptions/"+subID+"/"+action, tok, nil)
+			var e struct {
+				Error struct {
+					Details map[string]string `json:"details"`
+				} `json:"error"`
+			}
+			r.JSON(t, &e)
+			if e.Error.Details["state"] != "ended" || e.Error.Details["reason_code"] != "refunded" {
+				t.Errorf("%s on a refunded subscription: %s", action, r.Body)
+			}
+		}
+		_, other := s.learner("")
+		s.Must(404, "POST", "/v1/subscriptions/"+subID+"/cancel", other, nil)
 	})
 	t.Run("subscribe_again_after_refund", func(t *testing.T) {
 		s.subscribe(tok, courseID)

@@ -32,7 +32,7 @@ var Registration = fnreg.Define(fnreg.Service{Name: "subscribe", Database: Datab
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "subscribe-create", Method: http.MethodPost, Path: "/v1/subscriptions", Access: fnreg.Learner,
-			Summary: "Subscribe to a course and pay: answers 202 with the pending subscription at once", Request: CreateRequest{}, Response: View{}, Status: http.StatusAccepted},
+			Summary: "Subscribe to a course and pay: answers 202 with the pending subscription at once", Request: CreateRequest{}, Response: View{}, Status: http.StatusAccepted, Idempotent: true},
 			HTTP: s.create},
 		{Spec: fnreg.Spec{Name: "subscribe-get", Method: http.MethodGet, Path: "/v1/subscriptions/{subscriptionId}", Access: fnreg.User,
 			Summary: "Get my subscription: pending, active, failed (with the reason) or ended", Response: View{}},
@@ -44,7 +44,7 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "End my active subscription now (access stops)", Response: View{}},
 			HTTP: s.cancel},
 		{Spec: fnreg.Spec{Name: "subscribe-refund", Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/refund", Access: fnreg.Learner,
-			Summary: "Have my subscription refunded within the refund window: answers 202 (refunding); the refund saga refunds the latest payment, then the subscription ends (access stops)", Response: View{}, Status: http.StatusAccepted},
+			Summary: "Have my subscription refunded within the refund window: answers 202 (refunding); the refund saga refunds the latest payment, then the subscription ends (access stops)", Response: View{}, Status: http.StatusAccepted, Idempotent: true},
 			HTTP: s.refund},
 		{Spec: fnreg.Spec{Name: "subscribe-on-reply", Topic: saga.RepliesTopic,
 			Summary: "Saga orchestrator: advance a subscription saga on a participant's reply"},

@@ -128,17 +128,33 @@ func tick() map[string]any {
 		"attributes": map[string]string{events.AttrEventID: id, events.AttrType: "scheduler.tick"}}, "subscription": "s"}
 }
 
+// subscriberCount is the course's subscriber count once it has settled:
+// the count follows subscription events, which arrive asynchronously, so it
+// is read until it equals the subscriptions the course's learners hold
+// active (or the wait is over), and the course's page must say the same.
 func (s *stack) subscriberCount(courseID string) int64 {
 	s.T.Helper()
-	row, err := s.courses.Single().ReadRow(context.Background(), "Courses", spanner.Key{courseID}, []string{"SubscriberCount"})
-	if err != nil {
-		s.T.Fatal(err)
+	read := func() int64 {
+		row, err := s.courses.Single().ReadRow(context.Background(), "Courses", spanner.Key{courseID}, []string{"SubscriberCount"})
+		if err != nil {
+			s.T.Fatal(err)
+		}
+		var n int64
+		if err := row.Columns(&n); err != nil {
+			s.T.Fatal(err)
+		}
+		return n
 	}
-	var n int64
-	if err := row.Columns(&n); err != nil {
-		s.T.Fatal(err)
+	active := func() int64 {
+		return s.count(s.subs, "SELECT COUNT(*) FROM Subscriptions WHERE CourseId = @c AND Status IN ('active', 'past_due', 'refunding')",
+			map[string]any{"c": courseID})
 	}
-	// The course's page says the same.
+	deadline := time.Now().Add(wait)
+	n := read()
+	for n != active() && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		n = read()
+	}
 	var v struct {
 		SubscriberCount int64 `json:"subscriber_count"`
 	}

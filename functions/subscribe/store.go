@@ -48,8 +48,9 @@ func (s *store) now() time.Time { return s.cfg.Now() }
 
 // create inserts a pending subscription, its saga and the saga's first
 // command, or returns ErrAlreadySubscribed when the learner has a live one.
-func (s *store) create(ctx context.Context, sub Subscription, st State, tr Transition) error {
-	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+// It returns the subscription as committed.
+func (s *store) create(ctx context.Context, sub Subscription, st State, tr Transition) (Subscription, error) {
+	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		_, err := tx.ReadRow(ctx, "LiveSubscriptions", spanner.Key{sub.UserID, sub.CourseID}, []string{"SubscriptionId"})
 		if err == nil {
 			return ErrAlreadySubscribed
@@ -67,7 +68,11 @@ func (s *store) create(ctx context.Context, sub Subscription, st State, tr Trans
 		}
 		return s.writeSaga(ctx, tx, sub.ID, st, tr, true)
 	})
-	return spanx.Translate(err, "subscriptiondb.create")
+	if err != nil {
+		return Subscription{}, spanx.Translate(err, "subscriptiondb.create")
+	}
+	sub.Status, sub.CreatedAt, sub.UpdatedAt = StatusPending, ts, ts
+	return sub, nil
 }
 
 // writeSaga persists st and sends tr's commands (through the outbox).
@@ -187,14 +192,8 @@ func (s *store) overdue(ctx context.Context, limit int) ([]string, error) {
 
 // get returns subscription id (ErrNotFound when there is none).
 func (s *store) get(ctx context.Context, id string) (Subscription, error) {
-	row, err := s.db.Single().ReadRow(ctx, "Subscriptions", spanner.Key{id}, subColumns)
-	if spanx.IsNotFound(err) {
-		return Subscription{}, ErrNotFound
-	}
-	if err != nil {
-		return Subscription{}, spanx.Translate(err, "subscriptiondb.get")
-	}
-	return scanSub(row)
+	sub, err := readSub(ctx, s.db.Single(), id)
+	return sub, spanx.Translate(err, "subscriptiondb.get")
 }
 
 // byUser lists user's subscriptions, newest first, up to limit.
@@ -213,48 +212,64 @@ func (s *store) byUser(ctx context.Context, userID string, limit int) ([]Subscri
 	return out, spanx.Translate(err, "subscriptiondb.byUser")
 }
 
-// end ends subscription id of user (active only) with code, deleting its
-// live marker and announcing subscription.ended. Ending an ended
-// subscription changes nothing.
+// end ends subscription id of user (ErrNotFound when it is not theirs) with
+// code, deleting its live marker and announcing subscription.ended, and
+// returns it as committed. A subscription not active or past due is a
+// conflict with its state; with no user (a refund made outside the saga),
+// ending an ended subscription changes nothing.
 func (s *store) end(ctx context.Context, id, userID, code string) (Subscription, error) {
-	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
-		row, err := tx.ReadRow(ctx, "Subscriptions", spanner.Key{id}, subColumns)
-		if spanx.IsNotFound(err) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		sub, err := scanSub(row)
-		if err != nil {
+	var (
+		sub     Subscription
+		changed bool
+	)
+	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		var err error
+		changed = false
+		if sub, err = readSub(ctx, tx, id); err != nil {
 			return err
 		}
 		if userID != "" && sub.UserID != userID {
 			return ErrNotFound
 		}
-		if sub.Status == StatusEnded {
+		if userID == "" && sub.Status == StatusEnded {
 			return nil
 		}
-		if sub.Status != StatusActive && sub.Status != StatusPastDue {
-			return ErrNotActive
+		if err := sub.end(code); err != nil {
+			return err
 		}
 		ev, err := events.New(subscribemsg.Topic, subscribemsg.EventEnded, subscribemsg.EventData{SubscriptionID: id, UserID: sub.UserID, CourseID: sub.CourseID})
 		if err != nil {
 			return err
 		}
 		if err := tx.BufferWrite([]*spanner.Mutation{
-			spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "DueAt", "UpdatedAt", "EndedAt"},
-				[]any{id, StatusEnded, code, ReasonText(code, ""), nil, spanner.CommitTimestamp, spanner.CommitTimestamp}),
+			spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "DueAt", "CancelAtPeriodEnd", "UpdatedAt", "EndedAt"},
+				[]any{id, sub.Status, sub.ReasonCode, sub.Reason, nil, false, spanner.CommitTimestamp, spanner.CommitTimestamp}),
 			spanner.Delete("LiveSubscriptions", spanner.Key{sub.UserID, sub.CourseID}),
 		}); err != nil {
 			return err
 		}
+		changed = true
 		return s.outbox.Add(ctx, tx, ev)
 	})
 	if err != nil {
 		return Subscription{}, spanx.Translate(err, "subscriptiondb.end")
 	}
-	return s.get(ctx, id)
+	if changed {
+		sub.UpdatedAt, sub.EndedAt = ts, ts
+	}
+	return sub, nil
+}
+
+// readSub reads subscription id in rd (ErrNotFound when there is none).
+func readSub(ctx context.Context, rd spanx.Reader, id string) (Subscription, error) {
+	row, err := rd.ReadRow(ctx, "Subscriptions", spanner.Key{id}, subColumns)
+	if spanx.IsNotFound(err) {
+		return Subscription{}, ErrNotFound
+	}
+	if err != nil {
+		return Subscription{}, err
+	}
+	return scanSub(row)
 }
 
 func columnList(cols []string) string {

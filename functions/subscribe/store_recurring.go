@@ -182,22 +182,47 @@ func (s *store) settleRenewal(ctx context.Context, c billingmsg.RenewalCharged, 
 
 // changeRecurring applies fn to user's subscription id in a transaction
 // (cancel at period end, resume).
-func (s *store) changeRecurring(ctx context.Context, id, userID string, fn func(*Recurring) (RecurringChange, error)) error {
-	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+// A subscription that is not the user's is ErrNotFound; one without
+// recurring billing (pending, failed) or whose state fn refuses is a
+// conflict that names its state. It returns the subscription as committed.
+func (s *store) changeRecurring(ctx context.Context, id, userID string, fn func(*Recurring) (RecurringChange, error)) (Subscription, error) {
+	var (
+		sub     Subscription
+		changed bool
+	)
+	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		var err error
+		changed = false
+		if sub, err = readSub(ctx, tx, id); err != nil {
+			return err
+		}
+		if sub.UserID != userID {
+			return ErrNotFound
+		}
 		r, ok, err := s.recurring(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if !ok || r.UserID != userID {
-			return ErrNotFound
+		if !ok {
+			return inState(ErrNotRenewing, sub.Status, sub.ReasonCode)
 		}
 		ch, err := fn(&r)
-		if err != nil || ch.Event == "" {
-			return err
+		if err != nil {
+			return inState(err, sub.Status, sub.ReasonCode)
 		}
+		if ch.Event == "" {
+			return nil
+		}
+		sub.CancelAtPeriodEnd, changed = r.CancelAtPeriodEnd, true
 		return s.saveRecurring(ctx, tx, r, ch)
 	})
-	return spanx.Translate(err, "subscriptiondb.changeRecurring")
+	if err != nil {
+		return Subscription{}, spanx.Translate(err, "subscriptiondb.changeRecurring")
+	}
+	if changed {
+		sub.UpdatedAt = ts
+	}
+	return sub, nil
 }
 
 // splitCycle publishes the billing cycle as of asOf as jobs, once per asOf

@@ -24,17 +24,23 @@ import (
 // startRefund reads what user's refund of subscription id is decided on
 // and, when startRefund allows it, makes the subscription refunding (out of
 // the billing cycle) and its saga a refund saga with the first command sent,
-// in one transaction.
-func (s *store) startRefund(ctx context.Context, id, userID string, window time.Duration) error {
-	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+// in one transaction. It returns the subscription as committed.
+func (s *store) startRefund(ctx context.Context, id, userID string, window time.Duration) (Subscription, error) {
+	var sub Subscription
+	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		var err error
+		if sub, err = readSub(ctx, tx, id); err != nil {
+			return err
+		}
 		f, err := s.refundFacts(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		st, tr, err := startRefund(id, userID, f, s.now(), window)
 		if err != nil {
-			return err
+			return inState(err, sub.Status, sub.ReasonCode)
 		}
+		sub.Status = StatusRefunding
 		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions",
 			[]string{"SubscriptionId", "Status", "DueAt", "UpdatedAt"},
 			[]any{id, StatusRefunding, nil, spanner.CommitTimestamp})}); err != nil {
@@ -42,7 +48,11 @@ func (s *store) startRefund(ctx context.Context, id, userID string, window time.
 		}
 		return s.writeSaga(ctx, tx, id, st, tr, false)
 	})
-	return spanx.Translate(err, "subscriptiondb.startRefund")
+	if err != nil {
+		return Subscription{}, spanx.Translate(err, "subscriptiondb.startRefund")
+	}
+	sub.UpdatedAt = ts
+	return sub, nil
 }
 
 // refundFacts reads subscription id's refund facts in tx (ErrNotFound when

@@ -20,6 +20,7 @@ package subscribe
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -112,8 +113,7 @@ type Subscription struct {
 var (
 	ErrNotFound          = errs.E(errs.NotFound, "subscription not found")
 	ErrAlreadySubscribed = errs.E(errs.Conflict, "you already have a pending or active subscription to this course")
-	ErrNotActive         = errs.E(errs.FailedPrecondition, "only an active subscription can be cancelled")
-	ErrNotOwner          = errs.E(errs.PermissionDenied, "only the learner who subscribed may ask for a refund")
+	ErrNotActive         = errs.E(errs.FailedPrecondition, "only an active or past-due subscription can be cancelled")
 	ErrRefunding         = errs.E(errs.FailedPrecondition, "a refund of this subscription is already under way")
 	ErrRefunded          = errs.E(errs.FailedPrecondition, "this subscription was already refunded")
 	ErrNothingToRefund   = errs.E(errs.FailedPrecondition, "nothing to refund: only an active or past-due subscription with a successful payment can be refunded")
@@ -356,7 +356,7 @@ type refundFacts struct {
 func startRefund(id, userID string, f refundFacts, now time.Time, window time.Duration) (State, Transition, error) {
 	switch {
 	case f.Owner != userID:
-		return State{}, Transition{}, ErrNotOwner
+		return State{}, Transition{}, ErrNotFound // never tell others which ids exist
 	case f.Status == StatusRefunding:
 		return State{}, Transition{}, ErrRefunding
 	case f.Status == StatusEnded && f.Code == "refunded":
@@ -385,3 +385,28 @@ func startRefund(id, userID string, f refundFacts, now time.Time, window time.Du
 // ErrRenewalCharging refuses a refund while a renewal charge is under way
 // (its outcome decides which payment is the latest).
 var ErrRenewalCharging = errs.E(errs.FailedPrecondition, "a renewal payment of this subscription is under way; try again in a moment")
+
+// inState adds the subscription's state to a FailedPrecondition err (a
+// request the state does not allow, answered 409), so the caller sees why:
+// {"state": "ended", "reason_code": "refunded"}. Other errors pass.
+func inState(err error, status, code string) error {
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Kind != errs.FailedPrecondition {
+		return err
+	}
+	out := *e
+	out.Details = map[string]string{"state": status}
+	if code != "" {
+		out.Details["reason_code"] = code
+	}
+	return &out
+}
+
+// end ends an active or past-due subscription now, with code saying why.
+func (s *Subscription) end(code string) error {
+	if s.Status != StatusActive && s.Status != StatusPastDue {
+		return inState(ErrNotActive, s.Status, s.ReasonCode)
+	}
+	s.Status, s.ReasonCode, s.Reason, s.CancelAtPeriodEnd = StatusEnded, code, ReasonText(code, ""), false
+	return nil
+}

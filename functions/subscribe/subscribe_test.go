@@ -167,7 +167,7 @@ func TestSweep_retriesThenCompensates_whenRepliesNeverCome(t *testing.T) {
 	sub := Subscription{ID: "00000000-0000-4000-8000-0000000000aa", UserID: "learner", CourseID: "c"}
 	st := State{UserID: sub.UserID, Course: sub.CourseID}
 	tr, _ := st.Start(sub.ID)
-	if err := s.store.create(ctx, sub, st, tr); err != nil {
+	if _, err := s.store.create(ctx, sub, st, tr); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := s.Sweep(ctx); n != 0 {

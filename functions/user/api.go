@@ -6,13 +6,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/idempotency"
 )
 
 // Service is the User service: its handlers and what they need.
@@ -63,7 +62,7 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u.ID = uuid.NewString()
+	u.ID = idempotency.ID(r.Context(), 0)
 	if u.PasswordHash, err = s.hasher.Hash(req.Password); err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ var Registration = fnreg.Define(fnreg.Service{Name: "user", Database: Database, 
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "user-register", Method: http.MethodPost, Path: "/v1/users", Access: fnreg.Public,
-			Summary: "Register a tutor or learner account", Request: RegisterRequest{}, Response: View{}, Status: http.StatusCreated},
+			Summary: "Register a tutor or learner account", Request: RegisterRequest{}, Response: View{}, Status: http.StatusCreated, Idempotent: true},
 			HTTP: s.register},
 		{Spec: fnreg.Spec{Name: "user-login", Method: http.MethodPost, Path: "/v1/sessions", Access: fnreg.Public,
 			Summary: "Log in: exchange email and password for an access token", Request: LoginRequest{}, Response: Session{}},

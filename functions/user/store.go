@@ -46,7 +46,7 @@ func (s *store) create(ctx context.Context, u *User) error {
 	if err != nil {
 		return err
 	}
-	err = spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Users", userColumns, []any{
 			u.ID, u.Email, u.PasswordHash, u.DisplayName, roleNames(u.Roles), u.Country,
 			spanner.CommitTimestamp, spanner.CommitTimestamp, d.Version})}); err != nil {
@@ -61,12 +61,7 @@ func (s *store) create(ctx context.Context, u *User) error {
 	if err != nil {
 		return spanx.Translate(err, "userdb.create")
 	}
-	// Read back the commit timestamps.
-	got, err := s.get(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	*u = got
+	u.CreatedAt, u.UpdatedAt, u.eventVersion = ts, ts, d.Version
 	return nil
 }
 
@@ -97,8 +92,10 @@ func (s *store) byEmail(ctx context.Context, email string) (User, error) {
 }
 
 // update applies fn to the user in a transaction and announces the change.
+// It returns the user as committed.
 func (s *store) update(ctx context.Context, id string, fn func(*User) error) (User, error) {
-	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+	var u User
+	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		row, err := tx.ReadRow(ctx, "Users", spanner.Key{id}, userColumns)
 		if spanx.IsNotFound(err) {
 			return ErrNotFound
@@ -106,15 +103,15 @@ func (s *store) update(ctx context.Context, id string, fn func(*User) error) (Us
 		if err != nil {
 			return err
 		}
-		u, err := scanUser(row)
-		if err != nil {
+		if u, err = scanUser(row); err != nil {
 			return err
 		}
 		if err := fn(&u); err != nil {
 			return err
 		}
+		u.eventVersion++
 		d := u.eventData()
-		d.Version = u.eventVersion + 1
+		d.Version = u.eventVersion
 		ev, err := events.New(usermsg.Topic, usermsg.EventUpdated, d)
 		if err != nil {
 			return err
@@ -129,7 +126,8 @@ func (s *store) update(ctx context.Context, id string, fn func(*User) error) (Us
 	if err != nil {
 		return User{}, spanx.Translate(err, "userdb.update")
 	}
-	return s.get(ctx, id)
+	u.UpdatedAt = ts
+	return u, nil
 }
 
 func scanUser(row *spanner.Row) (User, error) {

@@ -61,6 +61,10 @@ type Spec struct {
 	Request, Response any
 	// Status is the success status (default 200).
 	Status int
+	// Idempotent makes an HTTP function take an Idempotency-Key header
+	// (shared/idempotency): a retry with the same key and request gets the
+	// first answer again. Creating POSTs set it.
+	Idempotent bool
 }
 
 // PushPath is the push endpoint of Pub/Sub function name.

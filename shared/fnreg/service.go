@@ -13,6 +13,7 @@ import (
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/idempotency"
 	"github.com/kwipper/kwipper/shared/saga"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
@@ -35,8 +36,9 @@ type Service struct {
 	// Build returns the service's handlers by function name; it must create
 	// any further clients it needs itself (lazily where it can).
 	Build func(Deps) (map[string]http.Handler, error)
-	// participant is set when the service runs saga steps.
-	participant bool
+	// participant is set when the service runs saga steps; idempotent when
+	// a function takes Idempotency-Keys.
+	participant, idempotent bool
 }
 
 // Migrations returns the schema of the service's database, oldest first:
@@ -46,6 +48,9 @@ func (s Service) Migrations() ([]spanx.Migration, error) {
 	platform := []func() ([]spanx.Migration, error){events.Migrations}
 	if s.participant {
 		platform = append(platform, saga.Migrations)
+	}
+	if s.idempotent {
+		platform = append(platform, idempotency.Migrations)
 	}
 	return spanx.ServiceMigrations(s.Schema, platform...)
 }
@@ -107,9 +112,8 @@ func Define(svc Service, fns []Func, build func(Deps) ([]Func, error)) Service {
 	for i := range fns {
 		f := &fns[i]
 		fill(svc.Name, f)
-		if f.Saga != nil {
-			svc.participant = true
-		}
+		svc.participant = svc.participant || f.Saga != nil
+		svc.idempotent = svc.idempotent || f.Idempotent
 		svc.Functions = append(svc.Functions, f.Spec)
 	}
 	if svc.participant {
@@ -129,6 +133,8 @@ func Define(svc Service, fns []Func, build func(Deps) ([]Func, error)) Service {
 			f := &fns[i]
 			fill(svc.Name, f)
 			switch {
+			case f.HTTP != nil && f.Idempotent:
+				hs[f.Name] = idempotency.Middleware(d.DB, f.Name, httpx.Handler(f.HTTP))
 			case f.HTTP != nil:
 				hs[f.Name] = httpx.Handler(f.HTTP)
 			case f.Event != nil:
@@ -158,6 +164,7 @@ func fill(service string, f *Func) {
 	if f.HTTP != nil {
 		f.Trigger = HTTP
 	} else {
+		f.Idempotent = false
 		f.Trigger, f.Access = PubSub, Push
 	}
 }

@@ -58,10 +58,20 @@ func (t *Tx) AfterCommit(fn func(context.Context)) {
 // the effects fn registered with AfterCommit. It returns fn's error unchanged
 // (so errs kinds survive) and wraps driver errors with context.
 func ReadWrite(ctx context.Context, c *spanner.Client, fn func(ctx context.Context, tx *Tx) error) error {
+	_, err := Commit(ctx, c, fn)
+	return err
+}
+
+// Commit is ReadWrite that also returns the commit timestamp, the value
+// spanner.CommitTimestamp columns took: a caller answers from what its
+// transaction produced instead of reading it back after the commit (a read
+// that can fail and turn a committed change into an error).
+func Commit(ctx context.Context, c *spanner.Client, fn func(ctx context.Context, tx *Tx) error) (time.Time, error) {
 	var tx *Tx
 	var err error
+	var ts time.Time
 	for attempt := 0; ; attempt++ {
-		_, err = c.ReadWriteTransaction(ctx, func(ctx context.Context, rw *spanner.ReadWriteTransaction) error {
+		ts, err = c.ReadWriteTransaction(ctx, func(ctx context.Context, rw *spanner.ReadWriteTransaction) error {
 			tx = &Tx{ReadWriteTransaction: rw}
 			return fn(ctx, tx)
 		})
@@ -76,21 +86,21 @@ func ReadWrite(ctx context.Context, c *spanner.Client, fn func(ctx context.Conte
 		}
 		select {
 		case <-ctx.Done():
-			return errs.Wrap(errs.Unavailable, ctx.Err(), "transaction")
+			return time.Time{}, errs.Wrap(errs.Unavailable, ctx.Err(), "transaction")
 		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
 		}
 	}
 	if err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) {
-			return e
+			return time.Time{}, e
 		}
-		return Translate(err, "transaction")
+		return time.Time{}, Translate(err, "transaction")
 	}
 	for _, eff := range tx.effects {
 		eff(context.WithoutCancel(ctx))
 	}
-	return nil
+	return ts, nil
 }
 
 // Apply writes muts in one read-write transaction. Unlike Client.Apply it

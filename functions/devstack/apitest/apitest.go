@@ -134,6 +134,12 @@ func (r Response) Error(t testing.TB) ErrorBody {
 // which are sent as they are. token, when set, is sent as a bearer token.
 func (e *Env) Do(method, path, token string, body any) Response {
 	e.T.Helper()
+	return e.DoWith(method, path, token, body, nil)
+}
+
+// DoWith is Do with extra request headers (e.g. Idempotency-Key).
+func (e *Env) DoWith(method, path, token string, body any, header http.Header) Response {
+	e.T.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -157,6 +163,9 @@ func (e *Env) Do(method, path, token string, body any) Response {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
