@@ -121,7 +121,7 @@ func OpenAPI(specs []fnreg.Spec, title, version string) ([]byte, error) {
 		if s.Idempotent {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
 				"description": "Makes a retry safe: the same key with the same request answers the first answer again (Idempotent-Replayed: true); with another request, 409. Keys are the caller's, kept 24 hours; use a random UUID per request.",
-				"schema": map[string]any{"type": "string", "minLength": 1, "maxLength": 255}})
+				"schema":      map[string]any{"type": "string", "minLength": 1, "maxLength": 255}})
 		}
 		if len(params) > 0 {
 			op["parameters"] = params
