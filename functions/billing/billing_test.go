@@ -282,6 +282,14 @@ func TestWebhook_verifiedDedupedOrderInsensitive(t *testing.T) {
 		if got := post(refunded, ""); got != 400 {
 			t.Fatalf("status %d without a signature", got)
 		}
+		// Validly signed, but dated beyond the tolerance ahead: a payload
+		// signed in advance to be replayed later.
+		if got := post(refunded, stripefake.Sign(refunded, testSecret, time.Now().Add(10*time.Minute))); got != 400 {
+			t.Fatalf("status %d for a signature dated 10 minutes ahead", got)
+		}
+		if got := post(refunded, stripefake.Sign(refunded, testSecret, time.Now().Add(-10*time.Minute))); got != 400 {
+			t.Fatalf("status %d for a signature 10 minutes old", got)
+		}
 		if st := e.payment(p.ID).Status; st != StatusSucceeded {
 			t.Fatalf("payment %s after a rejected webhook", st)
 		}

@@ -5,6 +5,9 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/stripe/stripe-go/v85/webhook"
 
@@ -26,7 +29,14 @@ func (s *Service) webhook(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return errs.E(errs.TooLarge, "webhook body is larger than %d bytes", maxWebhookBody)
 	}
-	evt, err := webhook.ConstructEventWithOptions(payload, r.Header.Get("Stripe-Signature"), s.webhookSecret,
+	sig := r.Header.Get("Stripe-Signature")
+	// stripe-go refuses signatures older than its tolerance, not ones
+	// dated in the future: a replayed payload signed ahead of time would
+	// pass for as long as its date lies ahead.
+	if at, ok := signedAt(sig); !ok || at.After(s.now().Add(webhook.DefaultTolerance)) {
+		return errs.E(errs.Invalid, "the Stripe-Signature header's timestamp is missing or too far in the future")
+	}
+	evt, err := webhook.ConstructEventWithOptions(payload, sig, s.webhookSecret,
 		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
 	if err != nil {
 		return errs.Wrap(errs.Invalid, err, "the Stripe-Signature header does not verify this payload")
@@ -41,6 +51,17 @@ func (s *Service) webhook(w http.ResponseWriter, r *http.Request) error {
 	s.log.DebugContext(r.Context(), "stripe webhook", "event_id", evt.ID, "type", string(evt.Type), "new", ran)
 	httpx.WriteJSON(w, http.StatusOK, WebhookAck{Received: true})
 	return nil
+}
+
+// signedAt reads the t= timestamp of a Stripe-Signature header.
+func signedAt(header string) (time.Time, bool) {
+	for _, part := range strings.Split(header, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "t="); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			return time.Unix(n, 0), err == nil
+		}
+	}
+	return time.Time{}, false
 }
 
 // eventKey fits a Stripe event id into ProcessedEvents.EventId (36).

@@ -61,7 +61,9 @@ func (s *Service) onObjectFinalized(ctx context.Context, m events.Message) error
 		return nil
 	}
 	reason := ""
-	if up.Status == UploadPending {
+	// A new generation of an object that serves (written over it) is
+	// checked too: what serves must still be what was declared.
+	if up.Status == UploadPending || (up.Status == UploadReady && up.Generation != n.Generation) {
 		// Reading the object happens before the transaction: no I/O but
 		// Spanner's inside it.
 		head, sum, err := s.objects.inspect(ctx, n.Name, n.Generation, up.SHA256 != "")

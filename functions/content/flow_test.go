@@ -250,7 +250,6 @@ func TestFlow_uploadFinalizeReadyDownload(t *testing.T) {
 	var video, text struct{ ID string }
 	s.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "video", "title": "Pronunciation"}).JSON(t, &video)
 	s.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "text", "title": "Greetings", "body": "Selamat pagi!"}).JSON(t, &text)
-	s.Must(200, "POST", "/v1/courses/"+c.ID+"/publish", tutor, nil)
 
 	// The projection learns the course from course-events.
 	s.Eventually("text item in the content projection", 30*time.Second, func() bool {
@@ -287,6 +286,11 @@ func TestFlow_uploadFinalizeReadyDownload(t *testing.T) {
 	if got := s.outcome(tutor, c.ID, video.ID, v.ID); got.Status != content.UploadReady {
 		t.Fatalf("upload %+v", got)
 	}
+	// With its video ready (the Course service hears it), the course can
+	// be published.
+	s.Eventually("the course publishes once its video is ready", 30*time.Second, func() bool {
+		return s.Do("POST", "/v1/courses/"+c.ID+"/publish", tutor, nil).Status == http.StatusOK
+	})
 
 	// The owner downloads the same bytes, and exact ranges.
 	var cv contentView
@@ -514,4 +518,85 @@ func TestCourseEvents_olderVersionArrivingLateChangesNothing(t *testing.T) {
 	if got := body(); got != "unversioned" {
 		t.Fatalf("an event without a version: body %q", got)
 	}
+}
+
+// Writing over the object that serves never deletes it: the same bytes
+// written again keep serving (the finalize notification of the new
+// generation adopts it); other bytes take the item out of service with the
+// reason instead of leaving a ready item whose URLs answer 404.
+func TestUpload_overwritingWhatServesNeverDeletesIt(t *testing.T) {
+	s := start(t)
+	_, tutor := s.User("tutor@overwrite.test", "tutor")
+	var c, video struct{ ID string }
+	s.Must(201, "POST", "/v1/courses", tutor, map[string]any{"title": "Overwrite", "description": "",
+		"price": map[string]any{"amount": 1500, "currency": "JPY"}, "billing_interval": "month"}).JSON(t, &c)
+	s.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "video", "title": "Clip"}).JSON(t, &video)
+	s.Eventually("item in the content projection", 30*time.Second, func() bool {
+		return s.Do("POST", s.uploadsPath(c.ID, video.ID), tutor, map[string]any{"content_type": "video/mp4", "size": -1}).Status == http.StatusBadRequest
+	})
+	body := media(200_000)
+	v := s.startUpload(tutor, c.ID, video.ID, map[string]any{"content_type": "video/mp4", "size": len(body), "sha256": sha(body)})
+	s.send(v, body, nil)
+	if got := s.outcome(tutor, c.ID, video.ID, v.ID); got.Status != content.UploadReady {
+		t.Fatalf("upload %+v", got)
+	}
+	serves := func() (int, []byte) {
+		var cv contentView
+		r := s.Do("GET", s.contentPath(c.ID, video.ID), tutor, nil)
+		if r.Status != http.StatusOK {
+			return r.Status, nil
+		}
+		r.JSON(t, &cv)
+		code, _, b := download(t, cv.URL, "")
+		return code, b
+	}
+	write := func(b []byte) int64 {
+		w := s.gcs.Bucket("kwipper-media").Object(s.objectName(c.ID, video.ID, v.ID)).NewWriter(context.Background())
+		w.ContentType = "video/mp4"
+		if _, err := w.Write(b); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return w.Attrs().Generation
+	}
+	gen := write(body)
+	s.Eventually("the same bytes written again keep serving", 30*time.Second, func() bool {
+		code, got := serves()
+		return code == http.StatusOK && bytes.Equal(got, body) && s.uploadGeneration(v.ID) == gen
+	})
+	if s.objectGone(s.objectName(c.ID, video.ID, v.ID)) {
+		t.Fatal("the object that serves was deleted")
+	}
+
+	other := media(200_000)
+	write(other)
+	s.Eventually("other bytes take the item out of service", 30*time.Second, func() bool {
+		return s.Do("GET", s.contentPath(c.ID, video.ID), tutor, nil).Status == http.StatusConflict
+	})
+	if got := s.outcome(tutor, c.ID, video.ID, v.ID); got.Status != content.UploadRejected || !strings.Contains(got.Reason, "written over") {
+		t.Fatalf("upload after a bad overwrite %+v", got)
+	}
+	s.Eventually("the course shows the item rejected", 30*time.Second, func() bool {
+		return s.courseContentStatus(tutor, c.ID, video.ID) == "rejected"
+	})
+}
+
+// uploadGeneration reads the generation the content database records for
+// upload id.
+func (s *stack) uploadGeneration(id string) int64 {
+	s.t.Helper()
+	db, err := spanx.Open(context.Background(), spanx.DatabasePath(s.Cfg.Project, s.Cfg.SpannerInstance, content.Database))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer db.Close()
+	row, err := db.Single().ReadRow(context.Background(), "Uploads", spanner.Key{id}, []string{"Generation"})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var g spanner.NullInt64
+	_ = row.Columns(&g)
+	return g.Int64
 }

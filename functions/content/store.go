@@ -206,8 +206,11 @@ func (s *store) startUpload(ctx context.Context, up Upload, now time.Time) error
 // once per finalize notification (eventKey): when reason is "" the object
 // becomes what the item serves (the object it replaces is deleted), else it
 // is rejected with reason and deleted. An object of an upload that is no
-// longer in progress (expired, replaced, its item removed) is deleted. It
-// reports the upload as it ends up.
+// longer in progress (expired, replaced, its item removed) is deleted. A new
+// generation of the object that serves is never deleted (it is the live
+// object now): when it passes the checks it serves in place of the old
+// one; when it fails them the item stops serving it. It reports the upload
+// as it ends up.
 func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64, reason string) (Upload, error) {
 	var out Upload
 	_, err := events.Once(ctx, s.db, fnObjectFinalized, eventKey, func(ctx context.Context, tx *spanx.Tx) error {
@@ -216,6 +219,9 @@ func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64
 			return err
 		}
 		out = up
+		if up.Status == UploadReady && up.Generation != gen {
+			return s.overwritten(ctx, tx, up, gen, reason, &out)
+		}
 		if up.Status != UploadPending {
 			if up.Generation == gen {
 				return nil // decided already
@@ -265,6 +271,34 @@ func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64
 		return s.addDeletions(tx, ds)
 	})
 	return out, spanx.Translate(err, "contentdb.finishUpload")
+}
+
+// overwritten handles generation gen written over up's object, which serves
+// (a write the upload URL's if-generation-match precondition refuses at
+// Cloud Storage, but an operator or a test double may still make): the
+// object's live bytes are gen's now, so gen is never deleted. Bytes that
+// pass up's checks (reason "") serve in up's place; bytes that fail them
+// take the item out of service (rejected, with why).
+func (s *store) overwritten(ctx context.Context, tx *spanx.Tx, up Upload, gen int64, reason string, out *Upload) error {
+	if reason == "" {
+		out.Generation = gen
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Uploads", []string{"UploadId", "Generation"}, []any{up.ID, gen})})
+	}
+	it, err := readItem(ctx, tx, up.CourseID, up.ItemID)
+	if err != nil || it.ReadyUploadID != up.ID {
+		return err // no longer what the item serves: nothing to take back
+	}
+	reason = "the object that served was written over with bytes that fail its checks: " + reason
+	it.ReadyUploadID, it.ContentStatus = "", contentmsg.StatusRejected
+	it.ContentVersion++
+	out.Status, out.Reason, out.Generation = UploadRejected, reason, gen
+	if err := setUploadStatus(tx, up.ID, UploadRejected, reason, gen); err != nil {
+		return err
+	}
+	if err := tx.BufferWrite([]*spanner.Mutation{itemContentMutation(it)}); err != nil {
+		return err
+	}
+	return s.announce(ctx, tx, contentmsg.EventRejected, it, up, reason)
 }
 
 // applyCourse keeps the course and item projections in step with one course

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -124,7 +125,7 @@ func (s *Service) update(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Service) publish(w http.ResponseWriter, r *http.Request) error {
 	p := auth.Caller(r)
-	c, err := s.store.update(r.Context(), r.PathValue("courseId"), func(c *Course) error {
+	c, err := s.store.updateItems(r.Context(), r.PathValue("courseId"), func(c *Course) error {
 		if err := c.authorize(p); err != nil {
 			return err
 		}
@@ -417,11 +418,17 @@ func decodeCursor(s string) (*cursor, error) {
 	var c cursor
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.PublishedAt.IsZero() || c.CourseID == "" || len(c.CourseID) > 36 {
+	// Only a cursor this API could have issued: a publication time of this
+	// era (Spanner refuses year 0, say) and a course id.
+	if err := dec.Decode(&c); err != nil || c.PublishedAt.Year() < 2000 || c.PublishedAt.Year() > 9000 || !validCursorID(c.CourseID) {
 		return nil, errBadCursor
 	}
 	return &c, nil
 }
+
+var cursorIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+func validCursorID(id string) bool { return cursorIDRE.MatchString(id) }
 
 // parseListQuery reads ?limit= and ?cursor= of the catalog.
 func parseListQuery(limitParam, cursorParam string) (int, *cursor, error) {

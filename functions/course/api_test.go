@@ -16,6 +16,7 @@ import (
 
 	"cloud.google.com/go/spanner"
 
+	"github.com/kwipper/kwipper/functions/contract/contentmsg"
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/functions/course"
@@ -178,7 +179,7 @@ func same(a, b course.View) bool {
 
 func createReq(title string) course.CreateRequest {
 	return course.CreateRequest{Title: title, Description: "Learn it well.",
-		Price: money.Money{Amount: 150000, Currency: "IDR"}, BillingInterval: "month"}
+		Price: money.Money{Amount: 15_000_000, Currency: "IDR"}, BillingInterval: "month"}
 }
 
 func (e *env) createCourse(tok, title string) course.View {
@@ -219,7 +220,7 @@ func TestCreate(t *testing.T) {
 
 	t.Run("create_201", func(t *testing.T) {
 		req := createReq("  Go in depth  ")
-		req.Price = money.Money{Amount: 1500, Currency: " jpy "}
+		req.Price = money.Money{Amount: 1500, Currency: "JPY"}
 		req.BillingInterval = "Year"
 		rec := e.do("POST", "/v1/courses", tok, req)
 		v := decode[course.View](t, rec, http.StatusCreated)
@@ -253,7 +254,13 @@ func TestCreate(t *testing.T) {
 	bad("create_400_unknown_currency", tok, `{"title":"T","price":{"amount":100,"currency":"EUR"},"billing_interval":"month"}`,
 		400, "price.currency")
 	bad("create_400_every_bad_field_named", tok, `{"title":" ","price":{"amount":-1,"currency":"X"},"billing_interval":"weekly"}`,
-		400, "title", "price.amount", "price.currency", "billing_interval")
+		400, "title", "price.currency", "billing_interval")
+	bad("create_400_currency_lower_case", tok, `{"title":"T","price":{"amount":1500,"currency":"jpy"},"billing_interval":"month"}`,
+		400, "price.currency")
+	bad("create_400_one_minor_unit", tok, `{"title":"T","price":{"amount":1,"currency":"MXN"},"billing_interval":"month"}`,
+		400, "price.amount")
+	bad("create_400_over_stripes_maximum", tok, `{"title":"T","price":{"amount":100000000,"currency":"JPY"},"billing_interval":"month"}`,
+		400, "price.amount")
 	bad("create_400_malformed_json", tok, `{"title":`, 400)
 	bad("create_400_empty_body", tok, ``, 400)
 	bad("create_400_unknown_field", tok, `{"title":"T","colour":"red"}`, 400, "colour")
@@ -282,7 +289,7 @@ func TestUpdate(t *testing.T) {
 	path := "/v1/courses/" + c.ID
 
 	t.Run("update_200", func(t *testing.T) {
-		v := decode[course.View](t, e.do("PATCH", path, tok, `{"title":" Renamed ","price":{"amount":99900,"currency":"php"}}`), 200)
+		v := decode[course.View](t, e.do("PATCH", path, tok, `{"title":" Renamed ","price":{"amount":99900,"currency":"PHP"}}`), 200)
 		if v.Title != "Renamed" || v.Price != (money.Money{Amount: 99900, Currency: "PHP"}) || v.Description != c.Description ||
 			v.BillingInterval != "month" || !v.UpdatedAt.After(c.UpdatedAt) || !v.CreatedAt.Equal(c.CreatedAt) {
 			t.Fatalf("after update: %+v", v)
@@ -478,6 +485,15 @@ func TestItems(t *testing.T) {
 		rejected(t, e.do("GET", itemsPath, e.tutor(tutorB), nil), 404)
 	})
 	t.Run("items_bodies_hidden_from_public", func(t *testing.T) {
+		// Not while a media item has no content; once the Content
+		// service says each is ready, it publishes.
+		rejected(t, e.do("POST", "/v1/courses/"+c.ID+"/publish", tok, nil), 409)
+		for i, it := range list {
+			if it.Kind != coursemsg.KindText {
+				b, _ := json.Marshal(contentmsg.EventData{CourseID: c.ID, ItemID: it.ID, Status: contentmsg.StatusReady, Version: 1})
+				expect(t, e.push("course-on-content-event", fmt.Sprintf("ready-%d", i), contentmsg.EventReady, b), http.StatusNoContent)
+			}
+		}
 		expect(t, e.do("POST", "/v1/courses/"+c.ID+"/publish", tok, nil), 200)
 		for _, who := range []string{"", e.token(learner, auth.Learner), e.tutor(tutorB)} {
 			rec := e.do("GET", itemsPath, who, nil)

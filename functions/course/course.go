@@ -35,7 +35,6 @@ const (
 	MaxDescriptionLen = 5000  // characters
 	MaxBodyLen        = 50000 // characters of a text item's body
 	MaxItems          = 100   // items per course
-	MaxPriceAmount    = 1_000_000_000_000
 )
 
 // Course is a course with, when loaded, its items.
@@ -144,7 +143,7 @@ func validateCreate(req CreateRequest) (Course, error) {
 	c := Course{
 		Title:           strings.TrimSpace(req.Title),
 		Description:     strings.TrimSpace(req.Description),
-		Price:           money.Money{Amount: req.Price.Amount, Currency: money.Normalize(req.Price.Currency)},
+		Price:           req.Price,
 		BillingInterval: normalizeInterval(req.BillingInterval),
 		Status:          coursemsg.StatusDraft,
 	}
@@ -176,7 +175,7 @@ func validateUpdate(req UpdateRequest) (coursePatch, error) {
 		p.description = &d
 	}
 	if req.Price != nil {
-		m := money.Money{Amount: req.Price.Amount, Currency: money.Normalize(req.Price.Currency)}
+		m := *req.Price
 		checkPrice(&f, m)
 		p.price = &m
 	}
@@ -276,14 +275,8 @@ func checkBody(f *errs.Fields, b string) {
 }
 
 func checkPrice(f *errs.Fields, m money.Money) {
-	switch {
-	case m.Amount <= 0:
-		f.Add("price.amount", "must be greater than 0 (an integer in the currency's minor units)")
-	case m.Amount > MaxPriceAmount:
-		f.Add("price.amount", fmt.Sprintf("must be at most %d", int64(MaxPriceAmount)))
-	}
-	if !money.Supported(m.Currency) {
-		f.Add("price.currency", "must be one of "+strings.Join(money.Currencies(), ", "))
+	if field, problem := money.Check(m); field != "" {
+		f.Add("price."+field, problem)
 	}
 }
 
@@ -330,14 +323,29 @@ func (c *Course) apply(p coursePatch) {
 	}
 }
 
-// publish puts the course in the catalog. It needs at least one item;
-// publishing a published course changes nothing.
+// publish puts the course in the catalog. It needs at least one item, every
+// item's content ready, and the items loaded; publishing a published course
+// changes nothing.
 func (c *Course) publish() error {
 	if c.Status == coursemsg.StatusPublished {
 		return nil
 	}
 	if c.ItemCount == 0 {
 		return errs.E(errs.FailedPrecondition, "a course needs at least one item before it can be published: add an item first")
+	}
+	// Learners pay for what they can watch: every video and file item
+	// needs its content before the course goes public (items added after
+	// show as awaiting upload until theirs is ready).
+	var waiting []string
+	for _, it := range c.Items {
+		if it.ContentStatus != contentmsg.StatusReady {
+			waiting = append(waiting, it.ID)
+		}
+	}
+	if len(waiting) > 0 {
+		return &errs.Error{Kind: errs.FailedPrecondition,
+			Message: fmt.Sprintf("%d of the course's items have no content yet: upload their video or file (and wait until it is ready) before publishing", len(waiting)),
+			Details: map[string]string{"items_awaiting_content": strings.Join(waiting, ",")}}
 	}
 	c.Status = coursemsg.StatusPublished
 	c.record(coursemsg.EventPublished, nil)

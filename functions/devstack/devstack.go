@@ -179,6 +179,13 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		return nil, err
 	}
 	s.closers = append(s.closers, func() { s.PubSub.Close() })
+	s.closers = append(s.closers, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := ops.TeardownPubSub(ctx, s.PubSub); err != nil {
+			s.log.WarnContext(ctx, "devstack: push subscriptions left behind", "err", err.Error())
+		}
+	})
 	if err := ops.SetupPubSub(ctx, s.PubSub, s.Cfg); err != nil {
 		return nil, fmt.Errorf("devstack: pubsub: %w", err)
 	}

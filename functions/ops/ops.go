@@ -7,6 +7,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -101,4 +102,17 @@ func SetupPubSub(ctx context.Context, c *pubsub.Client, cfg config.Config) error
 		}
 	}
 	return nil
+}
+
+// TeardownPubSub deletes the push subscriptions SetupPubSub made, so an
+// emulator that outlives a local stack stops pushing to its closed port (it
+// would retry every message forever, a thread each).
+func TeardownPubSub(ctx context.Context, c *pubsub.Client) error {
+	var errs []error
+	for _, s := range functions.Table() {
+		if s.Trigger == fnreg.PubSub {
+			errs = append(errs, events.DeleteSubscription(ctx, c, s.Name))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -70,7 +70,7 @@ func (s *stack) waitRec(what, id string, cond func(recRow) bool) recRow {
 // processed twice and charges once.
 func TestRecurring_renewDunningAndCancelAtPeriodEnd(t *testing.T) {
 	s := newStack(t)
-	courseID := s.course(150000, "IDR")
+	courseID := s.course(15_000_000, "IDR")
 	type learner struct {
 		id, tok, sub string
 	}

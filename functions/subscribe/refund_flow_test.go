@@ -34,7 +34,7 @@ func (s *stack) active(courseID string) (learnerID, tok, subID string) {
 // refunded).
 func TestRefund_withinWindow(t *testing.T) {
 	s := newStack(t)
-	courseID := s.course(150000, "IDR")
+	courseID := s.course(15_000_000, "IDR")
 	learnerID, tok, subID := s.active(courseID)
 
 	t.Run("refund_404_not_the_owner", func(t *testing.T) {
@@ -110,7 +110,7 @@ func TestRefund_withinWindow(t *testing.T) {
 // refund, the subscriber count back to 0 (not below).
 func TestRefund_once_whenEveryCommandIsDeliveredTwice(t *testing.T) {
 	s := newStack(t, apitest.DuplicateCommands())
-	courseID := s.course(2500, "PHP")
+	courseID := s.course(29900, "PHP")
 	learnerID, tok, subID := s.active(courseID)
 	s.Must(http.StatusAccepted, "POST", "/v1/subscriptions/"+subID+"/refund", tok, nil)
 	var got subView
@@ -174,7 +174,7 @@ func contains(b []byte, sub string) bool {
 // refunds that payment (not the first period's) and ends the subscription.
 func TestRefund_refundsTheLatestPeriodsPayment(t *testing.T) {
 	s := newStack(t)
-	courseID := s.course(150000, "IDR")
+	courseID := s.course(15_000_000, "IDR")
 	learnerID, tok, subID := s.active(courseID)
 	end1 := billingcal.PeriodEnd(s.rec(subID).Anchor, billingcal.Month, 1)
 	s.cycle(end1.Add(time.Hour))

@@ -210,7 +210,7 @@ func (s *stack) bodies(token, courseID string) bool {
 // bodies; cancelling ends it and access stops.
 func TestSubscribe_active_whenEveryStepSucceeds(t *testing.T) {
 	s := newStack(t)
-	courseID := s.course(150000, "IDR")
+	courseID := s.course(15_000_000, "IDR")
 	learnerID, tok := s.learner("pm_card_visa")
 	if s.bodies(tok, courseID) {
 		t.Fatal("a learner without a subscription reads bodies")
@@ -364,7 +364,7 @@ func TestSubscribe_compensated_whenALaterStepFails(t *testing.T) {
 // way; one charge, one subscriber.
 func TestSubscribe_active_whenEveryCommandIsDeliveredTwice(t *testing.T) {
 	s := newStack(t, apitest.DuplicateCommands())
-	courseID := s.course(2500, "PHP")
+	courseID := s.course(29900, "PHP")
 	learnerID, tok := s.learner("pm_card_visa")
 	sub := s.subscribe(tok, courseID)
 	if got := s.settled(tok, sub.ID, false); got.Status != subscribe.StatusActive {

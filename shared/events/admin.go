@@ -68,3 +68,13 @@ func EnsurePushSubscription(ctx context.Context, c *pubsub.Client, s PushSubscri
 	}
 	return nil
 }
+
+// DeleteSubscription deletes subscription id (gone already is no error).
+func DeleteSubscription(ctx context.Context, c *pubsub.Client, id string) error {
+	err := c.SubscriptionAdminClient.DeleteSubscription(ctx, &pubsubpb.DeleteSubscriptionRequest{
+		Subscription: "projects/" + c.Project() + "/subscriptions/" + id})
+	if err != nil && status.Code(err) != codes.NotFound {
+		return fmt.Errorf("delete subscription %s: %w", id, err)
+	}
+	return nil
+}
