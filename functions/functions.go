@@ -151,12 +151,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 		if !found {
 			return nil, fmt.Errorf("unknown service %q", name)
 		}
-		db, err := app.db(ctx, cfg, svc.Database)
-		if err != nil {
-			return nil, err
+		deps := fnreg.Deps{Config: cfg, Getenv: opts.Getenv, Log: log, Publisher: publisher, Signer: app.Signer}
+		if svc.HasDatabase() {
+			if deps.DB, err = app.db(ctx, cfg, svc.Database); err != nil {
+				return nil, err
+			}
+			deps.Outbox = &events.Outbox{DB: deps.DB, Publisher: publisher, Log: log}
 		}
-		hs, err := svc.Build(fnreg.Deps{Config: cfg, Getenv: opts.Getenv, Log: log, DB: db, Publisher: publisher, Signer: app.Signer,
-			Outbox: &events.Outbox{DB: db, Publisher: publisher, Log: log}})
+		hs, err := svc.Build(deps)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", name, err)
 		}

@@ -28,11 +28,11 @@ type Deployment struct {
 }
 
 // DeployedService is one service as Terraform sees it: its runtime account
-// may use Database and publish to Publishes; its functions are pushed
+// may use Database (none for a service without one) and publish to Publishes; its functions are pushed
 // Consumes.
 type DeployedService struct {
 	Name      string   `json:"name"`
-	Database  string   `json:"database"`
+	Database  string   `json:"database,omitempty"`
 	Publishes []string `json:"publishes"`
 	Consumes  []string `json:"consumes"`
 }
@@ -68,7 +68,9 @@ func TerraformJSON(services []fnreg.Service, extraTopics []string) ([]byte, erro
 		ds.Consumes = sortedUnique(ds.Consumes)
 		d.Services = append(d.Services, ds)
 		topics = append(topics, svc.Publishes...)
-		databases = append(databases, svc.Database)
+		if svc.HasDatabase() {
+			databases = append(databases, svc.Database)
+		}
 	}
 	d.Databases = sortedUnique(databases)
 	for _, s := range specs {
