@@ -22,6 +22,7 @@ import (
 	"github.com/kwipper/kwipper/functions/course"
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/functions/user"
+	"github.com/kwipper/kwipper/functions/web"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/events"
@@ -32,7 +33,7 @@ import (
 
 // Services are Kwipper's services, one line each: a new service is a new
 // line here (and its routes.go).
-var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration}
+var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration, web.Registration}
 
 // Table is every Kwipper function, service by service. The local router,
 // the per-function server, functions/openapi.json and

@@ -145,10 +145,12 @@ func OpenAPI(specs []fnreg.Spec, title, version string) ([]byte, error) {
 			op["security"] = []any{map[string]any{"bearer": []string{}}}
 			op["x-kwipper-access"] = string(s.Access)
 		}
-		if paths[s.Path] == nil {
-			paths[s.Path] = map[string]any{}
+		// A ServeMux pattern's {$} (this path exactly) is not part of the URL.
+		p := strings.TrimSuffix(s.Path, "{$}")
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
 		}
-		paths[s.Path][strings.ToLower(s.Method)] = op
+		paths[p][strings.ToLower(s.Method)] = op
 	}
 	doc := map[string]any{
 		"openapi": "3.1.0",

@@ -37,3 +37,21 @@ func TestTerraformJSON_serviceWithoutDatabase(t *testing.T) {
 		t.Fatalf("functions %+v", d.Functions)
 	}
 }
+
+// A route for exactly "/" (ServeMux's /{$}) is documented as "/".
+func TestOpenAPI_exactRootPath(t *testing.T) {
+	b, err := OpenAPI([]fnreg.Spec{{Name: "web-app", Service: "web", Trigger: fnreg.HTTP, Method: "GET", Path: "/{$}",
+		Access: fnreg.Public, Summary: "The app"}}, "t", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := doc.Paths["/"]; !ok || len(doc.Paths) != 1 {
+		t.Fatalf("paths %v, want just /", doc.Paths)
+	}
+}
