@@ -174,6 +174,7 @@ export default {
   'tutor.uploadRejected': 'Rejected: {reason}',
   'tutor.uploadFailed': 'The upload failed: {reason}',
   'tutor.content.none': 'No media yet',
+  'tutor.content.awaiting_upload': 'Waiting for an upload',
   'tutor.content.pending': 'Checking',
   'tutor.content.ready': 'Ready',
   'tutor.content.rejected': 'Rejected',

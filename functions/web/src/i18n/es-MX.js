@@ -173,6 +173,7 @@ export default {
   'tutor.uploadRejected': 'Rechazado: {reason}',
   'tutor.uploadFailed': 'La subida falló: {reason}',
   'tutor.content.none': 'Sin multimedia',
+  'tutor.content.awaiting_upload': 'Esperando una subida',
   'tutor.content.pending': 'En revisión',
   'tutor.content.ready': 'Listo',
   'tutor.content.rejected': 'Rechazado',

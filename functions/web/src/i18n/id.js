@@ -173,6 +173,7 @@ export default {
   'tutor.uploadRejected': 'Ditolak: {reason}',
   'tutor.uploadFailed': 'Unggahan gagal: {reason}',
   'tutor.content.none': 'Belum ada media',
+  'tutor.content.awaiting_upload': 'Menunggu unggahan',
   'tutor.content.pending': 'Diperiksa',
   'tutor.content.ready': 'Siap',
   'tutor.content.rejected': 'Ditolak',

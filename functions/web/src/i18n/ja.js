@@ -173,6 +173,7 @@ export default {
   'tutor.uploadRejected': '却下されました: {reason}',
   'tutor.uploadFailed': 'アップロードに失敗しました: {reason}',
   'tutor.content.none': 'メディアなし',
+  'tutor.content.awaiting_upload': 'アップロード待ち',
   'tutor.content.pending': '確認中',
   'tutor.content.ready': '準備完了',
   'tutor.content.rejected': '却下',

@@ -105,7 +105,9 @@ export function formatMoney(m) {
     minimumFractionDigits: shown,
     maximumFractionDigits: shown,
   });
-  return f.format(m.amount / 10 ** exp);
+  const text = f.format(m.amount / 10 ** exp);
+  // ja formats the yen full-width (￥); Kwipper shows ¥ everywhere.
+  return m.currency === 'JPY' ? text.replace('￥', '¥') : text;
 }
 
 // toMinor turns a price typed in major units ("99000", "149.50") into an

@@ -21,6 +21,10 @@ export function Login({ query }) {
   const [form, setForm] = useDraft('login', { email: '', password: '' });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const field = (k) => (e) => {
+    const v = e.currentTarget.value;
+    setForm((f) => ({ ...f, [k]: v }));
+  };
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -41,9 +45,9 @@ export function Login({ query }) {
     ${query.next && html`<p class="note">${t('auth.needLogin')}</p>`}
     <form class="form narrow" onSubmit=${submit} novalidate>
       <${Field} id="login-email" label=${t('auth.email')} error=${fieldError(error, 'email')}>${(a) =>
-        html`<input ...${a} type="email" autocomplete="username" value=${form.email} onInput=${(e) => setForm({ ...form, email: e.currentTarget.value })} />`}</${Field}>
+        html`<input ...${a} type="email" autocomplete="username" value=${form.email} onInput=${field('email')} />`}</${Field}>
       <${Field} id="login-password" label=${t('auth.password')} error=${fieldError(error, 'password')}>${(a) =>
-        html`<input ...${a} type="password" autocomplete="current-password" value=${form.password} onInput=${(e) => setForm({ ...form, password: e.currentTarget.value })} />`}</${Field}>
+        html`<input ...${a} type="password" autocomplete="current-password" value=${form.password} onInput=${field('password')} />`}</${Field}>
       ${bad ? html`<${ErrorMessage} message=${t('auth.badLogin')} />` : html`<${ErrorMessage} error=${error && !Object.keys(error.fields).length ? error : null} />`}
       <button type="submit" disabled=${busy}>${t('auth.login.submit')}</button>
       <p class="hint">${t('auth.memoryNote')}</p>
@@ -57,7 +61,10 @@ export function Signup({ query }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [key] = useState(newKey);
-  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
+  const set = (k) => (e) => {
+    const v = e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value;
+    setForm((f) => ({ ...f, [k]: v }));
+  };
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);

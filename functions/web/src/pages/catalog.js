@@ -8,7 +8,7 @@ import { html } from '../lib/html.js';
 import { get } from '../lib/api.js';
 import { t, formatMoney, formatNumber, regionName, currencyName, COUNTRIES, CURRENCIES } from '../lib/i18n.js';
 import { href, navigate } from '../lib/router.js';
-import { ErrorMessage, PageTitle, Loading, Status, nextId } from '../components/ui.js';
+import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
 
 const PAGE = 20;
 
@@ -37,7 +37,11 @@ export function Catalog({ query }) {
   const filters = { q: query.q || '', currency: query.currency || '', country: query.country || '' };
   const [form, setForm] = useState(filters);
   const [state, setState] = useState({ courses: [], next: '', loading: true, error: null, done: { q: true, currency: true, country: true } });
-  const ids = { q: nextId('q'), currency: nextId('cur'), country: nextId('cty') };
+  const set = (k) => (e) => {
+    const v = e.currentTarget.value;
+    setForm((f) => ({ ...f, [k]: v }));
+  };
+  const ids = { q: 'cat-q', currency: 'cat-currency', country: 'cat-country' };
 
   const load = async (cursor) => {
     setState((s) => ({ ...s, loading: true, error: null }));
@@ -74,18 +78,18 @@ export function Catalog({ query }) {
     <form class="filters" role="search" aria-label=${t('catalog.filters')} onSubmit=${submit}>
       <div class="field">
         <label for=${ids.q}>${t('catalog.search')}</label>
-        <input id=${ids.q} type="search" name="q" value=${form.q} onInput=${(e) => setForm({ ...form, q: e.currentTarget.value })} />
+        <input id=${ids.q} type="search" name="q" value=${form.q} onInput=${set('q')} />
       </div>
       <div class="field">
         <label for=${ids.currency}>${t('catalog.currency')}</label>
-        <select id=${ids.currency} name="currency" value=${form.currency} onChange=${(e) => setForm({ ...form, currency: e.currentTarget.value })}>
+        <select id=${ids.currency} name="currency" value=${form.currency} onChange=${set('currency')}>
           <option value="">${t('catalog.any')}</option>
           ${CURRENCIES.map((c) => html`<option value=${c}>${currencyName(c)} (${c})</option>`)}
         </select>
       </div>
       <div class="field">
         <label for=${ids.country}>${t('catalog.country')}</label>
-        <select id=${ids.country} name="country" value=${form.country} onChange=${(e) => setForm({ ...form, country: e.currentTarget.value })}>
+        <select id=${ids.country} name="country" value=${form.country} onChange=${set('country')}>
           <option value="">${t('catalog.any')}</option>
           ${COUNTRIES.map((c) => html`<option value=${c}>${regionName(c)}</option>`)}
         </select>

@@ -78,8 +78,9 @@ function CourseForm({ draftKey, initial, submitLabel, onSubmit }) {
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const set = (k) => (e) => {
+    const v = e.currentTarget.value;
     setSaved(false);
-    setForm({ ...form, [k]: e.currentTarget.value });
+    setForm((f) => ({ ...f, [k]: v }));
   };
   const submit = async (e) => {
     e.preventDefault();
@@ -226,7 +227,10 @@ function AddItem({ courseId, onAdded }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState(newKey);
-  const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
+  const set = (k) => (e) => {
+    const v = e.currentTarget.value;
+    setForm((f) => ({ ...f, [k]: v }));
+  };
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -295,8 +299,9 @@ function ItemForm({ courseId, item, onSaved }) {
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
   const set = (k) => (e) => {
+    const v = e.currentTarget.value;
     setSaved(false);
-    setForm({ ...form, [k]: e.currentTarget.value });
+    setForm((f) => ({ ...f, [k]: v }));
   };
   const submit = async (e) => {
     e.preventDefault();

@@ -1,4 +1,4 @@
-import{E as d,I as v,K as x,M as E,R as b,b as c,c as m,d as g,e as a,n as r,s as h,w as y}from"./chunk-R57K5MG7.js";function A({courseId:t,itemId:i}){let[e,f]=c(null),[l,$]=c(null),[o,n]=c(0);m(()=>{let p=!0;return E(`/v1/courses/${b(t)}/items/${b(i)}/content`).then(u=>p&&(f(u),$(null))).catch(u=>p&&$(u)),()=>{p=!1}},[t,i,o]);let s=a`<p><a href=${y(["courses",t])}>${r("learn.back")}</a></p>`;return l?a`${s}<${v} text=${r("error."+l.code)} /><${d} error=${l} />`:e?a`${s}
+import{D as d,H as v,J as x,L as E,Q as b,b as c,c as m,d as g,e as a,n as r,s as h,w as y}from"./chunk-TAW53CQ5.js";function A({courseId:t,itemId:i}){let[e,f]=c(null),[l,$]=c(null),[o,n]=c(0);m(()=>{let p=!0;return E(`/v1/courses/${b(t)}/items/${b(i)}/content`).then(u=>p&&(f(u),$(null))).catch(u=>p&&$(u)),()=>{p=!1}},[t,i,o]);let s=a`<p><a href=${y(["courses",t])}>${r("learn.back")}</a></p>`;return l?a`${s}<${v} text=${r("error."+l.code)} /><${d} error=${l} />`:e?a`${s}
     <article class="learn">
       <${v} text=${e.title} />
       ${e.kind==="text"&&a`<div class="prose">${e.body}</div>`}

@@ -1,4 +1,4 @@
-import{a as N}from"./chunk-WYPRH2OX.js";import{C as E,E as x,I as R,J as d,K as F,L as I,M as v,N as K,R as C,b as o,c as T,e as s,n as e,o as O,r as q,w as S,y as A,z as P}from"./chunk-R57K5MG7.js";var J=["pm_card_visa","pm_card_chargeDeclined","pm_card_chargeDeclinedInsufficientFunds","pm_card_authenticationRequired"];function U({value:a,onChange:r}){return s`<fieldset class="cards-picker">
+import{a as N}from"./chunk-42PZRERS.js";import{C as E,D as x,H as R,I as d,J as F,K as I,L as v,M as K,Q as C,b as o,c as T,e as s,n as e,o as O,r as q,w as S,y as A,z as P}from"./chunk-TAW53CQ5.js";var J=["pm_card_visa","pm_card_chargeDeclined","pm_card_chargeDeclinedInsufficientFunds","pm_card_authenticationRequired"];function U({value:a,onChange:r}){return s`<fieldset class="cards-picker">
     <legend>${e("pay.card")}</legend>
     <p class="hint">${e("pay.testNotice")}</p>
     ${J.map(t=>s`<div class="radio">
