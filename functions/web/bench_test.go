@@ -72,13 +72,24 @@ func BenchmarkFirstLoad(b *testing.B) {
 					FCP      float64 `json:"fcp"`
 					Bytes    float64 `json:"bytes"`
 					Requests float64 `json:"requests"`
+					HTML     float64 `json:"html"`
+					Assets   float64 `json:"assets"`
+					DCL      float64 `json:"dcl"`
+					API      float64 `json:"api"`
 				}
-				raw := eval[[]byte](p, `(() => { const r = performance.getEntriesByType('resource').filter(e => /\.(js|css)$/.test(new URL(e.name).pathname));
+				raw := eval[[]byte](p, `(() => { const all = performance.getEntriesByType('resource');
+					const r = all.filter(e => /\.(js|css)$/.test(new URL(e.name).pathname));
+					const api = all.filter(e => new URL(e.name).pathname.startsWith('/v1/'));
 					const f = performance.getEntriesByName('first-contentful-paint')[0];
-					return {fcp: f ? f.startTime : 0, bytes: r.reduce((n, e) => n + e.encodedBodySize, 0), requests: r.length}; })()`)
+					const nav = performance.getEntriesByType('navigation')[0];
+					return {fcp: f ? f.startTime : 0, bytes: r.reduce((n, e) => n + e.encodedBodySize, 0), requests: r.length,
+						html: nav.responseEnd, dcl: nav.domContentLoadedEventEnd, assets: Math.max(0, ...r.map(e => e.responseEnd)),
+						api: Math.max(0, ...api.map(e => e.responseEnd))}; })()`)
 				if err := json.Unmarshal(raw, &m); err != nil {
 					b.Fatal(err)
 				}
+				b.Logf("%s #%d: interactive at %.0f ms (page %.0f, assets %.0f, DOMContentLoaded %.0f, first paint %.0f, API answered %.0f), %.1f KiB of JS+CSS in %.0f requests",
+					pg.name, i+1, at, m.HTML, m.Assets, m.DCL, m.FCP, m.API, m.Bytes/1024, m.Requests)
 				tti += at
 				fcp += m.FCP
 				bytes += m.Bytes
