@@ -22,6 +22,7 @@ import (
 	"github.com/kwipper/kwipper/functions/course"
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/functions/user"
+	"github.com/kwipper/kwipper/functions/web"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/events"
@@ -32,7 +33,7 @@ import (
 
 // Services are Kwipper's services, one line each: a new service is a new
 // line here (and its routes.go).
-var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration}
+var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration, web.Registration}
 
 // Table is every Kwipper function, service by service. The local router,
 // the per-function server, functions/openapi.json and
@@ -151,12 +152,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 		if !found {
 			return nil, fmt.Errorf("unknown service %q", name)
 		}
-		db, err := app.db(ctx, cfg, svc.Database)
-		if err != nil {
-			return nil, err
+		deps := fnreg.Deps{Config: cfg, Getenv: opts.Getenv, Log: log, Publisher: publisher, Signer: app.Signer}
+		if svc.HasDatabase() {
+			if deps.DB, err = app.db(ctx, cfg, svc.Database); err != nil {
+				return nil, err
+			}
+			deps.Outbox = &events.Outbox{DB: deps.DB, Publisher: publisher, Log: log}
 		}
-		hs, err := svc.Build(fnreg.Deps{Config: cfg, Getenv: opts.Getenv, Log: log, DB: db, Publisher: publisher, Signer: app.Signer,
-			Outbox: &events.Outbox{DB: db, Publisher: publisher, Log: log}})
+		hs, err := svc.Build(deps)
 		if err != nil {
 			return nil, fmt.Errorf("service %s: %w", name, err)
 		}

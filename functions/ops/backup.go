@@ -42,12 +42,15 @@ func Export(ctx context.Context, cfg config.Config, dir string, log *slog.Logger
 		return Manifest{}, fmt.Errorf("export: %s is not empty", dir)
 	}
 	m := Manifest{Format: ExportFormat, Project: cfg.Project, Instance: cfg.SpannerInstance}
-	for i, p := range functions.Services {
+	for _, p := range functions.Services {
+		if !p.HasDatabase() {
+			continue
+		}
 		c, err := spanx.Open(ctx, spanx.DatabasePath(cfg.Project, cfg.SpannerInstance, p.Database))
 		if err != nil {
 			return m, err
 		}
-		if i == 0 {
+		if len(m.Databases) == 0 {
 			// Every database is read as of this moment, which sees every
 			// commit made before the export started.
 			if m.ReadTimestamp, err = spanx.Now(ctx, c); err != nil {

@@ -25,7 +25,8 @@ import (
 // DeadLetterTopic receives messages no push endpoint could handle.
 const DeadLetterTopic = "kw-dead-letter"
 
-// Migrate creates every service database that is missing (and, on the
+// Migrate creates every service database that is missing (services without
+// a database are skipped) (and, on the
 // emulator, the instance) and applies pending migrations. It is idempotent.
 func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	admin, err := spanx.NewAdmin(ctx)
@@ -39,6 +40,9 @@ func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 	for _, svc := range functions.Services {
+		if !svc.HasDatabase() {
+			continue
+		}
 		ms, err := svc.Migrations()
 		if err != nil {
 			return err

@@ -27,11 +27,11 @@ type Deployment struct {
 }
 
 // DeployedService is one service as Terraform sees it: its runtime account
-// may use Database and publish to Publishes; its functions are pushed
+// may use Database (none for a service without one) and publish to Publishes; its functions are pushed
 // Consumes.
 type DeployedService struct {
 	Name      string   `json:"name"`
-	Database  string   `json:"database"`
+	Database  string   `json:"database,omitempty"`
 	Publishes []string `json:"publishes"`
 	Consumes  []string `json:"consumes"`
 }
@@ -67,7 +67,9 @@ func TerraformJSON(services []fnreg.Service, extraTopics []string) ([]byte, erro
 		ds.Consumes = sortedUnique(ds.Consumes)
 		d.Services = append(d.Services, ds)
 		topics = append(topics, svc.Publishes...)
-		databases = append(databases, svc.Database)
+		if svc.HasDatabase() {
+			databases = append(databases, svc.Database)
+		}
 	}
 	d.Databases = sortedUnique(databases)
 	for _, s := range specs {
@@ -145,10 +147,12 @@ func OpenAPI(specs []fnreg.Spec, title, version string) ([]byte, error) {
 			op["security"] = []any{map[string]any{"bearer": []string{}}}
 			op["x-kwipper-access"] = string(s.Access)
 		}
-		if paths[s.Path] == nil {
-			paths[s.Path] = map[string]any{}
+		// A ServeMux pattern's {$} (this path exactly) is not part of the URL.
+		p := strings.TrimSuffix(s.Path, "{$}")
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
 		}
-		paths[s.Path][strings.ToLower(s.Method)] = op
+		paths[p][strings.ToLower(s.Method)] = op
 	}
 	doc := map[string]any{
 		"openapi": "3.1.0",

@@ -22,8 +22,13 @@ import (
 // schema, the topics it publishes to, its functions, and how to build their
 // handlers. Each service package declares one with Define, in its
 // routes.go; the composition root (package functions) lists them.
+//
+// A service without a database (Database and Schema unset, e.g. the web
+// app's) gets no database, no migrations and no outbox: its Deps.DB and
+// Deps.Outbox are nil, and it may not publish.
 type Service struct {
-	Name     string
+	Name string
+	// Database is the service's Spanner database id ("" for none).
 	Database string
 	// Publishes lists the topics the service publishes to (Define adds
 	// saga.RepliesTopic for saga participants).
@@ -45,6 +50,9 @@ type Service struct {
 // the platform's (the outbox and handled events; SagaSteps for saga
 // participants) and the service's own.
 func (s Service) Migrations() ([]spanx.Migration, error) {
+	if !s.HasDatabase() {
+		return nil, nil
+	}
 	platform := []func() ([]spanx.Migration, error){events.Migrations}
 	if s.participant {
 		platform = append(platform, saga.Migrations)
@@ -55,6 +63,10 @@ func (s Service) Migrations() ([]spanx.Migration, error) {
 	return spanx.ServiceMigrations(s.Schema, platform...)
 }
 
+// HasDatabase reports whether the service has a database of its own (every
+// service but those that only serve, like the web app).
+func (s Service) HasDatabase() bool { return s.Database != "" }
+
 // Deps is what the platform gives every service.
 type Deps struct {
 	// Config is the platform's configuration.
@@ -64,9 +76,11 @@ type Deps struct {
 	// default.
 	Getenv func(string) string
 	Log    *slog.Logger
-	// DB is a client of the service's own database.
+	// DB is a client of the service's own database (nil for a service
+	// without one).
 	DB *spanner.Client
-	// Outbox writes events with the service's changes.
+	// Outbox writes events with the service's changes (nil without a
+	// database).
 	Outbox *events.Outbox
 	// Publisher publishes directly (for commands and replies not tied to a
 	// database change; prefer Outbox).
@@ -109,6 +123,9 @@ type Func struct {
 // Event and Saga functions, its Pub/Sub trigger and access; it panics on a
 // Func with no handler or two (a wiring bug every test catches).
 func Define(svc Service, fns []Func, build func(Deps) ([]Func, error)) Service {
+	if !svc.HasDatabase() && (svc.Schema != nil || len(svc.Publishes) > 0) {
+		panic(fmt.Sprintf("fnreg.Define %s: a service without a database has no schema and publishes nothing (events go through its outbox)", svc.Name))
+	}
 	for i := range fns {
 		f := &fns[i]
 		fill(svc.Name, f)

@@ -65,13 +65,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	// (signed URLs are path-style: http://<host>/<bucket>/<object>).
 	fake, err := fakestorage.NewServerWithOptions(fakestorage.Options{
 		NoListener: true, Scheme: "http", Host: "127.0.0.1", PublicHost: host,
-		ExternalURL: "http://" + host, Writer: o.Log,
+		ExternalURL: "http://" + host, Writer: o.Log, AllowedCORSHeaders: browserHeaders,
 	})
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("gcsfake: %w", err)
 	}
-	s := &Server{Host: host, fake: fake, http: &http.Server{Handler: xmlResumableStart(fake.HTTPHandler()), ReadHeaderTimeout: 10 * time.Second}}
+	s := &Server{Host: host, fake: fake, http: &http.Server{Handler: browserUploads(xmlResumableStart(fake.HTTPHandler())), ReadHeaderTimeout: 10 * time.Second}}
 	go func() { _ = s.http.Serve(ln) }()
 	fake.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: o.Bucket})
 	if o.Topic != "" {

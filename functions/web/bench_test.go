@@ -1,0 +1,107 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/kwipper/kwipper/functions/devstack/apitest"
+)
+
+// BenchmarkFirstLoad measures, in Chromium on slow 4G (150 ms RTT,
+// 1.6 Mbps down, 750 kbps up) with the CPU slowed 4x and a cold cache, how
+// long the catalog and a course page take to become interactive (their
+// content rendered by the app, so every control works), and how many
+// compressed bytes of JS and CSS the first load fetched:
+//
+//	scripts/test ./functions/web -run '^$' -bench FirstLoad -benchtime 3x
+//
+// It reports figures; no test asserts on time.
+func BenchmarkFirstLoad(b *testing.B) {
+	e := apitest.Start(b)
+	_, tutor := e.User("bench-tutor@web.test", "tutor")
+	var c struct{ ID string }
+	e.Must(201, "POST", "/v1/courses", tutor, map[string]any{"title": "Bahasa untuk Pemula", "description": "Mulai berbicara.",
+		"price": map[string]any{"amount": 9900000, "currency": "IDR"}, "billing_interval": "month"}).JSON(b, &c)
+	for i := range 3 {
+		e.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "text", "title": fmt.Sprintf("Pelajaran %d", i+1), "body": "Selamat pagi!"})
+	}
+	e.Must(200, "POST", "/v1/courses/"+c.ID+"/publish", tutor, nil)
+	bctx := startBrowser(b)
+
+	pages := []struct{ name, path, ready string }{
+		{"catalog", "/", `document.querySelector('.cards .price')`},
+		{"course", "/#/courses/" + c.ID, `document.querySelector('.course .price') && document.querySelector('.items li')`},
+	}
+	for _, pg := range pages {
+		b.Run(pg.name, func(b *testing.B) {
+			var tti, fcp, bytes, requests float64
+			for i := 0; i < b.N; i++ {
+				p := newTab(b, bctx, e.URL, "bench", "id-ID")
+				if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+					MatchedNetworkConditions: []*network.Conditions{{URLPattern: "", Latency: 150, DownloadThroughput: 1.6e6 / 8,
+						UploadThroughput: 750e3 / 8, ConnectionType: network.ConnectionTypeCellular4g}}}); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := chromedp.Call(p.ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 4}); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := chromedp.Call(p.ctx, network.ClearBrowserCache, struct{}{}); err != nil {
+					b.Fatal(err)
+				}
+				p.do(chromedp.Navigate(e.URL + pg.path))
+				deadline := time.Now().Add(60 * time.Second)
+				var at float64
+				for {
+					v, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`(`+pg.ready+`) ? performance.now() : -1`))
+					if err == nil && v > 0 {
+						at = v
+						break
+					}
+					if time.Now().After(deadline) {
+						p.fail("%s never became interactive", pg.name)
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				var m struct {
+					FCP      float64 `json:"fcp"`
+					Bytes    float64 `json:"bytes"`
+					Requests float64 `json:"requests"`
+					HTML     float64 `json:"html"`
+					Assets   float64 `json:"assets"`
+					DCL      float64 `json:"dcl"`
+					API      float64 `json:"api"`
+				}
+				raw := eval[[]byte](p, `(() => { const all = performance.getEntriesByType('resource');
+					const r = all.filter(e => /\.(js|css)$/.test(new URL(e.name).pathname));
+					const api = all.filter(e => new URL(e.name).pathname.startsWith('/v1/'));
+					const f = performance.getEntriesByName('first-contentful-paint')[0];
+					const nav = performance.getEntriesByType('navigation')[0];
+					return {fcp: f ? f.startTime : 0, bytes: r.reduce((n, e) => n + e.encodedBodySize, 0), requests: r.length,
+						html: nav.responseEnd, dcl: nav.domContentLoadedEventEnd, assets: Math.max(0, ...r.map(e => e.responseEnd)),
+						api: Math.max(0, ...api.map(e => e.responseEnd))}; })()`)
+				if err := json.Unmarshal(raw, &m); err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("%s #%d: interactive at %.0f ms (page %.0f, assets %.0f, DOMContentLoaded %.0f, first paint %.0f, API answered %.0f), %.1f KiB of JS+CSS in %.0f requests",
+					pg.name, i+1, at, m.HTML, m.Assets, m.DCL, m.FCP, m.API, m.Bytes/1024, m.Requests)
+				tti += at
+				fcp += m.FCP
+				bytes += m.Bytes
+				requests += m.Requests
+				_, _ = chromedp.Call(p.ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 1})
+			}
+			n := float64(b.N)
+			b.ReportMetric(tti/n, "tti-ms")
+			b.ReportMetric(fcp/n, "fcp-ms")
+			b.ReportMetric(bytes/n/1024, "js+css-KiB-gz")
+			b.ReportMetric(requests/n, "js+css-requests")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}

@@ -1,0 +1,80 @@
+// Kwipper's web app: the page's one script. It renders the route in the
+// URL's fragment; the catalog, course and log-in pages are in this bundle,
+// the rest load when first opened.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { html } from './lib/html.js';
+import { useLocale, t } from './lib/i18n.js';
+import { useRoute } from './lib/router.js';
+import { Layout } from './components/layout.js';
+import { PageTitle, Loading, ErrorMessage } from './components/ui.js';
+import { Catalog } from './pages/catalog.js';
+import { Course } from './pages/course.js';
+import { Login, Signup } from './pages/auth.js';
+
+// lazy loads a page module the first time it is needed.
+function lazy(load, name) {
+  let mod = null;
+  return function Lazy(props) {
+    const [, setLoaded] = useState(!!mod);
+    const [error, setError] = useState(null);
+    useEffect(() => {
+      if (!mod) load().then((m) => ((mod = m), setLoaded(true)), setError);
+    }, []);
+    if (error) return html`<${ErrorMessage} error=${{ code: 'network', message: '' }} />`;
+    if (!mod) return html`<${Loading} />`;
+    const C = mod[name];
+    return html`<${C} ...${props} />`;
+  };
+}
+
+const Learn = lazy(() => import('./pages/learn.js'), 'Learn');
+const Subscriptions = lazy(() => import('./pages/subscriptions.js'), 'Subscriptions');
+const TutorHome = lazy(() => import('./pages/tutor.js'), 'TutorHome');
+const TutorNew = lazy(() => import('./pages/tutor.js'), 'TutorNew');
+const TutorCourse = lazy(() => import('./pages/tutor.js'), 'TutorCourse');
+const TutorItem = lazy(() => import('./pages/tutor.js'), 'TutorItem');
+
+function Page({ route }) {
+  const [a, b] = route.params;
+  switch (route.name) {
+    case 'catalog':
+      return html`<${Catalog} query=${route.query} />`;
+    case 'course':
+      return html`<${Course} id=${a} key=${a} />`;
+    case 'learn':
+      return html`<${Learn} courseId=${a} itemId=${b} key=${a + b} />`;
+    case 'login':
+      return html`<${Login} query=${route.query} />`;
+    case 'signup':
+      return html`<${Signup} query=${route.query} />`;
+    case 'subscriptions':
+      return html`<${Subscriptions} />`;
+    case 'tutor':
+      return html`<${TutorHome} />`;
+    case 'tutorNew':
+      return html`<${TutorNew} />`;
+    case 'tutorCourse':
+      return html`<${TutorCourse} id=${a} key=${a} />`;
+    case 'tutorItem':
+      return html`<${TutorItem} courseId=${a} itemId=${b} key=${a + b} />`;
+    default:
+      return html`<${PageTitle} text=${t('error.not_found')} /><p><a href="#/">${t('nav.catalog')}</a></p>`;
+  }
+}
+
+function App() {
+  const code = useLocale();
+  const route = useRoute();
+  useEffect(() => {
+    document.documentElement.lang = code;
+  }, [code]);
+  useEffect(() => {
+    // After the first page, a new route moves focus to its heading.
+    const id = setTimeout(() => (window.__kwNavigated = true), 0);
+    return () => clearTimeout(id);
+  }, [route]);
+  return html`<${Layout} route=${route}><${Page} route=${route} key=${code} /></${Layout}>`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

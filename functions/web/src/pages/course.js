@@ -1,0 +1,169 @@
+// A course: what it is, who teaches it, its price in the local format, its
+// items and subscriber count; learners subscribe and pay here.
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../lib/html.js';
+import { get, post, enc, newKey } from '../lib/api.js';
+import { t, formatMoney, formatDate } from '../lib/i18n.js';
+import { useSession, hasRole } from '../lib/session.js';
+import { href, currentHref } from '../lib/router.js';
+import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
+import { priceLabel } from './catalog.js';
+import { TestCardPicker } from '../payments/testcards.js';
+import { config } from '../lib/config.js';
+
+const LIVE = ['pending', 'active', 'past_due', 'refunding'];
+
+export function reasonText(sub) {
+  if (!sub || !sub.reason_code) return sub && sub.reason ? t('sub.reason.other', { reason: sub.reason }) : '';
+  const key = 'sub.reason.' + sub.reason_code;
+  const text = t(key);
+  return text === key ? t('sub.reason.other', { reason: sub.reason || sub.reason_code }) : text;
+}
+
+// pollSubscription asks for the subscription until it leaves pending.
+export async function pollSubscription(id, { signal, timeoutMs = 90000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let wait = 500;
+  for (;;) {
+    const s = await get('/v1/subscriptions/' + enc(id), { signal });
+    if (s.status !== 'pending' || Date.now() > deadline) return s;
+    await new Promise((r) => setTimeout(r, wait));
+    wait = Math.min(wait * 1.5, 3000);
+  }
+}
+
+export function Course({ id }) {
+  const s = useSession();
+  const [course, setCourse] = useState(null);
+  const [items, setItems] = useState([]);
+  const [sub, setSub] = useState(null);
+  const [error, setError] = useState(null);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      try {
+        const [c, list] = await Promise.all([get('/v1/courses/' + enc(id)), get('/v1/courses/' + enc(id) + '/items')]);
+        if (!live) return;
+        setCourse(c);
+        setItems(list.items || []);
+        setError(null);
+        if (hasRole(s, 'learner')) {
+          const mine = await get('/v1/subscriptions');
+          const found = (mine.subscriptions || []).filter((x) => x.course_id === id);
+          if (live) setSub(found.find((x) => LIVE.includes(x.status)) || null);
+        }
+      } catch (e) {
+        if (live) setError(e);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [id, s && s.token, reload]);
+
+  if (error && !course) return html`<${PageTitle} text=${t('error.' + error.code) || t('error.other')} /><${ErrorMessage} error=${error} />`;
+  if (!course) return html`<${Loading} />`;
+  const owner = s && s.user.id === course.tutor_id;
+  const entitled = owner || (sub && ['active', 'past_due'].includes(sub.status));
+
+  return html`
+    <article class="course">
+      <${PageTitle} text=${course.title} />
+      ${course.status !== 'published' && html`<p class="note">${t('course.draft')}</p>`}
+      <p class="by">${course.tutor_name ? t('course.by', { name: course.tutor_name }) : t('course.byUnknown')}</p>
+      <p class="price big">${priceLabel(course)}</p>
+      <p class="meta">${t('course.items', { n: course.item_count })} · <span data-testid="subscribers">${t('course.subscribers', { n: course.subscriber_count })}</span></p>
+      ${course.description && html`<p class="description">${course.description}</p>`}
+      <section aria-labelledby="inside-h">
+        <h2 id="inside-h">${t('course.inside')}</h2>
+        ${items.length === 0 && html`<p>${t('course.noItems')}</p>`}
+        <ol class="items">
+          ${items.map((it) => html`<li key=${it.id}>
+            <span class="kind">${t('kind.' + it.kind)}</span>
+            ${entitled && (it.kind === 'text' || it.content_status === 'ready')
+              ? html`<a href=${href(['courses', course.id, 'items', it.id])} aria-label=${t('course.open', { title: it.title })}>${it.title}</a>`
+              : html`<span>${it.title}</span>`}
+            ${entitled && it.kind !== 'text' && it.content_status !== 'ready' && html` <span class="badge">${t('course.notReady')}</span>`}
+            ${!entitled && html` <span class="badge muted">${t('course.locked')}</span>`}
+          </li>`)}
+        </ol>
+      </section>
+      ${owner && html`<p class="note">${t('course.ownCourse')} <a href=${href(['tutor', 'courses', course.id])}>${t('course.edit')}</a></p>`}
+      ${!owner && html`<${SubscribePanel} course=${course} sub=${sub} onChange=${(x) => {
+        setSub(x);
+        if (x && x.status !== 'pending') setReload((n) => n + 1);
+      }} />`}
+    </article>
+  `;
+}
+
+function SubscribePanel({ course, sub, onChange }) {
+  const s = useSession();
+  const [card, setCard] = useState('pm_card_visa');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const [failed, setFailed] = useState(null);
+  const [done, setDone] = useState(false);
+  const [key, setKey] = useState(newKey);
+
+  useEffect(() => {
+    // A subscription still pending when the page opened: follow it.
+    if (!sub || sub.status !== 'pending' || busy) return;
+    const ctl = new AbortController();
+    pollSubscription(sub.id, { signal: ctl.signal }).then(onChange, () => {});
+    return () => ctl.abort();
+  }, [sub && sub.id]);
+
+  if (!s) {
+    return html`<p><a class="button" href=${href(['login'], { next: currentHref() })}>${t('course.loginToSubscribe')}</a></p>`;
+  }
+  if (!hasRole(s, 'learner')) return html`<p class="note">${t('course.learnerOnly')}</p>`;
+  if (sub && sub.status === 'pending') return html`<${Status}>${t('pay.processing')}</${Status}>`;
+  if (sub && LIVE.includes(sub.status)) {
+    return html`<div class="subscribed">
+      <${Status}>${done ? t('pay.active') : t('course.subscribed')} ${t('sub.status.' + sub.status)}${sub.period_end ? ' · ' + t(sub.cancel_at_period_end ? 'subs.endsOn' : 'subs.renews', { date: formatDate(sub.period_end) }) : ''}</${Status}>
+      <p><a href="#/subscriptions">${t('course.manage')}</a></p>
+    </div>`;
+  }
+  if (course.status !== 'published') return null;
+
+  const pay = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setFailed(null);
+    try {
+      let pm = card;
+      if (config.payments === 'stripe') {
+        const stripe = await import('../payments/stripe.js');
+        pm = await stripe.collectPaymentMethod();
+      }
+      await post('/v1/billing/payment-methods', { payment_method_id: pm }, { idempotencyKey: key + '-card' });
+      const created = await post('/v1/subscriptions', { course_id: course.id }, { idempotencyKey: key });
+      onChange(created);
+      const final = await pollSubscription(created.id);
+      setKey(newKey());
+      if (final.status === 'failed') {
+        setFailed(final);
+        onChange(null);
+      } else {
+        setDone(true);
+        onChange(final);
+      }
+    } catch (err) {
+      setError(err.code === 'stripe_unavailable' ? { code: 'stripe' } : err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="pay" onSubmit=${pay} aria-labelledby="pay-h" aria-busy=${busy ? 'true' : 'false'}>
+    <h2 id="pay-h">${t('pay.heading')}</h2>
+    ${config.payments !== 'stripe' && html`<${TestCardPicker} value=${card} onChange=${setCard} />`}
+    <button type="submit" disabled=${busy}>${t('pay.submit', { price: formatMoney(course.price) })}</button>
+    ${busy && html`<${Status}>${t('pay.processing')}</${Status}>`}
+    ${failed && html`<div class="error" role="alert" data-testid="pay-failed"><p>${reasonText(failed)}</p><p>${t('pay.failed')}</p></div>`}
+    ${error && error.code === 'stripe' ? html`<${ErrorMessage} message=${t('pay.stripeUnavailable')} />` : html`<${ErrorMessage} error=${error} />`}
+  </form>`;
+}
