@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -381,9 +382,9 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 	}
 	published := make([]tutorCourse, d.opts.Tutors)
 	var tutorEmail string
-	err := parallel(ctx, min(d.opts.Concurrency, d.opts.Tutors), d.opts.Tutors, func(i int) error {
+	err := parallel(ctx, min(d.opts.Concurrency, d.opts.Tutors), d.opts.Tutors, startOver(func(i, attempt int) error {
 		mk := markets[i%len(markets)]
-		email := fmt.Sprintf("tutor-%d@%s.drill.test", i, d.run)
+		email := fmt.Sprintf("tutor-%d-%d@%s.drill.test", i, attempt, d.run)
 		_, tok, err := d.api.register(ctx, email, drillPassword, fmt.Sprintf("Drill tutor %d (%s)", i, mk.Country), mk.Country, "tutor")
 		if err != nil {
 			return err
@@ -427,7 +428,7 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 			tutorEmail = email
 		}
 		return nil
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
@@ -435,10 +436,10 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 	s.tutor.email, s.tutor.course = tutorEmail, published[0].id
 
 	users := make([]seedUser, d.opts.Learners)
-	err = parallel(ctx, d.opts.Concurrency, d.opts.Learners, func(j int) error {
+	err = parallel(ctx, d.opts.Concurrency, d.opts.Learners, startOver(func(j, attempt int) error {
 		mk := markets[j%len(markets)]
 		u := &users[j]
-		u.email, u.state = fmt.Sprintf("learner-%d@%s.drill.test", j, d.run), seedStates[j%len(seedStates)]
+		u.email, u.state = fmt.Sprintf("learner-%d-%d@%s.drill.test", j, attempt, d.run), seedStates[j%len(seedStates)]
 		u.course = published[j%len(published)].id
 		_, tok, err := d.api.register(ctx, u.email, drillPassword, fmt.Sprintf("Drill learner %d", j), mk.Country, "learner")
 		if err != nil {
@@ -482,7 +483,7 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 			return d.waitStatus(ctx, learner, sub.ID, "active", func(s subscriptionView) bool { return s.CancelAtPeriodEnd })
 		}
 		return nil
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
@@ -520,6 +521,23 @@ func (d *drill) waitStatus(ctx context.Context, c *apiClient, id, want string, o
 		}
 		return nil
 	})
+}
+
+// startOver runs a seeding step (a tutor, a learner) again, with fresh
+// names, when the API answered 500: the emulator sometimes reports a
+// transaction it aborted as an internal error, and a retried POST could
+// then meet its own first attempt. What the failed attempt wrote stays, as
+// stray data would in production.
+func startOver(fn func(i, attempt int) error) func(i int) error {
+	return func(i int) error {
+		for attempt := 0; ; attempt++ {
+			err := fn(i, attempt)
+			var ae *apiError
+			if err == nil || attempt == 2 || !errors.As(err, &ae) || ae.Status != http.StatusInternalServerError {
+				return err
+			}
+		}
+	}
 }
 
 // parallel runs fn(0..n-1) on workers goroutines; the first error stops
@@ -820,19 +838,21 @@ func (d *drill) flows(ctx context.Context, s *seeded, learner *apiClient) []Dril
 		})
 	})
 	try("a new learner subscribes (saga to active)", func() error {
-		_, tok, err := d.api.register(ctx, fmt.Sprintf("after-restore@%s.drill.test", d.run), drillPassword, "Learner after the restore", "MX", "learner")
-		if err != nil {
-			return err
-		}
-		c := d.api.as(tok)
-		if err := c.call(ctx, "POST", "/v1/billing/payment-methods", map[string]string{"payment_method_id": "pm_card_visa"}, nil); err != nil {
-			return err
-		}
-		var sub subscriptionView
-		if err := c.call(ctx, "POST", "/v1/subscriptions", map[string]string{"course_id": s.tutor.course}, &sub); err != nil {
-			return err
-		}
-		return d.waitStatus(ctx, c, sub.ID, "active", nil)
+		return startOver(func(_, attempt int) error {
+			_, tok, err := d.api.register(ctx, fmt.Sprintf("after-restore-%d@%s.drill.test", attempt, d.run), drillPassword, "Learner after the restore", "MX", "learner")
+			if err != nil {
+				return err
+			}
+			c := d.api.as(tok)
+			if err := c.call(ctx, "POST", "/v1/billing/payment-methods", map[string]string{"payment_method_id": "pm_card_visa"}, nil); err != nil {
+				return err
+			}
+			var sub subscriptionView
+			if err := c.call(ctx, "POST", "/v1/subscriptions", map[string]string{"course_id": s.tutor.course}, &sub); err != nil {
+				return err
+			}
+			return d.waitStatus(ctx, c, sub.ID, "active", nil)
+		})(0)
 	})
 	try("a tutor publishes a new item", func() error {
 		tok, err := d.api.login(ctx, s.tutor.email, drillPassword)
