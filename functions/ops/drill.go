@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -70,8 +71,11 @@ type DrillReport struct {
 	// Export of the seeded stack.
 	ExportRows  int64
 	ExportBytes int64
-	ExportTook  time.Duration
-	Snapshot    time.Time
+	// TableRows is the export's row count by database.table, to scale
+	// the drill up on paper.
+	TableRows  map[string]int64
+	ExportTook time.Duration
+	Snapshot   time.Time
 	// RPO: writes made around the export, and what the restore brought
 	// back of them.
 	Writes struct {
@@ -226,6 +230,12 @@ func Drill(ctx context.Context, cfg config.Config, opts DrillOptions, log *slog.
 	}
 	r.Snapshot = m.ReadTimestamp
 	r.ExportRows, r.ExportBytes = manifestSize(m, exportDir)
+	r.TableRows = map[string]int64{}
+	for _, db := range m.Databases {
+		for _, t := range db.Tables {
+			r.TableRows[db.Name+"."+t.Name] = t.Rows
+		}
+	}
 	time.Sleep(opts.WritesAfter)
 	probe.stop()
 	// What the writes after the snapshot published reaches its consumers
@@ -901,6 +911,15 @@ func (r DrillReport) Table() string {
 	row("rows / bytes", "%d / %d", r.ExportRows, r.ExportBytes)
 	row("took", "%s (%s)", secs(r.ExportTook), rate(r.ExportRows, r.ExportTook))
 	row("snapshot", "%s", r.Snapshot.UTC().Format(time.RFC3339Nano))
+	for _, p := range functions.Services {
+		var parts []string
+		for _, t := range slices.Sorted(maps.Keys(r.TableRows)) {
+			if name, ok := strings.CutPrefix(t, p.Database+"."); ok && r.TableRows[t] > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", name, r.TableRows[t]))
+			}
+		}
+		row("  rows in "+p.Database, "%s", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(&b, "RPO (what the export missed)\n")
 	w := r.Writes
 	row("writes answered before the snapshot: restored", "%d of %d", w.BeforePresent, w.Before)
