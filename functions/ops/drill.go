@@ -482,7 +482,19 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 			}
 			return d.waitStatus(ctx, learner, sub.ID, "ended", nil)
 		case stateRefunded:
-			if err := learner.call(ctx, "POST", "/v1/subscriptions/"+sub.ID+"/refund", nil, nil); err != nil {
+			// The charge the refund undoes is recorded a moment after the
+			// subscription turns active: until then the answer is 409.
+			if err := d.eventually(ctx, "refund of "+sub.ID+" accepted", func() error {
+				err := learner.call(ctx, "POST", "/v1/subscriptions/"+sub.ID+"/refund", nil, nil)
+				var ae *apiError
+				if errors.As(err, &ae) && ae.Status == http.StatusConflict {
+					var s subscriptionView
+					if learner.call(ctx, "GET", "/v1/subscriptions/"+sub.ID, nil, &s) == nil && (s.Status == "refunding" || s.Status == "ended") {
+						return nil
+					}
+				}
+				return err
+			}); err != nil {
 				return err
 			}
 			return d.waitStatus(ctx, learner, sub.ID, "ended", func(s subscriptionView) bool { return s.ReasonCode == "refunded" })
