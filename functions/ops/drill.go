@@ -193,7 +193,7 @@ func Drill(ctx context.Context, cfg config.Config, opts DrillOptions, log *slog.
 		defer os.RemoveAll(dir)
 		opts.Dir = dir
 	}
-	d := &drill{cfg: cfg, opts: opts, log: log, api: newAPIClient(opts.API), run: runID()}
+	d := &drill{cfg: cfg, opts: opts, log: log, api: newAPIClient(opts.API, opts.Timeout), run: runID()}
 	ps, err := pubsub.NewClient(ctx, cfg.Project)
 	if err != nil {
 		return r, fmt.Errorf("drill: pubsub: %w", err)

@@ -19,8 +19,11 @@ type apiClient struct {
 	token string
 }
 
-func newAPIClient(base string) *apiClient {
-	return &apiClient{base: base, http: &http.Client{Timeout: 30 * time.Second}}
+// newAPIClient calls the API at base; a request may take up to timeout
+// (an emulator on a busy machine can be slow; a POST cut short may still
+// have committed, so the bound is generous).
+func newAPIClient(base string, timeout time.Duration) *apiClient {
+	return &apiClient{base: base, http: &http.Client{Timeout: timeout}}
 }
 
 // as is the client acting with token.
