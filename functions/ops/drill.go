@@ -45,7 +45,7 @@ type DrillOptions struct {
 	ReplayEvents time.Duration
 	// WritesAfter is how long writes go on after the export finished,
 	// before the disaster (default 2s); ProbeEvery paces them (default
-	// 100ms). They start a second before the export.
+	// 100ms). The export starts once the first has been answered.
 	WritesAfter, ProbeEvery time.Duration
 	// DestroyProject must name cfg.Project when cfg is not the emulator:
 	// the drill drops every service database of that project.
@@ -219,7 +219,12 @@ func Drill(ctx context.Context, cfg config.Config, opts DrillOptions, log *slog.
 	// 2. Export while a tutor keeps writing; the writes go on a while after
 	// it, until the disaster.
 	probe := d.startProbe(ctx, seed.probeTutor)
-	time.Sleep(time.Second)
+	// The export starts once a write has been answered, so some land
+	// before the snapshot however slow the stack is.
+	select {
+	case <-probe.first:
+	case <-time.After(opts.Timeout):
+	}
 	exportDir := filepath.Join(opts.Dir, "export")
 	t = time.Now()
 	m, err := Export(ctx, cfg, exportDir, log)
@@ -727,12 +732,14 @@ type probe struct {
 	mu     sync.Mutex
 	writes []probeWrite
 	stop   func()
+	first  chan struct{} // closed once a write succeeded
 }
 
 // startProbe has the probe tutor add an item every ProbeEvery (a new draft
 // course every 90 items) until stop is called.
 func (d *drill) startProbe(ctx context.Context, token string) *probe {
-	p := &probe{}
+	p := &probe{first: make(chan struct{})}
+	var firstOnce sync.Once
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	p.stop = func() { cancel(); <-done }
@@ -763,6 +770,9 @@ func (d *drill) startProbe(ctx context.Context, token string) *probe {
 			p.mu.Lock()
 			p.writes = append(p.writes, w)
 			p.mu.Unlock()
+			if w.ok {
+				firstOnce.Do(func() { close(p.first) })
+			}
 			select {
 			case <-ctx.Done():
 			case <-time.After(d.opts.ProbeEvery):
