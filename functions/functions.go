@@ -35,6 +35,18 @@ import (
 // line here (and its routes.go).
 var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration, web.Registration}
 
+// WithDatabases are the services that have a database of their own (every
+// one but those that only serve, like the web app).
+func WithDatabases() []fnreg.Service {
+	var out []fnreg.Service
+	for _, s := range Services {
+		if s.HasDatabase() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Table is every Kwipper function, service by service. The local router,
 // the per-function server, functions/openapi.json and
 // terraform/functions.json all come from it.

@@ -38,19 +38,21 @@ type Manifest struct {
 // both not). For disaster recovery beside Spanner's backups, and to leave
 // Google Cloud: the files need nothing of Spanner to read.
 func Export(ctx context.Context, cfg config.Config, dir string, log *slog.Logger) (Manifest, error) {
+	return exportAt(ctx, cfg, dir, time.Time{}, log)
+}
+
+// exportAt is Export as of ts (zero: now, as the export starts).
+func exportAt(ctx context.Context, cfg config.Config, dir string, ts time.Time, log *slog.Logger) (Manifest, error) {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return Manifest{}, fmt.Errorf("export: %s is not empty", dir)
 	}
-	m := Manifest{Format: ExportFormat, Project: cfg.Project, Instance: cfg.SpannerInstance}
-	for _, p := range functions.Services {
-		if !p.HasDatabase() {
-			continue
-		}
+	m := Manifest{Format: ExportFormat, Project: cfg.Project, Instance: cfg.SpannerInstance, ReadTimestamp: ts}
+	for _, p := range functions.WithDatabases() {
 		c, err := spanx.Open(ctx, spanx.DatabasePath(cfg.Project, cfg.SpannerInstance, p.Database))
 		if err != nil {
 			return m, err
 		}
-		if len(m.Databases) == 0 {
+		if len(m.Databases) == 0 && m.ReadTimestamp.IsZero() {
 			// Every database is read as of this moment, which sees every
 			// commit made before the export started.
 			if m.ReadTimestamp, err = spanx.Now(ctx, c); err != nil {
@@ -88,6 +90,25 @@ type RestoreOptions struct {
 	// reaches its consumers, and those that had handled it skip it (their
 	// ProcessedEvents rows were exported too).
 	ReplayEvents time.Duration
+	// Report, when set, is filled with what the restore did and how long
+	// each part took (the recovery drill reads it).
+	Report *RestoreReport
+}
+
+// RestoreReport is what a restore did.
+type RestoreReport struct {
+	// Migrate is the time spent creating and migrating the databases, Load
+	// the time spent checking the files and loading the rows, Replay the
+	// time spent marking events for replay.
+	Migrate, Load, Replay time.Duration
+	// Rows is how many rows were loaded.
+	Rows int64
+	// LoadedAt is a timestamp after every row was loaded and before any
+	// event was marked for replay: the restored databases read as of it
+	// export to the same files as the export restored.
+	LoadedAt time.Time
+	// Replayed is, by database, how many events were marked for replay.
+	Replayed map[string]int64
 }
 
 // Restore loads the export in dir into the configured project's databases,
@@ -105,9 +126,17 @@ func Restore(ctx context.Context, cfg config.Config, dir string, opts RestoreOpt
 	if err := json.Unmarshal(b, &m); err != nil || m.Format != ExportFormat {
 		return fmt.Errorf("restore: %s/manifest.json is not a %s manifest", dir, ExportFormat)
 	}
+	rep := opts.Report
+	if rep == nil {
+		rep = &RestoreReport{}
+	}
+	*rep = RestoreReport{Replayed: map[string]int64{}}
+	start := time.Now()
 	if err := Migrate(ctx, cfg, log); err != nil {
 		return err
 	}
+	rep.Migrate = time.Since(start)
+	start = time.Now()
 	clients := make([]*spanner.Client, len(m.Databases))
 	defer func() {
 		for _, c := range clients {
@@ -125,17 +154,35 @@ func Restore(ctx context.Context, cfg config.Config, dir string, opts RestoreOpt
 			return fmt.Errorf("restore: %w", err)
 		}
 	}
+	// Every database is loaded before any event is replayed, so no relay
+	// republishes an event into a platform that is still half restored.
 	for i, d := range m.Databases {
 		if err := spanx.Load(ctx, clients[i], d, dir); err != nil {
 			return fmt.Errorf("restore: %w (run it again with resume to complete it)", err)
 		}
-		replayed := int64(0)
-		if opts.ReplayEvents > 0 {
-			if replayed, err = events.Replay(ctx, clients[i], m.ReadTimestamp.Add(-opts.ReplayEvents)); err != nil {
-				return fmt.Errorf("restore %s: %w", d.Name, err)
-			}
+		for _, t := range d.Tables {
+			rep.Rows += t.Rows
 		}
-		log.InfoContext(ctx, "database restored", "database", d.Name, "tables", len(d.Tables), "events_to_replay", replayed)
+		log.InfoContext(ctx, "database restored", "database", d.Name, "tables", len(d.Tables))
 	}
+	rep.Load = time.Since(start)
+	if len(clients) > 0 {
+		if rep.LoadedAt, err = spanx.Now(ctx, clients[0]); err != nil {
+			return fmt.Errorf("restore: %w", err)
+		}
+	}
+	if opts.ReplayEvents <= 0 {
+		return nil
+	}
+	start = time.Now()
+	for i, d := range m.Databases {
+		replayed, err := events.Replay(ctx, clients[i], m.ReadTimestamp.Add(-opts.ReplayEvents))
+		if err != nil {
+			return fmt.Errorf("restore %s: %w", d.Name, err)
+		}
+		rep.Replayed[d.Name] = replayed
+		log.InfoContext(ctx, "events marked for replay", "database", d.Name, "events_to_replay", replayed)
+	}
+	rep.Replay = time.Since(start)
 	return nil
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/kwipper/kwipper/functions/ops"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/devstack/testenv"
-	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
@@ -73,7 +72,7 @@ func TestExportRestore_roundTripsEveryDatabase(t *testing.T) {
 			t.Errorf("%s: no schema versions", d.Name)
 		}
 	}
-	if len(m.Databases) != len(databaseServices()) || rows["users.Users"] != 2 || rows["courses.CourseItems"] != 1 ||
+	if len(m.Databases) != len(functions.WithDatabases()) || rows["users.Users"] != 2 || rows["courses.CourseItems"] != 1 ||
 		rows["subscriptions.Subscriptions"] != 1 || rows["billing.Payments"] != 1 {
 		t.Fatalf("export rows %v", rows)
 	}
@@ -119,7 +118,7 @@ func TestExportRestore_roundTripsEveryDatabase(t *testing.T) {
 	// its outbox relays have published the replayed events.
 	s := apitest.Start(t, apitest.Setenv("KW_PROJECT", dst.Project))
 	relays := func() {
-		for _, p := range databaseServices() {
+		for _, p := range functions.WithDatabases() {
 			s.Must(204, "POST", s.PushPath(p.Name+"-outbox-relay"), "", apitest.Tick("tick-"+p.Name))
 		}
 	}
@@ -184,15 +183,4 @@ func sums(m ops.Manifest) string {
 		}
 	}
 	return strings.Join(out, "\n")
-}
-
-// databaseServices are the services with a database (and so an outbox relay).
-func databaseServices() []fnreg.Service {
-	var out []fnreg.Service
-	for _, p := range functions.Services {
-		if p.HasDatabase() {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -39,10 +39,7 @@ func Migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return err
 		}
 	}
-	for _, svc := range functions.Services {
-		if !svc.HasDatabase() {
-			continue
-		}
+	for _, svc := range functions.WithDatabases() {
 		ms, err := svc.Migrations()
 		if err != nil {
 			return err

@@ -137,10 +137,11 @@ func transactionLost(err error) bool {
 	}
 	switch spanner.ErrCode(err) {
 	case codes.NotFound:
-		return strings.Contains(err.Error(), "Transaction not found")
+		return strings.Contains(err.Error(), "Transaction not found") || strings.Contains(err.Error(), "Session not found")
 	case codes.FailedPrecondition:
 		return strings.Contains(err.Error(), "Invalid transaction ID") ||
-			strings.Contains(err.Error(), "Cannot read or query using a transaction after it has been committed or rolledback")
+			strings.Contains(err.Error(), "Cannot read or query using a transaction after it has been committed or rolledback") ||
+			strings.Contains(err.Error(), "Cannot commit a transaction after it has been rolled back")
 	}
 	return false
 }
@@ -161,6 +162,9 @@ func Translate(err error, what string) error {
 	}
 	switch spanner.ErrCode(err) {
 	case codes.NotFound:
+		if !IsNotFound(err) { // a session, transaction or database, not a row
+			return errs.Wrap(errs.Unavailable, err, what)
+		}
 		return errs.Wrap(errs.NotFound, err, what+": not found")
 	case codes.AlreadyExists:
 		return errs.Wrap(errs.Conflict, err, what+": already exists")
@@ -190,9 +194,11 @@ func Single(c *spanner.Client, stale time.Duration) *spanner.ReadOnlyTransaction
 	return ro
 }
 
-// IsNotFound reports whether err is a Spanner NotFound (e.g. ReadRow of a
-// missing key).
-func IsNotFound(err error) bool { return spanner.ErrCode(err) == codes.NotFound }
+// IsNotFound reports whether err says a row is missing (ReadRow of a missing
+// key). Other NotFound codes (a transaction or session the emulator lost, a
+// dropped database) are not: taking those for a missing row turned a busy
+// moment into wrong answers ("no such user", "no payment method").
+func IsNotFound(err error) bool { return errors.Is(err, spanner.ErrRowNotFound) }
 
 // Each runs fn for every row of it and always stops it.
 func Each(it *spanner.RowIterator, fn func(*spanner.Row) error) error {

@@ -10,6 +10,7 @@
 //	kwipper billing-cycle [--as-of T]  publish a billing-cycle tick as of T (RFC 3339; default now)
 //	kwipper export --out DIR           write a portable export of every database (one snapshot)
 //	kwipper restore --from DIR [--resume]  load an export into empty databases
+//	kwipper drill --api URL [--learners N] [--destroy-project P]  rehearse a recovery, print RPO and RTO
 package main
 
 import (
@@ -70,8 +71,10 @@ func run(args []string) error {
 		return export(ctx, cfg, log, args)
 	case "restore":
 		return restore(ctx, cfg, log, args)
+	case "drill":
+		return drill(ctx, cfg, log, args)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, gen, billing-cycle, export, restore)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, gen, billing-cycle, export, restore, drill)", cmd)
 }
 
 // serveOne serves the FUNCTION_TARGET function through the functions
