@@ -20,6 +20,7 @@ import (
 	"github.com/kwipper/kwipper/functions/billing"
 	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/progress"
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/shared/auth"
@@ -32,7 +33,7 @@ import (
 
 // Services are Kwipper's services, one line each: a new service is a new
 // line here (and its routes.go).
-var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration}
+var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration, progress.Registration}
 
 // Table is every Kwipper function, service by service. The local router,
 // the per-function server, functions/openapi.json and
