@@ -37,7 +37,7 @@ func (s *Service) onCourseEvent(ctx context.Context, m events.Message) error {
 		it = &Item{CourseID: d.CourseID, ItemID: d.ItemID, Kind: d.ItemKind, Title: d.ItemTitle,
 			Removed: m.Type == coursemsg.EventItemRemoved}
 	}
-	return s.store.applyCourse(ctx, m.ID, d.Version, c, it)
+	return s.store.applyCourse(ctx, m.ID, m.Type, d.Version, c, it)
 }
 
 // onSubscriptionEvent keeps the entitlement projection in step with the

@@ -5,6 +5,7 @@ import (
 
 	"cloud.google.com/go/spanner"
 
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
@@ -16,7 +17,7 @@ import (
 // event adds the item, renames it, or removes it (a tombstone, which nothing
 // later brings back). An older event than the item's row applied renames
 // nothing. Pub/Sub may deliver an older event after a newer one.
-func (s *store) applyCourse(ctx context.Context, eventID string, version int64, c Course, it *Item) error {
+func (s *store) applyCourse(ctx context.Context, eventID, typ string, version int64, c Course, it *Item) error {
 	ver := spanner.NullInt64{Int64: version, Valid: version > 0}
 	_, err := events.Once(ctx, s.db, fnCourseEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
 		stale, err := events.Stale(ctx, tx, "Courses", spanner.Key{c.ID}, "EventVersion", version)
@@ -61,8 +62,8 @@ func (s *store) applyCourse(ctx context.Context, eventID string, version int64, 
 		if events.Newer(version, old.EventVersion) && ver.Valid {
 			cols, vals = append(cols, "EventVersion"), append(vals, ver)
 		}
-		if version > 0 && version < old.Seq {
-			cols, vals = append(cols, "Seq"), append(vals, version) // the item_added after a later event
+		if typ == coursemsg.EventItemAdded && version > 0 && version < old.Seq {
+			cols, vals = append(cols, "Seq"), append(vals, version) // the item_added, after a later event
 		}
 		if len(cols) == 3 {
 			return nil
