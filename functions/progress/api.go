@@ -21,8 +21,12 @@ type Service struct {
 	store store
 	cfg   Config
 	rules Rules
-	now   func() time.Time
-	log   *slog.Logger
+	// staleness is how stale a report's access check may read
+	// (KW_CATALOG_STALENESS): the nearest replica answers, and a refusal is
+	// checked again strongly.
+	staleness time.Duration
+	now       func() time.Time
+	log       *slog.Logger
 }
 
 // build makes the service from its settings.
@@ -36,7 +40,8 @@ func build(d fnreg.Deps) (*Service, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{store: newStore(d), cfg: c, rules: Rules{CompleteFraction: c.CompleteFraction}, now: time.Now, log: log}, nil
+	return &Service{store: newStore(d), cfg: c, rules: Rules{CompleteFraction: c.CompleteFraction},
+		staleness: max(d.Config.CatalogStaleness, 0), now: time.Now, log: log}, nil
 }
 
 // pathCourse returns the course of the request's path.
@@ -70,7 +75,12 @@ func (s *Service) report(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := auth.Caller(r)
-	a, err := s.store.access(r.Context(), p.UserID, courseID, itemID)
+	a, err := s.store.access(r.Context(), p.UserID, courseID, itemID, s.staleness)
+	if s.staleness > 0 && (err != nil || !a.Course.mayReport(p.UserID, a.Entitled)) {
+		// A refusal from a stale replica may be out of date (a subscription
+		// or an item that just arrived): ask the leader before answering.
+		a, err = s.store.access(r.Context(), p.UserID, courseID, itemID, 0)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,14 +1,17 @@
 package progress
 
 import (
+	"cmp"
 	"context"
 	"embed"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
 
 	"github.com/kwipper/kwipper/functions/contract/progressmsg"
+	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/spanx"
@@ -24,68 +27,89 @@ var (
 		"Watched", "WatchedSeconds", "ClientTime", "CreatedAt", "UpdatedAt", "CompletedAt"}
 	courseColumns = []string{"CourseId", "TutorId", "Title", "Status", "ItemCount"}
 	itemColumns   = []string{"CourseId", "ItemId", "Kind", "Title", "Removed", "Seq", "EventVersion"}
+	accessColumns = []string{"CourseId", "ItemId", "Kind", "Title", "Removed", "Seq", "EventVersion", "TutorId"}
 )
 
 // store keeps the projections and learners' progress in Spanner.
 type store struct {
 	db     *spanner.Client
 	outbox *events.Outbox
+	// gate, when set, admits one read-write transaction at a time (see
+	// newStore).
+	gate chan struct{}
 }
 
-func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
+// newStore returns the store on d's database. Against the Spanner emulator
+// it admits one read-write transaction at a time: the emulator runs one at a
+// time and, on the client's multiplexed session, a transaction begun while
+// another is open invalidates it, so fifty players reporting at once would
+// abort each other over and over instead of queueing. Spanner itself locks
+// rows: there every learner's report runs in parallel.
+func newStore(d fnreg.Deps) store {
+	s := store{db: d.DB, outbox: d.Outbox}
+	if d.Config.SpannerEmulatorHost != "" {
+		s.gate = make(chan struct{}, 1)
+	}
+	return s
+}
 
-// itemAccess is an item with its course and whether the caller holds an
-// active subscription to the course.
+// readWrite runs fn in a read-write transaction (spanx.ReadWrite), through
+// the gate when there is one.
+func (s *store) readWrite(ctx context.Context, fn func(context.Context, *spanx.Tx) error) error {
+	return s.gated(ctx, func() error { return spanx.ReadWrite(ctx, s.db, fn) })
+}
+
+// gated runs fn once the gate (if any) admits it.
+func (s *store) gated(ctx context.Context, fn func() error) error {
+	if s.gate != nil {
+		select {
+		case s.gate <- struct{}{}:
+			defer func() { <-s.gate }()
+		case <-ctx.Done():
+			return errs.Wrap(errs.Unavailable, ctx.Err(), "waiting for a read-write transaction")
+		}
+	}
+	return fn()
+}
+
+// itemAccess is an item with its course's tutor and whether the caller
+// holds an active subscription to the course.
 type itemAccess struct {
-	Course   Course
+	Course   Course // ID and TutorID
 	Item     Item
 	Entitled bool
 }
 
-// accessQuery reads an item, its course and the caller's entitlement in one
-// round trip.
-const accessQuery = `SELECT c.TutorId, c.Title, c.Status, c.ItemCount, i.Kind, i.Title, i.Removed, i.Seq,
-	  EXISTS(SELECT 1 FROM Entitlements AS e WHERE e.UserId = @user AND e.CourseId = @course AND e.Active) AS Entitled
-	FROM Courses AS c LEFT JOIN Items AS i ON i.CourseId = c.CourseId AND i.ItemId = @item
-	WHERE c.CourseId = @course`
-
 // access returns item itemID of course courseID and whether userID is
-// entitled to the course, read strongly: ErrCourseNotFound or
-// ErrItemNotFound (also for a removed item) when the projection has none.
-func (s *store) access(ctx context.Context, userID, courseID, itemID string) (itemAccess, error) {
-	a, err := readAccess(ctx, s.db.Single(), userID, courseID, itemID)
-	return a, spanx.Translate(err, "progressdb.access")
-}
-
-func readAccess(ctx context.Context, rd spanx.Reader, userID, courseID, itemID string) (itemAccess, error) {
-	stmt := spanner.Statement{SQL: accessQuery, Params: map[string]any{"user": userID, "course": courseID, "item": itemID}}
+// entitled to the course, read at most stale old (0: strong):
+// ErrCourseNotFound or ErrItemNotFound (also for a removed item) when the
+// projection has none. It is two single-use reads run at once (the item row
+// carries its course's tutor), outside any read-write transaction: a report's
+// transaction then touches only the learner's own rows.
+func (s *store) access(ctx context.Context, userID, courseID, itemID string, stale time.Duration) (itemAccess, error) {
 	var (
-		a        itemAccess
-		found    bool
-		hasItem  bool
-		kind, tt spanner.NullString
-		removed  spanner.NullBool
-		seq      spanner.NullInt64
+		a       itemAccess
+		itemErr error
+		entErr  error
+		ents    map[string]entitlement
+		wg      sync.WaitGroup
 	)
-	err := spanx.Each(rd.Query(ctx, stmt), func(r *spanner.Row) error {
-		found = true
-		if err := r.Columns(&a.Course.TutorID, &a.Course.Title, &a.Course.Status, &a.Course.ItemCount,
-			&kind, &tt, &removed, &seq, &a.Entitled); err != nil {
-			return err
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ents, entErr = readEntitlements(ctx, spanx.Single(s.db, stale), spanner.Key{userID, courseID}.AsPrefix())
+	}()
+	a.Item, a.Course.TutorID, itemErr = readItem(ctx, spanx.Single(s.db, stale), courseID, itemID)
+	wg.Wait()
+	if errs.Is(itemErr, errs.NotFound) {
+		if _, found, err := readCourse(ctx, spanx.Single(s.db, stale), courseID); err == nil && !found {
+			itemErr = ErrCourseNotFound
 		}
-		hasItem = kind.Valid && !removed.Bool
-		return nil
-	})
-	switch {
-	case err != nil:
-		return itemAccess{}, err
-	case !found:
-		return itemAccess{}, ErrCourseNotFound
-	case !hasItem:
-		return itemAccess{}, ErrItemNotFound
 	}
-	a.Course.ID = courseID
-	a.Item = Item{CourseID: courseID, ItemID: itemID, Kind: kind.StringVal, Title: tt.StringVal, Seq: seq.Int64}
+	if err := cmp.Or(itemErr, entErr); err != nil {
+		return itemAccess{}, spanx.Translate(err, "progressdb.access")
+	}
+	a.Course.ID, a.Entitled = courseID, ents[courseID].active
 	return a, nil
 }
 
@@ -101,7 +125,7 @@ func (s *store) report(ctx context.Context, userID string, it Item, rep Report, 
 		out     Progress
 		applied bool
 	)
-	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+	err := s.readWrite(ctx, func(ctx context.Context, tx *spanx.Tx) error {
 		p, found, err := readProgress(ctx, tx, userID, it.CourseID, it.ItemID)
 		if err != nil {
 			return err
@@ -193,27 +217,31 @@ func (s *store) announce(ctx context.Context, tx *spanx.Tx, typ string, d progre
 
 // itemProgress returns item itemID of course courseID with userID's
 // entitlement and progress on it (the zero Progress, of the item's kind,
-// when none), read strongly at one timestamp.
+// when none), read strongly.
 func (s *store) itemProgress(ctx context.Context, userID, courseID, itemID string) (itemAccess, Progress, error) {
 	var (
-		a itemAccess
-		p Progress
+		p      Progress
+		found  bool
+		rowErr error
+		wg     sync.WaitGroup
 	)
-	err := spanx.ReadOnly(ctx, s.db, 0, func(ctx context.Context, ro *spanner.ReadOnlyTransaction) error {
-		var err error
-		if a, err = readAccess(ctx, ro, userID, courseID, itemID); err != nil {
-			return err
-		}
-		var found bool
-		if p, found, err = readProgress(ctx, ro, userID, courseID, itemID); err != nil {
-			return err
-		}
-		if !found {
-			p = Progress{UserID: userID, CourseID: courseID, ItemID: itemID, Kind: a.Item.Kind}
-		}
-		return nil
-	})
-	return a, p, spanx.Translate(err, "progressdb.itemProgress")
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p, found, rowErr = readProgress(ctx, s.db.Single(), userID, courseID, itemID)
+	}()
+	a, err := s.access(ctx, userID, courseID, itemID, 0)
+	wg.Wait()
+	if err != nil {
+		return itemAccess{}, Progress{}, err
+	}
+	if rowErr != nil {
+		return itemAccess{}, Progress{}, spanx.Translate(rowErr, "progressdb.itemProgress")
+	}
+	if !found {
+		p = Progress{UserID: userID, CourseID: courseID, ItemID: itemID, Kind: a.Item.Kind}
+	}
+	return a, p, nil
 }
 
 // courseProgress returns userID's progress in course courseID and whether
@@ -432,6 +460,31 @@ func readItems(ctx context.Context, rd spanx.Reader, courseID string) ([]Item, e
 		return err
 	})
 	return out, err
+}
+
+// readItem returns a live item and its course's tutor (ErrItemNotFound when
+// the item is unknown or removed).
+func readItem(ctx context.Context, rd spanx.Reader, courseID, itemID string) (Item, string, error) {
+	row, err := rd.ReadRow(ctx, "Items", spanner.Key{courseID, itemID}, accessColumns)
+	if spanx.IsNotFound(err) {
+		return Item{}, "", ErrItemNotFound
+	}
+	if err != nil {
+		return Item{}, "", err
+	}
+	var (
+		it    Item
+		ver   spanner.NullInt64
+		tutor string
+	)
+	if err := row.Columns(&it.CourseID, &it.ItemID, &it.Kind, &it.Title, &it.Removed, &it.Seq, &ver, &tutor); err != nil {
+		return Item{}, "", err
+	}
+	if it.Removed {
+		return Item{}, "", ErrItemNotFound
+	}
+	it.EventVersion = ver.Int64
+	return it, tutor, nil
 }
 
 func scanItem(r *spanner.Row) (Item, error) {

@@ -19,7 +19,7 @@ import (
 // nothing. Pub/Sub may deliver an older event after a newer one.
 func (s *store) applyCourse(ctx context.Context, eventID, typ string, version int64, c Course, it *Item) error {
 	ver := spanner.NullInt64{Int64: version, Valid: version > 0}
-	_, err := events.Once(ctx, s.db, fnCourseEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
+	err := s.once(ctx, fnCourseEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
 		stale, err := events.Stale(ctx, tx, "Courses", spanner.Key{c.ID}, "EventVersion", version)
 		if err != nil {
 			return err
@@ -40,8 +40,8 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 		row, err := tx.ReadRow(ctx, "Items", spanner.Key{it.CourseID, it.ItemID}, itemColumns)
 		if spanx.IsNotFound(err) {
 			return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items",
-				[]string{"CourseId", "ItemId", "Kind", "Title", "Removed", "Seq", "EventVersion", "UpdatedAt"},
-				[]any{it.CourseID, it.ItemID, it.Kind, it.Title, it.Removed, version, ver, spanner.CommitTimestamp})})
+				[]string{"CourseId", "ItemId", "TutorId", "Kind", "Title", "Removed", "Seq", "EventVersion", "UpdatedAt"},
+				[]any{it.CourseID, it.ItemID, c.TutorID, it.Kind, it.Title, it.Removed, version, ver, spanner.CommitTimestamp})})
 		}
 		if err != nil {
 			return err
@@ -78,7 +78,7 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 // whatever arrives after.
 func (s *store) applySubscription(ctx context.Context, eventID string, d subscribemsg.EventData, ended bool) error {
 	key := spanner.Key{d.UserID, d.CourseID, d.SubscriptionID}
-	_, err := events.Once(ctx, s.db, fnSubscriptionEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
+	err := s.once(ctx, fnSubscriptionEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
 		if ended {
 			return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Entitlements",
 				[]string{"UserId", "CourseId", "SubscriptionId", "Active", "UpdatedAt"},
@@ -96,4 +96,13 @@ func (s *store) applySubscription(ctx context.Context, eventID string, d subscri
 			[]any{d.UserID, d.CourseID, d.SubscriptionID, true, spanner.CommitTimestamp, spanner.CommitTimestamp})})
 	})
 	return spanx.Translate(err, "progressdb.applySubscription")
+}
+
+// once runs fn under events.Once for consumer's event eventID, through the
+// gate.
+func (s *store) once(ctx context.Context, consumer, eventID string, fn func(context.Context, *spanx.Tx) error) error {
+	return s.gated(ctx, func() error {
+		_, err := events.Once(ctx, s.db, consumer, eventID, fn)
+		return err
+	})
 }

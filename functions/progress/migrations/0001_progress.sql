@@ -12,13 +12,15 @@ CREATE TABLE Courses (
   UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
 ) PRIMARY KEY (CourseId);
 
--- The projection of a course's items: kind and title. Seq is the course event
+-- The projection of a course's items: kind and title, and the course's tutor
+-- (so a report's access check is one point read). Seq is the course event
 -- version that first brought the item (items list in the order they were
 -- added). A removed item stays as a tombstone (Removed) so a late event
 -- cannot bring it back; it no longer counts towards the course.
 CREATE TABLE Items (
   CourseId STRING(36) NOT NULL,
   ItemId STRING(36) NOT NULL,
+  TutorId STRING(36) NOT NULL,
   Kind STRING(8) NOT NULL,
   Title STRING(MAX) NOT NULL,
   Removed BOOL NOT NULL,
