@@ -76,6 +76,10 @@ const (
 	epsilon = 1e-6
 )
 
+// minClientTime is the earliest client_time accepted: a device whose clock
+// says 1970 is not set, and its reports would lose to every other forever.
+var minClientTime = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Course is the projection of a course this service keeps.
 type Course struct {
 	ID      string
@@ -193,7 +197,8 @@ func validID(s string) bool {
 // carries a finite position from 0 to the duration and a finite duration
 // above 0 and at most MaxDurationSeconds, and no completed; a text or file
 // report carries completed: true and no position or duration; every report
-// carries client_time (RFC 3339) no more than skew ahead of now.
+// carries client_time (RFC 3339), from 2020 to no more than skew ahead of
+// now.
 func validateReport(req ReportRequest, kind string, now time.Time, skew time.Duration) (Report, error) {
 	var (
 		f   errs.Fields
@@ -207,6 +212,8 @@ func validateReport(req ReportRequest, kind string, now time.Time, skew time.Dur
 		switch {
 		case err != nil:
 			f.Add("client_time", "must be an RFC 3339 time with a zone, e.g. "+now.UTC().Format(time.RFC3339))
+		case t.Before(minClientTime):
+			f.Add("client_time", "is before 2020: the device's clock is not set")
 		case t.After(now.Add(skew)):
 			f.Add("client_time", fmt.Sprintf("is more than %s ahead of the server's clock (%s): check the device's clock",
 				skew, now.UTC().Format(time.RFC3339)))

@@ -41,6 +41,7 @@ func TestValidateReport(t *testing.T) {
 		"400_client_time_not_rfc3339":      {coursemsg.KindText, ReportRequest{Completed: b(true), ClientTime: "yesterday"}, []string{"client_time"}},
 		"400_client_time_without_zone":     {coursemsg.KindText, ReportRequest{Completed: b(true), ClientTime: "2026-03-01T08:00:00"}, []string{"client_time"}},
 		"400_client_time_far_future":       {coursemsg.KindText, ReportRequest{Completed: b(true), ClientTime: now.Add(time.Hour).Format(time.RFC3339)}, []string{"client_time"}},
+		"400_client_time_unset_clock":      {coursemsg.KindText, ReportRequest{Completed: b(true), ClientTime: "1970-01-01T00:00:05Z"}, []string{"client_time"}},
 		"400_text_completed_false":         {coursemsg.KindText, ReportRequest{Completed: b(false), ClientTime: at}, []string{"completed"}},
 		"400_file_position_and_no_completed": {coursemsg.KindFile, ReportRequest{PositionSeconds: f(3), DurationSeconds: f(4), ClientTime: at},
 			[]string{"completed", "duration_seconds", "position_seconds"}},
