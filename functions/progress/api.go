@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,7 +25,6 @@ type Service struct {
 	// checked again strongly.
 	staleness time.Duration
 	now       func() time.Time
-	log       *slog.Logger
 }
 
 // build makes the service from its settings.
@@ -36,12 +34,8 @@ func build(d fnreg.Deps) (*Service, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	log := d.Log
-	if log == nil {
-		log = slog.Default()
-	}
 	return &Service{store: newStore(d), cfg: c, rules: Rules{CompleteFraction: c.CompleteFraction},
-		staleness: max(d.Config.CatalogStaleness, 0), now: time.Now, log: log}, nil
+		staleness: max(d.Config.CatalogStaleness, 0), now: time.Now}, nil
 }
 
 // pathCourse returns the course of the request's path.
