@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"cloud.google.com/go/spanner"
-	"github.com/google/uuid"
 
 	"github.com/kwipper/kwipper/functions/contract/progressmsg"
 	"github.com/kwipper/kwipper/shared/errs"
@@ -203,15 +202,15 @@ func (s *store) completeCourse(ctx context.Context, tx *spanx.Tx, p Progress, no
 		ItemCount: int64(sum.Total), CompletedAt: now})
 }
 
-// announce writes a progress event in tx. Its id is derived from what it
-// announces, so consumers would see a repeat as the same event (and the
-// outbox refuses to hold one twice).
+// announce writes a progress event in tx. It is announced once because the
+// transaction that writes it also sets the completion it announces
+// (Progress.CompletedAt, LearnerCourses.CompletedAt), which every later
+// report reads first.
 func (s *store) announce(ctx context.Context, tx *spanx.Tx, typ string, d progressmsg.EventData) error {
 	ev, err := events.New(progressmsg.Topic, typ, d)
 	if err != nil {
 		return err
 	}
-	ev.ID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("kwipper:"+typ+":"+d.UserID+"/"+d.CourseID+"/"+d.ItemID)).String()
 	return s.outbox.Add(ctx, tx, ev)
 }
 
