@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"embed"
+	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,6 +26,9 @@ var migrationFiles embed.FS
 var (
 	progressColumns = []string{"UserId", "CourseId", "ItemId", "Kind", "PositionSeconds", "DurationSeconds",
 		"Watched", "WatchedSeconds", "ClientTime", "CreatedAt", "UpdatedAt", "CompletedAt"}
+	// rowColumns are progressColumns and the row's copy of the learner's
+	// entitlement, which only a report reads and writes.
+	rowColumns    = append(slices.Clone(progressColumns), "Entitled")
 	courseColumns = []string{"CourseId", "TutorId", "Title", "Status", "ItemCount"}
 	itemColumns   = []string{"CourseId", "ItemId", "Kind", "Title", "Removed", "Seq", "EventVersion"}
 	accessColumns = []string{"CourseId", "ItemId", "Kind", "Title", "Removed", "Seq", "EventVersion", "TutorId"}
@@ -36,6 +41,8 @@ type store struct {
 	// gate, when set, admits one read-write transaction at a time (see
 	// newStore).
 	gate chan struct{}
+	// items caches what reports need of items (itemCacheTTL).
+	items *itemCache
 }
 
 // newStore returns the store on d's database. Against the Spanner emulator
@@ -45,7 +52,7 @@ type store struct {
 // abort each other over and over instead of queueing. Spanner itself locks
 // rows: there every learner's report runs in parallel.
 func newStore(d fnreg.Deps) store {
-	s := store{db: d.DB, outbox: d.Outbox}
+	s := store{db: d.DB, outbox: d.Outbox, items: &itemCache{ttl: itemCacheTTL}}
 	if d.Config.SpannerEmulatorHost != "" {
 		s.gate = make(chan struct{}, 1)
 	}
@@ -71,66 +78,109 @@ func (s *store) gated(ctx context.Context, fn func() error) error {
 	return fn()
 }
 
-// itemAccess is an item with its course's tutor and whether the caller
-// holds an active subscription to the course.
-type itemAccess struct {
-	Course   Course // ID and TutorID
-	Item     Item
-	Entitled bool
-}
+// itemCacheTTL is how long an item's kind, title and tutor are reused
+// without reading them again. Kind and tutor never change; a removal reaches
+// reports within this (a report accepted meanwhile counts for nothing: a
+// removed item is not part of the course). Every report of a popular course
+// would otherwise read the same rows.
+const itemCacheTTL = 30 * time.Second
 
-// access returns item itemID of course courseID and whether userID is
-// entitled to the course, read at most stale old (0: strong):
-// ErrCourseNotFound or ErrItemNotFound (also for a removed item) when the
-// projection has none. It is two single-use reads run at once (the item row
-// carries its course's tutor), outside any read-write transaction: a report's
-// transaction then touches only the learner's own rows.
-func (s *store) access(ctx context.Context, userID, courseID, itemID string, stale time.Duration) (itemAccess, error) {
-	var (
-		a       itemAccess
-		itemErr error
-		entErr  error
-		ents    map[string]entitlement
-		wg      sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		ents, entErr = readEntitlements(ctx, spanx.Single(s.db, stale), spanner.Key{userID, courseID}.AsPrefix())
-	}()
-	a.Item, a.Course.TutorID, itemErr = readItem(ctx, spanx.Single(s.db, stale), courseID, itemID)
-	wg.Wait()
-	if errs.Is(itemErr, errs.NotFound) {
-		if _, found, err := readCourse(ctx, spanx.Single(s.db, stale), courseID); err == nil && !found {
-			itemErr = ErrCourseNotFound
+// item returns live item itemID of course courseID and its course's tutor,
+// from the cache or read strongly: ErrCourseNotFound or ErrItemNotFound
+// (also for a removed item) when the projection has none.
+func (s *store) item(ctx context.Context, courseID, itemID string) (Item, string, error) {
+	if it, tutor, ok := s.items.get(courseID, itemID, time.Now()); ok {
+		return it, tutor, nil
+	}
+	it, tutor, err := readItem(ctx, s.db.Single(), courseID, itemID)
+	if errs.Is(err, errs.NotFound) {
+		if _, found, cerr := readCourse(ctx, s.db.Single(), courseID); cerr == nil && !found {
+			err = ErrCourseNotFound
 		}
 	}
-	if err := cmp.Or(itemErr, entErr); err != nil {
-		return itemAccess{}, spanx.Translate(err, "progressdb.access")
+	if err != nil {
+		return Item{}, "", spanx.Translate(err, "progressdb.item")
 	}
-	a.Course.ID, a.Entitled = courseID, ents[courseID].active
-	return a, nil
+	s.items.put(it, tutor, time.Now())
+	return it, tutor, nil
 }
 
-// report applies rep (received at now) to userID's progress on item it in
-// one read-write transaction and returns the progress as the transaction
-// left it, and whether rep changed it (false: it was not newer than the
-// report recorded). The report that completes the item announces
-// progress.item_completed, and when that completes the course,
-// progress.course_completed, each in the same transaction: concurrent
-// reports serialize on the learner's rows, so each is announced once.
-func (s *store) report(ctx context.Context, userID string, it Item, rep Report, now time.Time, rules Rules) (Progress, bool, error) {
+// itemCache holds items (live ones only) for a while.
+type itemCache struct {
+	ttl time.Duration
+	mu  sync.Mutex
+	m   map[[2]string]cachedItem
+}
+
+type cachedItem struct {
+	item   Item
+	tutor  string
+	expiry time.Time
+}
+
+// maxCachedItems bounds the cache (the design's catalog is 1K courses of
+// about 10 items); past it the cache starts over.
+const maxCachedItems = 100_000
+
+func (c *itemCache) get(courseID, itemID string, now time.Time) (Item, string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[[2]string{courseID, itemID}]
+	if !ok || now.After(e.expiry) {
+		return Item{}, "", false
+	}
+	return e.item, e.tutor, true
+}
+
+func (c *itemCache) put(it Item, tutor string, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedItems {
+		c.m = map[[2]string]cachedItem{}
+	}
+	c.m[[2]string{it.CourseID, it.ItemID}] = cachedItem{item: it, tutor: tutor, expiry: now.Add(c.ttl)}
+}
+
+// report applies rep (received at now) to userID's progress on item it of
+// tutor's course in one read-write transaction and returns the progress as
+// the transaction left it, and whether rep changed it (false: it was not
+// newer than the report recorded). The transaction reads only the learner's
+// own key range: their subscriptions to the course (ErrNoAccess, changing
+// nothing, unless they are the tutor or one is active) and their row. The
+// report that completes the item announces progress.item_completed, and when
+// that completes the course, progress.course_completed, each in the same
+// transaction: concurrent reports serialize on the learner's rows, so each is
+// announced once.
+func (s *store) report(ctx context.Context, userID string, it Item, tutorID string, rep Report, now time.Time, rules Rules) (Progress, bool, error) {
 	var (
 		out     Progress
 		applied bool
 	)
+	c := Course{ID: it.CourseID, TutorID: tutorID}
 	err := s.readWrite(ctx, func(ctx context.Context, tx *spanx.Tx) error {
-		p, found, err := readProgress(ctx, tx, userID, it.CourseID, it.ItemID)
-		if err != nil {
+		// The row carries whether the learner is entitled; a first report
+		// on the item reads it from their course row.
+		row, err := tx.ReadRow(ctx, "Progress", spanner.Key{userID, it.CourseID, it.ItemID}, rowColumns)
+		var (
+			p        Progress
+			entitled bool
+			found    = err == nil
+		)
+		switch {
+		case found:
+			if p, err = scanProgress(row, &entitled); err != nil {
+				return err
+			}
+		case rowMissing(err):
+			p = Progress{UserID: userID, CourseID: it.CourseID, ItemID: it.ItemID, Kind: it.Kind}
+			if entitled, err = readEntitled(ctx, tx, userID, it.CourseID); err != nil {
+				return err
+			}
+		default:
 			return err
 		}
-		if !found {
-			p = Progress{UserID: userID, CourseID: it.CourseID, ItemID: it.ItemID, Kind: it.Kind}
+		if !c.mayReport(userID, entitled) {
+			return ErrNoAccess
 		}
 		var completed bool
 		applied, completed = rules.apply(&p, rep, now)
@@ -140,7 +190,7 @@ func (s *store) report(ctx context.Context, userID string, it Item, rep Report, 
 		}
 		if err := tx.BufferWrite([]*spanner.Mutation{
 			spanner.InsertOrUpdate("LearnerCourses", []string{"UserId", "CourseId", "LastActivityAt"}, []any{userID, it.CourseID, now}),
-			progressMutation(p),
+			progressMutation(p, entitled),
 		}); err != nil {
 			return err
 		}
@@ -165,7 +215,7 @@ func (s *store) report(ctx context.Context, userID string, it Item, rep Report, 
 func (s *store) completeCourse(ctx context.Context, tx *spanx.Tx, p Progress, now time.Time) error {
 	row, err := tx.ReadRow(ctx, "LearnerCourses", spanner.Key{p.UserID, p.CourseID}, []string{"CompletedAt"})
 	switch {
-	case spanx.IsNotFound(err):
+	case rowMissing(err):
 	case err != nil:
 		return err
 	default:
@@ -214,33 +264,39 @@ func (s *store) announce(ctx context.Context, tx *spanx.Tx, typ string, d progre
 	return s.outbox.Add(ctx, tx, ev)
 }
 
-// itemProgress returns item itemID of course courseID with userID's
-// entitlement and progress on it (the zero Progress, of the item's kind,
-// when none), read strongly.
-func (s *store) itemProgress(ctx context.Context, userID, courseID, itemID string) (itemAccess, Progress, error) {
+// itemProgress returns item itemID of course courseID with its course's
+// tutor, whether userID holds an active subscription to the course, and their
+// progress on it (the zero Progress, of the item's kind, when none), read
+// strongly.
+func (s *store) itemProgress(ctx context.Context, userID, courseID, itemID string) (Item, string, bool, Progress, error) {
 	var (
-		p      Progress
-		found  bool
-		rowErr error
-		wg     sync.WaitGroup
+		p              Progress
+		found          bool
+		ents           map[string]entitlement
+		rowErr, entErr error
+		wg             sync.WaitGroup
 	)
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		p, found, rowErr = readProgress(ctx, s.db.Single(), userID, courseID, itemID)
 	}()
-	a, err := s.access(ctx, userID, courseID, itemID, 0)
+	go func() {
+		defer wg.Done()
+		ents, entErr = readEntitlements(ctx, s.db.Single(), spanner.Key{userID, courseID}.AsPrefix())
+	}()
+	it, tutor, err := s.item(ctx, courseID, itemID)
 	wg.Wait()
 	if err != nil {
-		return itemAccess{}, Progress{}, err
+		return Item{}, "", false, Progress{}, err
 	}
-	if rowErr != nil {
-		return itemAccess{}, Progress{}, spanx.Translate(rowErr, "progressdb.itemProgress")
+	if err := cmp.Or(rowErr, entErr); err != nil {
+		return Item{}, "", false, Progress{}, spanx.Translate(err, "progressdb.itemProgress")
 	}
 	if !found {
-		p = Progress{UserID: userID, CourseID: courseID, ItemID: itemID, Kind: a.Item.Kind}
+		p = Progress{UserID: userID, CourseID: courseID, ItemID: itemID, Kind: it.Kind}
 	}
-	return a, p, nil
+	return it, tutor, ents[courseID].active, p, nil
 }
 
 // courseProgress returns userID's progress in course courseID and whether
@@ -291,12 +347,17 @@ func (s *store) myCourses(ctx context.Context, userID string, after *listCursor,
 		out, more = nil, false
 		byCourse := map[string]*MyCourse{}
 		err := spanx.Each(ro.Read(ctx, "LearnerCourses", spanner.Key{userID}.AsPrefix(), []string{"CourseId", "LastActivityAt"}), func(r *spanner.Row) error {
-			var m MyCourse
-			if err := r.Columns(&m.CourseID, &m.Activity); err != nil {
+			var (
+				m    MyCourse
+				last spanner.NullTime
+			)
+			if err := r.Columns(&m.CourseID, &last); err != nil {
 				return err
 			}
-			m.HasProgress = true
-			byCourse[m.CourseID] = &m
+			if last.Valid {
+				m.Activity, m.HasProgress = last.Time, true
+				byCourse[m.CourseID] = &m
+			}
 			return nil
 		})
 		if err != nil {
@@ -380,9 +441,16 @@ func (s *store) myCourses(ctx context.Context, userID string, after *listCursor,
 
 // --- Rows.
 
+// rowMissing reports whether err says ReadRow found no row. Not
+// spanx.IsNotFound: the emulator reports a transaction it lost as NotFound
+// too ("Transaction not found"), and taking that for a missing row would
+// answer a report with 403, or treat an existing row as new, instead of
+// running the transaction again.
+func rowMissing(err error) bool { return errors.Is(err, spanner.ErrRowNotFound) }
+
 func readProgress(ctx context.Context, rd spanx.Reader, userID, courseID, itemID string) (Progress, bool, error) {
 	row, err := rd.ReadRow(ctx, "Progress", spanner.Key{userID, courseID, itemID}, progressColumns)
-	if spanx.IsNotFound(err) {
+	if rowMissing(err) {
 		return Progress{}, false, nil
 	}
 	if err != nil {
@@ -390,6 +458,21 @@ func readProgress(ctx context.Context, rd spanx.Reader, userID, courseID, itemID
 	}
 	p, err := scanProgress(row)
 	return p, err == nil, err
+}
+
+// readEntitled reports whether the learner's course row says they hold an
+// active subscription (false when there is no row).
+func readEntitled(ctx context.Context, rd spanx.Reader, userID, courseID string) (bool, error) {
+	row, err := rd.ReadRow(ctx, "LearnerCourses", spanner.Key{userID, courseID}, []string{"Entitled"})
+	if rowMissing(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var ok bool
+	err = row.Columns(&ok)
+	return ok, err
 }
 
 // readCourseProgress returns userID's rows in course courseID by item id.
@@ -403,14 +486,16 @@ func readCourseProgress(ctx context.Context, rd spanx.Reader, userID, courseID s
 	return rows, err
 }
 
-func scanProgress(r *spanner.Row) (Progress, error) {
+// scanProgress scans progressColumns and, when more are given, what follows
+// them.
+func scanProgress(r *spanner.Row, more ...any) (Progress, error) {
 	var (
 		p       Progress
 		watched []float64
 		done    spanner.NullTime
 	)
-	if err := r.Columns(&p.UserID, &p.CourseID, &p.ItemID, &p.Kind, &p.Position, &p.Duration, &watched,
-		&p.WatchedSeconds, &p.ClientTime, &p.CreatedAt, &p.UpdatedAt, &done); err != nil {
+	if err := r.Columns(append([]any{&p.UserID, &p.CourseID, &p.ItemID, &p.Kind, &p.Position, &p.Duration, &watched,
+		&p.WatchedSeconds, &p.ClientTime, &p.CreatedAt, &p.UpdatedAt, &done}, more...)...); err != nil {
 		return Progress{}, err
 	}
 	for i := 0; i+1 < len(watched); i += 2 {
@@ -422,19 +507,21 @@ func scanProgress(r *spanner.Row) (Progress, error) {
 	return p, nil
 }
 
-func progressMutation(p Progress) *spanner.Mutation {
+// progressMutation writes p with the learner's entitlement as read in the
+// same transaction.
+func progressMutation(p Progress, entitled bool) *spanner.Mutation {
 	watched := make([]float64, 0, 2*len(p.Watched))
 	for _, s := range p.Watched {
 		watched = append(watched, s.From, s.To)
 	}
-	return spanner.InsertOrUpdate("Progress", progressColumns, []any{p.UserID, p.CourseID, p.ItemID, p.Kind,
+	return spanner.InsertOrUpdate("Progress", rowColumns, []any{p.UserID, p.CourseID, p.ItemID, p.Kind,
 		p.Position, p.Duration, watched, p.WatchedSeconds, p.ClientTime, p.CreatedAt, p.UpdatedAt,
-		spanner.NullTime{Time: p.CompletedAt, Valid: !p.CompletedAt.IsZero()}})
+		spanner.NullTime{Time: p.CompletedAt, Valid: !p.CompletedAt.IsZero()}, entitled})
 }
 
 func readCourse(ctx context.Context, rd spanx.Reader, courseID string) (Course, bool, error) {
 	row, err := rd.ReadRow(ctx, "Courses", spanner.Key{courseID}, courseColumns)
-	if spanx.IsNotFound(err) {
+	if rowMissing(err) {
 		return Course{}, false, nil
 	}
 	if err != nil {
@@ -465,7 +552,7 @@ func readItems(ctx context.Context, rd spanx.Reader, courseID string) ([]Item, e
 // the item is unknown or removed).
 func readItem(ctx context.Context, rd spanx.Reader, courseID, itemID string) (Item, string, error) {
 	row, err := rd.ReadRow(ctx, "Items", spanner.Key{courseID, itemID}, accessColumns)
-	if spanx.IsNotFound(err) {
+	if rowMissing(err) {
 		return Item{}, "", ErrItemNotFound
 	}
 	if err != nil {

@@ -38,7 +38,7 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 			return nil
 		}
 		row, err := tx.ReadRow(ctx, "Items", spanner.Key{it.CourseID, it.ItemID}, itemColumns)
-		if spanx.IsNotFound(err) {
+		if rowMissing(err) {
 			return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Items",
 				[]string{"CourseId", "ItemId", "TutorId", "Kind", "Title", "Removed", "Seq", "EventVersion", "UpdatedAt"},
 				[]any{it.CourseID, it.ItemID, c.TutorID, it.Kind, it.Title, it.Removed, version, ver, spanner.CommitTimestamp})})
@@ -75,25 +75,55 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 
 // applySubscription keeps the entitlement projection in step with one
 // subscription event, once per event. An ended subscription stays ended
-// whatever arrives after.
+// whatever arrives after. In the same transaction it sets whether the
+// learner now holds any active subscription to the course on their course
+// row and on each of their progress rows of the course (what a report
+// reads).
 func (s *store) applySubscription(ctx context.Context, eventID string, d subscribemsg.EventData, ended bool) error {
-	key := spanner.Key{d.UserID, d.CourseID, d.SubscriptionID}
 	err := s.once(ctx, fnSubscriptionEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
-		if ended {
-			return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Entitlements",
-				[]string{"UserId", "CourseId", "SubscriptionId", "Active", "UpdatedAt"},
-				[]any{d.UserID, d.CourseID, d.SubscriptionID, false, spanner.CommitTimestamp})})
-		}
-		_, err := tx.ReadRow(ctx, "Entitlements", key, []string{"Active"})
-		if err == nil {
-			return nil // known: active already, or ended (which wins)
-		}
-		if !spanx.IsNotFound(err) {
+		subs := map[string]bool{}
+		err := spanx.Each(tx.Read(ctx, "Entitlements", spanner.Key{d.UserID, d.CourseID}.AsPrefix(), []string{"SubscriptionId", "Active"}),
+			func(r *spanner.Row) error {
+				var (
+					id     string
+					active bool
+				)
+				if err := r.Columns(&id, &active); err != nil {
+					return err
+				}
+				subs[id] = active
+				return nil
+			})
+		if err != nil {
 			return err
 		}
-		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Entitlements",
-			[]string{"UserId", "CourseId", "SubscriptionId", "Active", "ActivatedAt", "UpdatedAt"},
-			[]any{d.UserID, d.CourseID, d.SubscriptionID, true, spanner.CommitTimestamp, spanner.CommitTimestamp})})
+		_, known := subs[d.SubscriptionID]
+		muts := []*spanner.Mutation{spanner.InsertOrUpdate("LearnerCourses", []string{"UserId", "CourseId"}, []any{d.UserID, d.CourseID})}
+		switch {
+		case ended:
+			subs[d.SubscriptionID] = false
+			muts = append(muts, spanner.InsertOrUpdate("Entitlements", []string{"UserId", "CourseId", "SubscriptionId", "Active", "UpdatedAt"},
+				[]any{d.UserID, d.CourseID, d.SubscriptionID, false, spanner.CommitTimestamp}))
+		case known:
+			return nil // active already, or ended (which wins)
+		default:
+			subs[d.SubscriptionID] = true
+			muts = append(muts, spanner.Insert("Entitlements", []string{"UserId", "CourseId", "SubscriptionId", "Active", "ActivatedAt", "UpdatedAt"},
+				[]any{d.UserID, d.CourseID, d.SubscriptionID, true, spanner.CommitTimestamp, spanner.CommitTimestamp}))
+		}
+		entitled := false
+		for _, active := range subs {
+			entitled = entitled || active
+		}
+		muts = append(muts, spanner.Update("LearnerCourses", []string{"UserId", "CourseId", "Entitled"}, []any{d.UserID, d.CourseID, entitled}))
+		items, err := spanx.Column[string](tx.Read(ctx, "Progress", spanner.Key{d.UserID, d.CourseID}.AsPrefix(), []string{"ItemId"}))
+		if err != nil {
+			return err
+		}
+		for _, item := range items {
+			muts = append(muts, spanner.Update("Progress", []string{"UserId", "CourseId", "ItemId", "Entitled"}, []any{d.UserID, d.CourseID, item, entitled}))
+		}
+		return tx.BufferWrite(muts)
 	})
 	return spanx.Translate(err, "progressdb.applySubscription")
 }

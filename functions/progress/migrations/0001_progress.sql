@@ -13,7 +13,8 @@ CREATE TABLE Courses (
 ) PRIMARY KEY (CourseId);
 
 -- The projection of a course's items: kind and title, and the course's tutor
--- (so a report's access check is one point read). Seq is the course event
+-- (so what a report needs of the course is one point read, which the service
+-- caches). Seq is the course event
 -- version that first brought the item (items list in the order they were
 -- added). A removed item stays as a tombstone (Removed) so a late event
 -- cannot bring it back; it no longer counts towards the course.
@@ -30,12 +31,28 @@ CREATE TABLE Items (
 ) PRIMARY KEY (CourseId, ItemId),
   INTERLEAVE IN PARENT Courses ON DELETE CASCADE;
 
+-- One row per learner and course they have a subscription to or reported
+-- progress on: whether they hold an active subscription (Entitled, from the
+-- Entitlements below), the server time of their latest applied report (NULL:
+-- none yet) and when their completion of the course was announced
+-- (progress.course_completed, once). Course progress itself is computed at
+-- read time from the Progress rows below; nothing here counts. Everything a
+-- report reads and writes is under this row, in the learner's key range:
+-- one split, so a report's transaction has one participant.
+CREATE TABLE LearnerCourses (
+  UserId STRING(36) NOT NULL,
+  CourseId STRING(36) NOT NULL,
+  Entitled BOOL NOT NULL DEFAULT (FALSE),
+  LastActivityAt TIMESTAMP,
+  CompletedAt TIMESTAMP,
+) PRIMARY KEY (UserId, CourseId);
+
 -- The entitlement projection from subscription-events, one row per
--- subscription, keyed so "may this learner report on this course?" and
--- "which courses does this learner subscribe to?" are key-range reads.
--- Active until subscription.ended (an ended subscription never comes back: a
--- new subscription has a new id). ActivatedAt is when the activation was
--- applied (NULL when the end arrived first).
+-- subscription, under the learner's course row: a report checks access in
+-- its own transaction by reading this key range. Active until
+-- subscription.ended (an ended subscription never comes back: a new
+-- subscription has a new id). ActivatedAt is when the activation was applied
+-- (NULL when the end arrived first).
 CREATE TABLE Entitlements (
   UserId STRING(36) NOT NULL,
   CourseId STRING(36) NOT NULL,
@@ -43,18 +60,8 @@ CREATE TABLE Entitlements (
   Active BOOL NOT NULL,
   ActivatedAt TIMESTAMP OPTIONS (allow_commit_timestamp=true),
   UpdatedAt TIMESTAMP NOT NULL OPTIONS (allow_commit_timestamp=true),
-) PRIMARY KEY (UserId, CourseId, SubscriptionId);
-
--- One row per learner and course they reported progress on: the server time
--- of their latest applied report, and when their completion of the course was
--- announced (progress.course_completed, once). Course progress itself is
--- computed at read time from the Progress rows below; nothing here counts.
-CREATE TABLE LearnerCourses (
-  UserId STRING(36) NOT NULL,
-  CourseId STRING(36) NOT NULL,
-  LastActivityAt TIMESTAMP NOT NULL,
-  CompletedAt TIMESTAMP,
-) PRIMARY KEY (UserId, CourseId);
+) PRIMARY KEY (UserId, CourseId, SubscriptionId),
+  INTERLEAVE IN PARENT LearnerCourses ON DELETE CASCADE;
 
 -- A learner's progress on one item, interleaved in LearnerCourses so one
 -- learner's rows for one course are one key range (UserIds are random UUIDs:
@@ -64,7 +71,9 @@ CREATE TABLE LearnerCourses (
 -- spans (Watched: [from1, to1, from2, to2, ...] seconds, merged) that
 -- WatchedSeconds sums; text and file rows keep zeros. CompletedAt is set once,
 -- by the report that completed the item (progress.item_completed), and never
--- cleared.
+-- cleared. Entitled is a copy of LearnerCourses.Entitled, kept in step by the
+-- subscription consumer in the transaction that changes it, so a report
+-- checks access and reads its row in one point read.
 CREATE TABLE Progress (
   UserId STRING(36) NOT NULL,
   CourseId STRING(36) NOT NULL,
@@ -78,5 +87,6 @@ CREATE TABLE Progress (
   CreatedAt TIMESTAMP NOT NULL,
   UpdatedAt TIMESTAMP NOT NULL,
   CompletedAt TIMESTAMP,
+  Entitled BOOL NOT NULL DEFAULT (FALSE),
 ) PRIMARY KEY (UserId, CourseId, ItemId),
   INTERLEAVE IN PARENT LearnerCourses ON DELETE CASCADE;
