@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -297,5 +298,26 @@ func TestMyCoursesPaging(t *testing.T) {
 		if _, _, err := parseListQuery(q[0], q[1]); !errs.Is(err, errs.Invalid) {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+func TestItemCache_expiresAndStaysBounded(t *testing.T) {
+	c := &itemCache{ttl: time.Minute}
+	it := Item{CourseID: "c", ItemID: "i", Kind: coursemsg.KindVideo}
+	if _, _, ok := c.get("c", "i", t0); ok {
+		t.Fatal("hit in an empty cache")
+	}
+	c.put(it, "tutor", t0)
+	if got, tutor, ok := c.get("c", "i", t0.Add(59*time.Second)); !ok || got != it || tutor != "tutor" {
+		t.Fatalf("%v %v %v", got, tutor, ok)
+	}
+	if _, _, ok := c.get("c", "i", t0.Add(61*time.Second)); ok {
+		t.Fatal("hit after the TTL")
+	}
+	for i := range maxCachedItems + 1 {
+		c.put(Item{CourseID: "c", ItemID: strconv.Itoa(i)}, "", t0)
+	}
+	if len(c.m) > maxCachedItems {
+		t.Fatalf("%d entries", len(c.m))
 	}
 }
