@@ -211,7 +211,8 @@ func (s *store) report(ctx context.Context, userID string, it Item, tutorID stri
 
 // completeCourse announces that p's learner completed p's course, unless
 // announced before, when p (just completed, written in tx) completes every
-// current item of the course.
+// current item of the course. It is the one time a report reads beyond the
+// learner's own rows (the course and its items): once per completed item.
 func (s *store) completeCourse(ctx context.Context, tx *spanx.Tx, p Progress, now time.Time) error {
 	row, err := tx.ReadRow(ctx, "LearnerCourses", spanner.Key{p.UserID, p.CourseID}, []string{"CompletedAt"})
 	switch {
