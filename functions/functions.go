@@ -20,6 +20,7 @@ import (
 	"github.com/kwipper/kwipper/functions/billing"
 	"github.com/kwipper/kwipper/functions/content"
 	"github.com/kwipper/kwipper/functions/course"
+	"github.com/kwipper/kwipper/functions/progress"
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/functions/user"
 	"github.com/kwipper/kwipper/functions/web"
@@ -33,7 +34,8 @@ import (
 
 // Services are Kwipper's services, one line each: a new service is a new
 // line here (and its routes.go).
-var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration, web.Registration}
+var Services = []fnreg.Service{user.Registration, course.Registration, content.Registration, subscribe.Registration, billing.Registration,
+	progress.Registration, web.Registration}
 
 // WithDatabases are the services that have a database of their own (every
 // one but those that only serve, like the web app).

@@ -36,7 +36,7 @@ var regionStacks = []string{"asia-southeast2", "asia-northeast1", "asia-southeas
 type catalog struct {
 	Services []struct {
 		Name      string   `json:"name"`
-		Database  string   `json:"database"`
+		Database  *string  `json:"database"`
 		Publishes []string `json:"publishes"`
 		Consumes  []string `json:"consumes"`
 	} `json:"services"`
@@ -107,7 +107,7 @@ func (c catalog) value() cty.Value {
 	svcs := make([]cty.Value, len(c.Services))
 	for i, s := range c.Services {
 		svcs[i] = cty.ObjectVal(map[string]cty.Value{
-			"name": cty.StringVal(s.Name), "database": cty.StringVal(s.Database),
+			"name": cty.StringVal(s.Name), "database": str(s.Database),
 			"publishes": strs(s.Publishes), "consumes": strs(s.Consumes),
 		})
 	}

@@ -31,7 +31,7 @@ type Deployment struct {
 // Consumes.
 type DeployedService struct {
 	Name      string   `json:"name"`
-	Database  string   `json:"database,omitempty"`
+	Database  *string  `json:"database"` // null for a service without one
 	Publishes []string `json:"publishes"`
 	Consumes  []string `json:"consumes"`
 }
@@ -58,7 +58,10 @@ func TerraformJSON(services []fnreg.Service, extraTopics []string) ([]byte, erro
 	var specs []fnreg.Spec
 	for _, svc := range services {
 		specs = append(specs, svc.Functions...)
-		ds := DeployedService{Name: svc.Name, Database: svc.Database, Publishes: sortedUnique(svc.Publishes), Consumes: []string{}}
+		ds := DeployedService{Name: svc.Name, Publishes: sortedUnique(svc.Publishes), Consumes: []string{}}
+		if svc.HasDatabase() {
+			ds.Database = &svc.Database
+		}
 		for _, s := range svc.Functions {
 			if s.Trigger == fnreg.PubSub {
 				ds.Consumes = append(ds.Consumes, s.Topic)

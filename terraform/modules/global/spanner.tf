@@ -79,7 +79,7 @@ resource "google_spanner_backup_schedule" "db" {
 # Each service's runtime account uses its own database only (the catalog's
 # service -> database); "service/database" keys as before.
 resource "google_spanner_database_iam_member" "runtime" {
-  for_each = { for s in var.catalog.services : "${s.name}/${s.database}" => { service = s.name, db = s.database } }
+  for_each = { for s in var.catalog.services : "${s.name}/${s.database}" => { service = s.name, db = s.database } if s.database != null }
   project  = var.project
   instance = google_spanner_instance.kw.name
   database = google_spanner_database.db[each.value.db].name

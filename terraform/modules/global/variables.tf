@@ -8,7 +8,7 @@ variable "catalog" {
   type = object({
     services = list(object({
       name      = string
-      database  = string
+      database  = optional(string)
       publishes = list(string)
     }))
     functions = list(object({

@@ -14,11 +14,11 @@ variable "project" {
 }
 
 variable "catalog" {
-  description = "terraform/functions.json, decoded: services (name, its own database, the topics it publishes to and consumes), functions (name, service, trigger http|pubsub, method for http, path, topic for pubsub, auth), every topic, and databases (one Spanner database per service)."
+  description = "terraform/functions.json, decoded: services (name, its own database when it has one, the topics it publishes to and consumes), functions (name, service, trigger http|pubsub, method for http, path, topic for pubsub, auth), every topic, and databases (one Spanner database per service)."
   type = object({
     services = list(object({
       name      = string
-      database  = string
+      database  = optional(string) # absent for a service that only serves (the web app)
       publishes = list(string)
       consumes  = list(string)
     }))
@@ -43,11 +43,11 @@ variable "catalog" {
     error_message = "Service names must be unique."
   }
   validation {
-    condition     = alltrue([for s in var.catalog.services : contains(var.catalog.databases, s.database)])
+    condition     = alltrue([for s in var.catalog.services : s.database == null || contains(var.catalog.databases, s.database)])
     error_message = "Every service's database must be listed in databases."
   }
   validation {
-    condition     = length(distinct([for s in var.catalog.services : s.database])) == length(var.catalog.services)
+    condition     = length(distinct([for s in var.catalog.services : s.database if s.database != null])) == length([for s in var.catalog.services : s if s.database != null])
     error_message = "No two services may share a database (one database per service; no service reads another's)."
   }
   validation {

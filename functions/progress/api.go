@@ -1,0 +1,318 @@
+package progress
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/errs"
+	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/httpx"
+)
+
+// Service is the Progress service: its handlers and what they need.
+type Service struct {
+	store store
+	cfg   Config
+	rules Rules
+	now   func() time.Time
+}
+
+// build makes the service from its settings.
+func build(d fnreg.Deps) (*Service, error) {
+	r := d.Env()
+	c := loadConfig(r)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return &Service{store: newStore(d), cfg: c, rules: Rules{CompleteFraction: c.CompleteFraction}, now: time.Now}, nil
+}
+
+// pathCourse returns the course of the request's path.
+func pathCourse(r *http.Request) (string, error) {
+	if id := r.PathValue("courseId"); validID(id) {
+		return id, nil
+	}
+	return "", ErrCourseNotFound
+}
+
+// pathIDs returns the course and item of the request's path.
+func pathIDs(r *http.Request) (courseID, itemID string, err error) {
+	if courseID, err = pathCourse(r); err != nil {
+		return "", "", err
+	}
+	if itemID = r.PathValue("itemId"); !validID(itemID) {
+		return "", "", ErrItemNotFound
+	}
+	return courseID, itemID, nil
+}
+
+// report records the caller's progress on an item: the item from the
+// projection (cached), then one read-write transaction on the caller's own
+// rows that checks their access and applies the report, answered from what
+// it produced.
+func (s *Service) report(w http.ResponseWriter, r *http.Request) error {
+	var req ReportRequest
+	if err := httpx.Decode(w, r, &req); err != nil {
+		return err
+	}
+	courseID, itemID, err := pathIDs(r)
+	if err != nil {
+		return err
+	}
+	it, tutor, err := s.store.item(r.Context(), courseID, itemID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	rep, err := validateReport(req, it.Kind, now, s.cfg.ClockSkew)
+	if err != nil {
+		return err
+	}
+	got, applied, err := s.store.report(r.Context(), auth.Caller(r).UserID, it, tutor, rep, now, s.rules)
+	if err != nil {
+		return err
+	}
+	v := itemView(it, got)
+	v.Applied = &applied
+	httpx.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// getItem answers the caller's progress on an item, to resume it: the
+// learner's own data, readable whether or not they still have access (with
+// no progress and no access, 403).
+func (s *Service) getItem(w http.ResponseWriter, r *http.Request) error {
+	courseID, itemID, err := pathIDs(r)
+	if err != nil {
+		return err
+	}
+	uid := auth.Caller(r).UserID
+	it, tutor, entitled, got, err := s.store.itemProgress(r.Context(), uid, courseID, itemID)
+	if err != nil {
+		return err
+	}
+	if !got.Started() && !(Course{TutorID: tutor}).mayReport(uid, entitled) {
+		return ErrNoProgress
+	}
+	httpx.WriteJSON(w, http.StatusOK, itemView(it, got))
+	return nil
+}
+
+// getCourse answers the caller's progress in a course.
+func (s *Service) getCourse(w http.ResponseWriter, r *http.Request) error {
+	courseID, err := pathCourse(r)
+	if err != nil {
+		return err
+	}
+	uid := auth.Caller(r).UserID
+	cs, entitled, err := s.store.courseProgress(r.Context(), uid, courseID)
+	if err != nil {
+		return err
+	}
+	canReport := cs.Course.mayReport(uid, entitled)
+	if cs.LastActivity.IsZero() && !canReport {
+		return ErrNoProgress
+	}
+	c := courseView(cs, canReport)
+	v := CourseProgressView{CourseID: c.CourseID, Title: c.Title, ItemsTotal: c.ItemsTotal, ItemsCompleted: c.ItemsCompleted,
+		Percent: c.Percent, Completed: c.Completed, CompletedAt: c.CompletedAt, LastActivityAt: c.LastActivityAt,
+		CanReport: c.CanReport, Items: make([]ItemProgressView, 0, len(cs.Items))}
+	for _, st := range cs.Items {
+		v.Items = append(v.Items, itemView(st.Item, st.Progress))
+	}
+	httpx.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// listMine answers a page of the caller's courses with their progress.
+func (s *Service) listMine(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, after, err := parseListQuery(q.Get("limit"), q.Get("cursor"))
+	if err != nil {
+		return err
+	}
+	uid := auth.Caller(r).UserID
+	entries, more, err := s.store.myCourses(r.Context(), uid, after, limit)
+	if err != nil {
+		return err
+	}
+	out := MyCoursesPage{Courses: make([]MyCourseView, 0, len(entries))}
+	for _, e := range entries {
+		out.Courses = append(out.Courses, courseView(e.Summary, e.Summary.Course.mayReport(uid, e.Entitled)))
+	}
+	if more && len(entries) > 0 {
+		last := entries[len(entries)-1]
+		out.NextCursor = encodeCursor(listCursor{Activity: last.Activity, CourseID: last.CourseID})
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// --- Requests and views.
+
+// ReportRequest is the body of PUT .../items/{itemId}/progress. A video
+// report carries position_seconds and duration_seconds; a text report (on
+// open) and a file report (on download) carry completed: true. Every report
+// carries client_time: last writer wins by it, so a report older than the one
+// recorded changes nothing (and is answered with what is recorded).
+type ReportRequest struct {
+	// PositionSeconds is the playback position (video).
+	PositionSeconds *float64 `json:"position_seconds,omitempty"`
+	// DurationSeconds is the video's duration (video).
+	DurationSeconds *float64 `json:"duration_seconds,omitempty"`
+	// Completed is true when a text item was opened or a file item
+	// downloaded.
+	Completed *bool `json:"completed,omitempty"`
+	// ClientTime is when the client took this reading (RFC 3339).
+	ClientTime string `json:"client_time"`
+}
+
+// ItemProgressView is a learner's progress on an item. Before any report it
+// shows position 0, nothing watched and not completed. Applied is set on the
+// answer to a report: false when the report was not newer than the one
+// recorded (the view then shows what is recorded).
+type ItemProgressView struct {
+	CourseID        string     `json:"course_id"`
+	ItemID          string     `json:"item_id"`
+	Kind            string     `json:"kind"`
+	Title           string     `json:"title"`
+	PositionSeconds float64    `json:"position_seconds"`
+	DurationSeconds float64    `json:"duration_seconds"`
+	WatchedSeconds  float64    `json:"watched_seconds"`
+	WatchedFraction float64    `json:"watched_fraction"`
+	Completed       bool       `json:"completed"`
+	CompletedAt     *time.Time `json:"completed_at,omitempty"`
+	ClientTime      *time.Time `json:"client_time,omitempty"`
+	UpdatedAt       *time.Time `json:"updated_at,omitempty"`
+	Applied         *bool      `json:"applied,omitempty"`
+}
+
+// MyCourseView is a learner's progress in a course: items completed out of
+// the course's current items, in whole percent (100 only when complete),
+// and when they last reported. CanReport says whether they may report
+// progress now (the tutor, or an active subscription); progress stays
+// readable after a subscription ends.
+type MyCourseView struct {
+	CourseID       string     `json:"course_id"`
+	Title          string     `json:"title"`
+	ItemsTotal     int        `json:"items_total"`
+	ItemsCompleted int        `json:"items_completed"`
+	Percent        int        `json:"percent"`
+	Completed      bool       `json:"completed"`
+	CompletedAt    *time.Time `json:"completed_at,omitempty"`
+	LastActivityAt *time.Time `json:"last_activity_at,omitempty"`
+	CanReport      bool       `json:"can_report"`
+}
+
+// CourseProgressView is MyCourseView with each current item's state, in
+// the order the items were added.
+type CourseProgressView struct {
+	CourseID       string             `json:"course_id"`
+	Title          string             `json:"title"`
+	ItemsTotal     int                `json:"items_total"`
+	ItemsCompleted int                `json:"items_completed"`
+	Percent        int                `json:"percent"`
+	Completed      bool               `json:"completed"`
+	CompletedAt    *time.Time         `json:"completed_at,omitempty"`
+	LastActivityAt *time.Time         `json:"last_activity_at,omitempty"`
+	CanReport      bool               `json:"can_report"`
+	Items          []ItemProgressView `json:"items"`
+}
+
+// MyCoursesPage is one page of the caller's courses (those they have
+// progress in or an active subscription to), newest activity first.
+// NextCursor, when set, asks for the next page (?cursor=).
+type MyCoursesPage struct {
+	Courses    []MyCourseView `json:"courses"`
+	NextCursor string         `json:"next_cursor,omitempty"`
+}
+
+func itemView(it Item, p Progress) ItemProgressView {
+	v := ItemProgressView{CourseID: it.CourseID, ItemID: it.ItemID, Kind: it.Kind, Title: it.Title,
+		PositionSeconds: p.Position, DurationSeconds: p.Duration, WatchedSeconds: p.WatchedSeconds,
+		WatchedFraction: p.WatchedFraction(), Completed: p.Completed(),
+		CompletedAt: timePtr(p.CompletedAt), ClientTime: timePtr(p.ClientTime), UpdatedAt: timePtr(p.UpdatedAt)}
+	return v
+}
+
+func courseView(s CourseSummary, canReport bool) MyCourseView {
+	return MyCourseView{CourseID: s.Course.ID, Title: s.Course.Title, ItemsTotal: s.Total, ItemsCompleted: s.Done,
+		Percent: s.Percent(), Completed: s.Completed, CompletedAt: timePtr(s.CompletedAt),
+		LastActivityAt: timePtr(s.LastActivity), CanReport: canReport}
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// --- Paging "my courses".
+
+// Page sizes of "my courses".
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// listCursor is the position after which a page starts: the last course of
+// the previous page.
+type listCursor struct {
+	Activity time.Time `json:"a"`
+	CourseID string    `json:"c"`
+}
+
+func encodeCursor(c listCursor) string {
+	c.Activity = c.Activity.UTC()
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var errBadCursor = &errs.Error{Kind: errs.Invalid, Message: "cursor is not valid",
+	Fields: map[string]string{"cursor": "must be a next_cursor value this API returned; omit it for the first page"}}
+
+func decodeCursor(s string) (*listCursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, errBadCursor
+	}
+	var c listCursor
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil || c.Activity.IsZero() || !validID(c.CourseID) {
+		return nil, errBadCursor
+	}
+	return &c, nil
+}
+
+// parseListQuery reads ?limit= and ?cursor=.
+func parseListQuery(limitParam, cursorParam string) (int, *listCursor, error) {
+	var f errs.Fields
+	limit := DefaultPageSize
+	if limitParam != "" {
+		n, err := strconv.Atoi(limitParam)
+		if err != nil || n < 1 || n > MaxPageSize {
+			f.Add("limit", fmt.Sprintf("must be a whole number from 1 to %d", MaxPageSize))
+		}
+		limit = n
+	}
+	after, err := decodeCursor(cursorParam)
+	if err != nil {
+		f.Add("cursor", errBadCursor.Fields["cursor"])
+	}
+	if err := f.Err(); err != nil {
+		return 0, nil, err
+	}
+	return limit, after, nil
+}
