@@ -60,10 +60,10 @@ func (f FFmpeg) Transcode(ctx context.Context, input, outDir string, l Ladder) (
 	if strings.Contains(outDir, "%") {
 		return Result{}, fmt.Errorf("stream: output directory %q must not contain %%", outDir)
 	}
-	if err := run(ctx, bin, f.ladderArgs(input, outDir, l)); err != nil {
+	if err := run(ctx, bin, input, f.ladderArgs(input, outDir, l)); err != nil {
 		return Result{}, err
 	}
-	if err := run(ctx, bin, posterArgs(input, filepath.Join(outDir, PosterName), l)); err != nil {
+	if err := run(ctx, bin, input, posterArgs(input, filepath.Join(outDir, PosterName), l)); err != nil {
 		return Result{}, err
 	}
 	return collect(outDir, l)
@@ -165,8 +165,8 @@ func posterArgs(input, out string, l Ladder) []string {
 		"-q:v", "4", "-f", "image2", "-update", "1", out}
 }
 
-// run runs ffmpeg; its end kills it.
-func run(ctx context.Context, bin string, args []string) error {
+// run runs ffmpeg on input; its end kills it.
+func run(ctx context.Context, bin, input string, args []string) error {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stderr tailBuffer
 	cmd.Stderr = &stderr
@@ -176,7 +176,7 @@ func run(ctx context.Context, bin string, args []string) error {
 		return ctx.Err()
 	}
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
+		msg := strings.ReplaceAll(strings.TrimSpace(stderr.String()), "file:"+input, "input")
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			// ffmpeg exits non-zero for input it cannot read, which

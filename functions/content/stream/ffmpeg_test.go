@@ -53,19 +53,10 @@ func keyframeTimes(t *testing.T, path string) []string {
 }
 
 func TestFFmpeg_transcodesTheLadderInOneRun(t *testing.T) {
-	src := clip(t, clipSpec{W: 640, H: 360, Seconds: 3, Audio: true})
-	probe, err := FFprobe{}.Probe(ctx(t), src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := Plan(probe)
-	out := t.TempDir()
 	start := time.Now()
-	res, err := testFFmpeg.Transcode(ctx(t), src, out, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("transcoded %v of 640x360 into %d rungs in %v", probe.Duration, len(l.Rungs), time.Since(start))
+	tc := sharedTranscode(t)
+	l, out, res := tc.ladder, tc.dir, tc.res
+	t.Logf("transcoded %v of 640x360 into %d rungs in %v", tc.probe.Duration, len(l.Rungs), time.Since(start))
 
 	// Every name is the fixed one, and nothing else is written.
 	want := []string{PosterName, "240p.m3u8", "360p.m3u8", "audio.m3u8", TranscoderManifestName}

@@ -125,3 +125,49 @@ func sanitize(s string) string {
 
 // ctx is a test's context.
 func ctx(t testing.TB) context.Context { return t.Context() }
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// transcoded is one local transcode shared by the tests that read its
+// outputs: a 3 s 640x360 clip with sound.
+type transcoded struct {
+	src    string
+	probe  Probe
+	ladder Ladder
+	dir    string
+	res    Result
+}
+
+var (
+	sharedOnce sync.Once
+	shared     transcoded
+	sharedErr  error
+)
+
+func sharedTranscode(t testing.TB) transcoded {
+	t.Helper()
+	src := clip(t, clipSpec{W: 640, H: 360, Seconds: 3, Audio: true})
+	sharedOnce.Do(func() {
+		shared.src = src
+		if shared.probe, sharedErr = (FFprobe{}).Probe(context.Background(), src); sharedErr != nil {
+			return
+		}
+		shared.ladder = Plan(shared.probe)
+		shared.dir = filepath.Join(clipDir, "shared-transcode")
+		if sharedErr = os.Mkdir(shared.dir, 0o700); sharedErr != nil {
+			return
+		}
+		shared.res, sharedErr = testFFmpeg.Transcode(context.Background(), src, shared.dir, shared.ladder)
+	})
+	if sharedErr != nil {
+		t.Fatalf("shared transcode: %v", sharedErr)
+	}
+	return shared
+}

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"fmt"
+	"path"
 	"strings"
 )
 
@@ -50,4 +51,43 @@ func CaptionPlaylistName(lang string) string { return CaptionDir + lang + ".m3u8
 // object itself). It ends in "/".
 func OutputPrefix(sourceObject string) string {
 	return strings.TrimSuffix(sourceObject, "/") + ".hls/"
+}
+
+// ContentType is the media type a streaming output is served with, by its
+// name's extension.
+func ContentType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".m3u8":
+		return "application/vnd.apple.mpegurl"
+	case ".ts":
+		return "video/mp2t"
+	case ".m4s":
+		return "video/iso.segment"
+	case ".mp4":
+		return "video/mp4"
+	case ".m4a":
+		return "audio/mp4"
+	case ".aac":
+		return "audio/aac"
+	case ".vtt":
+		return "text/vtt; charset=utf-8"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	}
+	return "application/octet-stream"
+}
+
+// CacheControl is the Cache-Control a streaming output is served with.
+// Segments and posters never change under their name (each upload has its
+// own prefix): a year, immutable. Playlists and captions change (the
+// master gains a caption, a caption is corrected): a minute. "public" lets
+// Cloud CDN cache them; it checks the cookie of every request itself.
+func CacheControl(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".m3u8", ".vtt":
+		return "public, max-age=60"
+	case ".ts", ".m4s", ".mp4", ".m4a", ".aac", ".jpg", ".jpeg":
+		return "public, max-age=31536000, immutable"
+	}
+	return "public, max-age=60"
 }
