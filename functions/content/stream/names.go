@@ -91,3 +91,14 @@ func CacheControl(name string) string {
 	}
 	return "public, max-age=60"
 }
+
+// cleanObjectPath reports whether p is a relative path without empty, "."
+// or ".." segments.
+func cleanObjectPath(p string) bool {
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
