@@ -80,10 +80,11 @@ func (f FFmpeg) preset() string {
 func (f FFmpeg) ladderArgs(input, outDir string, l Ladder) []string {
 	video := l.Video()
 	hasAudio := l.Source.HasAudio
-	// The picture is autorotated by ffmpeg, converted to 8-bit 4:2:0 (Main
-	// and High need it), thinned to the output rate, then split per rung.
+	// The first video that is not cover art (V, not v) is autorotated by
+	// ffmpeg, converted to 8-bit 4:2:0 (Main and High need it), thinned to
+	// the output rate, then split per rung.
 	var g strings.Builder
-	g.WriteString("[0:v:0]")
+	g.WriteString("[0:V:0]")
 	if l.Source.FrameRate > 0 && l.FrameRate > 0 && l.FrameRate < l.Source.FrameRate-0.01 {
 		g.WriteString("fps=" + strconv.FormatFloat(l.FrameRate, 'f', 6, 64) + ",")
 	}
@@ -161,7 +162,7 @@ func posterArgs(input, out string, l Ladder) []string {
 	w, h := posterSize(l)
 	return []string{"-hide_banner", "-nostdin", "-loglevel", "error", "-y",
 		"-ss", strconv.FormatFloat(posterTime(l.Source.Duration).Seconds(), 'f', 3, 64), "-i", "file:" + input,
-		"-map", "0:v:0", "-frames:v", "1", "-vf", fmt.Sprintf("scale=%d:%d:flags=bicubic,setsar=1", w, h),
+		"-map", "0:V:0", "-frames:v", "1", "-vf", fmt.Sprintf("scale=%d:%d:flags=bicubic,setsar=1", w, h),
 		"-q:v", "4", "-f", "image2", "-update", "1", out}
 }
 
