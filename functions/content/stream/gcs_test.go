@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kwipper/kwipper/shared/gcsfake"
+	"github.com/kwipper/kwipper/shared/devstack/gcsfake"
 )
 
 // startGCS runs fake-gcs-server in process with an empty bucket.
