@@ -40,6 +40,16 @@ func TestIdempotencyKey_replaysTheFirstAnswer(t *testing.T) {
 	if r := e.DoWith("POST", "/v1/courses", tutor, course, key(strings.Repeat("k", 256))); r.Status != 400 {
 		t.Fatalf("a 256-character key: %d %s", r.Status, r.Body)
 	}
+	// A refused request wrote nothing and keeps no answer: corrected, it
+	// may be sent again with the same key (as the web app's forms do).
+	bad := map[string]any{"title": "", "description": "d", "price": map[string]any{"amount": 49900, "currency": "PHP"}, "billing_interval": "month"}
+	if r := e.DoWith("POST", "/v1/courses", tutor, bad, key("k-course-fixed")); r.Status != 400 {
+		t.Fatalf("a course without a title: %d %s", r.Status, r.Body)
+	}
+	if r := e.DoWith("POST", "/v1/courses", tutor, other, key("k-course-fixed")); r.Status != 201 || r.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("the corrected request with the same key: %d %s", r.Status, r.Body)
+	}
+
 	// Keys belong to their caller: another tutor's same key is a new request.
 	_, other2 := e.User("tutor2@idem.test", "tutor")
 	if r := e.DoWith("POST", "/v1/courses", other2, course, key("k-course-1")); r.Status != 201 || strings.Contains(string(r.Body), c.ID) {

@@ -20,6 +20,27 @@ require_tools() {
   export CLOUDSDK_ROOT="$sdk"
 }
 
+# install_test_tools installs what the media and web app tests run (ffmpeg
+# for the streaming ladder, Chromium and CJK fonts for the browser
+# journeys) from Debian packages when they are missing, as root or through
+# sudo; elsewhere it says what to install.
+install_test_tools() {
+  local missing=()
+  command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+  command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] || [ -d /usr/share/fonts/truetype/noto ] || missing+=(fonts-noto-cjk)
+  [ ${#missing[@]} -eq 0 ] && return
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if command -v apt-get >/dev/null && { [ -z "$sudo" ] || sudo -n true 2>/dev/null; }; then
+    echo "== installing ${missing[*]} (apt-get)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    die "the tests need ${missing[*]}: install them (Debian/Ubuntu: apt-get install ${missing[*]})"
+  fi
+}
+
 # build_kwipper builds the image's binary (kwipper) and the local stack's
 # (kwipper-dev) into bin/.
 build_kwipper() {

@@ -22,6 +22,7 @@ import (
 	"cloud.google.com/go/spanner/admin/database/apiv1/databasepb"
 
 	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/client"
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
@@ -193,7 +194,7 @@ func Drill(ctx context.Context, cfg config.Config, opts DrillOptions, log *slog.
 		defer os.RemoveAll(dir)
 		opts.Dir = dir
 	}
-	d := &drill{cfg: cfg, opts: opts, log: log, api: newAPIClient(opts.API, opts.Timeout), run: runID()}
+	d := &drill{cfg: cfg, opts: opts, log: log, api: client.New(opts.API, opts.Timeout), run: runID()}
 	ps, err := pubsub.NewClient(ctx, cfg.Project)
 	if err != nil {
 		return r, fmt.Errorf("drill: pubsub: %w", err)
@@ -268,13 +269,13 @@ func Drill(ctx context.Context, cfg config.Config, opts DrillOptions, log *slog.
 	restarted := time.Now()
 	learner := d.api
 	if err := d.eventually(ctx, "the first successful request (a seeded learner logs in and reads an active subscription)", func() error {
-		tok, err := d.api.login(ctx, seed.active.email, drillPassword)
+		tok, err := d.api.Login(ctx, seed.active.email, drillPassword)
 		if err != nil {
 			return err
 		}
-		learner = d.api.as(tok)
+		learner = d.api.As(tok)
 		var s subscriptionView
-		if err := learner.call(ctx, "GET", "/v1/subscriptions/"+seed.active.subscription, nil, &s); err != nil {
+		if err := learner.Call(ctx, "GET", "/v1/subscriptions/"+seed.active.subscription, nil, &s); err != nil {
 			return err
 		}
 		if s.Status != "active" {
@@ -318,7 +319,7 @@ type drill struct {
 	cfg   config.Config
 	opts  DrillOptions
 	log   *slog.Logger
-	api   *apiClient
+	api   *client.Client
 	run   string
 	ticks *events.PubSub
 }
@@ -400,16 +401,16 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 	err := parallel(ctx, min(d.opts.Concurrency, d.opts.Tutors), d.opts.Tutors, startOver(func(i, attempt int) error {
 		mk := markets[i%len(markets)]
 		email := fmt.Sprintf("tutor-%d-%d@%s.drill.test", i, attempt, d.run)
-		_, tok, err := d.api.register(ctx, email, drillPassword, fmt.Sprintf("Drill tutor %d (%s)", i, mk.Country), mk.Country, "tutor")
+		_, tok, err := d.api.Register(ctx, email, drillPassword, fmt.Sprintf("Drill tutor %d (%s)", i, mk.Country), mk.Country, "tutor")
 		if err != nil {
 			return err
 		}
-		tutor := d.api.as(tok)
+		tutor := d.api.As(tok)
 		for _, draft := range []bool{false, true} {
 			var c struct {
 				ID string `json:"id"`
 			}
-			if err := tutor.call(ctx, "POST", "/v1/courses", map[string]any{
+			if err := tutor.Call(ctx, "POST", "/v1/courses", map[string]any{
 				"title": fmt.Sprintf("Course %d of %s (%s)", i, mk.Country, map[bool]string{true: "draft", false: "live"}[draft]), "description": "A drill course.",
 				"price": map[string]any{"amount": mk.Amount, "currency": mk.Currency}, "billing_interval": []string{"month", "year"}[i%2],
 			}, &c); err != nil {
@@ -426,15 +427,21 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 					item["body"] = body
 				}
 				var it itemView
-				if err := tutor.call(ctx, "POST", "/v1/courses/"+c.ID+"/items", item, &it); err != nil {
+				if err := tutor.Call(ctx, "POST", "/v1/courses/"+c.ID+"/items", item, &it); err != nil {
 					return err
 				}
 				if kind == "text" && !draft {
 					published[i] = tutorCourse{id: c.ID, textItem: it.ID, textBody: body}
 				}
+				// A course publishes only once its media is ready.
+				if ct, name, body, ok := client.Placeholder(kind); ok {
+					if _, err := tutor.UploadMedia(ctx, c.ID, it.ID, ct, name, body); err != nil {
+						return err
+					}
+				}
 			}
 			if !draft {
-				if err := tutor.call(ctx, "POST", "/v1/courses/"+c.ID+"/publish", nil, nil); err != nil {
+				if err := tutor.Call(ctx, "POST", "/v1/courses/"+c.ID+"/publish", nil, nil); err != nil {
 					return err
 				}
 			}
@@ -456,20 +463,20 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 		u := &users[j]
 		u.email, u.state = fmt.Sprintf("learner-%d-%d@%s.drill.test", j, attempt, d.run), seedStates[j%len(seedStates)]
 		u.course = published[j%len(published)].id
-		_, tok, err := d.api.register(ctx, u.email, drillPassword, fmt.Sprintf("Drill learner %d", j), mk.Country, "learner")
+		_, tok, err := d.api.Register(ctx, u.email, drillPassword, fmt.Sprintf("Drill learner %d", j), mk.Country, "learner")
 		if err != nil {
 			return err
 		}
-		learner := d.api.as(tok)
+		learner := d.api.As(tok)
 		card := "pm_card_visa"
 		if u.state == stateFailed {
 			card = "pm_card_chargeDeclined"
 		}
-		if err := learner.call(ctx, "POST", "/v1/billing/payment-methods", map[string]string{"payment_method_id": card}, nil); err != nil {
+		if err := learner.Call(ctx, "POST", "/v1/billing/payment-methods", map[string]string{"payment_method_id": card}, nil); err != nil {
 			return err
 		}
 		var sub subscriptionView
-		if err := learner.call(ctx, "POST", "/v1/subscriptions", map[string]string{"course_id": u.course}, &sub); err != nil {
+		if err := learner.Call(ctx, "POST", "/v1/subscriptions", map[string]string{"course_id": u.course}, &sub); err != nil {
 			return err
 		}
 		u.subscription = sub.ID
@@ -482,7 +489,7 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 		}
 		switch u.state {
 		case stateCancelled:
-			if err := learner.call(ctx, "POST", "/v1/subscriptions/"+sub.ID+"/cancel", nil, nil); err != nil {
+			if err := learner.Call(ctx, "POST", "/v1/subscriptions/"+sub.ID+"/cancel", nil, nil); err != nil {
 				return err
 			}
 			return d.waitStatus(ctx, learner, sub.ID, "ended", nil)
@@ -490,11 +497,11 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 			// The charge the refund undoes is recorded a moment after the
 			// subscription turns active: until then the answer is 409.
 			if err := d.eventually(ctx, "refund of "+sub.ID+" accepted", func() error {
-				err := learner.call(ctx, "POST", "/v1/subscriptions/"+sub.ID+"/refund", nil, nil)
-				var ae *apiError
+				err := learner.Call(ctx, "POST", "/v1/subscriptions/"+sub.ID+"/refund", nil, nil)
+				var ae *client.APIError
 				if errors.As(err, &ae) && ae.Status == http.StatusConflict {
 					var s subscriptionView
-					if learner.call(ctx, "GET", "/v1/subscriptions/"+sub.ID, nil, &s) == nil && (s.Status == "refunding" || s.Status == "ended") {
+					if learner.Call(ctx, "GET", "/v1/subscriptions/"+sub.ID, nil, &s) == nil && (s.Status == "refunding" || s.Status == "ended") {
 						return nil
 					}
 				}
@@ -504,7 +511,7 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 			}
 			return d.waitStatus(ctx, learner, sub.ID, "ended", func(s subscriptionView) bool { return s.ReasonCode == "refunded" })
 		case statePeriodEnded:
-			if err := learner.call(ctx, "POST", "/v1/subscriptions/"+sub.ID+"/cancel-at-period-end", nil, nil); err != nil {
+			if err := learner.Call(ctx, "POST", "/v1/subscriptions/"+sub.ID+"/cancel-at-period-end", nil, nil); err != nil {
 				return err
 			}
 			return d.waitStatus(ctx, learner, sub.ID, "active", func(s subscriptionView) bool { return s.CancelAtPeriodEnd })
@@ -515,7 +522,7 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 		return nil, err
 	}
 	// The tutor who writes during the export, last, so its token is fresh.
-	_, probeTok, err := d.api.register(ctx, fmt.Sprintf("probe-tutor@%s.drill.test", d.run), drillPassword, "Drill probe tutor", "JP", "tutor")
+	_, probeTok, err := d.api.Register(ctx, fmt.Sprintf("probe-tutor@%s.drill.test", d.run), drillPassword, "Drill probe tutor", "JP", "tutor")
 	if err != nil {
 		return nil, err
 	}
@@ -534,10 +541,10 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 
 // waitStatus waits until subscription id has status want (and ok, when
 // given).
-func (d *drill) waitStatus(ctx context.Context, c *apiClient, id, want string, ok func(subscriptionView) bool) error {
+func (d *drill) waitStatus(ctx context.Context, c *client.Client, id, want string, ok func(subscriptionView) bool) error {
 	return d.eventually(ctx, "subscription "+id+" "+want, func() error {
 		var s subscriptionView
-		if err := c.call(ctx, "GET", "/v1/subscriptions/"+id, nil, &s); err != nil {
+		if err := c.Call(ctx, "GET", "/v1/subscriptions/"+id, nil, &s); err != nil {
 			return err
 		}
 		if s.Status != want || (ok != nil && !ok(s)) {
@@ -559,7 +566,7 @@ func startOver(fn func(i, attempt int) error) func(i int) error {
 	return func(i int) error {
 		for attempt := 0; ; attempt++ {
 			err := fn(i, attempt)
-			var ae *apiError
+			var ae *client.APIError
 			if err == nil || attempt == 2 || !errors.As(err, &ae) || ae.Status != http.StatusInternalServerError {
 				return err
 			}
@@ -743,7 +750,7 @@ func (d *drill) startProbe(ctx context.Context, token string) *probe {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	p.stop = func() { cancel(); <-done }
-	tutor := d.api.as(token)
+	tutor := d.api.As(token)
 	go func() {
 		defer close(done)
 		course, n := "", 0
@@ -752,7 +759,7 @@ func (d *drill) startProbe(ctx context.Context, token string) *probe {
 				var c struct {
 					ID string `json:"id"`
 				}
-				if err := tutor.call(ctx, "POST", "/v1/courses", map[string]any{"title": fmt.Sprintf("Probe %d", i), "description": "Writes around the export.",
+				if err := tutor.Call(ctx, "POST", "/v1/courses", map[string]any{"title": fmt.Sprintf("Probe %d", i), "description": "Writes around the export.",
 					"price": map[string]any{"amount": 1500, "currency": "JPY"}, "billing_interval": "month"}, &c); err != nil {
 					if ctx.Err() == nil {
 						d.log.WarnContext(ctx, "drill: probe course", "err", err.Error())
@@ -764,7 +771,7 @@ func (d *drill) startProbe(ctx context.Context, token string) *probe {
 			}
 			w := probeWrite{course: course, sent: time.Now()}
 			var it itemView
-			err := tutor.call(context.WithoutCancel(ctx), "POST", "/v1/courses/"+course+"/items", map[string]any{"kind": "text", "title": fmt.Sprintf("Probe write %d", i), "body": "x"}, &it)
+			err := tutor.Call(context.WithoutCancel(ctx), "POST", "/v1/courses/"+course+"/items", map[string]any{"kind": "text", "title": fmt.Sprintf("Probe write %d", i), "body": "x"}, &it)
 			w.done, w.ok, w.item = time.Now(), err == nil, it.ID
 			n++
 			p.mu.Lock()
@@ -793,15 +800,15 @@ func (d *drill) classifyProbe(ctx context.Context, p *probe, r *DrillReport) err
 	}
 	var tok string
 	if err := d.eventually(ctx, "the probe tutor logs in", func() (err error) {
-		tok, err = d.api.login(ctx, fmt.Sprintf("probe-tutor@%s.drill.test", d.run), drillPassword)
+		tok, err = d.api.Login(ctx, fmt.Sprintf("probe-tutor@%s.drill.test", d.run), drillPassword)
 		return err
 	}); err != nil {
 		return err
 	}
-	tutor := d.api.as(tok)
+	tutor := d.api.As(tok)
 	for c := range courses {
-		items, err := tutor.items(ctx, c)
-		var ae *apiError
+		items, err := items(ctx, tutor, c)
+		var ae *client.APIError
 		if errors.As(err, &ae) && ae.Status == 404 {
 			continue // the course itself was written after the snapshot
 		}
@@ -840,7 +847,7 @@ func (d *drill) classifyProbe(ctx context.Context, p *probe, r *DrillReport) err
 }
 
 // flows tries the main user flows on the restored stack.
-func (d *drill) flows(ctx context.Context, s *seeded, learner *apiClient) []DrillFlow {
+func (d *drill) flows(ctx context.Context, s *seeded, learner *client.Client) []DrillFlow {
 	var out []DrillFlow
 	try := func(name string, fn func() error) {
 		t := time.Now()
@@ -849,7 +856,7 @@ func (d *drill) flows(ctx context.Context, s *seeded, learner *apiClient) []Dril
 	}
 	try("a seeded learner reads the course's text (course and content)", func() error {
 		return d.eventually(ctx, "the learner reads the text", func() error {
-			items, err := learner.items(ctx, s.active.course)
+			items, err := items(ctx, learner, s.active.course)
 			if err != nil {
 				return err
 			}
@@ -860,7 +867,7 @@ func (d *drill) flows(ctx context.Context, s *seeded, learner *apiClient) []Dril
 			var c struct {
 				Body string `json:"body"`
 			}
-			if err := learner.call(ctx, "GET", "/v1/courses/"+s.active.course+"/items/"+s.active.textItem+"/content", nil, &c); err != nil {
+			if err := learner.Call(ctx, "GET", "/v1/courses/"+s.active.course+"/items/"+s.active.textItem+"/content", nil, &c); err != nil {
 				return err
 			}
 			if c.Body != s.active.textBody {
@@ -871,32 +878,32 @@ func (d *drill) flows(ctx context.Context, s *seeded, learner *apiClient) []Dril
 	})
 	try("a new learner subscribes (saga to active)", func() error {
 		return startOver(func(_, attempt int) error {
-			_, tok, err := d.api.register(ctx, fmt.Sprintf("after-restore-%d@%s.drill.test", attempt, d.run), drillPassword, "Learner after the restore", "MX", "learner")
+			_, tok, err := d.api.Register(ctx, fmt.Sprintf("after-restore-%d@%s.drill.test", attempt, d.run), drillPassword, "Learner after the restore", "MX", "learner")
 			if err != nil {
 				return err
 			}
-			c := d.api.as(tok)
-			if err := c.call(ctx, "POST", "/v1/billing/payment-methods", map[string]string{"payment_method_id": "pm_card_visa"}, nil); err != nil {
+			c := d.api.As(tok)
+			if err := c.Call(ctx, "POST", "/v1/billing/payment-methods", map[string]string{"payment_method_id": "pm_card_visa"}, nil); err != nil {
 				return err
 			}
 			var sub subscriptionView
-			if err := c.call(ctx, "POST", "/v1/subscriptions", map[string]string{"course_id": s.tutor.course}, &sub); err != nil {
+			if err := c.Call(ctx, "POST", "/v1/subscriptions", map[string]string{"course_id": s.tutor.course}, &sub); err != nil {
 				return err
 			}
 			return d.waitStatus(ctx, c, sub.ID, "active", nil)
 		})(0)
 	})
 	try("a tutor publishes a new item", func() error {
-		tok, err := d.api.login(ctx, s.tutor.email, drillPassword)
+		tok, err := d.api.Login(ctx, s.tutor.email, drillPassword)
 		if err != nil {
 			return err
 		}
-		tutor := d.api.as(tok)
+		tutor := d.api.As(tok)
 		var it itemView
-		if err := tutor.call(ctx, "POST", "/v1/courses/"+s.tutor.course+"/items", map[string]any{"kind": "text", "title": "Written after the restore", "body": "Still here."}, &it); err != nil {
+		if err := tutor.Call(ctx, "POST", "/v1/courses/"+s.tutor.course+"/items", map[string]any{"kind": "text", "title": "Written after the restore", "body": "Still here."}, &it); err != nil {
 			return err
 		}
-		items, err := d.api.items(ctx, s.tutor.course)
+		items, err := items(ctx, d.api, s.tutor.course)
 		if err != nil {
 			return err
 		}

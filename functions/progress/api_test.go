@@ -292,7 +292,7 @@ func TestReport_refusalsChangeNothing(t *testing.T) {
 		"401_no_token":                     {"", itemPath(video), ok, 401, nil},
 		"404_unknown_item":                 {tok, itemPath("20000000-0000-4000-8000-0000000000ff"), ok, 404, nil},
 		"404_unknown_course":               {tok, "/v1/courses/10000000-0000-4000-8000-0000000000ff/items/" + video + "/progress", ok, 404, nil},
-		"404_malformed_item_id":            {tok, itemPath("not_an;id"), ok, 404, nil},
+		"400_malformed_item_id":            {tok, itemPath("not_an;id"), ok, 400, []string{"itemId"}},
 		"400_negative_position":            {tok, itemPath(video), map[string]any{"position_seconds": -1, "duration_seconds": 600, "client_time": now(0)}, 400, []string{"position_seconds"}},
 		"400_position_past_duration":       {tok, itemPath(video), map[string]any{"position_seconds": 601, "duration_seconds": 600, "client_time": now(0)}, 400, []string{"position_seconds"}},
 		"400_duration_over_bound":          {tok, itemPath(video), map[string]any{"position_seconds": 1, "duration_seconds": 86401, "client_time": now(0)}, 400, []string{"duration_seconds"}},

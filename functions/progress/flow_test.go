@@ -92,7 +92,11 @@ func TestFlow_reportResumeCompleteAndRefuse(t *testing.T) {
 	e.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "video", "title": "Pagbati"}).JSON(t, &vid)
 	e.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "text", "title": "Mga salita", "body": "Salamat po"}).JSON(t, &txt)
 	e.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "file", "title": "Worksheet"}).JSON(t, &fil)
-	e.Must(200, "POST", "/v1/courses/"+c.ID+"/publish", tutor, nil)
+	e.UploadPlaceholder(tutor, c.ID, vid.ID, "video")
+	e.UploadPlaceholder(tutor, c.ID, fil.ID, "file")
+	e.Eventually("the course publishes once its media is ready", 30*time.Second, func() bool {
+		return e.Do("POST", "/v1/courses/"+c.ID+"/publish", tutor, nil).Status == 200
+	})
 	path := func(item string) string { return "/v1/courses/" + c.ID + "/items/" + item + "/progress" }
 	coursePath := "/v1/courses/" + c.ID + "/progress"
 	start := time.Now().Add(-time.Hour)

@@ -125,7 +125,7 @@ func OpenAPI(specs []fnreg.Spec, title, version string) ([]byte, error) {
 		}
 		if s.Idempotent {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
-				"description": "Makes a retry safe: the same key with the same request answers the first answer again (Idempotent-Replayed: true); with another request, 409. Keys are the caller's, kept 24 hours; use a random UUID per request.",
+				"description": "Makes a retry safe: the same key with the same request answers the first success again (Idempotent-Replayed: true); with another request, 409. A refused request (4xx) keeps no answer: correct it and send it again with the same key. Keys are the caller's, kept 24 hours; use a random UUID per request.",
 				"schema":      map[string]any{"type": "string", "minLength": 1, "maxLength": 255}})
 		}
 		if len(params) > 0 {

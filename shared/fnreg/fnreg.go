@@ -186,11 +186,20 @@ var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 func checkPathIDs(s Spec, r *http.Request) error {
 	var f errs.Fields
 	for _, name := range PathParams(s.Path) {
+		if !isIDParam(name) {
+			continue
+		}
 		if !idRE.MatchString(r.PathValue(name)) {
 			f.Add(name, "is not an id this API issues (1 to 64 letters, digits, - or _)")
 		}
 	}
 	return f.Err()
+}
+
+// isIDParam says whether a path parameter names an id ({courseId}, {id}):
+// those are checked; others ({file} of a static asset) are the handler's.
+func isIDParam(name string) bool {
+	return name == "id" || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "ID")
 }
 
 var pathParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)

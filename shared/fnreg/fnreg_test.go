@@ -148,4 +148,15 @@ func TestGuard_refusesMalformedPathIDs(t *testing.T) {
 	if w.Code != 200 || !ran {
 		t.Fatalf("a valid id: %d", w.Code)
 	}
+
+	// Only id parameters are checked: a static asset's {file} (with its
+	// dot) is the handler's to judge.
+	ran = false
+	mux.Handle("GET /assets/{file}", Guard(Spec{Name: "asset", Access: Public, Path: "/assets/{file}"}, Auth{},
+		http.HandlerFunc(func(http.ResponseWriter, *http.Request) { ran = true })))
+	w = httptest.NewRecorder()
+	mux.ServeHTTP(w, httptest.NewRequest("GET", "/assets/main-BVPRSBL4.js", nil))
+	if w.Code != 200 || !ran {
+		t.Fatalf("an asset name: %d %s", w.Code, w.Body)
+	}
 }

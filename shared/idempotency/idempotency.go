@@ -123,8 +123,10 @@ func Middleware(db *spanner.Client, function string, h http.Handler) http.Handle
 				a.Header[k] = v
 			}
 		}
-		// An answer a retry could change (5xx: try again) is not kept: the
-		// key is released. Anything else is the request's answer.
+		// Only a success is the request's answer. A refusal (4xx: nothing
+		// was written) or a failure (5xx: try again) releases the key, as
+		// Stripe does for a request that fails validation: the client may
+		// correct the request and send it again with the same key.
 		if err := finish(context.WithoutCancel(r.Context()), db, scope, key, a); err != nil {
 			httpx.Logger(r.Context()).WarnContext(r.Context(), "idempotency record failed; a retry after the lease runs the request again",
 				"function", function, "err", err.Error())
@@ -194,10 +196,11 @@ func claim(ctx context.Context, db *spanner.Client, scope, key string, sum []byt
 	return prev, spanx.Translate(err, "idempotency.claim")
 }
 
-// finish records a as key's answer, or releases the key when a is a 5xx.
+// finish records a as key's answer, or releases the key when a is not a
+// success.
 func finish(ctx context.Context, db *spanner.Client, scope, key string, a answer) error {
 	m := spanner.Delete("IdempotencyKeys", spanner.Key{scope, key})
-	if a.Status < 500 {
+	if a.Status < 400 {
 		b, err := json.Marshal(a)
 		if err != nil {
 			return err

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -14,7 +12,9 @@ import (
 
 	"cloud.google.com/go/pubsub/v2"
 
+	"github.com/kwipper/kwipper/functions/client"
 	"github.com/kwipper/kwipper/functions/devstack"
+	"github.com/kwipper/kwipper/functions/devstack/sample"
 	"github.com/kwipper/kwipper/shared/devstack/emulator"
 	"github.com/kwipper/kwipper/shared/events"
 )
@@ -76,84 +76,66 @@ const (
 
 // loadDemo creates demo data through the public API, as a client would.
 func loadDemo(ctx context.Context, base string) error {
-	c := &apiClient{base: base}
+	c := client.New(base, time.Minute)
 	for _, u := range []map[string]any{
 		{"email": demoTutor, "password": demoPassword, "display_name": "Sari the Tutor", "roles": []string{"tutor"}, "country": "ID"},
 		{"email": demoLearner, "password": demoPassword, "display_name": "Kenji the Learner", "roles": []string{"learner"}, "country": "JP"},
 	} {
-		if status, err := c.do(ctx, "POST", "/v1/users", u, nil); err != nil && status != http.StatusConflict {
+		if err := c.Call(ctx, "POST", "/v1/users", u, nil); err != nil && client.StatusOf(err) != http.StatusConflict {
 			return err
 		}
 	}
-	var session struct {
-		AccessToken string `json:"access_token"`
-	}
-	if _, err := c.do(ctx, "POST", "/v1/sessions", map[string]string{"email": demoTutor, "password": demoPassword}, &session); err != nil {
+	token, err := c.Login(ctx, demoTutor, demoPassword)
+	if err != nil {
 		return err
 	}
-	c.token = session.AccessToken
+	c = c.As(token)
 	var course struct {
 		ID string `json:"id"`
 	}
-	if _, err := c.do(ctx, "POST", "/v1/courses", map[string]any{
+	if err := c.Call(ctx, "POST", "/v1/courses", map[string]any{
 		"title": "Bahasa Indonesia for Beginners", "description": "Ten short lessons to start speaking.",
 		"price": map[string]any{"amount": 9900000, "currency": "IDR"}, "billing_interval": "month",
 	}, &course); err != nil {
 		return err
 	}
-	for _, it := range []map[string]any{
-		{"kind": "text", "title": "Selamat pagi: greetings", "body": "Selamat pagi means good morning."},
-		{"kind": "video", "title": "Pronunciation walkthrough"},
-		{"kind": "file", "title": "Vocabulary sheet (PDF)"},
+	for _, it := range []struct {
+		item              map[string]any
+		contentType, name string
+		media             []byte
+	}{
+		{item: map[string]any{"kind": "text", "title": "Selamat pagi: greetings", "body": "Selamat pagi means good morning."}},
+		{item: map[string]any{"kind": "video", "title": "Pronunciation walkthrough"}, contentType: "video/mp4", name: "pronunciation.mp4", media: sample.LessonMP4},
+		{item: map[string]any{"kind": "file", "title": "Vocabulary sheet (PDF)"}, contentType: "application/pdf", name: "vocabulary.pdf", media: sample.HandoutPDF},
 	} {
-		if _, err := c.do(ctx, "POST", "/v1/courses/"+course.ID+"/items", it, nil); err != nil {
+		var item struct {
+			ID string `json:"id"`
+		}
+		if err := c.Call(ctx, "POST", "/v1/courses/"+course.ID+"/items", it.item, &item); err != nil {
 			return err
 		}
+		if it.media != nil {
+			if _, err := c.UploadMedia(ctx, course.ID, item.ID, it.contentType, it.name, it.media); err != nil {
+				return err
+			}
+		}
 	}
-	if _, err := c.do(ctx, "POST", "/v1/courses/"+course.ID+"/publish", nil, nil); err != nil {
-		return err
+	// The Course service hears that the media is ready through Pub/Sub.
+	for deadline := time.Now().Add(time.Minute); ; {
+		err := c.Call(ctx, "POST", "/v1/courses/"+course.ID+"/publish", nil, nil)
+		if err == nil {
+			break
+		}
+		if client.StatusOf(err) != http.StatusConflict || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
-	fmt.Printf("\nDemo data loaded: course %s is published.\n"+
+	fmt.Printf("\nDemo data loaded: course %s is published (a text, a video and a PDF).\n"+
 		"  Log in as the tutor:   curl -s -H 'Content-Type: application/json' %s/v1/sessions -d '{\"email\":%q,\"password\":%q}'\n"+
 		"  Log in as the learner: curl -s -H 'Content-Type: application/json' %s/v1/sessions -d '{\"email\":%q,\"password\":%q}'\n",
 		course.ID, base, demoTutor, demoPassword, base, demoLearner, demoPassword)
 	return nil
-}
-
-type apiClient struct {
-	base, token string
-}
-
-func (c *apiClient) do(ctx context.Context, method, path string, body, out any) (int, error) {
-	var rd *bytes.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	} else {
-		rd = bytes.NewReader(nil)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		var e bytes.Buffer
-		_, _ = e.ReadFrom(resp.Body)
-		return resp.StatusCode, fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, e.String())
-	}
-	if out != nil {
-		return resp.StatusCode, json.NewDecoder(resp.Body).Decode(out)
-	}
-	return resp.StatusCode, nil
 }
 
 // emulators starts both emulators, writes their environment to a file (for

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kwipper/kwipper/functions/devstack/sample"
 	"github.com/kwipper/kwipper/shared/devstack/gcsfake"
 )
 
@@ -66,7 +67,7 @@ func TestGCS_readsAndWritesObjects(t *testing.T) {
 func TestGCS_localStackEndToEnd(t *testing.T) {
 	g := startGCS(t)
 	in := "media/c1/i1/u1"
-	lesson := readFile(t, "testdata/sample/lesson.mp4")
+	lesson := sample.LessonMP4
 	if err := g.WriteObject(ctx(t), in, "video/mp4", bytes.NewReader(lesson)); err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/kwipper/kwipper/functions/devstack/sample"
 )
 
 func TestSampleLesson(t *testing.T) {
-	b := readFile(t, "testdata/sample/lesson.mp4")
+	b := sample.LessonMP4
 	if len(b) >= 400_000 {
 		t.Errorf("lesson.mp4 is %d bytes, want under 400 KB", len(b))
 	}
@@ -31,7 +33,7 @@ func TestSampleLesson(t *testing.T) {
 }
 
 func TestSampleHandout(t *testing.T) {
-	b := readFile(t, "testdata/sample/handout.pdf")
+	b := sample.HandoutPDF
 	if got := http.DetectContentType(b); got != "application/pdf" {
 		t.Errorf("sniffed as %q", got)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/client"
 	"github.com/kwipper/kwipper/functions/devstack"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/logging"
@@ -210,6 +211,21 @@ func (e *Env) User(email string, roles ...string) (id, token string) {
 	}
 	e.Must(http.StatusOK, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": Password}).JSON(e.T, &s)
 	return u.ID, s.AccessToken
+}
+
+// UploadPlaceholder uploads client.Placeholder media to a video or file item
+// as its tutor (token) and waits until it is ready.
+func (e *Env) UploadPlaceholder(token, courseID, itemID, kind string) {
+	e.T.Helper()
+	ct, name, body, ok := client.Placeholder(kind)
+	if !ok {
+		e.T.Fatalf("apitest: no placeholder media for a %s item", kind)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if _, err := (&client.Client{Base: e.URL, Token: token}).UploadMedia(ctx, courseID, itemID, ct, name, body); err != nil {
+		e.T.Fatalf("apitest: upload to item %s: %v", itemID, err)
+	}
 }
 
 // Eventually polls cond until it holds or the deadline passes; for effects
