@@ -394,7 +394,9 @@ type cursor struct {
 }
 
 // Valid says whether c is a cursor this API could have issued.
-func (c *cursor) Valid() bool { return pagination.ValidTime(c.PublishedAt) && pagination.ValidID(c.CourseID) }
+func (c *cursor) Valid() bool {
+	return pagination.ValidTime(c.PublishedAt) && pagination.ValidID(c.CourseID)
+}
 
 // encodeCursor returns the opaque cursor that follows course c.
 func encodeCursor(c Course) string {
