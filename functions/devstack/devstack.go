@@ -69,6 +69,10 @@ type Options struct {
 	// DuplicateCommands is a test hook: every saga command is published
 	// twice.
 	DuplicateCommands bool
+	// PubSubDown is a test hook: while it reports true, every publish of
+	// every service fails as when Pub/Sub cannot be reached (events stay in
+	// the outboxes for the relays).
+	PubSubDown func() bool
 }
 
 // Stack is a running local platform.
@@ -209,8 +213,20 @@ func cmpOr(v, def string) string {
 // open opens every service with the stack's hooks.
 func (s *Stack) open(ctx context.Context) (*functions.App, error) {
 	o := functions.Options{Getenv: s.Getenv}
+	var wraps []func(events.Publisher) events.Publisher
 	if s.opts.DuplicateCommands {
-		o.WrapPublisher = func(p events.Publisher) events.Publisher { return duplicateCommands{p} }
+		wraps = append(wraps, func(p events.Publisher) events.Publisher { return duplicateCommands{p} })
+	}
+	if s.opts.PubSubDown != nil {
+		wraps = append(wraps, func(p events.Publisher) events.Publisher { return pubsubDown{p, s.opts.PubSubDown} })
+	}
+	if len(wraps) > 0 {
+		o.WrapPublisher = func(p events.Publisher) events.Publisher {
+			for _, w := range wraps {
+				p = w(p)
+			}
+			return p
+		}
 	}
 	if s.opts.FailStep != nil {
 		replies := &events.PubSub{Client: s.PubSub}
@@ -314,6 +330,19 @@ func (d duplicateCommands) Publish(ctx context.Context, e events.Event) error {
 		return err
 	}
 	e.ID = uuid.NewString()
+	return d.Publisher.Publish(ctx, e)
+}
+
+// pubsubDown fails every publish while down reports true.
+type pubsubDown struct {
+	events.Publisher
+	down func() bool
+}
+
+func (d pubsubDown) Publish(ctx context.Context, e events.Event) error {
+	if d.down() {
+		return errors.New("pubsub: unavailable (injected: Pub/Sub is down)")
+	}
 	return d.Publisher.Publish(ctx, e)
 }
 

@@ -48,6 +48,10 @@ func FailStep(fail func(step, courseID string) bool) Option {
 	return func(o *devstack.Options) { o.FailStep = fail }
 }
 
+// PubSubDown makes every publish fail while down reports true, as when
+// Pub/Sub cannot be reached.
+func PubSubDown(down func() bool) Option { return func(o *devstack.Options) { o.PubSubDown = down } }
+
 // DuplicateCommands makes the orchestrator's every command arrive twice.
 func DuplicateCommands() Option { return func(o *devstack.Options) { o.DuplicateCommands = true } }
 

@@ -64,6 +64,7 @@ type Server struct {
 	refunds   map[string]map[string]any
 	idem      map[string]idemEntry
 	events    []Event
+	faults    Faults
 	hooks     sync.WaitGroup
 	closed    bool
 
@@ -187,6 +188,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	failBefore, failAfter := s.fault(r.URL.Path)
+	if failBefore {
+		writeInjected(w)
+		return
+	}
 	key := r.Header.Get("Idempotency-Key")
 	fp := r.Method + " " + r.URL.Path + "?" + canonical(r.PostForm)
 	if key != "" && r.Method == http.MethodPost {
@@ -194,6 +200,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if e.fingerprint != fp {
 				writeErr(w, http.StatusBadRequest, apiErr{Type: "idempotency_error",
 					Message: "Keys for idempotent requests can only be used with the same parameters they were first used with."})
+				return
+			}
+			if failAfter {
+				writeInjected(w)
 				return
 			}
 			w.Header().Set("Idempotent-Replayed", "true")
@@ -205,6 +215,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := json.Marshal(body)
 	if key != "" && r.Method == http.MethodPost && status < 500 {
 		s.idem[key] = idemEntry{fingerprint: fp, status: status, body: b}
+	}
+	if failAfter {
+		writeInjected(w)
+		return
 	}
 	write(w, status, b)
 }
