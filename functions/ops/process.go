@@ -3,6 +3,7 @@ package ops
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"time"
@@ -16,6 +17,18 @@ import (
 // from getenv, installs the JSON logger (on stdout, as Cloud Logging reads
 // it) and the tracer provider. done flushes the traces at exit.
 func Setup(getenv func(string) string) (cfg config.Config, log *slog.Logger, done func(), err error) {
+	getenv, stack := LocalStack(getenv, ".")
+	if stack != "" {
+		// Pub/Sub and Storage clients read their emulator hosts from the
+		// process environment.
+		for _, k := range []string{"SPANNER_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST", "STORAGE_EMULATOR_HOST"} {
+			if v := getenv(k); v != "" && os.Getenv(k) == "" {
+				_ = os.Setenv(k, v)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "kwipper: using the local stack that scripts/dev runs (%s: Spanner %s, Pub/Sub %s, project %s)\n",
+			stack, getenv("SPANNER_EMULATOR_HOST"), getenv("PUBSUB_EMULATOR_HOST"), getenv("KW_PROJECT"))
+	}
 	if cfg, err = config.Load(getenv); err != nil {
 		return cfg, nil, nil, err
 	}

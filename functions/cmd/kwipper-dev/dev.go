@@ -15,6 +15,7 @@ import (
 	"github.com/kwipper/kwipper/functions/client"
 	"github.com/kwipper/kwipper/functions/devstack"
 	"github.com/kwipper/kwipper/functions/devstack/sample"
+	"github.com/kwipper/kwipper/functions/ops"
 	"github.com/kwipper/kwipper/shared/devstack/emulator"
 	"github.com/kwipper/kwipper/shared/events"
 )
@@ -30,20 +31,37 @@ func dev(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 	dir, _ := filepath.Abs(".dev")
+	if os.Getenv("SPANNER_EMULATOR_HOST") == "" {
+		fmt.Fprintln(os.Stderr, "== starting the Spanner and Pub/Sub emulators (logs in .dev/)")
+	}
+	fmt.Fprintln(os.Stderr, "== creating and migrating the databases, topics and push subscriptions; fake-gcs-server and the Stripe fake")
 	st, err := devstack.Start(ctx, devstack.Options{Log: log, EmulatorLogs: dir})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	order := []string{"SPANNER_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "KW_PROJECT", "KW_API_URL"}
+	vals := map[string]string{"KW_API_URL": st.URL, "KW_PROJECT": st.Cfg.Project}
+	for _, k := range order[:3] {
+		vals[k] = st.Getenv(k)
+	}
+	remove, err := ops.WriteLocalStack(".", order, vals)
+	if err != nil {
+		return err
+	}
+	defer remove()
 	go relayTicks(ctx, st.PubSub, *tick, log)
 	if *demo {
+		fmt.Fprintln(os.Stderr, "== loading the demo data (a tutor, a learner, a course with a video and a PDF)")
 		if err := loadDemo(ctx, st.URL); err != nil {
 			log.ErrorContext(ctx, "demo data failed", "err", err.Error())
 		}
 	}
-	fmt.Printf("\nKwipper is up at %s\n  health:  %s/healthz\n  API doc: %s/openapi.json\n"+
-		"  Spanner emulator %s, Pub/Sub emulator %s\nCtrl-C stops everything.\n\n",
-		st.URL, st.URL, st.URL, os.Getenv("SPANNER_EMULATOR_HOST"), os.Getenv("PUBSUB_EMULATOR_HOST"))
+	fmt.Printf("\nKwipper is up at %s\n  web app: %s/\n  health:  %s/healthz\n  API doc: %s/openapi.json\n"+
+		"  Spanner emulator %s, Pub/Sub emulator %s\n"+
+		"  Operator commands (go run ./functions/cmd/kwipper billing-cycle | export | restore | migrate) find this stack through %s.\n"+
+		"Ctrl-C stops everything.\n\n",
+		st.URL, st.URL, st.URL, st.URL, vals["SPANNER_EMULATOR_HOST"], vals["PUBSUB_EMULATOR_HOST"], ops.LocalStackFile)
 	<-ctx.Done()
 	return nil
 }
