@@ -158,15 +158,15 @@ func (s *Service) resume(w http.ResponseWriter, r *http.Request) error {
 
 // CreateRequest is the body of POST /v1/subscriptions.
 type CreateRequest struct {
-	CourseID string `json:"course_id"`
+	CourseID string `json:"course_id" example:"c_01HZX3Q8W2"`
 }
 
 // View is a subscription as the API shows it.
 type View struct {
-	ID          string       `json:"id"`
-	UserID      string       `json:"user_id"`
-	CourseID    string       `json:"course_id"`
-	Status      string       `json:"status"`
+	ID          string       `json:"id" example:"s_01HZX3Q8W6"`
+	UserID      string       `json:"user_id" example:"u_01HZX3Q8W2"`
+	CourseID    string       `json:"course_id" example:"c_01HZX3Q8W2"`
+	Status      string       `json:"status" enum:"pending,active,past_due,refunding,failed,ended" example:"active"`
 	ReasonCode  string       `json:"reason_code,omitempty"`
 	Reason      string       `json:"reason,omitempty"`
 	Price       *money.Money `json:"price,omitempty"`
