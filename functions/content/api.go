@@ -294,9 +294,9 @@ type UploadRequest struct {
 // session and answers with its URI in Location; PUT the bytes there (in
 // chunks with Content-Range if you like).
 type UploadView struct {
-	ID          string            `json:"id" example:"up_01HZX3Q8W5"`
-	CourseID    string            `json:"course_id" example:"c_01HZX3Q8W2"`
-	ItemID      string            `json:"item_id" example:"i_01HZX3Q8W3"`
+	ID          string            `json:"id" example:"f47ac10b-58cc-4372-a567-0e02b2c3d479"`
+	CourseID    string            `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	ItemID      string            `json:"item_id" example:"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"`
 	Status      string            `json:"status" enum:"pending,ready,rejected" example:"pending"`
 	Reason      string            `json:"reason,omitempty"`
 	ContentType string            `json:"content_type" example:"video/mp4"`
@@ -304,7 +304,7 @@ type UploadView struct {
 	FileName    string            `json:"file_name" example:"lesson-1.mp4"`
 	Resumable   bool              `json:"resumable"`
 	Method      string            `json:"method,omitempty" example:"PUT"`
-	URL         string            `json:"url,omitempty" example:"https://storage.googleapis.com/kwipper-media/media/asia-southeast1/c_01HZX3Q8W2/i_01HZX3Q8W3/up_01HZX3Q8W5?X-Goog-Signature=..."`
+	URL         string            `json:"url,omitempty" example:"https://storage.googleapis.com/kwipper-media/media/asia-southeast1/7c9e6679-7425-40de-944b-e07fc1f90ae7/9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10/f47ac10b-58cc-4372-a567-0e02b2c3d479?X-Goog-Signature=..."`
 	Headers     map[string]string `json:"headers,omitempty" example:"{\"Content-Type\":\"video/mp4\",\"x-goog-content-length-range\":\"48213760,48213760\"}"`
 	ExpiresAt   time.Time         `json:"expires_at"`
 	CreatedAt   time.Time         `json:"created_at"`
@@ -313,12 +313,12 @@ type UploadView struct {
 // ContentView is an item's content for someone who may see it: a signed URL
 // (GET, usable with Range requests) for media, the body for text.
 type ContentView struct {
-	CourseID    string     `json:"course_id" example:"c_01HZX3Q8W2"`
-	ItemID      string     `json:"item_id" example:"i_01HZX3Q8W3"`
+	CourseID    string     `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	ItemID      string     `json:"item_id" example:"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"`
 	Kind        string     `json:"kind" enum:"text,video,file" example:"video"`
 	Title       string     `json:"title" example:"Greetings"`
 	Body        string     `json:"body,omitempty"`
-	URL         string     `json:"url,omitempty" example:"https://cdn.kwipper.example/media/c_01HZX3Q8W2/i_01HZX3Q8W3/index.m3u8?Expires=1772357400&Signature=..."`
+	URL         string     `json:"url,omitempty" example:"https://cdn.kwipper.example/media/7c9e6679-7425-40de-944b-e07fc1f90ae7/9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10/index.m3u8?Expires=1772357400&Signature=..."`
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
 	ContentType string     `json:"content_type,omitempty" example:"video/mp4"`
 	Size        int64      `json:"size,omitempty" example:"48213760"`

@@ -306,8 +306,8 @@ type UpdateRequest struct {
 
 // View is a course as the API shows it.
 type View struct {
-	ID              string      `json:"id" example:"c_01HZX3Q8W2"`
-	TutorID         string      `json:"tutor_id" example:"u_01HZX3Q8W1"`
+	ID              string      `json:"id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	TutorID         string      `json:"tutor_id" example:"0b0e5c8a-3f1e-4a55-9d43-2c6f8e1a9b10"`
 	TutorName       string      `json:"tutor_name" example:"Kenji Sato"`
 	Title           string      `json:"title" example:"Conversational Japanese"`
 	Description     string      `json:"description" example:"Thirty short lessons for travellers."`
@@ -347,8 +347,8 @@ type ItemUpdateRequest struct {
 // ItemView is an item as the API shows it. Body is omitted for media items
 // and for callers who may not read the course's content.
 type ItemView struct {
-	ID            string    `json:"id" example:"i_01HZX3Q8W3"`
-	CourseID      string    `json:"course_id" example:"c_01HZX3Q8W2"`
+	ID            string    `json:"id" example:"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"`
+	CourseID      string    `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
 	Position      int64     `json:"position" example:"1"`
 	Kind          string    `json:"kind" enum:"text,video,file" example:"video"`
 	Title         string    `json:"title" example:"Greetings"`
@@ -366,7 +366,7 @@ type ItemList struct {
 // ReorderRequest is the body of PUT /v1/courses/{courseId}/items/order: every
 // item id of the course, each exactly once, in the new order.
 type ReorderRequest struct {
-	ItemIDs []string `json:"item_ids" example:"[\"i_01HZX3Q8W4\",\"i_01HZX3Q8W3\"]"`
+	ItemIDs []string `json:"item_ids" example:"[\"3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7\",\"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10\"]"`
 }
 
 func (c Course) view() View {

@@ -178,8 +178,8 @@ type ReportRequest struct {
 // answer to a report: false when the report was not newer than the one
 // recorded (the view then shows what is recorded).
 type ItemProgressView struct {
-	CourseID        string     `json:"course_id" example:"c_01HZX3Q8W2"`
-	ItemID          string     `json:"item_id" example:"i_01HZX3Q8W3"`
+	CourseID        string     `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	ItemID          string     `json:"item_id" example:"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"`
 	Kind            string     `json:"kind" enum:"text,video,file" example:"video"`
 	Title           string     `json:"title" example:"Greetings"`
 	PositionSeconds float64    `json:"position_seconds" example:"312.5"`
@@ -199,7 +199,7 @@ type ItemProgressView struct {
 // progress now (the tutor, or an active subscription); progress stays
 // readable after a subscription ends.
 type MyCourseView struct {
-	CourseID       string     `json:"course_id" example:"c_01HZX3Q8W2"`
+	CourseID       string     `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
 	Title          string     `json:"title" example:"Conversational Japanese"`
 	ItemsTotal     int        `json:"items_total" example:"12"`
 	ItemsCompleted int        `json:"items_completed" example:"3"`
@@ -213,7 +213,7 @@ type MyCourseView struct {
 // CourseProgressView is MyCourseView with each current item's state, in
 // the order the items were added.
 type CourseProgressView struct {
-	CourseID       string             `json:"course_id" example:"c_01HZX3Q8W2"`
+	CourseID       string             `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
 	Title          string             `json:"title" example:"Conversational Japanese"`
 	ItemsTotal     int                `json:"items_total" example:"12"`
 	ItemsCompleted int                `json:"items_completed" example:"3"`

@@ -197,7 +197,7 @@ type UpdateRequest struct {
 
 // View is a user as the API shows it (never the password hash).
 type View struct {
-	ID          string    `json:"id" example:"u_01HZX3Q8W2"`
+	ID          string    `json:"id" example:"5a1f2d3c-8b9e-4f60-a7d1-3e2c4b5a6f70"`
 	Email       string    `json:"email" example:"ana@example.com"`
 	DisplayName string    `json:"display_name" example:"Ana Santos"`
 	Roles       []string  `json:"roles" example:"[\"learner\"]"`

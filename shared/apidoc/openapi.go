@@ -127,7 +127,7 @@ func (g *generator) operation(s fnreg.Spec) (map[string]any, error) {
 		if fnreg.IsIDParam(name) {
 			p["schema"] = map[string]any{"type": "string", "pattern": fnreg.IDPattern}
 			p["description"] = "An id this API issued."
-			p["example"] = "c_01HZX3Q8W2"
+			p["example"] = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 			errsOf.add(http.StatusBadRequest, "A path id is not one this API could have issued (error.fields names it).")
 			badField = name
 		} else {

@@ -208,6 +208,18 @@ func (c *Checker) Checked() map[string]map[int]int {
 	return out
 }
 
+// Function is the name of the function that serves req ("" for none).
+func (c *Checker) Function(req *http.Request) string {
+	probe := &http.Request{Method: req.Method, URL: &url.URL{Path: req.URL.Path, RawPath: req.URL.RawPath}, Host: req.Host, Header: http.Header{}}
+	h, pattern := c.mux.Handler(probe)
+	if pattern == "" {
+		return ""
+	}
+	rec := &headerRecorder{h: http.Header{}}
+	h.ServeHTTP(rec, probe)
+	return rec.h.Get("X-Function")
+}
+
 // Operations is how many operations the checker knows.
 func (c *Checker) Operations() int { return len(c.ops) }
 
