@@ -319,12 +319,16 @@ func (g *generator) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string"}
 	case t.Kind() == reflect.Bool:
 		return map[string]any{"type": "boolean"}
-	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
-		return map[string]any{"type": "integer"}
+	case t.Kind() == reflect.Int64 || t.Kind() == reflect.Int:
+		return map[string]any{"type": "integer", "format": "int64"}
+	case t.Kind() >= reflect.Int8 && t.Kind() <= reflect.Int32:
+		return map[string]any{"type": "integer", "format": "int32"}
 	case t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uint64:
 		return map[string]any{"type": "integer", "minimum": 0}
-	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
-		return map[string]any{"type": "number"}
+	case t.Kind() == reflect.Float32:
+		return map[string]any{"type": "number", "format": "float"}
+	case t.Kind() == reflect.Float64:
+		return map[string]any{"type": "number", "format": "double"}
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
 		return map[string]any{"type": "string", "contentEncoding": "base64"}
 	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
