@@ -12,9 +12,11 @@ import (
 )
 
 // The typed client generated from the OpenAPI document (`kwipper gen`)
-// drives a tutor's first steps and a refusal, through the conformance
-// checked transport: register, log in, create a course, add an item,
-// publish, page the catalog; a bad price answers 400 with the field named.
+// drives a tutor's first steps and refusals, through the conformance
+// checked transport: register, log in, create a course, add, change and
+// reorder items, start saving a card, publish, unpublish, publish again,
+// page the catalog; a bad price and a reorder that leaves an item out
+// answer 400.
 func TestFlow_generatedClient(t *testing.T) {
 	e := apitest.Start(t)
 	ctx := context.Background()
@@ -62,9 +64,40 @@ func TestFlow_generatedClient(t *testing.T) {
 	if err != nil || item.JSON201 == nil || item.JSON201.Kind != apiclient.CourseItemViewKindText {
 		t.Fatalf("add item: %v %d %s", err, item.StatusCode(), item.Body)
 	}
+	second, err := tutor.CourseItemAddWithResponse(ctx, id, nil, apiclient.CourseItemRequest{Kind: "text", Title: "Consonants", Body: &body})
+	if err != nil || second.JSON201 == nil {
+		t.Fatalf("add item: %v %d %s", err, second.StatusCode(), second.Body)
+	}
+	title := "Kana in seven days"
+	if upd, err := tutor.CourseUpdateWithResponse(ctx, id, apiclient.CourseUpdateRequest{Title: &title}); err != nil || upd.JSON200 == nil || upd.JSON200.Title != title {
+		t.Fatalf("update: %v %d %s", err, upd.StatusCode(), upd.Body)
+	}
+	vowels := "a i u e o (and n)"
+	if upd, err := tutor.CourseItemUpdateWithResponse(ctx, id, item.JSON201.Id, apiclient.CourseItemUpdateRequest{Body: &vowels}); err != nil || upd.JSON200 == nil {
+		t.Fatalf("update item: %v %d %s", err, upd.StatusCode(), upd.Body)
+	}
+	order := []string{second.JSON201.Id, item.JSON201.Id}
+	if re, err := tutor.CourseItemReorderWithResponse(ctx, id, apiclient.CourseReorderRequest{ItemIds: order}); err != nil || re.JSON200 == nil || re.JSON200.Items[0].Id != order[0] {
+		t.Fatalf("reorder: %v %d %s", err, re.StatusCode(), re.Body)
+	}
+	if re, err := tutor.CourseItemReorderWithResponse(ctx, id, apiclient.CourseReorderRequest{ItemIds: order[:1]}); err != nil || re.JSON400 == nil {
+		t.Fatalf("reorder with an item left out: %v %d %s", err, re.StatusCode(), re.Body)
+	}
+	if si, err := tutor.BillingSetupIntentWithResponse(ctx); err != nil || si.JSON201 == nil || si.JSON201.ClientSecret == "" {
+		t.Fatalf("setup intent: %v %d %s", err, si.StatusCode(), si.Body)
+	}
+	if page, err := anon.WebAppWithResponse(ctx); err != nil || page.StatusCode() != http.StatusOK {
+		t.Fatalf("web app: %v", err)
+	}
 	pub, err := tutor.CoursePublishWithResponse(ctx, id)
 	if err != nil || pub.JSON200 == nil || pub.JSON200.Status != apiclient.CourseViewStatusPublished {
 		t.Fatalf("publish: %v %d %s", err, pub.StatusCode(), pub.Body)
+	}
+	if un, err := tutor.CourseUnpublishWithResponse(ctx, id); err != nil || un.JSON200 == nil || un.JSON200.Status != apiclient.CourseViewStatusDraft {
+		t.Fatalf("unpublish: %v %d %s", err, un.StatusCode(), un.Body)
+	}
+	if pub, err := tutor.CoursePublishWithResponse(ctx, id); err != nil || pub.JSON200 == nil {
+		t.Fatalf("publish again: %v %d %s", err, pub.StatusCode(), pub.Body)
 	}
 	limit := 1
 	page, err := anon.CourseListWithResponse(ctx, &apiclient.CourseListParams{Limit: &limit})
