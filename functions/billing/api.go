@@ -124,20 +124,20 @@ func (s *Service) setupIntent(w http.ResponseWriter, r *http.Request) error {
 // SaveCardRequest is the body of POST /v1/billing/payment-methods: a Stripe
 // payment method id (from Stripe.js, or a test id such as pm_card_visa).
 type SaveCardRequest struct {
-	PaymentMethodID string `json:"payment_method_id"`
+	PaymentMethodID string `json:"payment_method_id" example:"pm_card_visa"`
 }
 
 // CardView is the caller's saved card.
 type CardView struct {
-	PaymentMethodID string `json:"payment_method_id"`
-	Brand           string `json:"brand"`
-	Last4           string `json:"last4"`
+	PaymentMethodID string `json:"payment_method_id" example:"pm_1QxYz2AbCdEf"`
+	Brand           string `json:"brand" example:"visa"`
+	Last4           string `json:"last4" example:"4242"`
 }
 
 // SetupIntentView is a SetupIntent a browser confirms with Stripe.js.
 type SetupIntentView struct {
-	ID           string `json:"id"`
-	ClientSecret string `json:"client_secret"`
+	ID           string `json:"id" example:"seti_1QxYz2AbCdEf"`
+	ClientSecret string `json:"client_secret" example:"seti_1QxYz2AbCdEf_secret_abc"`
 }
 
 // WebhookAck is the answer to a Stripe webhook.

@@ -6,6 +6,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/saga"
@@ -33,13 +34,13 @@ var Registration = fnreg.Define(fnreg.Service{Name: "billing", Database: Databas
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "billing-save-card", Method: http.MethodPost, Path: "/v1/billing/payment-methods", Access: fnreg.User,
-			Summary: "Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)", Request: SaveCardRequest{}, Response: CardView{}, Status: http.StatusCreated, Idempotent: true},
+			Summary: "Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)", Request: SaveCardRequest{}, Response: CardView{}, Status: http.StatusCreated, Idempotent: true, Refuses: []errs.Kind{errs.PaymentRequired}},
 			HTTP: s.saveCard},
 		{Spec: fnreg.Spec{Name: "billing-setup-intent", Method: http.MethodPost, Path: "/v1/billing/setup-intents", Access: fnreg.User,
 			Summary: "Start saving a card in a browser (Stripe SetupIntent)", Response: SetupIntentView{}, Status: http.StatusCreated},
 			HTTP: s.setupIntent},
 		{Spec: fnreg.Spec{Name: fnWebhook, Method: http.MethodPost, Path: "/v1/billing/webhook", Access: fnreg.Public,
-			Summary: "Stripe webhook (verified by Stripe-Signature)", Response: WebhookAck{}},
+			Summary: "Stripe webhook (verified by Stripe-Signature)", Response: WebhookAck{}, Refuses: []errs.Kind{errs.Invalid, errs.TooLarge}},
 			HTTP: s.webhook},
 
 		// The subscribe saga's payment step (functions/contract/sagamsg).

@@ -275,9 +275,9 @@ func v4Signer(m Config, cfg config.Config) (V4Signer, error) {
 // tutor is about to upload. The object must match it exactly.
 type UploadRequest struct {
 	// ContentType is the media type, e.g. video/mp4 or application/pdf.
-	ContentType string `json:"content_type"`
+	ContentType string `json:"content_type" example:"video/mp4"`
 	// Size is the exact size in bytes.
-	Size int64 `json:"size"`
+	Size int64 `json:"size" example:"48213760"`
 	// SHA256, optional, is the hex SHA-256 of the bytes.
 	SHA256 string `json:"sha256,omitempty"`
 	// CRC32C, optional, is the base64 of the big-endian CRC32C of the bytes
@@ -285,7 +285,7 @@ type UploadRequest struct {
 	CRC32C string `json:"crc32c,omitempty"`
 	// FileName, optional, is the name downloads are saved as (default: the
 	// item's title with the type's extension).
-	FileName string `json:"file_name,omitempty"`
+	FileName string `json:"file_name,omitempty" example:"lesson-1.mp4"`
 }
 
 // UploadView is an upload as the API shows it. Method, URL and Headers are
@@ -294,18 +294,18 @@ type UploadRequest struct {
 // session and answers with its URI in Location; PUT the bytes there (in
 // chunks with Content-Range if you like).
 type UploadView struct {
-	ID          string            `json:"id"`
-	CourseID    string            `json:"course_id"`
-	ItemID      string            `json:"item_id"`
-	Status      string            `json:"status"`
+	ID          string            `json:"id" example:"f47ac10b-58cc-4372-a567-0e02b2c3d479"`
+	CourseID    string            `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	ItemID      string            `json:"item_id" example:"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"`
+	Status      string            `json:"status" enum:"pending,ready,rejected" example:"pending"`
 	Reason      string            `json:"reason,omitempty"`
-	ContentType string            `json:"content_type"`
-	Size        int64             `json:"size"`
-	FileName    string            `json:"file_name"`
+	ContentType string            `json:"content_type" example:"video/mp4"`
+	Size        int64             `json:"size" example:"48213760"`
+	FileName    string            `json:"file_name" example:"lesson-1.mp4"`
 	Resumable   bool              `json:"resumable"`
-	Method      string            `json:"method,omitempty"`
-	URL         string            `json:"url,omitempty"`
-	Headers     map[string]string `json:"headers,omitempty"`
+	Method      string            `json:"method,omitempty" example:"PUT"`
+	URL         string            `json:"url,omitempty" example:"https://storage.googleapis.com/kwipper-media/media/asia-southeast1/7c9e6679-7425-40de-944b-e07fc1f90ae7/9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10/f47ac10b-58cc-4372-a567-0e02b2c3d479?X-Goog-Signature=..."`
+	Headers     map[string]string `json:"headers,omitempty" example:"{\"Content-Type\":\"video/mp4\",\"x-goog-content-length-range\":\"48213760,48213760\"}"`
 	ExpiresAt   time.Time         `json:"expires_at"`
 	CreatedAt   time.Time         `json:"created_at"`
 }
@@ -313,14 +313,14 @@ type UploadView struct {
 // ContentView is an item's content for someone who may see it: a signed URL
 // (GET, usable with Range requests) for media, the body for text.
 type ContentView struct {
-	CourseID    string     `json:"course_id"`
-	ItemID      string     `json:"item_id"`
-	Kind        string     `json:"kind"`
-	Title       string     `json:"title"`
+	CourseID    string     `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	ItemID      string     `json:"item_id" example:"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"`
+	Kind        string     `json:"kind" enum:"text,video,file" example:"video"`
+	Title       string     `json:"title" example:"Greetings"`
 	Body        string     `json:"body,omitempty"`
-	URL         string     `json:"url,omitempty"`
+	URL         string     `json:"url,omitempty" example:"https://cdn.kwipper.example/media/7c9e6679-7425-40de-944b-e07fc1f90ae7/9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10/index.m3u8?Expires=1772357400&Signature=..."`
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
-	ContentType string     `json:"content_type,omitempty"`
-	Size        int64      `json:"size,omitempty"`
+	ContentType string     `json:"content_type,omitempty" example:"video/mp4"`
+	Size        int64      `json:"size,omitempty" example:"48213760"`
 	FileName    string     `json:"file_name,omitempty"`
 }

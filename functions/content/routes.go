@@ -6,6 +6,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/contentmsg"
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 )
@@ -34,13 +35,13 @@ var Registration = fnreg.Define(fnreg.Service{Name: "content", Database: Databas
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "content-upload-start", Method: http.MethodPost, Path: "/v1/courses/{courseId}/items/{itemId}/uploads", Access: fnreg.Tutor,
-			Summary: "Start uploading an item's video or file: a signed upload URL (resumable for large files)", Request: UploadRequest{}, Response: UploadView{}, Status: http.StatusCreated, Idempotent: true},
+			Summary: "Start uploading an item's video or file: a signed upload URL (resumable for large files)", Request: UploadRequest{}, Response: UploadView{}, Status: http.StatusCreated, Idempotent: true, Refuses: []errs.Kind{errs.PermissionDenied, errs.Conflict}},
 			HTTP: s.startUpload},
 		{Spec: fnreg.Spec{Name: "content-upload-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/uploads/{uploadId}", Access: fnreg.Tutor,
-			Summary: "See how my upload went: pending, ready, or rejected and why", Response: UploadView{}},
+			Summary: "See how my upload went: pending, ready, or rejected and why", Response: UploadView{}, Refuses: []errs.Kind{errs.PermissionDenied}},
 			HTTP: s.getUpload},
 		{Spec: fnreg.Spec{Name: "content-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/content", Access: fnreg.User,
-			Summary: "Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)", Response: ContentView{}},
+			Summary: "Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)", Response: ContentView{}, Refuses: []errs.Kind{errs.PermissionDenied, errs.FailedPrecondition}},
 			HTTP: s.getContent},
 		{Spec: fnreg.Spec{Name: fnObjectFinalized, Topic: contentmsg.ObjectTopic,
 			Summary: "Check an uploaded object against its declaration: ready, or rejected and deleted"},

@@ -284,33 +284,33 @@ const (
 
 // CreateRequest is the body of POST /v1/courses.
 type CreateRequest struct {
-	Title           string      `json:"title"`
-	Description     string      `json:"description"`
+	Title           string      `json:"title" example:"Conversational Japanese"`
+	Description     string      `json:"description" example:"Thirty short lessons for travellers."`
 	Price           money.Money `json:"price"`
-	BillingInterval string      `json:"billing_interval"`
+	BillingInterval string      `json:"billing_interval" example:"month"`
 }
 
 // UpdateRequest is the body of PATCH /v1/courses/{courseId}; absent fields
 // stay as they are, and at least one must be sent.
 type UpdateRequest struct {
-	Title           *string      `json:"title,omitempty"`
-	Description     *string      `json:"description,omitempty"`
+	Title           *string      `json:"title,omitempty" example:"Conversational Japanese"`
+	Description     *string      `json:"description,omitempty" example:"Thirty short lessons for travellers."`
 	Price           *money.Money `json:"price,omitempty"`
-	BillingInterval *string      `json:"billing_interval,omitempty"`
+	BillingInterval *string      `json:"billing_interval,omitempty" example:"month"`
 }
 
 // View is a course as the API shows it.
 type View struct {
-	ID              string      `json:"id"`
-	TutorID         string      `json:"tutor_id"`
-	TutorName       string      `json:"tutor_name"`
-	Title           string      `json:"title"`
-	Description     string      `json:"description"`
+	ID              string      `json:"id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	TutorID         string      `json:"tutor_id" example:"0b0e5c8a-3f1e-4a55-9d43-2c6f8e1a9b10"`
+	TutorName       string      `json:"tutor_name" example:"Kenji Sato"`
+	Title           string      `json:"title" example:"Conversational Japanese"`
+	Description     string      `json:"description" example:"Thirty short lessons for travellers."`
 	Price           money.Money `json:"price"`
-	BillingInterval string      `json:"billing_interval"`
-	Status          string      `json:"status"`
-	ItemCount       int64       `json:"item_count"`
-	SubscriberCount int64       `json:"subscriber_count"`
+	BillingInterval string      `json:"billing_interval" example:"month" enum:"month,year"`
+	Status          string      `json:"status" enum:"draft,published" example:"published"`
+	ItemCount       int64       `json:"item_count" example:"12"`
+	SubscriberCount int64       `json:"subscriber_count" example:"340"`
 	CreatedAt       time.Time   `json:"created_at"`
 	UpdatedAt       time.Time   `json:"updated_at"`
 	PublishedAt     *time.Time  `json:"published_at,omitempty"`
@@ -320,35 +320,35 @@ type View struct {
 // for the next page (?cursor=); it is absent on the last page.
 type Page struct {
 	Courses    []View `json:"courses"`
-	NextCursor string `json:"next_cursor,omitempty"`
+	NextCursor string `json:"next_cursor,omitempty" example:"eyJ0IjoiMjAyNi0wMS0wMlQwMzowNDowNVoiLCJpZCI6ImMxIn0"`
 }
 
 // ItemRequest is the body of POST /v1/courses/{courseId}/items. Body is
 // required for text items and forbidden for video and file items (their
 // content is uploaded separately).
 type ItemRequest struct {
-	Kind  string `json:"kind"`
-	Title string `json:"title"`
-	Body  string `json:"body,omitempty"`
+	Kind  string `json:"kind" example:"text"`
+	Title string `json:"title" example:"Greetings"`
+	Body  string `json:"body,omitempty" example:"Ohayou gozaimasu: good morning."`
 }
 
 // ItemUpdateRequest is the body of PATCH /v1/courses/{courseId}/items/{itemId};
 // absent fields stay, at least one must be sent, and body only fits text items.
 type ItemUpdateRequest struct {
-	Title *string `json:"title,omitempty"`
+	Title *string `json:"title,omitempty" example:"Greetings and introductions"`
 	Body  *string `json:"body,omitempty"`
 }
 
 // ItemView is an item as the API shows it. Body is omitted for media items
 // and for callers who may not read the course's content.
 type ItemView struct {
-	ID            string    `json:"id"`
-	CourseID      string    `json:"course_id"`
-	Position      int64     `json:"position"`
-	Kind          string    `json:"kind"`
-	Title         string    `json:"title"`
+	ID            string    `json:"id" example:"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"`
+	CourseID      string    `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	Position      int64     `json:"position" example:"1"`
+	Kind          string    `json:"kind" enum:"text,video,file" example:"video"`
+	Title         string    `json:"title" example:"Greetings"`
 	Body          string    `json:"body,omitempty"`
-	ContentStatus string    `json:"content_status"`
+	ContentStatus string    `json:"content_status" enum:"ready,awaiting_upload,rejected" example:"ready"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
@@ -361,7 +361,7 @@ type ItemList struct {
 // ReorderRequest is the body of PUT /v1/courses/{courseId}/items/order: every
 // item id of the course, each exactly once, in the new order.
 type ReorderRequest struct {
-	ItemIDs []string `json:"item_ids"`
+	ItemIDs []string `json:"item_ids" example:"[\"3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7\",\"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10\"]"`
 }
 
 func (c Course) view() View {

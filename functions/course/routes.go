@@ -9,6 +9,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/functions/contract/usermsg"
+	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/saga"
@@ -40,34 +41,34 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "Create a draft course", Request: CreateRequest{}, Response: View{}, Status: http.StatusCreated, Idempotent: true},
 			HTTP: s.create},
 		{Spec: fnreg.Spec{Name: "course-list", Method: http.MethodGet, Path: "/v1/courses", Access: fnreg.Public,
-			Summary: "List the published catalog (cursor-paginated)", Response: Page{}},
+			Summary: "List the published catalog (cursor-paginated)", Response: Page{}, Query: fnreg.PageParams(DefaultPageSize, MaxPageSize)},
 			HTTP: s.list},
 		{Spec: fnreg.Spec{Name: "course-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}", Access: fnreg.Public,
 			Summary: "Get a course (drafts only for their owner)", Response: View{}},
 			HTTP: s.get},
 		{Spec: fnreg.Spec{Name: "course-update", Method: http.MethodPatch, Path: "/v1/courses/{courseId}", Access: fnreg.Tutor,
-			Summary: "Update my course", Request: UpdateRequest{}, Response: View{}},
+			Summary: "Update my course", Request: UpdateRequest{}, Response: View{}, Refuses: []errs.Kind{errs.PermissionDenied}},
 			HTTP: s.update},
 		{Spec: fnreg.Spec{Name: "course-publish", Method: http.MethodPost, Path: "/v1/courses/{courseId}/publish", Access: fnreg.Tutor,
-			Summary: "Publish my course to the catalog", Response: View{}},
+			Summary: "Publish my course to the catalog", Response: View{}, Refuses: []errs.Kind{errs.PermissionDenied, errs.FailedPrecondition}},
 			HTTP: s.publish},
 		{Spec: fnreg.Spec{Name: "course-unpublish", Method: http.MethodPost, Path: "/v1/courses/{courseId}/unpublish", Access: fnreg.Tutor,
-			Summary: "Take my course out of the catalog", Response: View{}},
+			Summary: "Take my course out of the catalog", Response: View{}, Refuses: []errs.Kind{errs.PermissionDenied}},
 			HTTP: s.unpublish},
 		{Spec: fnreg.Spec{Name: "course-item-list", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items", Access: fnreg.Public,
 			Summary: "List a course's items (bodies only for those entitled)", Response: ItemList{}},
 			HTTP: s.listItems},
 		{Spec: fnreg.Spec{Name: "course-item-add", Method: http.MethodPost, Path: "/v1/courses/{courseId}/items", Access: fnreg.Tutor,
-			Summary: "Add an item to my course", Request: ItemRequest{}, Response: ItemView{}, Status: http.StatusCreated, Idempotent: true},
+			Summary: "Add an item to my course", Request: ItemRequest{}, Response: ItemView{}, Status: http.StatusCreated, Idempotent: true, Refuses: []errs.Kind{errs.PermissionDenied, errs.FailedPrecondition}},
 			HTTP: s.addItem},
 		{Spec: fnreg.Spec{Name: "course-item-update", Method: http.MethodPatch, Path: "/v1/courses/{courseId}/items/{itemId}", Access: fnreg.Tutor,
-			Summary: "Update an item of my course", Request: ItemUpdateRequest{}, Response: ItemView{}},
+			Summary: "Update an item of my course", Request: ItemUpdateRequest{}, Response: ItemView{}, Refuses: []errs.Kind{errs.PermissionDenied}},
 			HTTP: s.updateItem},
 		{Spec: fnreg.Spec{Name: "course-item-reorder", Method: http.MethodPut, Path: "/v1/courses/{courseId}/items/order", Access: fnreg.Tutor,
-			Summary: "Reorder the items of my course", Request: ReorderRequest{}, Response: ItemList{}},
+			Summary: "Reorder the items of my course", Request: ReorderRequest{}, Response: ItemList{}, Refuses: []errs.Kind{errs.PermissionDenied}},
 			HTTP: s.reorderItems},
 		{Spec: fnreg.Spec{Name: "course-item-remove", Method: http.MethodDelete, Path: "/v1/courses/{courseId}/items/{itemId}", Access: fnreg.Tutor,
-			Summary: "Remove an item from my course", Status: http.StatusNoContent},
+			Summary: "Remove an item from my course", Status: http.StatusNoContent, Refuses: []errs.Kind{errs.PermissionDenied, errs.FailedPrecondition}},
 			HTTP: s.removeItem},
 
 		{Spec: fnreg.Spec{Name: fnUserEvent, Topic: usermsg.Topic,

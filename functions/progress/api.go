@@ -158,14 +158,14 @@ func (s *Service) listMine(w http.ResponseWriter, r *http.Request) error {
 // recorded changes nothing (and is answered with what is recorded).
 type ReportRequest struct {
 	// PositionSeconds is the playback position (video).
-	PositionSeconds *float64 `json:"position_seconds,omitempty"`
+	PositionSeconds *float64 `json:"position_seconds,omitempty" example:"312.5"`
 	// DurationSeconds is the video's duration (video).
-	DurationSeconds *float64 `json:"duration_seconds,omitempty"`
+	DurationSeconds *float64 `json:"duration_seconds,omitempty" example:"625"`
 	// Completed is true when a text item was opened or a file item
 	// downloaded.
 	Completed *bool `json:"completed,omitempty"`
 	// ClientTime is when the client took this reading (RFC 3339).
-	ClientTime string `json:"client_time"`
+	ClientTime string `json:"client_time" example:"2026-03-01T09:30:00Z"`
 }
 
 // ItemProgressView is a learner's progress on an item. Before any report it
@@ -173,14 +173,14 @@ type ReportRequest struct {
 // answer to a report: false when the report was not newer than the one
 // recorded (the view then shows what is recorded).
 type ItemProgressView struct {
-	CourseID        string     `json:"course_id"`
-	ItemID          string     `json:"item_id"`
-	Kind            string     `json:"kind"`
-	Title           string     `json:"title"`
-	PositionSeconds float64    `json:"position_seconds"`
-	DurationSeconds float64    `json:"duration_seconds"`
-	WatchedSeconds  float64    `json:"watched_seconds"`
-	WatchedFraction float64    `json:"watched_fraction"`
+	CourseID        string     `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	ItemID          string     `json:"item_id" example:"9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"`
+	Kind            string     `json:"kind" enum:"text,video,file" example:"video"`
+	Title           string     `json:"title" example:"Greetings"`
+	PositionSeconds float64    `json:"position_seconds" example:"312.5"`
+	DurationSeconds float64    `json:"duration_seconds" example:"625"`
+	WatchedSeconds  float64    `json:"watched_seconds" example:"300"`
+	WatchedFraction float64    `json:"watched_fraction" example:"0.48"`
 	Completed       bool       `json:"completed"`
 	CompletedAt     *time.Time `json:"completed_at,omitempty"`
 	ClientTime      *time.Time `json:"client_time,omitempty"`
@@ -194,29 +194,29 @@ type ItemProgressView struct {
 // progress now (the tutor, or an active subscription); progress stays
 // readable after a subscription ends.
 type MyCourseView struct {
-	CourseID       string     `json:"course_id"`
-	Title          string     `json:"title"`
-	ItemsTotal     int        `json:"items_total"`
-	ItemsCompleted int        `json:"items_completed"`
-	Percent        int        `json:"percent"`
+	CourseID       string     `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	Title          string     `json:"title" example:"Conversational Japanese"`
+	ItemsTotal     int        `json:"items_total" example:"12"`
+	ItemsCompleted int        `json:"items_completed" example:"3"`
+	Percent        int        `json:"percent" example:"25"`
 	Completed      bool       `json:"completed"`
 	CompletedAt    *time.Time `json:"completed_at,omitempty"`
 	LastActivityAt *time.Time `json:"last_activity_at,omitempty"`
-	CanReport      bool       `json:"can_report"`
+	CanReport      bool       `json:"can_report" example:"true"`
 }
 
 // CourseProgressView is MyCourseView with each current item's state, in
 // the order the items were added.
 type CourseProgressView struct {
-	CourseID       string             `json:"course_id"`
-	Title          string             `json:"title"`
-	ItemsTotal     int                `json:"items_total"`
-	ItemsCompleted int                `json:"items_completed"`
-	Percent        int                `json:"percent"`
+	CourseID       string             `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	Title          string             `json:"title" example:"Conversational Japanese"`
+	ItemsTotal     int                `json:"items_total" example:"12"`
+	ItemsCompleted int                `json:"items_completed" example:"3"`
+	Percent        int                `json:"percent" example:"25"`
 	Completed      bool               `json:"completed"`
 	CompletedAt    *time.Time         `json:"completed_at,omitempty"`
 	LastActivityAt *time.Time         `json:"last_activity_at,omitempty"`
-	CanReport      bool               `json:"can_report"`
+	CanReport      bool               `json:"can_report" example:"true"`
 	Items          []ItemProgressView `json:"items"`
 }
 
@@ -225,7 +225,7 @@ type CourseProgressView struct {
 // NextCursor, when set, asks for the next page (?cursor=).
 type MyCoursesPage struct {
 	Courses    []MyCourseView `json:"courses"`
-	NextCursor string         `json:"next_cursor,omitempty"`
+	NextCursor string         `json:"next_cursor,omitempty" example:"eyJ0IjoiMjAyNi0wMS0wMlQwMzowNDowNVoiLCJpZCI6ImMxIn0"`
 }
 
 func itemView(it Item, p Progress) ItemProgressView {

@@ -7,6 +7,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/functions/contract/progressmsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 )
@@ -35,16 +36,16 @@ func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "progress-report", Method: http.MethodPut, Path: "/v1/courses/{courseId}/items/{itemId}/progress", Access: fnreg.User,
 			Summary: "Report my progress on an item: a video's position, a text opened, a file downloaded (last writer wins by client_time)",
-			Request: ReportRequest{}, Response: ItemProgressView{}},
+			Request: ReportRequest{}, Response: ItemProgressView{}, Refuses: []errs.Kind{errs.PermissionDenied}},
 			HTTP: s.report},
 		{Spec: fnreg.Spec{Name: "progress-get-item", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/progress", Access: fnreg.User,
-			Summary: "Get my progress on an item (where to resume)", Response: ItemProgressView{}},
+			Summary: "Get my progress on an item (where to resume)", Response: ItemProgressView{}, Refuses: []errs.Kind{errs.PermissionDenied}},
 			HTTP: s.getItem},
 		{Spec: fnreg.Spec{Name: "progress-get-course", Method: http.MethodGet, Path: "/v1/courses/{courseId}/progress", Access: fnreg.User,
-			Summary: "Get my progress in a course: items done of total, percent, each item's state", Response: CourseProgressView{}},
+			Summary: "Get my progress in a course: items done of total, percent, each item's state", Response: CourseProgressView{}, Refuses: []errs.Kind{errs.PermissionDenied}},
 			HTTP: s.getCourse},
 		{Spec: fnreg.Spec{Name: "progress-list-my-courses", Method: http.MethodGet, Path: "/v1/me/courses", Access: fnreg.User,
-			Summary: "List my courses with my progress, newest activity first (cursor-paginated)", Response: MyCoursesPage{}},
+			Summary: "List my courses with my progress, newest activity first (cursor-paginated)", Response: MyCoursesPage{}, Query: fnreg.PageParams(DefaultPageSize, MaxPageSize)},
 			HTTP: s.listMine},
 
 		{Spec: fnreg.Spec{Name: fnCourseEvent, Topic: coursemsg.Topic,

@@ -158,15 +158,15 @@ func (s *Service) resume(w http.ResponseWriter, r *http.Request) error {
 
 // CreateRequest is the body of POST /v1/subscriptions.
 type CreateRequest struct {
-	CourseID string `json:"course_id"`
+	CourseID string `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
 }
 
 // View is a subscription as the API shows it.
 type View struct {
-	ID          string       `json:"id"`
-	UserID      string       `json:"user_id"`
-	CourseID    string       `json:"course_id"`
-	Status      string       `json:"status"`
+	ID          string       `json:"id" example:"1d2e3f4a-5b6c-4d7e-8f90-a1b2c3d4e5f6"`
+	UserID      string       `json:"user_id" example:"5a1f2d3c-8b9e-4f60-a7d1-3e2c4b5a6f70"`
+	CourseID    string       `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	Status      string       `json:"status" enum:"pending,active,past_due,refunding,failed,ended" example:"active"`
 	ReasonCode  string       `json:"reason_code,omitempty"`
 	Reason      string       `json:"reason,omitempty"`
 	Price       *money.Money `json:"price,omitempty"`

@@ -7,6 +7,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/saga"
@@ -32,7 +33,7 @@ var Registration = fnreg.Define(fnreg.Service{Name: "subscribe", Database: Datab
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "subscribe-create", Method: http.MethodPost, Path: "/v1/subscriptions", Access: fnreg.Learner,
-			Summary: "Subscribe to a course and pay: answers 202 with the pending subscription at once", Request: CreateRequest{}, Response: View{}, Status: http.StatusAccepted, Idempotent: true},
+			Summary: "Subscribe to a course and pay: answers 202 with the pending subscription at once", Request: CreateRequest{}, Response: View{}, Status: http.StatusAccepted, Idempotent: true, Refuses: []errs.Kind{errs.Conflict, errs.FailedPrecondition}},
 			HTTP: s.create},
 		{Spec: fnreg.Spec{Name: "subscribe-get", Method: http.MethodGet, Path: "/v1/subscriptions/{subscriptionId}", Access: fnreg.User,
 			Summary: "Get my subscription: pending, active, failed (with the reason) or ended", Response: View{}},
@@ -41,10 +42,10 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "List my subscriptions, newest first", Response: List{}},
 			HTTP: s.listMine},
 		{Spec: fnreg.Spec{Name: "subscribe-cancel", Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/cancel", Access: fnreg.User,
-			Summary: "End my active subscription now (access stops)", Response: View{}},
+			Summary: "End my active subscription now (access stops)", Response: View{}, Refuses: []errs.Kind{errs.FailedPrecondition}},
 			HTTP: s.cancel},
 		{Spec: fnreg.Spec{Name: "subscribe-refund", Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/refund", Access: fnreg.Learner,
-			Summary: "Have my subscription refunded within the refund window: answers 202 (refunding); the refund saga refunds the latest payment, then the subscription ends (access stops)", Response: View{}, Status: http.StatusAccepted, Idempotent: true},
+			Summary: "Have my subscription refunded within the refund window: answers 202 (refunding); the refund saga refunds the latest payment, then the subscription ends (access stops)", Response: View{}, Status: http.StatusAccepted, Idempotent: true, Refuses: []errs.Kind{errs.FailedPrecondition}},
 			HTTP: s.refund},
 		{Spec: fnreg.Spec{Name: "subscribe-on-reply", Topic: saga.RepliesTopic,
 			Summary: "Saga orchestrator: advance a subscription saga on a participant's reply"},
@@ -68,10 +69,10 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "End a subscription whose payment was refunded outside the saga"},
 			Event: s.onBillingEvent},
 		{Spec: fnreg.Spec{Name: "subscribe-cancel-at-period-end", Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/cancel-at-period-end", Access: fnreg.User,
-			Summary: "Stop renewing my subscription: it ends when the period I paid for ends", Response: View{}},
+			Summary: "Stop renewing my subscription: it ends when the period I paid for ends", Response: View{}, Refuses: []errs.Kind{errs.FailedPrecondition}},
 			HTTP: s.cancelAtPeriodEnd},
 		{Spec: fnreg.Spec{Name: "subscribe-resume", Method: http.MethodPost, Path: "/v1/subscriptions/{subscriptionId}/resume", Access: fnreg.User,
-			Summary: "Undo cancel-at-period-end before the period ends", Response: View{}},
+			Summary: "Undo cancel-at-period-end before the period ends", Response: View{}, Refuses: []errs.Kind{errs.FailedPrecondition}},
 			HTTP: s.resume},
 		{Spec: fnreg.Spec{Name: fnBillingCycle, Topic: subscribemsg.TickTopic,
 			Summary: "Billing cycle: split a tick (as of its time) into one job per shard over the worker ring"},

@@ -217,40 +217,40 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 
 // RegisterRequest is the body of POST /v1/users.
 type RegisterRequest struct {
-	Email       string   `json:"email"`
-	Password    string   `json:"password"`
-	DisplayName string   `json:"display_name"`
-	Roles       []string `json:"roles"`
-	Country     string   `json:"country"`
+	Email       string   `json:"email" example:"ana@example.com"`
+	Password    string   `json:"password" example:"correct-horse-42"`
+	DisplayName string   `json:"display_name" example:"Ana Santos"`
+	Roles       []string `json:"roles" example:"[\"learner\"]"`
+	Country     string   `json:"country" example:"PH"`
 }
 
 // LoginRequest is the body of POST /v1/sessions.
 type LoginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
+	Email    string `json:"email" example:"ana@example.com"`
+	Password string `json:"password" example:"correct-horse-42"`
 }
 
 // UpdateRequest is the body of PATCH /v1/users/me; absent fields stay.
 type UpdateRequest struct {
-	DisplayName *string `json:"display_name,omitempty"`
-	Country     *string `json:"country,omitempty"`
+	DisplayName *string `json:"display_name,omitempty" example:"Ana S."`
+	Country     *string `json:"country,omitempty" example:"MX"`
 }
 
 // View is a user as the API shows it (never the password hash).
 type View struct {
-	ID          string    `json:"id"`
-	Email       string    `json:"email"`
-	DisplayName string    `json:"display_name"`
-	Roles       []string  `json:"roles"`
-	Country     string    `json:"country"`
+	ID          string    `json:"id" example:"5a1f2d3c-8b9e-4f60-a7d1-3e2c4b5a6f70"`
+	Email       string    `json:"email" example:"ana@example.com"`
+	DisplayName string    `json:"display_name" example:"Ana Santos"`
+	Roles       []string  `json:"roles" example:"[\"learner\"]"`
+	Country     string    `json:"country" enum:"ID,JP,PH,MX" example:"PH"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Session is the answer to a successful log in.
 type Session struct {
-	AccessToken string    `json:"access_token"`
-	TokenType   string    `json:"token_type"`
+	AccessToken string    `json:"access_token" example:"eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1XzAxIn0.c2lnbmF0dXJl"`
+	TokenType   string    `json:"token_type" example:"Bearer"`
 	ExpiresAt   time.Time `json:"expires_at"`
 	User        View      `json:"user"`
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/shared/auth"
+	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/saga"
@@ -27,16 +28,16 @@ var Registration = fnreg.Define(fnreg.Service{Name: "user", Database: Database, 
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "user-register", Method: http.MethodPost, Path: "/v1/users", Access: fnreg.Public,
-			Summary: "Register a tutor or learner account", Request: RegisterRequest{}, Response: View{}, Status: http.StatusCreated, Idempotent: true},
+			Summary: "Register a tutor or learner account", Request: RegisterRequest{}, Response: View{}, Status: http.StatusCreated, Idempotent: true, Refuses: []errs.Kind{errs.Conflict}},
 			HTTP: s.register},
 		{Spec: fnreg.Spec{Name: "user-login", Method: http.MethodPost, Path: "/v1/sessions", Access: fnreg.Public,
-			Summary: "Log in: exchange email and password for an access token", Request: LoginRequest{}, Response: Session{}},
+			Summary: "Log in: exchange email and password for an access token", Request: LoginRequest{}, Response: Session{}, Refuses: []errs.Kind{errs.Unauthenticated, errs.TooManyRequests}},
 			HTTP: s.login},
 		{Spec: fnreg.Spec{Name: "user-get-me", Method: http.MethodGet, Path: "/v1/users/me", Access: fnreg.User,
-			Summary: "Get my profile", Response: View{}},
+			Summary: "Get my profile", Response: View{}, Refuses: []errs.Kind{errs.NotFound}},
 			HTTP: s.getMe},
 		{Spec: fnreg.Spec{Name: "user-update-me", Method: http.MethodPatch, Path: "/v1/users/me", Access: fnreg.User,
-			Summary: "Update my display name or country", Request: UpdateRequest{}, Response: View{}},
+			Summary: "Update my display name or country", Request: UpdateRequest{}, Response: View{}, Refuses: []errs.Kind{errs.NotFound}},
 			HTTP: s.updateMe},
 		{Spec: fnreg.Spec{Name: "user-jwks", Method: http.MethodGet, Path: "/.well-known/jwks.json", Access: fnreg.Public,
 			Summary: "Public keys that verify access tokens (JWKS)", Response: auth.JWKS{}},

@@ -18,10 +18,10 @@ var Registration = fnreg.Define(fnreg.Service{Name: "web"}, routes(nil),
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "web-app", Method: http.MethodGet, Path: "/{$}", Access: fnreg.Public,
-			Summary: "The web app's page (HTML, short-cached; its routes are in the fragment)"},
+			Summary: "The web app's page (HTML, short-cached; its routes are in the fragment)", Produces: []string{"text/html; charset=utf-8"}},
 			HTTP: s.page},
 		{Spec: fnreg.Spec{Name: "web-assets", Method: http.MethodGet, Path: "/assets/{file}", Access: fnreg.Public,
-			Summary: "The web app's scripts and styles (content-hashed names, cached for good)"},
+			Summary: "The web app's scripts and styles (content-hashed names, cached for good)", Produces: []string{"text/javascript; charset=utf-8", "text/css; charset=utf-8"}},
 			HTTP: s.asset},
 	}
 }

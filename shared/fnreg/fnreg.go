@@ -65,6 +65,47 @@ type Spec struct {
 	// (shared/idempotency): a retry with the same key and request gets the
 	// first answer again. Creating POSTs set it.
 	Idempotent bool
+	// Query declares the query parameters the handler reads (the handler
+	// reads no other), for the API document; PageParams are the cursor
+	// pagination ones.
+	Query []Param
+	// Refuses lists the errors the handler itself answers beyond those the
+	// rest of the spec implies (the API document derives 401/403 from
+	// Access, 400/404 from path ids, 400 from Query, 400/413 from Request,
+	// 409 from Idempotent, and 500/503 for every route): e.g.
+	// errs.FailedPrecondition for a change the resource's state refuses,
+	// errs.PermissionDenied for a resource of someone else's.
+	Refuses []errs.Kind
+	// Produces lists the media types of a success body that is not JSON
+	// (the web app's pages and assets); empty means JSON (Response).
+	Produces []string
+}
+
+// Param is a query parameter of an HTTP function.
+type Param struct {
+	Name        string
+	Description string
+	// Type is the JSON type of the value: "string" (the default),
+	// "integer" or "boolean".
+	Type string
+	// Min and Max bound an integer (both zero: unbounded).
+	Min, Max int
+	// Default is the value the handler uses when the parameter is absent
+	// (nil: none); Example is a value the document shows.
+	Default, Example any
+	// Enum lists the values a string parameter takes (empty: any).
+	Enum []string
+}
+
+// PageParams are the query parameters of a cursor-paginated list: limit
+// (1 to max, default def) and cursor (next_cursor of the previous page).
+func PageParams(def, max int) []Param {
+	return []Param{
+		{Name: "limit", Type: "integer", Min: 1, Max: max, Default: def, Example: def,
+			Description: "How many to return at most."},
+		{Name: "cursor", Description: "Where to continue: the next_cursor of the previous page (absent on the first page; a page without next_cursor is the last).",
+			Example: "eyJ0IjoiMjAyNi0wMS0wMlQwMzowNDowNVoiLCJpZCI6ImMxIn0"},
+	}
 }
 
 // PushPath is the push endpoint of Pub/Sub function name.
@@ -107,6 +148,18 @@ func Validate(specs []Spec) error {
 			}
 		default:
 			problems = append(problems, fmt.Sprintf("%q: unknown trigger %q", s.Name, s.Trigger))
+		}
+		seen := map[string]bool{}
+		for _, q := range s.Query {
+			switch {
+			case s.Trigger != HTTP:
+				problems = append(problems, fmt.Sprintf("%q: only an HTTP function has query parameters", s.Name))
+			case q.Name == "" || seen[q.Name]:
+				problems = append(problems, fmt.Sprintf("%q: query parameter %q is unnamed or declared twice", s.Name, q.Name))
+			case q.Type != "" && q.Type != "string" && q.Type != "integer" && q.Type != "boolean":
+				problems = append(problems, fmt.Sprintf("%q: query parameter %q has type %q (string, integer or boolean)", s.Name, q.Name, q.Type))
+			}
+			seen[q.Name] = true
 		}
 		if other, dup := routes[s.Pattern()]; dup {
 			problems = append(problems, fmt.Sprintf("%q and %q share the route %s", other, s.Name, s.Pattern()))
@@ -178,7 +231,11 @@ func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) Write(b []byte) (int, error) { return len(b), nil }
 func (r *recorder) WriteHeader(status int)      { r.status = status }
 
-var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+// IDPattern is what a path id ({courseId}, ...) must match: ids this API
+// issues are 1 to 64 letters, digits, - or _.
+const IDPattern = `^[A-Za-z0-9_-]{1,64}$`
+
+var idRE = regexp.MustCompile(IDPattern)
 
 // checkPathIDs refuses a request whose path ids ({courseId}, ...) are not
 // ids this API could have issued (letters, digits, - and _, at most 64), so
@@ -186,7 +243,7 @@ var idRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 func checkPathIDs(s Spec, r *http.Request) error {
 	var f errs.Fields
 	for _, name := range PathParams(s.Path) {
-		if !isIDParam(name) {
+		if !IsIDParam(name) {
 			continue
 		}
 		if !idRE.MatchString(r.PathValue(name)) {
@@ -196,9 +253,10 @@ func checkPathIDs(s Spec, r *http.Request) error {
 	return f.Err()
 }
 
-// isIDParam says whether a path parameter names an id ({courseId}, {id}):
-// those are checked; others ({file} of a static asset) are the handler's.
-func isIDParam(name string) bool {
+// IsIDParam says whether a path parameter names an id ({courseId}, {id}):
+// those are checked (IDPattern); others ({file} of a static asset) are the
+// handler's.
+func IsIDParam(name string) bool {
 	return name == "id" || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "ID")
 }
 

@@ -51,8 +51,8 @@ func All() []Currency {
 
 // Money is an amount in minor units of Currency.
 type Money struct {
-	Amount   int64  `json:"amount"`
-	Currency string `json:"currency"`
+	Amount   int64  `json:"amount" example:"9900000"`
+	Currency string `json:"currency" example:"IDR"`
 }
 
 // Supported reports whether currency (upper-case ISO code) is one Kwipper charges in.

@@ -26,11 +26,22 @@ import (
 )
 
 // Env is a running stack.
+//
+// Every answer a test receives from the stack through Env (Do, DoWith,
+// Must, User, UploadPlaceholder, and any client using HTTPClient) is
+// checked against the OpenAPI document (functions/openapi.json,
+// shared/apidoc/apicheck): the status must be one the route declares, the
+// body must match that status's schema, and every query parameter sent
+// must be declared. A mismatch fails the test, so the document cannot
+// drift from the server.
 type Env struct {
 	*devstack.Stack
 	T testing.TB
 	// App is the app the stack serves (the new one after Restart).
 	App *functions.App
+	// checked counts the answers checked against the document.
+	checked int
+	mu      sync.Mutex
 }
 
 // Option changes how the stack starts.
@@ -88,7 +99,16 @@ func Start(t testing.TB, opts ...Option) *Env {
 		t.Fatalf("apitest: %v", err)
 	}
 	t.Cleanup(s.Close)
-	return &Env{Stack: s, T: t, App: s.App()}
+	if _, err := conformance(); err != nil {
+		t.Fatal(err)
+	}
+	e := &Env{Stack: s, T: t, App: s.App()}
+	t.Cleanup(func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		t.Logf("apitest: %d answers checked against functions/openapi.json", e.checked)
+	})
+	return e
 }
 
 // Restart stops every function as a process restart would, runs during,
@@ -172,7 +192,7 @@ func (e *Env) DoWith(method, path, token string, body any, header http.Header) R
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.HTTPClient().Do(req)
 	if err != nil {
 		e.T.Fatal(err)
 	}
@@ -228,7 +248,7 @@ func (e *Env) UploadPlaceholder(token, courseID, itemID, kind string) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	up, err := (&client.Client{Base: e.URL, Token: token}).UploadMedia(ctx, courseID, itemID, ct, name, body)
+	up, err := (&client.Client{Base: e.URL, Token: token, HTTP: e.HTTPClient()}).UploadMedia(ctx, courseID, itemID, ct, name, body)
 	if err != nil {
 		e.T.Fatalf("apitest: upload to item %s: %v", itemID, err)
 	}
