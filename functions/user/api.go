@@ -23,6 +23,9 @@ type Service struct {
 	// dummyHash is verified against when an email is unknown, so log in takes
 	// as long for unknown emails as for wrong passwords.
 	dummyHash string
+	// refreshTTL is how long a session lives after its latest refresh;
+	// tokenTTL how long its access tokens live.
+	refreshTTL, tokenTTL time.Duration
 }
 
 // Config tunes the service; the zero Config is production's.
@@ -31,6 +34,9 @@ type Config struct {
 	Hasher Hasher
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// RefreshTTL is how long a session lives after its latest refresh
+	// (default KW_REFRESH_TOKEN_TTL, 30 days).
+	RefreshTTL time.Duration
 }
 
 // New returns the User service on d's database, outbox and token signer.
@@ -50,7 +56,12 @@ func New(d fnreg.Deps, c Config) (*Service, error) {
 			return nil, err
 		}
 	}
-	return &Service{store: newStore(d), signer: d.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy}, nil
+	c, err := refreshTTL(d, c)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: newStore(d), signer: d.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy,
+		refreshTTL: c.RefreshTTL, tokenTTL: d.Config.TokenTTL}, nil
 }
 
 func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
@@ -106,12 +117,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return errBadLogin
 	}
-	tok, exp, err := s.signer.Issue(u.ID, u.Roles, s.now())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, Session{AccessToken: tok, TokenType: "Bearer", ExpiresAt: exp, User: u.view()})
-	return nil
+	return s.startSession(w, r, u)
 }
 
 func (s *Service) getMe(w http.ResponseWriter, r *http.Request) error {
@@ -206,10 +212,18 @@ type View struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-// Session is the answer to a successful log in.
+// Session is the answer to a successful log in (and to a refresh or a
+// password change): a short-lived access token and the refresh token that
+// gets the next one (it changes on every refresh).
 type Session struct {
 	AccessToken string    `json:"access_token"`
 	TokenType   string    `json:"token_type"`
 	ExpiresAt   time.Time `json:"expires_at"`
-	User        View      `json:"user"`
+	// RefreshToken is sent once to POST /v1/sessions/refresh; it lives
+	// until RefreshExpiresAt.
+	RefreshToken     string    `json:"refresh_token"`
+	RefreshExpiresAt time.Time `json:"refresh_token_expires_at"`
+	// SessionID names the session (log out ends it).
+	SessionID string `json:"session_id"`
+	User      View   `json:"user"`
 }
