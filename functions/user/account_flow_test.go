@@ -45,6 +45,20 @@ func TestAccountLifecycle(t *testing.T) {
 		return len(p.Subscribers) + p.SubscriberCount
 	}
 	e.Eventually("the tutor sees the subscriber", time.Minute, func() bool { return subscribers() == 2 })
+	progressDB, err := spanx.Open(context.Background(), spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, "progress"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer progressDB.Close()
+	progressRows := func(table string) int64 {
+		n, err := spanx.Column[int64](progressDB.Single().Query(context.Background(), spanner.Statement{
+			SQL: "SELECT COUNT(*) FROM " + table + " WHERE UserId = @u", Params: map[string]any{"u": learnerID}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n[0]
+	}
+	e.Eventually("progress knows the learner's course", time.Minute, func() bool { return progressRows("LearnerCourses") == 1 })
 
 	t.Run("export_200_a_json_file_of_my_data", func(t *testing.T) {
 		r := e.Must(200, "GET", "/v1/users/me/export", s.AccessToken, nil)
@@ -98,6 +112,11 @@ func TestAccountLifecycle(t *testing.T) {
 		if err := row.Columns(&status, &code); err != nil || status != "ended" || code.StringVal != "account_deleted" {
 			t.Fatalf("subscription %s %v (%v)", status, code, err)
 		}
+	})
+	t.Run("deleted_account_progress_forgotten", func(t *testing.T) {
+		e.Eventually("progress forgets the learner", time.Minute, func() bool {
+			return progressRows("DeletedLearners") == 1 && progressRows("LearnerCourses") == 0 && progressRows("Progress") == 0
+		})
 	})
 	t.Run("deleted_account_personal_data_gone", func(t *testing.T) {
 		db, err := spanx.Open(context.Background(), spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, user.Database))
