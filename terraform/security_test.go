@@ -22,6 +22,44 @@ func TestHTTPSProxyTLSPolicy(t *testing.T) {
 	}
 }
 
+// TestCredentialRoutesRateLimited requires a Cloud Armor throttle (deny 429
+// per client IP) on the backend of every function that takes a password,
+// and that those functions exist in the catalog.
+func TestCredentialRoutesRateLimited(t *testing.T) {
+	module := parseDir(t, "modules/global")
+	v, vf := block(t, module, "variable", "credential_rate_limit")
+	def := exprText(vf, v.Body.Attributes["default"].Expr)
+	fns := map[string]bool{}
+	for _, f := range loadCatalog(t).Functions {
+		fns[f.Name] = true
+	}
+	for _, name := range []string{"user-login", "user-register"} {
+		if !strings.Contains(def, `"`+name+`"`) {
+			t.Errorf("credential_rate_limit does not limit %s by default", name)
+		}
+		if !fns[name] {
+			t.Errorf("%s is not a function of the catalog", name)
+		}
+	}
+	be, bf := block(t, module, "resource", "google_compute_backend_service", "fn")
+	if a, ok := be.Body.Attributes["security_policy"]; !ok || !strings.Contains(exprText(bf, a.Expr), "google_compute_security_policy.credentials[each.key].id") {
+		t.Error("the functions' backend services do not attach google_compute_security_policy.credentials")
+	}
+	p, pf := block(t, module, "resource", "google_compute_security_policy", "credentials")
+	var throttled bool
+	for _, r := range p.Body.Blocks {
+		if r.Type != "rule" || exprText(pf, r.Body.Attributes["action"].Expr) != `"throttle"` {
+			continue
+		}
+		o := nested(r, "rate_limit_options")
+		throttled = o != nil && exprText(pf, o.Body.Attributes["exceed_action"].Expr) == `"deny(429)"` &&
+			exprText(pf, o.Body.Attributes["enforce_on_key"].Expr) == `"IP"`
+	}
+	if !throttled {
+		t.Error("google_compute_security_policy.credentials has no throttle rule denying 429 per IP")
+	}
+}
+
 // TestTrivyIgnoresSayWhy requires every trivy:ignore comment (an accepted
 // scripts/iac-scan finding) to sit right above a block, after a comment that
 // gives the reason.

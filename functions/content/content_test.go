@@ -155,3 +155,53 @@ func TestItem_rejectKeepsWhatServes_acceptReplacesIt(t *testing.T) {
 		t.Fatal("activeUpload")
 	}
 }
+
+// Any upload request for a video or file item: accepted with a type of the
+// item's kind, a size within its limit and a file name that is safe to save
+// as, or refused as Invalid naming a field.
+func FuzzValidateUpload(f *testing.F) {
+	f.Add(true, "video/mp4", int64(90<<20), "", "", "lesson.mp4")
+	f.Add(false, "Application/PDF; charset=binary", int64(1), "abc", "nope", "../etc/passwd")
+	f.Add(false, "text/csv;;", int64(-1), strings.Repeat("0", 64), "AAAAAA==", "\x00con.")
+	f.Fuzz(func(t *testing.T, video bool, contentType string, size int64, sha, crc, name string) {
+		it := Item{Kind: coursemsg.KindFile, Title: "Vocabulary"}
+		if video {
+			it.Kind = coursemsg.KindVideo
+		}
+		up, err := validateUpload(UploadRequest{ContentType: contentType, Size: size, SHA256: sha, CRC32C: crc, FileName: name}, it, lim)
+		if err != nil {
+			var e *errs.Error
+			if !errors.As(err, &e) || e.Kind != errs.Invalid || len(e.Fields) == 0 {
+				t.Fatalf("refusal %v does not name a field", err)
+			}
+			return
+		}
+		if mediaTypes[up.ContentType].kind != it.Kind || up.Size < 1 || up.Size > lim.max(it.Kind) {
+			t.Fatalf("accepted %+v for a %s item", up, it.Kind)
+		}
+		if strings.ContainsAny(up.FileName, "/\\\x00") || up.FileName == "" {
+			t.Fatalf("unsafe file name %q", up.FileName)
+		}
+	})
+}
+
+// Any object against any declaration: check either accepts bytes that
+// match what was declared, or gives a reason.
+func FuzzCheck(f *testing.F) {
+	f.Add("video/mp4", int64(24), "video/mp4", int64(24), mp4Head)
+	f.Add("application/pdf", int64(9), "application/pdf", int64(9), []byte("%PDF-1.4\n"))
+	f.Add("image/png", int64(3), "text/plain", int64(4), []byte("abc"))
+	f.Fuzz(func(t *testing.T, declared string, size int64, uploadedAs string, objSize int64, head []byte) {
+		up := Upload{ContentType: normalizeType(declared), Size: size}
+		reason := check(up, Observed{ContentType: uploadedAs, Size: objSize, Head: head})
+		if reason != "" {
+			return
+		}
+		if objSize != size || normalizeType(uploadedAs) != up.ContentType {
+			t.Fatalf("accepted %q (%d bytes) declared %q (%d bytes)", uploadedAs, objSize, declared, size)
+		}
+		if _, known := mediaTypes[up.ContentType]; !known {
+			t.Fatalf("accepted a type no item takes: %q", up.ContentType)
+		}
+	})
+}

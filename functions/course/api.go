@@ -1,14 +1,8 @@
 package course
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/kwipper/kwipper/shared/auth"
@@ -17,6 +11,7 @@ import (
 	"github.com/kwipper/kwipper/shared/httpx"
 	"github.com/kwipper/kwipper/shared/idempotency"
 	"github.com/kwipper/kwipper/shared/money"
+	"github.com/kwipper/kwipper/shared/pagination"
 )
 
 // Service is the Course service: its handlers and what they need.
@@ -404,55 +399,30 @@ type cursor struct {
 	CourseID    string    `json:"c"`
 }
 
-// encodeCursor returns the opaque cursor that follows course c.
-func encodeCursor(c Course) string {
-	b, _ := json.Marshal(cursor{PublishedAt: c.PublishedAt.UTC(), CourseID: c.ID})
-	return base64.RawURLEncoding.EncodeToString(b)
+// Valid says whether c is a cursor this API could have issued.
+func (c *cursor) Valid() bool {
+	return pagination.ValidTime(c.PublishedAt) && pagination.ValidID(c.CourseID)
 }
 
-var errBadCursor = &errs.Error{Kind: errs.Invalid, Message: "cursor is not valid",
-	Fields: map[string]string{"cursor": "must be a next_cursor value this API returned; omit it for the first page"}}
+// encodeCursor returns the opaque cursor that follows course c.
+func encodeCursor(c Course) string {
+	return pagination.Encode(cursor{PublishedAt: c.PublishedAt.UTC(), CourseID: c.ID})
+}
 
 func decodeCursor(s string) (*cursor, error) {
-	if s == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, errBadCursor
-	}
 	var c cursor
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	// Only a cursor this API could have issued: a publication time of this
-	// era (Spanner refuses year 0, say) and a course id.
-	if err := dec.Decode(&c); err != nil || c.PublishedAt.Year() < 2000 || c.PublishedAt.Year() > 9000 || !validCursorID(c.CourseID) {
-		return nil, errBadCursor
+	if ok, err := pagination.Decode(s, &c); !ok {
+		return nil, err
 	}
 	return &c, nil
 }
 
-var cursorIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-func validCursorID(id string) bool { return cursorIDRE.MatchString(id) }
-
 // parseListQuery reads ?limit= and ?cursor= of the catalog.
 func parseListQuery(limitParam, cursorParam string) (int, *cursor, error) {
-	var f errs.Fields
-	limit := DefaultPageSize
-	if limitParam != "" {
-		n, err := strconv.Atoi(limitParam)
-		if err != nil || n < 1 || n > MaxPageSize {
-			f.Add("limit", fmt.Sprintf("must be a whole number from 1 to %d", MaxPageSize))
-		}
-		limit = n
+	var c cursor
+	limit, ok, err := pagination.Params(limitParam, cursorParam, DefaultPageSize, MaxPageSize, &c)
+	if err != nil || !ok {
+		return limit, nil, err
 	}
-	after, err := decodeCursor(cursorParam)
-	if err != nil {
-		f.Add("cursor", errBadCursor.Fields["cursor"])
-	}
-	if err := f.Err(); err != nil {
-		return 0, nil, err
-	}
-	return limit, after, nil
+	return limit, &c, nil
 }

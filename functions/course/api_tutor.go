@@ -1,15 +1,13 @@
 package course
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/pagination"
 )
 
 // A tutor's view of their own courses: every course, drafts included, with
@@ -44,15 +42,14 @@ func (s *Service) myCourses(w http.ResponseWriter, r *http.Request) error {
 func (s *Service) subscribers(w http.ResponseWriter, r *http.Request) error {
 	p := auth.Caller(r)
 	q := r.URL.Query()
-	var f errs.Fields
-	limit, _, err := parseListQuery(q.Get("limit"), "")
+	var cur subscriberCursor
+	limit, ok, err := pagination.Params(q.Get("limit"), q.Get("cursor"), DefaultPageSize, MaxPageSize, &cur)
 	if err != nil {
 		return err
 	}
-	after, ok := decodeSubscriberCursor(q.Get("cursor"))
-	f.Check(ok, "cursor", errBadCursor.Fields["cursor"])
-	if err := f.Err(); err != nil {
-		return err
+	var after *subscriberCursor
+	if ok {
+		after = &cur
 	}
 	c, err := s.store.get(r.Context(), r.PathValue("courseId"), 0)
 	if err != nil {
@@ -107,26 +104,11 @@ type subscriberCursor struct {
 	SubscriptionID string `json:"s"`
 }
 
-func encodeSubscriberCursor(s Subscriber) string {
-	b, _ := json.Marshal(subscriberCursor{UserID: s.UserID, SubscriptionID: s.SubscriptionID})
-	return base64.RawURLEncoding.EncodeToString(b)
+// Valid says whether c is a cursor this API could have issued.
+func (c *subscriberCursor) Valid() bool {
+	return pagination.ValidID(c.UserID) && pagination.ValidID(c.SubscriptionID)
 }
 
-// decodeSubscriberCursor reads ?cursor= (nil for none); ok is false for one
-// this API did not issue.
-func decodeSubscriberCursor(s string) (*subscriberCursor, bool) {
-	if s == "" {
-		return nil, true
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, false
-	}
-	var c subscriberCursor
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || !validCursorID(c.UserID) || !validCursorID(c.SubscriptionID) {
-		return nil, false
-	}
-	return &c, true
+func encodeSubscriberCursor(s Subscriber) string {
+	return pagination.Encode(subscriberCursor{UserID: s.UserID, SubscriptionID: s.SubscriptionID})
 }

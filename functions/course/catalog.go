@@ -10,6 +10,7 @@ import (
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/httpx"
 	"github.com/kwipper/kwipper/shared/money"
+	"github.com/kwipper/kwipper/shared/pagination"
 )
 
 // Catalog search. At the platform's scale (about a thousand courses) a
@@ -59,7 +60,7 @@ func parseCatalogFilters(q url.Values) (CatalogFilters, error) {
 	if c.Currency != "" && !money.Supported(c.Currency) {
 		f.Add("currency", "must be one of "+strings.Join(money.Currencies(), ", "))
 	}
-	if c.TutorID != "" && !validCursorID(c.TutorID) {
+	if c.TutorID != "" && !pagination.ValidID(c.TutorID) {
 		f.Add("tutor_id", "must be a tutor id (a course's tutor_id)")
 	}
 	if err := f.Err(); err != nil {

@@ -1,18 +1,13 @@
 package progress
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/kwipper/kwipper/shared/auth"
-	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/pagination"
 )
 
 // Service is the Progress service: its handlers and what they need.
@@ -270,49 +265,28 @@ type listCursor struct {
 	CourseID string    `json:"c"`
 }
 
+// Valid says whether c is a cursor this API could have issued.
+func (c *listCursor) Valid() bool { return pagination.ValidTime(c.Activity) && validID(c.CourseID) }
+
 func encodeCursor(c listCursor) string {
 	c.Activity = c.Activity.UTC()
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
+	return pagination.Encode(c)
 }
 
-var errBadCursor = &errs.Error{Kind: errs.Invalid, Message: "cursor is not valid",
-	Fields: map[string]string{"cursor": "must be a next_cursor value this API returned; omit it for the first page"}}
-
 func decodeCursor(s string) (*listCursor, error) {
-	if s == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, errBadCursor
-	}
 	var c listCursor
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil || c.Activity.IsZero() || !validID(c.CourseID) {
-		return nil, errBadCursor
+	if ok, err := pagination.Decode(s, &c); !ok {
+		return nil, err
 	}
 	return &c, nil
 }
 
 // parseListQuery reads ?limit= and ?cursor=.
 func parseListQuery(limitParam, cursorParam string) (int, *listCursor, error) {
-	var f errs.Fields
-	limit := DefaultPageSize
-	if limitParam != "" {
-		n, err := strconv.Atoi(limitParam)
-		if err != nil || n < 1 || n > MaxPageSize {
-			f.Add("limit", fmt.Sprintf("must be a whole number from 1 to %d", MaxPageSize))
-		}
-		limit = n
+	var c listCursor
+	limit, ok, err := pagination.Params(limitParam, cursorParam, DefaultPageSize, MaxPageSize, &c)
+	if err != nil || !ok {
+		return limit, nil, err
 	}
-	after, err := decodeCursor(cursorParam)
-	if err != nil {
-		f.Add("cursor", errBadCursor.Fields["cursor"])
-	}
-	if err := f.Err(); err != nil {
-		return 0, nil, err
-	}
-	return limit, after, nil
+	return limit, &c, nil
 }

@@ -292,8 +292,11 @@ func TestMyCoursesPaging(t *testing.T) {
 		"cursor_not_base64":    {"", "!!!"},
 		"cursor_empty_object":  {"", "e30"},
 		"cursor_unknown_field": {"", "eyJ4IjoxfQ"},
-		"limit_zero":           {"0", ""},
-		"limit_over_max":       {"101", ""},
+		// {"a":"0000-01-01T00:00:00Z","c":"x"}: Spanner refuses year 0 (a 500
+		// before the cursor check was shared with the catalog's).
+		"cursor_year_0":  {"", "eyJhIjoiMDAwMC0wMS0wMVQwMDowMDowMFoiLCJjIjoieCJ9"},
+		"limit_zero":     {"0", ""},
+		"limit_over_max": {"101", ""},
 	} {
 		if _, _, err := parseListQuery(q[0], q[1]); !errs.Is(err, errs.Invalid) {
 			t.Errorf("%s: %v", name, err)

@@ -23,6 +23,9 @@ type Service struct {
 	// dummyHash is verified against when an email is unknown, so log in takes
 	// as long for unknown emails as for wrong passwords.
 	dummyHash string
+	limits    Limits
+	gate      *hashGate
+	addresses *addressLimiter
 	// refreshTTL is how long a session lives after its latest refresh;
 	// tokenTTL how long its access tokens live.
 	refreshTTL, tokenTTL time.Duration
@@ -34,6 +37,9 @@ type Config struct {
 	Hasher Hasher
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Limits bound hashing and password guessing (zero: loaded from the
+	// service's environment, with their defaults).
+	Limits Limits
 	// RefreshTTL is how long a session lives after its latest refresh
 	// (default KW_REFRESH_TOKEN_TTL, 30 days).
 	RefreshTTL time.Duration
@@ -56,11 +62,19 @@ func New(d fnreg.Deps, c Config) (*Service, error) {
 			return nil, err
 		}
 	}
+	if c.Limits == (Limits{}) {
+		r := d.Env()
+		c.Limits = loadLimits(r, d.Config.Env == "cloud")
+		if err := r.Err(); err != nil {
+			return nil, err
+		}
+	}
 	c, err := refreshTTL(d, c)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: newStore(d), signer: d.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy,
+	return &Service{store: newStore(d), signer: d.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy, limits: c.Limits,
+		gate: newHashGate(c.Limits.HashConcurrency, c.Limits.HashWait), addresses: newAddressLimiter(c.Limits.AddressFailures, c.Limits.AddressWindow),
 		refreshTTL: c.RefreshTTL, tokenTTL: d.Config.TokenTTL}, nil
 }
 
@@ -74,8 +88,12 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u.ID = idempotency.ID(r.Context(), 0)
-	if u.PasswordHash, err = s.hasher.Hash(req.Password); err != nil {
+	var hashErr error
+	if err := s.gate.do(r.Context(), func() { u.PasswordHash, hashErr = s.hasher.Hash(req.Password) }); err != nil {
 		return err
+	}
+	if hashErr != nil {
+		return hashErr
 	}
 	if err := s.store.create(r.Context(), &u); err != nil {
 		return err
@@ -102,19 +120,42 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
+	now, addr := s.now(), clientAddr(r, s.limits.ClientAddrHops)
+	if err := s.addresses.allow(addr, now); err != nil {
+		return err
+	}
 	u, err := s.store.byEmail(r.Context(), NormalizeEmail(req.Email))
 	if errs.Is(err, errs.NotFound) {
-		_, _ = s.hasher.Verify(s.dummyHash, req.Password)
+		if err := s.gate.do(r.Context(), func() { _, _ = s.hasher.Verify(s.dummyHash, req.Password) }); err != nil {
+			return err
+		}
+		s.addresses.fail(addr, now)
 		return errBadLogin
 	}
+	if err == nil {
+		err = s.store.loginState(r.Context(), &u)
+	}
 	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, req.Password)
-	if err != nil {
+	if err := u.loginLocked(now); err != nil {
 		return err
+	}
+	var ok bool
+	var verifyErr error
+	if err := s.gate.do(r.Context(), func() { ok, verifyErr = s.hasher.Verify(u.PasswordHash, req.Password) }); err != nil {
+		return err
+	}
+	if verifyErr != nil {
+		return verifyErr
+	}
+	if !ok || u.FailedLogins > 0 {
+		if err := s.store.recordLogin(r.Context(), u.ID, ok, now, s.limits.Account); err != nil {
+			return err
+		}
 	}
 	if !ok {
+		s.addresses.fail(addr, now)
 		return errBadLogin
 	}
 	return s.startSession(w, r, u)

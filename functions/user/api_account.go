@@ -41,9 +41,13 @@ func (s *Service) deleteMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, req.Password)
-	if err != nil {
+	var ok bool
+	var verErr error
+	if err := s.gate.do(r.Context(), func() { ok, verErr = s.hasher.Verify(u.PasswordHash, req.Password) }); err != nil {
 		return err
+	}
+	if verErr != nil {
+		return verErr
 	}
 	if !ok {
 		return errWrongPassword

@@ -135,17 +135,27 @@ func (s *Service) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, req.CurrentPassword)
-	if err != nil {
+	var (
+		ok              bool
+		hash            string
+		verErr, hashErr error
+	)
+	// Hashing is bounded per instance (throttle.go), as for log in.
+	if err := s.gate.do(r.Context(), func() { ok, verErr = s.hasher.Verify(u.PasswordHash, req.CurrentPassword) }); err != nil {
 		return err
+	}
+	if verErr != nil {
+		return verErr
 	}
 	if !ok {
 		return &errs.Error{Kind: errs.PermissionDenied, Message: "the current password is not correct",
 			Fields: map[string]string{"current_password": "is not correct"}}
 	}
-	hash, err := s.hasher.Hash(req.NewPassword)
-	if err != nil {
+	if err := s.gate.do(r.Context(), func() { hash, hashErr = s.hasher.Hash(req.NewPassword) }); err != nil {
 		return err
+	}
+	if hashErr != nil {
+		return hashErr
 	}
 	tok, t := s.issue(u.ID, uuid.NewString())
 	if u, err = s.store.changePassword(r.Context(), u.ID, u.PasswordHash, hash, t); err != nil {

@@ -112,7 +112,11 @@ const (
 	revokedAccountDeleted = "account_deleted"
 )
 
+// A refresh token that does not work is a bad request (400, as OAuth's
+// invalid_grant), never 401: 401 means the bearer token sent is not valid.
 var (
-	errBadRefresh = errs.E(errs.Unauthenticated, "refresh token is not valid or has expired: log in again")
-	errReused     = errs.E(errs.Unauthenticated, "refresh token was already used: the session is revoked for safety, log in again")
+	errBadRefresh = &errs.Error{Kind: errs.Invalid, Message: "refresh token is not valid or has expired: log in again",
+		Fields: map[string]string{"refresh_token": "is not valid or has expired: log in again"}}
+	errReused = &errs.Error{Kind: errs.Invalid, Message: "refresh token was already used: the session is revoked for safety, log in again",
+		Fields: map[string]string{"refresh_token": "was already used: log in again"}}
 )

@@ -14,7 +14,7 @@ type session struct {
 	SessionID    string `json:"session_id"`
 }
 
-func login(e *apitest.Env, email, password string) session {
+func loginSession(e *apitest.Env, email, password string) session {
 	e.T.Helper()
 	var s session
 	e.Must(http.StatusOK, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": password}).JSON(e.T, &s)
@@ -44,7 +44,7 @@ func TestSessions(t *testing.T) {
 	userID, _ := e.User(email, "learner")
 
 	t.Run("refresh_200_rotates", func(t *testing.T) {
-		s := login(e, email, apitest.Password)
+		s := loginSession(e, email, apitest.Password)
 		n := refresh(e, 200, s.RefreshToken)
 		if n.RefreshToken == s.RefreshToken || n.SessionID != s.SessionID || n.AccessToken == "" {
 			t.Fatalf("refresh did not rotate: %+v -> %+v", s, n)
@@ -52,51 +52,51 @@ func TestSessions(t *testing.T) {
 		e.Must(200, "GET", "/v1/users/me", n.AccessToken, nil)
 		refresh(e, 200, n.RefreshToken)
 	})
-	t.Run("refresh_400_missing_token_and_401_garbage_change_nothing", func(t *testing.T) {
-		s := login(e, email, apitest.Password)
+	t.Run("refresh_400_missing_or_garbage_token_changes_nothing", func(t *testing.T) {
+		s := loginSession(e, email, apitest.Password)
 		if r := e.Must(400, "POST", "/v1/sessions/refresh", "", map[string]string{}); r.Error(t).Error.Fields["refresh_token"] == "" {
 			t.Fatalf("no field: %s", r.Body)
 		}
-		refresh(e, 401, "not-a-token")
+		refresh(e, 400, "not-a-token")
 		// A well-formed token of the right session with a wrong secret is
 		// not a reuse: the session lives on.
-		refresh(e, 401, "kwr1."+userID+"."+s.SessionID+".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+		refresh(e, 400, "kwr1."+userID+"."+s.SessionID+".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 		refresh(e, 200, s.RefreshToken)
 	})
-	t.Run("refresh_401_reuse_revokes_session", func(t *testing.T) {
-		other := login(e, email, apitest.Password)
-		s := login(e, email, apitest.Password)
+	t.Run("refresh_400_reuse_revokes_session", func(t *testing.T) {
+		other := loginSession(e, email, apitest.Password)
+		s := loginSession(e, email, apitest.Password)
 		n := refresh(e, 200, s.RefreshToken)
-		r := e.Must(401, "POST", "/v1/sessions/refresh", "", map[string]string{"refresh_token": s.RefreshToken})
+		r := e.Must(400, "POST", "/v1/sessions/refresh", "", map[string]string{"refresh_token": s.RefreshToken})
 		if msg := r.Error(t).Error.Message; msg == "" {
 			t.Fatalf("no message: %s", r.Body)
 		}
 		// The current token of the session and its access token stop too.
-		refresh(e, 401, n.RefreshToken)
+		refresh(e, 400, n.RefreshToken)
 		e.Must(401, "GET", "/v1/users/me", n.AccessToken, nil)
 		// Another device's session is untouched.
 		e.Must(200, "GET", "/v1/users/me", other.AccessToken, nil)
 		refresh(e, 200, other.RefreshToken)
 	})
 	t.Run("logout_204_ends_this_session_only", func(t *testing.T) {
-		other := login(e, email, apitest.Password)
-		s := login(e, email, apitest.Password)
+		other := loginSession(e, email, apitest.Password)
+		s := loginSession(e, email, apitest.Password)
 		e.Must(401, "DELETE", "/v1/sessions/current", "", nil)
 		refresh(e, 200, other.RefreshToken) // the refused log out changed nothing
-		other = login(e, email, apitest.Password)
+		other = loginSession(e, email, apitest.Password)
 		e.Must(204, "DELETE", "/v1/sessions/current", s.AccessToken, nil)
-		refresh(e, 401, s.RefreshToken)
+		refresh(e, 400, s.RefreshToken)
 		refresh(e, 200, other.RefreshToken)
 		e.Must(204, "DELETE", "/v1/sessions/current", s.AccessToken, nil) // again: nothing more to end
 	})
 	t.Run("logout_all_204_ends_every_session_and_access_token", func(t *testing.T) {
-		a := login(e, email, apitest.Password)
-		b := login(e, email, apitest.Password)
+		a := loginSession(e, email, apitest.Password)
+		b := loginSession(e, email, apitest.Password)
 		e.Must(401, "DELETE", "/v1/sessions", "", nil)
 		e.Must(200, "GET", "/v1/users/me", a.AccessToken, nil) // the refused one changed nothing
 		e.Must(204, "DELETE", "/v1/sessions", b.AccessToken, nil)
 		for _, s := range []session{a, b} {
-			refresh(e, 401, s.RefreshToken)
+			refresh(e, 400, s.RefreshToken)
 			e.Must(401, "GET", "/v1/users/me", s.AccessToken, nil)
 		}
 		var list auth.RevocationList
@@ -110,13 +110,13 @@ func TestSessions(t *testing.T) {
 		if found != 2 {
 			t.Fatalf("revocation list %+v lacks the two sessions", list)
 		}
-		login(e, email, apitest.Password) // logging in again works
+		loginSession(e, email, apitest.Password) // logging in again works
 	})
 	t.Run("change_password", func(t *testing.T) {
 		const email = "password@example.com"
 		e.User(email, "tutor")
-		a := login(e, email, apitest.Password)
-		b := login(e, email, apitest.Password)
+		a := loginSession(e, email, apitest.Password)
+		b := loginSession(e, email, apitest.Password)
 		const newPassword = "new-correct-horse-43"
 		for _, tc := range []struct {
 			name, token string
@@ -139,17 +139,17 @@ func TestSessions(t *testing.T) {
 				e.Must(200, "GET", "/v1/users/me", b.AccessToken, nil)
 			})
 		}
-		login(e, email, apitest.Password) // still the old password
+		loginSession(e, email, apitest.Password) // still the old password
 		var n session
 		e.Must(200, "POST", "/v1/users/me/password", a.AccessToken,
 			map[string]string{"current_password": apitest.Password, "new_password": newPassword}).JSON(t, &n)
 		for _, s := range []session{a, b} {
-			refresh(e, 401, s.RefreshToken)
+			refresh(e, 400, s.RefreshToken)
 			e.Must(401, "GET", "/v1/users/me", s.AccessToken, nil)
 		}
 		e.Must(200, "GET", "/v1/users/me", n.AccessToken, nil)
 		refresh(e, 200, n.RefreshToken)
 		e.Must(401, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": apitest.Password})
-		login(e, email, newPassword)
+		loginSession(e, email, newPassword)
 	})
 }

@@ -42,6 +42,10 @@ type User struct {
 	UpdatedAt    time.Time
 	// eventVersion is the version of the user's latest event (EventData).
 	eventVersion int64
+	// FailedLogins counts failed logins since the last success or lockout;
+	// LockedUntil is when a lockout ends (zero: none). See LoginPolicy.
+	FailedLogins int64
+	LockedUntil  time.Time
 }
 
 func (u User) view() View {

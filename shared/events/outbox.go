@@ -5,6 +5,7 @@ import (
 	"embed"
 	"io/fs"
 	"log/slog"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/spanner"
@@ -43,6 +44,8 @@ type Outbox struct {
 	Lease time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+
+	marks groupCommit
 }
 
 // Add records e in tx and arranges for it to be published once tx commits.
@@ -51,11 +54,14 @@ func (o *Outbox) Add(ctx context.Context, tx *spanx.Tx, e Event) error {
 	if e.Traceparent == "" {
 		e.Traceparent = tracing.Traceparent(ctx)
 	}
+	// The row is born leased to this process, which publishes it right
+	// after the commit: no claim transaction, and no relay takes it over
+	// unless the process dies first (then the lease lapses).
 	tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Outbox",
-		[]string{"EventId", "Topic", "Type", "Data", "Traceparent", "CreatedAt", "Pending", "Attempts"},
-		[]any{e.ID, e.Topic, e.Type, []byte(e.Data), e.Traceparent, spanner.CommitTimestamp, true, int64(0)})})
+		[]string{"EventId", "Topic", "Type", "Data", "Traceparent", "CreatedAt", "Pending", "LeaseUntil", "Attempts"},
+		[]any{e.ID, e.Topic, e.Type, []byte(e.Data), e.Traceparent, spanner.CommitTimestamp, true, o.now().Add(o.lease()), int64(1)})})
 	tx.AfterCommit(func(ctx context.Context) {
-		if _, err := o.publish(ctx, []string{e.ID}); err != nil {
+		if _, err := o.deliver(ctx, []Event{e}); err != nil {
 			o.log().WarnContext(ctx, "outbox publish after commit failed; the relay will retry", "event_id", e.ID, "err", err.Error())
 		}
 	})
@@ -85,9 +91,8 @@ func (o *Outbox) Sweep(ctx context.Context, limit int) (int, error) {
 	return o.publish(ctx, ids)
 }
 
-// publish claims the given rows that are still pending and unleased,
-// publishes them, and marks each published; a row whose publish fails gets
-// its lease released so the next sweep retries it.
+// publish claims the given rows that are still pending and unleased and
+// delivers them.
 func (o *Outbox) publish(ctx context.Context, ids []string) (int, error) {
 	var claimed []Event
 	err := spanx.ReadWrite(ctx, o.DB, func(ctx context.Context, tx *spanx.Tx) error {
@@ -123,6 +128,13 @@ func (o *Outbox) publish(ctx context.Context, ids []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return o.deliver(ctx, claimed)
+}
+
+// deliver publishes events this process holds the lease of and marks each
+// published in one commit; a row whose publish fails gets its lease
+// released so the next sweep retries it.
+func (o *Outbox) deliver(ctx context.Context, claimed []Event) (int, error) {
 	published := 0
 	var firstErr error
 	marks := make([]*spanner.Mutation, 0, len(claimed))
@@ -138,14 +150,53 @@ func (o *Outbox) publish(ctx context.Context, ids []string) (int, error) {
 		marks = append(marks, spanner.Update("Outbox", []string{"EventId", "Pending", "LeaseUntil", "PublishedAt"},
 			[]any{e.ID, nil, nil, spanner.CommitTimestamp}))
 	}
-	// One commit marks the whole batch. Should it fail, the lease runs out
-	// and the next sweep publishes those events again; consumers dedupe.
+	// One commit marks the batch, shared with the marks of deliveries
+	// running at the same time (group commit). Should it fail, the lease
+	// runs out and the next sweep publishes those events again; consumers
+	// dedupe.
 	if len(marks) > 0 {
-		if err := spanx.Apply(ctx, o.DB, marks...); err != nil && firstErr == nil {
+		if err := o.marks.apply(ctx, o.DB, marks); err != nil && firstErr == nil {
 			firstErr = spanx.Translate(err, "outbox mark")
 		}
 	}
 	return published, firstErr
+}
+
+// groupCommit applies mutations submitted at the same time in one
+// transaction: the first caller commits what is queued while later callers
+// queue theirs for the next round, so under load N deliveries cost about
+// one mark transaction per round instead of N, and alone one costs one, with
+// no added wait. Each caller returns when its mutations are committed.
+type groupCommit struct {
+	mu      sync.Mutex
+	queued  []*spanner.Mutation
+	waiters []chan error
+	running bool
+}
+
+func (g *groupCommit) apply(ctx context.Context, db *spanner.Client, muts []*spanner.Mutation) error {
+	done := make(chan error, 1)
+	g.mu.Lock()
+	g.queued = append(g.queued, muts...)
+	g.waiters = append(g.waiters, done)
+	if g.running {
+		g.mu.Unlock()
+		return <-done
+	}
+	g.running = true
+	for len(g.queued) > 0 {
+		batch, waiters := g.queued, g.waiters
+		g.queued, g.waiters = nil, nil
+		g.mu.Unlock()
+		err := spanx.Apply(context.WithoutCancel(ctx), db, batch...)
+		for _, w := range waiters {
+			w <- err
+		}
+		g.mu.Lock()
+	}
+	g.running = false
+	g.mu.Unlock()
+	return <-done
 }
 
 func toKeys(ids []string) []spanner.Key {

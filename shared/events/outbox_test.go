@@ -124,6 +124,77 @@ func TestOutbox_eventReachesSubscriptionOnce_whenFirstPublishFailsAndRelayRunsTw
 	}
 }
 
+// A commit's events are published by the committing process under the lease
+// the row is born with: one transaction after the commit (the mark), no
+// claim. Should the process die before publishing, no relay takes the row
+// while the lease runs; once it lapses the relay publishes it.
+func TestOutbox_rowBornLeasedIsRelayedOnlyAfterItsLease(t *testing.T) {
+	ctx := context.Background()
+	db, _ := testenv.Database(t, schema(t))
+	rec := &events.Recorder{}
+	now := time.Now()
+	clock := func() time.Time { return now }
+	ob := &events.Outbox{DB: db, Publisher: rec, Lease: time.Minute, Now: clock}
+
+	ev, _ := events.New("t", "a.b", map[string]int{"n": 1})
+	if err := spanx.ReadWrite(ctx, db, func(ctx context.Context, tx *spanx.Tx) error { return ob.Add(ctx, tx, ev) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Events("a.b")) != 1 {
+		t.Fatalf("published %d after commit, want 1", len(rec.Events("a.b")))
+	}
+
+	// A process that dies after its commit: the row stays pending and leased.
+	died, _ := events.New("t", "a.died", map[string]int{"n": 2})
+	if err := spanx.ReadWrite(ctx, db, func(ctx context.Context, tx *spanx.Tx) error {
+		return (&events.Outbox{DB: db, Publisher: rec, Lease: time.Minute, Now: clock}).Add(ctx, &spanx.Tx{ReadWriteTransaction: tx.ReadWriteTransaction}, died)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ob.Sweep(ctx, 10); err != nil || n != 0 {
+		t.Fatalf("sweep within the lease published %d (%v), want 0", n, err)
+	}
+	now = now.Add(time.Minute + time.Second)
+	if n, err := ob.Sweep(ctx, 10); err != nil || n != 1 || len(rec.Events("a.died")) != 1 {
+		t.Fatalf("sweep after the lease published %d (%v), want the dead process's event once", n, err)
+	}
+}
+
+// Deliveries that run at once share their mark transactions (group commit):
+// every event is published once and none is left pending for the relay.
+func TestOutbox_concurrentCommitsAllMarkedPublished(t *testing.T) {
+	ctx := context.Background()
+	db, path := testenv.Database(t, schema(t))
+	rec := &events.Recorder{}
+	ob := &events.Outbox{DB: db, Publisher: rec}
+	before := spanx.Commits()[path[strings.LastIndexByte(path, '/')+1:]]
+	const n = 30
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev, _ := events.New("t", "many", map[string]int{"i": i})
+			if err := spanx.ReadWrite(ctx, db, func(ctx context.Context, tx *spanx.Tx) error { return ob.Add(ctx, tx, ev) }); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := len(rec.Events("many")); got != n {
+		t.Fatalf("published %d, want %d", got, n)
+	}
+	pending, err := spanx.Column[int64](db.Single().Query(ctx, spanner.Statement{SQL: "SELECT COUNT(*) FROM Outbox WHERE Pending = TRUE"}))
+	if err != nil || pending[0] != 0 {
+		t.Fatalf("%v events left pending (%v)", pending, err)
+	}
+	marks := spanx.Commits()[path[strings.LastIndexByte(path, '/')+1:]] - before - n
+	t.Logf("%d commits with events took %d mark transactions", n, marks)
+	if marks < 1 || marks > n {
+		t.Fatalf("%d mark transactions for %d deliveries", marks, n)
+	}
+}
+
 func TestOnce_runsEffectOncePerEvent(t *testing.T) {
 	ctx := context.Background()
 	db, _ := testenv.Database(t, schema(t))

@@ -65,3 +65,30 @@ func TestPush_continuesTheEventsTrace(t *testing.T) {
 		t.Fatalf("status %d, trace %q, next traceparent %q", w.Code, traceID, next)
 	}
 }
+
+// Any body a push endpoint may receive: a handled envelope is 204, anything
+// else 400 (never a 5xx, which Pub/Sub would retry for ever), and the
+// handler only ever sees a message with an id.
+func FuzzPush(f *testing.F) {
+	f.Add(`{"message":{"data":"eyJhIjoxfQ==","attributes":{"event_id":"e1","type":"t.x"},"messageId":"m1","publishTime":"2026-01-02T03:04:05Z"},"deliveryAttempt":2}`)
+	f.Add(`{"message":{"data":"not base64","messageId":"m1"}}`)
+	f.Add(`{"message":{"attributes":{"event_id":""},"publishTime":"0000-01-01T00:00:00Z"}}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, body string) {
+		h := events.Push(func(_ context.Context, m events.Message) error {
+			if m.ID == "" {
+				t.Fatal("handler got a message without an id")
+			}
+			var v map[string]any
+			if err := m.Decode(&v); err != nil {
+				return errs.E(errs.Invalid, "payload: %v", err)
+			}
+			return nil
+		})
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("POST", "/push/x", strings.NewReader(body)))
+		if w.Code != 204 && w.Code != 400 && w.Code != 413 {
+			t.Fatalf("status %d for %q: %s", w.Code, body, w.Body)
+		}
+	})
+}

@@ -160,3 +160,38 @@ func TestGuard_refusesMalformedPathIDs(t *testing.T) {
 		t.Fatalf("an asset name: %d %s", w.Code, w.Body)
 	}
 }
+
+// Any path under an id route: the handler runs only for ids of the API's
+// form; everything else is a 4xx with the JSON error shape (or ServeMux's
+// redirect to the clean path), never a 5xx.
+func FuzzGuardPathIDs(f *testing.F) {
+	for _, s := range []string{"00000000-0000-4000-8000-00000000000a", "%FF", "a%20b", "..", "a/b", "%00", strings.Repeat("a", 65)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		var got string
+		mux := http.NewServeMux()
+		mux.Handle("GET /v1/a/{aId}/b", Guard(Spec{Name: "a-get", Access: Public, Path: "/v1/a/{aId}/b"}, Auth{Tokens: &auth.Verifier{Issuer: "i"}},
+			http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = r.PathValue("aId") })))
+		req, err := http.NewRequest("GET", "http://kw.test/v1/a/"+id+"/b", nil)
+		if err != nil {
+			return // not a URL a client could send
+		}
+		w := httptest.NewRecorder()
+		JSONErrors(mux).ServeHTTP(w, req)
+		switch {
+		case w.Code == 200:
+			if !idRE.MatchString(got) {
+				t.Fatalf("handler ran for id %q", got)
+			}
+		case w.Code == 301 || w.Code == 307 || w.Code == 308:
+			// ServeMux redirects an unclean path (.., //) to its clean form.
+		case w.Code >= 400 && w.Code < 500:
+			if !strings.Contains(w.Body.String(), `"error"`) {
+				t.Fatalf("%d without the JSON error shape: %q", w.Code, w.Body)
+			}
+		default:
+			t.Fatalf("path id %q: status %d %s", id, w.Code, w.Body)
+		}
+	})
+}

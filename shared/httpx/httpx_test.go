@@ -125,3 +125,40 @@ func TestMiddleware_slowBodyDoesNotHoldTheConnection(t *testing.T) {
 		t.Fatalf("answer to a stalled body: %q", b)
 	}
 }
+
+// Any body and Content-Type into a request struct: decoded, or refused as
+// Invalid/TooLarge (a 4xx), never a panic or another kind.
+func FuzzDecode(f *testing.F) {
+	f.Add(`{"name":"Ana","n":1,"price":{"amount":100,"currency":"IDR"},"tags":["a"]}`, "application/json")
+	f.Add(`{"n":1e999}`, "")
+	f.Add(`{"price":{"amount":"x"}}`, "application/json; charset=utf-8")
+	f.Add(`{"name":"\ud800"} {}`, "text/plain")
+	f.Add(`{"unknown":true}`, "application/json")
+	f.Fuzz(func(t *testing.T, body, contentType string) {
+		var dst struct {
+			Name  string   `json:"name"`
+			N     int64    `json:"n"`
+			F     *float64 `json:"f"`
+			Tags  []string `json:"tags"`
+			Price struct {
+				Amount   int64  `json:"amount"`
+				Currency string `json:"currency"`
+			} `json:"price"`
+			When *time.Time `json:"when"`
+		}
+		r := httptest.NewRequest("POST", "/x", strings.NewReader(body))
+		if contentType != "" {
+			r.Header.Set("Content-Type", contentType)
+		}
+		err := Decode(httptest.NewRecorder(), r, &dst)
+		if err != nil && !errs.Is(err, errs.Invalid) && !errs.Is(err, errs.TooLarge) {
+			t.Fatalf("Decode(%q, %q): %T %v", body, contentType, err, err)
+		}
+		if err != nil {
+			var e *errs.Error
+			if !errors.As(err, &e) || e.Message == "" {
+				t.Fatalf("refusal without a message: %v", err)
+			}
+		}
+	})
+}

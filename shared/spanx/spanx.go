@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"cloud.google.com/go/spanner"
@@ -97,10 +98,31 @@ func Commit(ctx context.Context, c *spanner.Client, fn func(ctx context.Context,
 		}
 		return time.Time{}, Translate(err, "transaction")
 	}
+	countCommit(c)
 	for _, eff := range tx.effects {
 		eff(context.WithoutCancel(ctx))
 	}
 	return ts, nil
+}
+
+var commits sync.Map // database path -> *atomic.Int64
+
+func countCommit(c *spanner.Client) {
+	n, _ := commits.LoadOrStore(c.DatabaseName(), new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
+}
+
+// Commits is how many read-write transactions this process has committed,
+// by database (the last part of its path): what benchmarks report per
+// operation to show what a flow costs in transactions.
+func Commits() map[string]int64 {
+	out := map[string]int64{}
+	commits.Range(func(k, v any) bool {
+		name := k.(string)
+		out[name[strings.LastIndexByte(name, '/')+1:]] += v.(*atomic.Int64).Load()
+		return true
+	})
+	return out
 }
 
 // Apply writes muts in one read-write transaction. Unlike Client.Apply it

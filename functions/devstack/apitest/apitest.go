@@ -214,18 +214,21 @@ func (e *Env) User(email string, roles ...string) (id, token string) {
 }
 
 // UploadPlaceholder uploads client.Placeholder media to a video or file item
-// as its tutor (token) and waits until it is ready.
-func (e *Env) UploadPlaceholder(token, courseID, itemID, kind string) {
+// as its tutor (token), waits until it is ready and returns the upload's id.
+func (e *Env) UploadPlaceholder(token, courseID, itemID, kind string) string {
 	e.T.Helper()
 	ct, name, body, ok := client.Placeholder(kind)
 	if !ok {
 		e.T.Fatalf("apitest: no placeholder media for a %s item", kind)
+		return ""
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if _, err := (&client.Client{Base: e.URL, Token: token}).UploadMedia(ctx, courseID, itemID, ct, name, body); err != nil {
+	up, err := (&client.Client{Base: e.URL, Token: token}).UploadMedia(ctx, courseID, itemID, ct, name, body)
+	if err != nil {
 		e.T.Fatalf("apitest: upload to item %s: %v", itemID, err)
 	}
+	return up.ID
 }
 
 // Eventually polls cond until it holds or the deadline passes; for effects

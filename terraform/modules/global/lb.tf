@@ -70,9 +70,61 @@ resource "google_compute_backend_service" "fn" {
     }
   }
 
+  # Password guessing and sign-up floods are limited at the edge as well as
+  # in the User service (per instance and per account).
+  security_policy = contains(keys(var.credential_rate_limit), each.key) ? google_compute_security_policy.credentials[each.key].id : null
+
   log_config {
     enable      = true
     sample_rate = var.lb_log_sample_rate
+  }
+}
+
+# Cloud Armor rate limit per client IP on the routes that take a password
+# (log in, sign up): requests over the limit get 429 at the edge, before
+# Cloud Run bills or hashes anything. The User service limits failures per
+# address and per account behind it (functions/user/throttle.go); this bounds
+# what reaches it across instances. The limit counts every request, so it is
+# generous: mobile carriers in these markets put many users behind one
+# address (CGNAT).
+resource "google_compute_security_policy" "credentials" {
+  for_each    = var.credential_rate_limit
+  project     = var.project
+  name        = "kw-${each.key}-rate-limit"
+  description = "Per-IP rate limit for ${each.key}: ${each.value} requests a minute."
+  type        = "CLOUD_ARMOR"
+
+  rule {
+    action      = "throttle"
+    priority    = 1000
+    description = "At most ${each.value} requests a minute per client IP; 429 beyond."
+    match {
+      versioned_expr = "SRC_IPS_V1"
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
+    rate_limit_options {
+      conform_action = "allow"
+      exceed_action  = "deny(429)"
+      enforce_on_key = "IP"
+      rate_limit_threshold {
+        count        = each.value
+        interval_sec = 60
+      }
+    }
+  }
+
+  rule {
+    action      = "allow"
+    priority    = 2147483647
+    description = "Default: allow."
+    match {
+      versioned_expr = "SRC_IPS_V1"
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
   }
 }
 

@@ -161,3 +161,16 @@ variable "lb_log_sample_rate" {
     error_message = "lb_log_sample_rate must be between 0 and 1."
   }
 }
+
+variable "credential_rate_limit" {
+  description = "Cloud Armor rate limit (requests a minute per client IP) for each function that takes a password."
+  type        = map(number)
+  default = {
+    "user-login"    = 60
+    "user-register" = 20
+  }
+  validation {
+    condition     = alltrue([for n in values(var.credential_rate_limit) : n >= 1 && n <= 10000])
+    error_message = "credential_rate_limit values must be between 1 and 10000 requests a minute."
+  }
+}
