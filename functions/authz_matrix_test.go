@@ -130,6 +130,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"billing-setup-intent":           nil,
 		"billing-webhook":                map[string]any{"id": "evt_matrix", "type": "payment_intent.succeeded"},
 		"progress-report":                map[string]any{"position_seconds": 1, "duration_seconds": 10, "client_time": now},
+		// A well-formed refresh token of no session (400): a real one
+		// would rotate for the first caller and count as reused after.
+		"user-refresh": map[string]any{"refresh_token": "kwr1.nobody.nosession.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+		// A wrong current password (403 for every caller with a token): a
+		// right one would end every session of the caller mid-matrix.
+		"user-change-password": map[string]any{"current_password": "not-the-password-1", "new_password": "another-horse-77"},
 	}
 
 	before := snapshot(e, owner, subscriber, course.ID, video.ID, upload, sub.ID)
@@ -173,6 +179,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 				if c.owner {
 					order++
+				}
+				if strings.HasPrefix(s.Path, "/v1/sessions") || s.Name == "user-delete-me" {
+					order += 8 // ending the caller's sessions or account: after everything else
 				}
 				entitled = append(entitled, ownRequest{order, func() {
 					r := e.Do(method, path, c.token, body)

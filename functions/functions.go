@@ -161,6 +161,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 			AudienceBase: cfg.BaseURL, Invoker: cfg.Push.Invoker}
 	}
 
+	var revocations http.Handler // the User service's list, when served here
 	for _, name := range names {
 		svc, found := Service(name)
 		if !found {
@@ -179,11 +180,24 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options
 		}
 		for _, spec := range svc.Functions {
 			h := hs[spec.Name]
+			if spec.Service == "user" && spec.Method == http.MethodGet && spec.Path == user.TokenRevocationsPath {
+				revocations = h
+			}
 			if opts.WrapHandler != nil {
 				h = opts.WrapHandler(spec, h)
 			}
 			app.Functions = append(app.Functions, fnreg.Function{Spec: spec, Handler: fnreg.Guard(spec, guard, h)})
 		}
+	}
+	// Revoked tokens (a deleted account, a password change, log out
+	// everywhere) are refused within RevocationsRefresh: the list is read
+	// in process where the User service runs, else fetched.
+	switch {
+	case revocations != nil:
+		verifier.Revocations = &auth.RemoteRevocations{URL: "http://user.in-process" + user.TokenRevocationsPath,
+			Client: &http.Client{Transport: auth.HandlerTransport{Handler: revocations}}, Refresh: cfg.RevocationsRefresh, Log: log}
+	case cfg.RevocationsURL != "":
+		verifier.Revocations = &auth.RemoteRevocations{URL: cfg.RevocationsURL, Refresh: cfg.RevocationsRefresh, Log: log}
 	}
 	ok = true
 	return app, nil

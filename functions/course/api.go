@@ -65,11 +65,15 @@ func (s *Service) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	courses, err := s.store.catalog(r.Context(), after, limit+1, s.staleness)
+	filters, err := parseCatalogFilters(q)
 	if err != nil {
 		return err
 	}
-	page := Page{Courses: make([]View, 0, min(len(courses), limit))}
+	courses, err := s.store.catalog(r.Context(), filters, after, limit+1, s.staleness)
+	if err != nil {
+		return err
+	}
+	page := Page{Courses: make([]View, 0, min(len(courses), limit)), Filters: filters}
 	if len(courses) > limit {
 		courses = courses[:limit]
 		page.NextCursor = encodeCursor(courses[limit-1])
@@ -317,10 +321,12 @@ type View struct {
 }
 
 // Page is one page of the catalog, newest first. NextCursor, when set, asks
-// for the next page (?cursor=); it is absent on the last page.
+// for the next page (?cursor=, with the same filters); it is absent on the
+// last page. Filters says which filters the page applied, normalised.
 type Page struct {
-	Courses    []View `json:"courses"`
-	NextCursor string `json:"next_cursor,omitempty" example:"eyJ0IjoiMjAyNi0wMS0wMlQwMzowNDowNVoiLCJpZCI6ImMxIn0"`
+	Courses    []View         `json:"courses"`
+	NextCursor string         `json:"next_cursor,omitempty" example:"eyJ0IjoiMjAyNi0wMS0wMlQwMzowNDowNVoiLCJpZCI6ImMxIn0"`
+	Filters    CatalogFilters `json:"filters"`
 }
 
 // ItemRequest is the body of POST /v1/courses/{courseId}/items. Body is

@@ -719,7 +719,7 @@ func TestCatalog(t *testing.T) {
 		e2 := newEnv(t)
 		rec := e2.do("GET", "/v1/courses", "", nil)
 		expect(t, rec, 200)
-		if got := strings.TrimSpace(rec.Body.String()); got != `{"courses":[]}` {
+		if got := strings.TrimSpace(rec.Body.String()); got != `{"courses":[],"filters":{}}` {
 			t.Fatalf("body %s", got)
 		}
 	})

@@ -23,7 +23,7 @@ import (
 // rename was applied already. Other event types, and users who are not
 // tutors, are acknowledged and ignored.
 func (s *Service) onUserEvent(ctx context.Context, m events.Message) error {
-	if m.Type != usermsg.EventRegistered && m.Type != usermsg.EventUpdated {
+	if m.Type != usermsg.EventRegistered && m.Type != usermsg.EventUpdated && m.Type != usermsg.EventDeleted {
 		return nil
 	}
 	var d usermsg.EventData
@@ -32,6 +32,11 @@ func (s *Service) onUserEvent(ctx context.Context, m events.Message) error {
 	}
 	if d.UserID == "" || len(d.UserID) > 36 || utf8.RuneCountInString(d.DisplayName) > 100 {
 		return errs.E(errs.Invalid, "event %s %s needs a user_id and a display_name of at most 100 characters", m.Type, m.ID)
+	}
+	if m.Type == usermsg.EventDeleted {
+		// The account is gone: forget the name its courses showed.
+		d.DisplayName = ""
+		return s.store.applyTutor(ctx, m.ID, d)
 	}
 	if !slices.Contains(d.Roles, string(auth.Tutor)) {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"embed"
+	"fmt"
 	"slices"
 	"time"
 
@@ -314,7 +315,7 @@ func bodyValue(it Item) spanner.NullString {
 
 // catalog returns up to limit published courses after the cursor (from the
 // start when nil), newest first, ties broken by id, read at most stale old.
-func (s *store) catalog(ctx context.Context, after *cursor, limit int, stale time.Duration) ([]Course, error) {
+func (s *store) catalog(ctx context.Context, f CatalogFilters, after *cursor, limit int, stale time.Duration) ([]Course, error) {
 	// Keyset pagination over CoursesByCatalog (Status, PublishedAt DESC,
 	// CourseId), which stores every column the page shows, so the scan
 	// starts at the cursor and reads only the rows it returns.
@@ -323,6 +324,19 @@ func (s *store) catalog(ctx context.Context, after *cursor, limit int, stale tim
 		LEFT JOIN TutorProfiles AS t ON t.TutorId = c.TutorId
 		WHERE c.Status = @published`
 	params := map[string]any{"published": coursemsg.StatusPublished, "limit": int64(limit)}
+	if f.Currency != "" {
+		sql += ` AND c.Currency = @currency`
+		params["currency"] = f.Currency
+	}
+	if f.TutorID != "" {
+		sql += ` AND c.TutorId = @tutor`
+		params["tutor"] = f.TutorID
+	}
+	for i, w := range f.Words {
+		name := fmt.Sprintf("w%d", i)
+		sql += ` AND STRPOS(LOWER(c.Title), @` + name + `) > 0`
+		params[name] = w
+	}
 	if after != nil {
 		sql += ` AND (c.PublishedAt < @afterTime OR (c.PublishedAt = @afterTime AND c.CourseId > @afterId))`
 		params["afterTime"], params["afterId"] = after.PublishedAt, after.CourseID

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 )
@@ -56,4 +57,20 @@ func (s *Service) onSubscriptionEvent(ctx context.Context, m events.Message) err
 		return errs.E(errs.Invalid, "event %s %s needs a subscription_id, a user_id and a course_id", m.Type, m.ID)
 	}
 	return s.store.applySubscription(ctx, m.ID, d, m.Type == subscribemsg.EventEnded)
+}
+
+// onUserEvent is the Progress service's step of deleting an account
+// (user.deleted); other user events are acknowledged.
+func (s *Service) onUserEvent(ctx context.Context, m events.Message) error {
+	if m.Type != usermsg.EventDeleted {
+		return nil
+	}
+	var d usermsg.EventData
+	if err := m.Decode(&d); err != nil {
+		return err
+	}
+	if !validID(d.UserID) {
+		return errs.E(errs.Invalid, "event %s %s needs a user_id", m.Type, m.ID)
+	}
+	return s.store.forgetLearner(ctx, m.ID, d.UserID)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/functions/contract/progressmsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
@@ -20,6 +21,7 @@ const Database = "progress"
 const (
 	fnCourseEvent       = "progress-on-course-event"
 	fnSubscriptionEvent = "progress-on-subscription-event"
+	fnUserEvent         = "progress-on-user-event"
 )
 
 // Registration is the Progress service as the platform knows it: its
@@ -54,6 +56,9 @@ func routes(s *Service) []fnreg.Func {
 		{Spec: fnreg.Spec{Name: fnSubscriptionEvent, Topic: subscribemsg.Topic,
 			Summary: "Keep the entitlement projection in step with subscription events"},
 			Event: s.onSubscriptionEvent},
+		{Spec: fnreg.Spec{Name: fnUserEvent, Topic: usermsg.Topic,
+			Summary: "Forget a deleted account's courses and progress"},
+			Event: s.onUserEvent},
 		{Spec: fnreg.Spec{Name: "progress-outbox-relay", Topic: events.OutboxTick,
 			Summary: "Publish progress events the outbox still holds"},
 			Event: s.relay},

@@ -81,6 +81,9 @@ func (s *store) applyCourse(ctx context.Context, eventID, typ string, version in
 // reads).
 func (s *store) applySubscription(ctx context.Context, eventID string, d subscribemsg.EventData, ended bool) error {
 	err := s.once(ctx, fnSubscriptionEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
+		if deleted, err := learnerDeleted(ctx, tx, d.UserID); err != nil || deleted {
+			return err // a deleted account keeps nothing here
+		}
 		subs := map[string]bool{}
 		err := spanx.Each(tx.Read(ctx, "Entitlements", spanner.Key{d.UserID, d.CourseID}.AsPrefix(), []string{"SubscriptionId", "Active"}),
 			func(r *spanner.Row) error {
@@ -135,4 +138,28 @@ func (s *store) once(ctx context.Context, consumer, eventID string, fn func(cont
 		_, err := events.Once(ctx, s.db, consumer, eventID, fn)
 		return err
 	})
+}
+
+// forgetLearner is the Progress service's step of deleting an account
+// (user.deleted, event eventID): every row of the learner goes (their
+// courses, with their entitlements and progress interleaved under them), and
+// the learner is remembered as deleted so a late subscription event brings
+// nothing back.
+func (s *store) forgetLearner(ctx context.Context, eventID, userID string) error {
+	err := s.once(ctx, fnUserEvent, eventID, func(ctx context.Context, tx *spanx.Tx) error {
+		return tx.BufferWrite([]*spanner.Mutation{
+			spanner.Delete("LearnerCourses", spanner.Key{userID}.AsPrefix()),
+			spanner.InsertOrUpdate("DeletedLearners", []string{"UserId", "DeletedAt"}, []any{userID, spanner.CommitTimestamp}),
+		})
+	})
+	return spanx.Translate(err, "progressdb.forgetLearner")
+}
+
+// learnerDeleted reports whether userID's account was deleted.
+func learnerDeleted(ctx context.Context, tx *spanx.Tx, userID string) (bool, error) {
+	_, err := tx.ReadRow(ctx, "DeletedLearners", spanner.Key{userID}, []string{"UserId"})
+	if spanx.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
 }

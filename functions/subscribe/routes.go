@@ -7,6 +7,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
@@ -65,6 +66,9 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "Saga compensation Unsubscribe"},
 			Saga: func() saga.Step { return saga.Step{Apply: s.store.sagaUnsubscribe} }},
 
+		{Spec: fnreg.Spec{Name: "subscribe-on-user-event", Topic: usermsg.Topic,
+			Summary: "End every live subscription of a deleted account at once"},
+			Event: s.onUserEvent},
 		{Spec: fnreg.Spec{Name: "subscribe-on-billing-event", Topic: billingmsg.Topic,
 			Summary: "End a subscription whose payment was refunded outside the saga"},
 			Event: s.onBillingEvent},

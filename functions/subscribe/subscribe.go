@@ -76,7 +76,11 @@ var reasons = map[string]string{
 	"timed_out":               "the subscription could not be completed in time; nothing was charged or any charge was refunded",
 	"cancelled":               "you cancelled the subscription",
 	"refunded":                "the payment was refunded",
+	CodeAccountDeleted:        "the account was deleted",
 }
+
+// CodeAccountDeleted ends the subscriptions of a deleted account.
+const CodeAccountDeleted = "account_deleted"
 
 // ReasonText returns what code says to a person; fallback when the code is
 // not one of ours.

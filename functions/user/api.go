@@ -26,6 +26,9 @@ type Service struct {
 	limits    Limits
 	gate      *hashGate
 	addresses *addressLimiter
+	// refreshTTL is how long a session lives after its latest refresh;
+	// tokenTTL how long its access tokens live.
+	refreshTTL, tokenTTL time.Duration
 }
 
 // Config tunes the service; the zero Config is production's.
@@ -37,6 +40,9 @@ type Config struct {
 	// Limits bound hashing and password guessing (zero: loaded from the
 	// service's environment, with their defaults).
 	Limits Limits
+	// RefreshTTL is how long a session lives after its latest refresh
+	// (default KW_REFRESH_TOKEN_TTL, 30 days).
+	RefreshTTL time.Duration
 }
 
 // New returns the User service on d's database, outbox and token signer.
@@ -63,8 +69,13 @@ func New(d fnreg.Deps, c Config) (*Service, error) {
 			return nil, err
 		}
 	}
+	c, err := refreshTTL(d, c)
+	if err != nil {
+		return nil, err
+	}
 	return &Service{store: newStore(d), signer: d.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy, limits: c.Limits,
-		gate: newHashGate(c.Limits.HashConcurrency, c.Limits.HashWait), addresses: newAddressLimiter(c.Limits.AddressFailures, c.Limits.AddressWindow)}, nil
+		gate: newHashGate(c.Limits.HashConcurrency, c.Limits.HashWait), addresses: newAddressLimiter(c.Limits.AddressFailures, c.Limits.AddressWindow),
+		refreshTTL: c.RefreshTTL, tokenTTL: d.Config.TokenTTL}, nil
 }
 
 func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
@@ -147,12 +158,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request) error {
 		s.addresses.fail(addr, now)
 		return errBadLogin
 	}
-	tok, exp, err := s.signer.Issue(u.ID, u.Roles, s.now())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, Session{AccessToken: tok, TokenType: "Bearer", ExpiresAt: exp, User: u.view()})
-	return nil
+	return s.startSession(w, r, u)
 }
 
 func (s *Service) getMe(w http.ResponseWriter, r *http.Request) error {
@@ -247,10 +253,18 @@ type View struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 }
 
-// Session is the answer to a successful log in.
+// Session is the answer to a successful log in (and to a refresh or a
+// password change): a short-lived access token and the refresh token that
+// gets the next one (it changes on every refresh).
 type Session struct {
 	AccessToken string    `json:"access_token" example:"eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1XzAxIn0.c2lnbmF0dXJl"`
 	TokenType   string    `json:"token_type" example:"Bearer"`
 	ExpiresAt   time.Time `json:"expires_at"`
-	User        View      `json:"user"`
+	// RefreshToken is sent once to POST /v1/sessions/refresh; it lives
+	// until RefreshExpiresAt.
+	RefreshToken     string    `json:"refresh_token"`
+	RefreshExpiresAt time.Time `json:"refresh_token_expires_at"`
+	// SessionID names the session (log out ends it).
+	SessionID string `json:"session_id"`
+	User      View   `json:"user"`
 }

@@ -47,6 +47,9 @@ const Audience = "kwipper-api"
 type Principal struct {
 	UserID string
 	Roles  []Role
+	// SessionID is the log-in session (refresh-token family) the access
+	// token was issued for; empty for a token issued outside one.
+	SessionID string
 }
 
 // Has reports whether p holds role r.
@@ -55,6 +58,8 @@ func (p Principal) Has(r Role) bool { return slices.Contains(p.Roles, r) }
 // Claims are the JWT claims of an access token.
 type Claims struct {
 	Roles []Role `json:"roles"`
+	// SID is the session (refresh-token family) the token belongs to.
+	SID string `json:"sid,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -142,9 +147,16 @@ type Signer struct {
 // Issue returns a signed access token for userID with roles, valid from now
 // for the signer's TTL, and its expiry.
 func (s Signer) Issue(userID string, roles []Role, now time.Time) (string, time.Time, error) {
+	return s.IssueSession(userID, roles, "", now)
+}
+
+// IssueSession is Issue for a token of log-in session sessionID (its sid
+// claim), which a revocation of that session also revokes.
+func (s Signer) IssueSession(userID string, roles []Role, sessionID string, now time.Time) (string, time.Time, error) {
 	exp := now.Add(s.TTL)
 	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, Claims{
 		Roles: roles,
+		SID:   sessionID,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    s.Issuer,
 			Subject:   userID,
@@ -264,6 +276,9 @@ func (r *RemoteJWKS) PublicKey(ctx context.Context, kid string) (crypto.PublicKe
 type Verifier struct {
 	Keys   KeySource
 	Issuer string
+	// Revocations, when set, says which tokens were revoked before they
+	// expire (a deleted account, a password change, log out everywhere).
+	Revocations RevocationSource
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -301,7 +316,10 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if c.Subject == "" {
 		return Principal{}, errs.E(errs.Unauthenticated, "access token has no subject")
 	}
-	return Principal{UserID: c.Subject, Roles: c.Roles}, nil
+	if v.Revocations != nil && v.Revocations.Revoked(ctx, c.Subject, c.SID) {
+		return Principal{}, errs.E(errs.Unauthenticated, "access token has been revoked: log in again")
+	}
+	return Principal{UserID: c.Subject, Roles: c.Roles, SessionID: c.SID}, nil
 }
 
 type principalKey struct{}

@@ -39,6 +39,15 @@ type Config struct {
 	// JWKSURL is where verifiers fetch the token public keys; empty means the
 	// process verifies with the keys it holds (local all-in-one mode).
 	JWKSURL string
+	// RevocationsURL is where verifiers fetch the token revocation list
+	// (KW_TOKEN_REVOCATIONS_URL; default: /v1/token-revocations beside the
+	// JWKS URL). Empty: the process reads the User service's list in
+	// process when it serves it, else checks none.
+	RevocationsURL string
+	// RevocationsRefresh is how long a verifier keeps the revocation list
+	// before fetching it again: how long a revoked token may still pass
+	// (KW_TOKEN_REVOCATIONS_REFRESH, default 10s).
+	RevocationsRefresh time.Duration
 	// BaseURL is the public base URL of the API (push endpoints hang off it,
 	// and it is the base of their OIDC audiences).
 	BaseURL string
@@ -132,6 +141,12 @@ func Load(getenv func(string) string) (Config, error) {
 		r.Problemf("PORT must be a port number, not %q", c.Port)
 	}
 	c.TokenTTL = r.Duration("KW_TOKEN_TTL", "15m", time.Minute, 24*time.Hour)
+	defRevocations := ""
+	if base, ok := strings.CutSuffix(c.JWKSURL, "/.well-known/jwks.json"); ok {
+		defRevocations = base + "/v1/token-revocations"
+	}
+	c.RevocationsURL = r.String("KW_TOKEN_REVOCATIONS_URL", defRevocations)
+	c.RevocationsRefresh = r.Duration("KW_TOKEN_REVOCATIONS_REFRESH", "10s", 0, 5*time.Minute)
 	defStale, defRate := "0s", "1"
 	if c.Env == "cloud" {
 		defStale, defRate = "10s", "0.1"

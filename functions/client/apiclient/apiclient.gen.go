@@ -297,6 +297,18 @@ type AuthJWKS struct {
 	Keys []AuthJWK `json:"keys"`
 }
 
+// AuthRevocation defines model for auth.Revocation.
+type AuthRevocation struct {
+	Sid *string `json:"sid,omitempty"`
+	Sub string  `json:"sub"`
+}
+
+// AuthRevocationList defines model for auth.RevocationList.
+type AuthRevocationList struct {
+	Revocations []AuthRevocation `json:"revocations"`
+	Since       time.Time        `json:"since"`
+}
+
 // BillingCardView defines model for billing.CardView.
 type BillingCardView struct {
 	// Brand Examples: visa
@@ -414,6 +426,14 @@ type ContentUploadView struct {
 // ContentUploadViewStatus Examples: pending
 type ContentUploadViewStatus string
 
+// CourseCatalogFilters defines model for course.CatalogFilters.
+type CourseCatalogFilters struct {
+	Currency *string   `json:"currency,omitempty"`
+	Q        *string   `json:"q,omitempty"`
+	TutorId  *string   `json:"tutor_id,omitempty"`
+	Words    *[]string `json:"words,omitempty"`
+}
+
 // CourseCreateRequest defines model for course.CreateRequest.
 type CourseCreateRequest struct {
 	// BillingInterval Examples: month
@@ -425,6 +445,11 @@ type CourseCreateRequest struct {
 
 	// Title Examples: Conversational Japanese
 	Title string `json:"title"`
+}
+
+// CourseCurrencyList defines model for course.CurrencyList.
+type CourseCurrencyList struct {
+	Currencies []MoneyCurrency `json:"currencies"`
 }
 
 // CourseItemList defines model for course.ItemList.
@@ -485,7 +510,8 @@ type CourseItemViewKind string
 
 // CoursePage defines model for course.Page.
 type CoursePage struct {
-	Courses []CourseView `json:"courses"`
+	Courses []CourseView         `json:"courses"`
+	Filters CourseCatalogFilters `json:"filters"`
 
 	// NextCursor Examples: eyJ0IjoiMjAyNi0wMS0wMlQwMzowNDowNVoiLCJpZCI6ImMxIn0
 	NextCursor *string `json:"next_cursor,omitempty"`
@@ -495,6 +521,27 @@ type CoursePage struct {
 type CourseReorderRequest struct {
 	// ItemIds Examples: ["3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7","9b2d4e6f-1a3c-4e5f-8a7b-6c5d4e3f2a10"]
 	ItemIds []string `json:"item_ids"`
+}
+
+// CourseSubscriber defines model for course.Subscriber.
+type CourseSubscriber struct {
+	Since          time.Time `json:"since"`
+	SubscriptionId string    `json:"subscription_id"`
+	UserId         string    `json:"user_id"`
+}
+
+// CourseSubscriberPage defines model for course.SubscriberPage.
+type CourseSubscriberPage struct {
+	CourseId        string             `json:"course_id"`
+	NextCursor      *string            `json:"next_cursor,omitempty"`
+	SubscriberCount int64              `json:"subscriber_count"`
+	Subscribers     []CourseSubscriber `json:"subscribers"`
+}
+
+// CourseTutorCoursePage defines model for course.TutorCoursePage.
+type CourseTutorCoursePage struct {
+	Courses    []CourseView `json:"courses"`
+	NextCursor *string      `json:"next_cursor,omitempty"`
 }
 
 // CourseUpdateRequest defines model for course.UpdateRequest.
@@ -549,6 +596,14 @@ type CourseViewBillingInterval string
 
 // CourseViewStatus Examples: published
 type CourseViewStatus string
+
+// MoneyCurrency defines model for money.Currency.
+type MoneyCurrency struct {
+	Code      string `json:"code"`
+	Exponent  int64  `json:"exponent"`
+	MaxAmount int64  `json:"max_amount"`
+	MinAmount int64  `json:"min_amount"`
+}
 
 // MoneyMoney defines model for money.Money.
 type MoneyMoney struct {
@@ -704,6 +759,43 @@ type SubscribeView struct {
 // SubscribeViewStatus Examples: active
 type SubscribeViewStatus string
 
+// UserChangePasswordRequest defines model for user.ChangePasswordRequest.
+type UserChangePasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// UserDeleteAccountRequest defines model for user.DeleteAccountRequest.
+type UserDeleteAccountRequest struct {
+	Password string `json:"password"`
+}
+
+// UserExport defines model for user.Export.
+type UserExport struct {
+	Courses    []UserExportCourse  `json:"courses"`
+	ExportedAt time.Time           `json:"exported_at"`
+	Profile    UserView            `json:"profile"`
+	Sessions   []UserExportSession `json:"sessions"`
+}
+
+// UserExportCourse defines model for user.ExportCourse.
+type UserExportCourse struct {
+	AddedAt        time.Time `json:"added_at"`
+	CourseId       string    `json:"course_id"`
+	CourseTitle    string    `json:"course_title"`
+	SubscriptionId string    `json:"subscription_id"`
+}
+
+// UserExportSession defines model for user.ExportSession.
+type UserExportSession struct {
+	CreatedAt     time.Time  `json:"created_at"`
+	ExpiresAt     time.Time  `json:"expires_at"`
+	Id            string     `json:"id"`
+	RefreshedAt   time.Time  `json:"refreshed_at"`
+	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	RevokedReason *string    `json:"revoked_reason,omitempty"`
+}
+
 // UserLoginRequest defines model for user.LoginRequest.
 type UserLoginRequest struct {
 	// Email Examples: ana@example.com
@@ -711,6 +803,11 @@ type UserLoginRequest struct {
 
 	// Password Examples: correct-horse-42
 	Password string `json:"password"`
+}
+
+// UserRefreshRequest defines model for user.RefreshRequest.
+type UserRefreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
 }
 
 // UserRegisterRequest defines model for user.RegisterRequest.
@@ -734,8 +831,11 @@ type UserRegisterRequest struct {
 // UserSession defines model for user.Session.
 type UserSession struct {
 	// AccessToken Examples: eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiJ1XzAxIn0.c2lnbmF0dXJl
-	AccessToken string    `json:"access_token"`
-	ExpiresAt   time.Time `json:"expires_at"`
+	AccessToken           string    `json:"access_token"`
+	ExpiresAt             time.Time `json:"expires_at"`
+	RefreshToken          string    `json:"refresh_token"`
+	RefreshTokenExpiresAt time.Time `json:"refresh_token_expires_at"`
+	SessionId             string    `json:"session_id"`
 
 	// TokenType Examples: Bearer
 	TokenType string   `json:"token_type"`
@@ -787,6 +887,15 @@ type CourseListParams struct {
 
 	// Cursor Where to continue: the next_cursor of the previous page (absent on the first page; a page without next_cursor is the last).
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Q Title words, every one of which must appear (any case).
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Currency Only courses priced in this currency.
+	Currency *string `form:"currency,omitempty" json:"currency,omitempty"`
+
+	// TutorId Only this tutor's courses.
+	TutorId *string `form:"tutor_id,omitempty" json:"tutor_id,omitempty"`
 }
 
 // CourseCreateParams defines parameters for CourseCreate.
@@ -805,6 +914,15 @@ type CourseItemAddParams struct {
 type ContentUploadStartParams struct {
 	// IdempotencyKey Makes a retry safe: the same key with the same request answers the first success again (Idempotent-Replayed: true); with another request, 409. A refused request (4xx) keeps no answer: correct it and send it again with the same key. Keys are the caller's, kept 24 hours; use a random UUID per request.
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// CourseSubscribersParams defines parameters for CourseSubscribers.
+type CourseSubscribersParams struct {
+	// Limit How many to return at most.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Where to continue: the next_cursor of the previous page (absent on the first page; a page without next_cursor is the last).
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ProgressListMyCoursesParams defines parameters for ProgressListMyCourses.
@@ -826,6 +944,15 @@ type SubscribeCreateParams struct {
 type SubscribeRefundParams struct {
 	// IdempotencyKey Makes a retry safe: the same key with the same request answers the first success again (Idempotent-Replayed: true); with another request, 409. A refused request (4xx) keeps no answer: correct it and send it again with the same key. Keys are the caller's, kept 24 hours; use a random UUID per request.
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// CourseListMineParams defines parameters for CourseListMine.
+type CourseListMineParams struct {
+	// Limit How many to return at most.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Where to continue: the next_cursor of the previous page (absent on the first page; a page without next_cursor is the last).
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // UserRegisterParams defines parameters for UserRegister.
@@ -861,14 +988,23 @@ type ContentUploadStartJSONRequestBody = ContentUploadRequest
 // UserLoginJSONRequestBody defines body for UserLogin for application/json ContentType.
 type UserLoginJSONRequestBody = UserLoginRequest
 
+// UserRefreshJSONRequestBody defines body for UserRefresh for application/json ContentType.
+type UserRefreshJSONRequestBody = UserRefreshRequest
+
 // SubscribeCreateJSONRequestBody defines body for SubscribeCreate for application/json ContentType.
 type SubscribeCreateJSONRequestBody = SubscribeCreateRequest
 
 // UserRegisterJSONRequestBody defines body for UserRegister for application/json ContentType.
 type UserRegisterJSONRequestBody = UserRegisterRequest
 
+// UserDeleteMeJSONRequestBody defines body for UserDeleteMe for application/json ContentType.
+type UserDeleteMeJSONRequestBody = UserDeleteAccountRequest
+
 // UserUpdateMeJSONRequestBody defines body for UserUpdateMe for application/json ContentType.
 type UserUpdateMeJSONRequestBody = UserUpdateRequest
+
+// UserChangePasswordJSONRequestBody defines body for UserChangePassword for application/json ContentType.
+type UserChangePasswordJSONRequestBody = UserChangePasswordRequest
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -997,9 +1133,9 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/billing/webhook (the `BillingWebhook` operationId).
 	BillingWebhook(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CourseList List the published catalog (cursor-paginated)
+	// CourseList List the published catalog: search title words (q), filter by currency and tutor_id (cursor-paginated)
 	//
-	// List the published catalog (cursor-paginated). Anyone may call it; a valid access token, when sent, identifies the caller.
+	// List the published catalog: search title words (q), filter by currency and tutor_id (cursor-paginated). Anyone may call it; a valid access token, when sent, identifies the caller.
 	//
 	// Corresponds with GET /v1/courses (the `CourseList` operationId).
 	CourseList(ctx context.Context, params *CourseListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1186,6 +1322,13 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/courses/{courseId}/publish (the `CoursePublish` operationId).
 	CoursePublish(ctx context.Context, courseId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CourseSubscribers List the active subscribers of my course (cursor-paginated)
+	//
+	// List the active subscribers of my course (cursor-paginated). Needs an access token of a user with the tutor role.
+	//
+	// Corresponds with GET /v1/courses/{courseId}/subscribers (the `CourseSubscribers` operationId).
+	CourseSubscribers(ctx context.Context, courseId string, params *CourseSubscribersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CourseUnpublish Take my course out of the catalog
 	//
 	// Take my course out of the catalog. Needs an access token of a user with the tutor role.
@@ -1193,12 +1336,26 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/courses/{courseId}/unpublish (the `CourseUnpublish` operationId).
 	CourseUnpublish(ctx context.Context, courseId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CourseCurrencies The currencies a course may be priced in: code, minor-unit exponent, minimum and maximum price
+	//
+	// The currencies a course may be priced in: code, minor-unit exponent, minimum and maximum price. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Corresponds with GET /v1/currencies (the `CourseCurrencies` operationId).
+	CourseCurrencies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ProgressListMyCourses List my courses with my progress, newest activity first (cursor-paginated)
 	//
 	// List my courses with my progress, newest activity first (cursor-paginated). Needs an access token.
 	//
 	// Corresponds with GET /v1/me/courses (the `ProgressListMyCourses` operationId).
 	ProgressListMyCourses(ctx context.Context, params *ProgressListMyCoursesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserLogoutAll Log out on every device: end every session, refresh and access tokens alike
+	//
+	// Log out on every device: end every session, refresh and access tokens alike. Needs an access token.
+	//
+	// Corresponds with DELETE /v1/sessions (the `UserLogoutAll` operationId).
+	UserLogoutAll(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UserLoginWithBody Log in: exchange email and password for an access token
 	//
@@ -1217,6 +1374,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/sessions (the `UserLogin` operationId).
 	UserLogin(ctx context.Context, body UserLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserLogout Log out on this device: end the session of the access token
+	//
+	// Log out on this device: end the session of the access token. Needs an access token.
+	//
+	// Corresponds with DELETE /v1/sessions/current (the `UserLogout` operationId).
+	UserLogout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserRefreshWithBody Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session)
+	//
+	// Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/sessions/refresh (the `UserRefresh` operationId).
+	UserRefreshWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserRefresh Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session)
+	//
+	// Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/sessions/refresh (the `UserRefresh` operationId).
+	UserRefresh(ctx context.Context, body UserRefreshJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubscribeListMine List my subscriptions, newest first
 	//
@@ -1278,6 +1460,20 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/subscriptions/{subscriptionId}/resume (the `SubscribeResume` operationId).
 	SubscribeResume(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UserTokenRevocations Access tokens revoked before they expire (verifiers fetch it like the JWKS)
+	//
+	// Access tokens revoked before they expire (verifiers fetch it like the JWKS). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Corresponds with GET /v1/token-revocations (the `UserTokenRevocations` operationId).
+	UserTokenRevocations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CourseListMine List my courses, drafts included, with item and subscriber counts (cursor-paginated)
+	//
+	// List my courses, drafts included, with item and subscriber counts (cursor-paginated). Needs an access token of a user with the tutor role.
+	//
+	// Corresponds with GET /v1/tutors/me/courses (the `CourseListMine` operationId).
+	CourseListMine(ctx context.Context, params *CourseListMineParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UserRegisterWithBody Register a tutor or learner account
 	//
 	// Register a tutor or learner account. Takes an Idempotency-Key: a retry with the same key answers the first success again. Anyone may call it; a valid access token, when sent, identifies the caller.
@@ -1295,6 +1491,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/users (the `UserRegister` operationId).
 	UserRegister(ctx context.Context, params *UserRegisterParams, body UserRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserDeleteMeWithBody Delete my account (needs my password): ends my subscriptions at once and removes my personal data
+	//
+	// Delete my account (needs my password): ends my subscriptions at once and removes my personal data. Needs an access token.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with DELETE /v1/users/me (the `UserDeleteMe` operationId).
+	UserDeleteMeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserDeleteMe Delete my account (needs my password): ends my subscriptions at once and removes my personal data
+	//
+	// Delete my account (needs my password): ends my subscriptions at once and removes my personal data. Needs an access token.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with DELETE /v1/users/me (the `UserDeleteMe` operationId).
+	UserDeleteMe(ctx context.Context, body UserDeleteMeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UserGetMe Get my profile
 	//
@@ -1320,6 +1534,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/users/me (the `UserUpdateMe` operationId).
 	UserUpdateMe(ctx context.Context, body UserUpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserExportMe Export my personal data as a JSON file
+	//
+	// Export my personal data as a JSON file. Needs an access token.
+	//
+	// Corresponds with GET /v1/users/me/export (the `UserExportMe` operationId).
+	UserExportMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserChangePasswordWithBody Change my password (needs the current one): ends every session and starts a new one
+	//
+	// Change my password (needs the current one): ends every session and starts a new one. Needs an access token.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/users/me/password (the `UserChangePassword` operationId).
+	UserChangePasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserChangePassword Change my password (needs the current one): ends every session and starts a new one
+	//
+	// Change my password (needs the current one): ends every session and starts a new one. Needs an access token.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/users/me/password (the `UserChangePassword` operationId).
+	UserChangePassword(ctx context.Context, body UserChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // WebApp The web app's page (HTML, short-cached; its routes are in the fragment)
@@ -1445,9 +1684,9 @@ func (c *Client) BillingWebhook(ctx context.Context, reqEditors ...RequestEditor
 	return c.Client.Do(req)
 }
 
-// CourseList List the published catalog (cursor-paginated)
+// CourseList List the published catalog: search title words (q), filter by currency and tutor_id (cursor-paginated)
 //
-// List the published catalog (cursor-paginated). Anyone may call it; a valid access token, when sent, identifies the caller.
+// List the published catalog: search title words (q), filter by currency and tutor_id (cursor-paginated). Anyone may call it; a valid access token, when sent, identifies the caller.
 //
 // Corresponds with GET /v1/courses (the `CourseList` operationId).
 func (c *Client) CourseList(ctx context.Context, params *CourseListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1864,6 +2103,23 @@ func (c *Client) CoursePublish(ctx context.Context, courseId string, reqEditors 
 	return c.Client.Do(req)
 }
 
+// CourseSubscribers List the active subscribers of my course (cursor-paginated)
+//
+// List the active subscribers of my course (cursor-paginated). Needs an access token of a user with the tutor role.
+//
+// Corresponds with GET /v1/courses/{courseId}/subscribers (the `CourseSubscribers` operationId).
+func (c *Client) CourseSubscribers(ctx context.Context, courseId string, params *CourseSubscribersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCourseSubscribersRequest(c.Server, courseId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CourseUnpublish Take my course out of the catalog
 //
 // Take my course out of the catalog. Needs an access token of a user with the tutor role.
@@ -1881,6 +2137,23 @@ func (c *Client) CourseUnpublish(ctx context.Context, courseId string, reqEditor
 	return c.Client.Do(req)
 }
 
+// CourseCurrencies The currencies a course may be priced in: code, minor-unit exponent, minimum and maximum price
+//
+// The currencies a course may be priced in: code, minor-unit exponent, minimum and maximum price. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Corresponds with GET /v1/currencies (the `CourseCurrencies` operationId).
+func (c *Client) CourseCurrencies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCourseCurrenciesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ProgressListMyCourses List my courses with my progress, newest activity first (cursor-paginated)
 //
 // List my courses with my progress, newest activity first (cursor-paginated). Needs an access token.
@@ -1888,6 +2161,23 @@ func (c *Client) CourseUnpublish(ctx context.Context, courseId string, reqEditor
 // Corresponds with GET /v1/me/courses (the `ProgressListMyCourses` operationId).
 func (c *Client) ProgressListMyCourses(ctx context.Context, params *ProgressListMyCoursesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewProgressListMyCoursesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserLogoutAll Log out on every device: end every session, refresh and access tokens alike
+//
+// Log out on every device: end every session, refresh and access tokens alike. Needs an access token.
+//
+// Corresponds with DELETE /v1/sessions (the `UserLogoutAll` operationId).
+func (c *Client) UserLogoutAll(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserLogoutAllRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -1926,6 +2216,61 @@ func (c *Client) UserLoginWithBody(ctx context.Context, contentType string, body
 // Corresponds with POST /v1/sessions (the `UserLogin` operationId).
 func (c *Client) UserLogin(ctx context.Context, body UserLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUserLoginRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserLogout Log out on this device: end the session of the access token
+//
+// Log out on this device: end the session of the access token. Needs an access token.
+//
+// Corresponds with DELETE /v1/sessions/current (the `UserLogout` operationId).
+func (c *Client) UserLogout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserLogoutRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserRefreshWithBody Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session)
+//
+// Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/sessions/refresh (the `UserRefresh` operationId).
+func (c *Client) UserRefreshWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserRefreshRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserRefresh Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session)
+//
+// Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/sessions/refresh (the `UserRefresh` operationId).
+func (c *Client) UserRefresh(ctx context.Context, body UserRefreshJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserRefreshRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2076,6 +2421,40 @@ func (c *Client) SubscribeResume(ctx context.Context, subscriptionId string, req
 	return c.Client.Do(req)
 }
 
+// UserTokenRevocations Access tokens revoked before they expire (verifiers fetch it like the JWKS)
+//
+// Access tokens revoked before they expire (verifiers fetch it like the JWKS). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Corresponds with GET /v1/token-revocations (the `UserTokenRevocations` operationId).
+func (c *Client) UserTokenRevocations(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserTokenRevocationsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CourseListMine List my courses, drafts included, with item and subscriber counts (cursor-paginated)
+//
+// List my courses, drafts included, with item and subscriber counts (cursor-paginated). Needs an access token of a user with the tutor role.
+//
+// Corresponds with GET /v1/tutors/me/courses (the `CourseListMine` operationId).
+func (c *Client) CourseListMine(ctx context.Context, params *CourseListMineParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCourseListMineRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // UserRegisterWithBody Register a tutor or learner account
 //
 // Register a tutor or learner account. Takes an Idempotency-Key: a retry with the same key answers the first success again. Anyone may call it; a valid access token, when sent, identifies the caller.
@@ -2104,6 +2483,44 @@ func (c *Client) UserRegisterWithBody(ctx context.Context, params *UserRegisterP
 // Corresponds with POST /v1/users (the `UserRegister` operationId).
 func (c *Client) UserRegister(ctx context.Context, params *UserRegisterParams, body UserRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUserRegisterRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserDeleteMeWithBody Delete my account (needs my password): ends my subscriptions at once and removes my personal data
+//
+// Delete my account (needs my password): ends my subscriptions at once and removes my personal data. Needs an access token.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with DELETE /v1/users/me (the `UserDeleteMe` operationId).
+func (c *Client) UserDeleteMeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserDeleteMeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserDeleteMe Delete my account (needs my password): ends my subscriptions at once and removes my personal data
+//
+// Delete my account (needs my password): ends my subscriptions at once and removes my personal data. Needs an access token.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with DELETE /v1/users/me (the `UserDeleteMe` operationId).
+func (c *Client) UserDeleteMe(ctx context.Context, body UserDeleteMeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserDeleteMeRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2159,6 +2576,61 @@ func (c *Client) UserUpdateMeWithBody(ctx context.Context, contentType string, b
 // Corresponds with PATCH /v1/users/me (the `UserUpdateMe` operationId).
 func (c *Client) UserUpdateMe(ctx context.Context, body UserUpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUserUpdateMeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserExportMe Export my personal data as a JSON file
+//
+// Export my personal data as a JSON file. Needs an access token.
+//
+// Corresponds with GET /v1/users/me/export (the `UserExportMe` operationId).
+func (c *Client) UserExportMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserExportMeRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserChangePasswordWithBody Change my password (needs the current one): ends every session and starts a new one
+//
+// Change my password (needs the current one): ends every session and starts a new one. Needs an access token.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/users/me/password (the `UserChangePassword` operationId).
+func (c *Client) UserChangePasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserChangePasswordRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserChangePassword Change my password (needs the current one): ends every session and starts a new one
+//
+// Change my password (needs the current one): ends every session and starts a new one. Needs an access token.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/users/me/password (the `UserChangePassword` operationId).
+func (c *Client) UserChangePassword(ctx context.Context, body UserChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserChangePasswordRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2409,6 +2881,42 @@ func NewCourseListRequest(server string, params *CourseListParams) (*http.Reques
 		if params.Cursor != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Currency != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "currency", *params.Currency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TutorId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tutor_id", *params.TutorId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3127,6 +3635,79 @@ func NewCoursePublishRequest(server string, courseId string) (*http.Request, err
 	return req, nil
 }
 
+// NewCourseSubscribersRequest constructs an http.Request for the CourseSubscribers method
+func NewCourseSubscribersRequest(server string, courseId string, params *CourseSubscribersParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "courseId", courseId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/courses/%s/subscribers", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCourseUnpublishRequest constructs an http.Request for the CourseUnpublish method
 func NewCourseUnpublishRequest(server string, courseId string) (*http.Request, error) {
 	var err error
@@ -3154,6 +3735,33 @@ func NewCourseUnpublishRequest(server string, courseId string) (*http.Request, e
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCourseCurrenciesRequest constructs an http.Request for the CourseCurrencies method
+func NewCourseCurrenciesRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/currencies")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3227,6 +3835,33 @@ func NewProgressListMyCoursesRequest(server string, params *ProgressListMyCourse
 	return req, nil
 }
 
+// NewUserLogoutAllRequest constructs an http.Request for the UserLogoutAll method
+func NewUserLogoutAllRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sessions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewUserLoginRequest calls the generic UserLogin builder with application/json body
 func NewUserLoginRequest(server string, body UserLoginJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3248,6 +3883,73 @@ func NewUserLoginRequestWithBody(server string, contentType string, body io.Read
 	}
 
 	operationPath := fmt.Sprintf("/v1/sessions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUserLogoutRequest constructs an http.Request for the UserLogout method
+func NewUserLogoutRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sessions/current")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUserRefreshRequest calls the generic UserRefresh builder with application/json body
+func NewUserRefreshRequest(server string, body UserRefreshJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUserRefreshRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUserRefreshRequestWithBody constructs an http.Request for the UserRefresh method, with any body, and a specified content type
+func NewUserRefreshRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sessions/refresh")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3534,6 +4236,99 @@ func NewSubscribeResumeRequest(server string, subscriptionId string) (*http.Requ
 	return req, nil
 }
 
+// NewUserTokenRevocationsRequest constructs an http.Request for the UserTokenRevocations method
+func NewUserTokenRevocationsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/token-revocations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCourseListMineRequest constructs an http.Request for the CourseListMine method
+func NewCourseListMineRequest(server string, params *CourseListMineParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tutors/me/courses")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewUserRegisterRequest calls the generic UserRegister builder with application/json body
 func NewUserRegisterRequest(server string, params *UserRegisterParams, body UserRegisterJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3585,6 +4380,46 @@ func NewUserRegisterRequestWithBody(server string, params *UserRegisterParams, c
 		}
 
 	}
+
+	return req, nil
+}
+
+// NewUserDeleteMeRequest calls the generic UserDeleteMe builder with application/json body
+func NewUserDeleteMeRequest(server string, body UserDeleteMeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUserDeleteMeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUserDeleteMeRequestWithBody constructs an http.Request for the UserDeleteMe method, with any body, and a specified content type
+func NewUserDeleteMeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/users/me")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -3647,6 +4482,73 @@ func NewUserUpdateMeRequestWithBody(server string, contentType string, body io.R
 	}
 
 	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUserExportMeRequest constructs an http.Request for the UserExportMe method
+func NewUserExportMeRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/users/me/export")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUserChangePasswordRequest calls the generic UserChangePassword builder with application/json body
+func NewUserChangePasswordRequest(server string, body UserChangePasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUserChangePasswordRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUserChangePasswordRequestWithBody constructs an http.Request for the UserChangePassword method, with any body, and a specified content type
+func NewUserChangePasswordRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/users/me/password")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3763,9 +4665,9 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/billing/webhook (the `BillingWebhook` operationId).
 	BillingWebhookWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*BillingWebhookResponse, error)
 
-	// CourseListWithResponse List the published catalog (cursor-paginated)
+	// CourseListWithResponse List the published catalog: search title words (q), filter by currency and tutor_id (cursor-paginated)
 	//
-	// List the published catalog (cursor-paginated). Anyone may call it; a valid access token, when sent, identifies the caller.
+	// List the published catalog: search title words (q), filter by currency and tutor_id (cursor-paginated). Anyone may call it; a valid access token, when sent, identifies the caller.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3970,6 +4872,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/courses/{courseId}/publish (the `CoursePublish` operationId).
 	CoursePublishWithResponse(ctx context.Context, courseId string, reqEditors ...RequestEditorFn) (*CoursePublishResponse, error)
 
+	// CourseSubscribersWithResponse List the active subscribers of my course (cursor-paginated)
+	//
+	// List the active subscribers of my course (cursor-paginated). Needs an access token of a user with the tutor role.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/courses/{courseId}/subscribers (the `CourseSubscribers` operationId).
+	CourseSubscribersWithResponse(ctx context.Context, courseId string, params *CourseSubscribersParams, reqEditors ...RequestEditorFn) (*CourseSubscribersResponse, error)
+
 	// CourseUnpublishWithResponse Take my course out of the catalog
 	//
 	// Take my course out of the catalog. Needs an access token of a user with the tutor role.
@@ -3979,6 +4890,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/courses/{courseId}/unpublish (the `CourseUnpublish` operationId).
 	CourseUnpublishWithResponse(ctx context.Context, courseId string, reqEditors ...RequestEditorFn) (*CourseUnpublishResponse, error)
 
+	// CourseCurrenciesWithResponse The currencies a course may be priced in: code, minor-unit exponent, minimum and maximum price
+	//
+	// The currencies a course may be priced in: code, minor-unit exponent, minimum and maximum price. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/currencies (the `CourseCurrencies` operationId).
+	CourseCurrenciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CourseCurrenciesResponse, error)
+
 	// ProgressListMyCoursesWithResponse List my courses with my progress, newest activity first (cursor-paginated)
 	//
 	// List my courses with my progress, newest activity first (cursor-paginated). Needs an access token.
@@ -3987,6 +4907,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/me/courses (the `ProgressListMyCourses` operationId).
 	ProgressListMyCoursesWithResponse(ctx context.Context, params *ProgressListMyCoursesParams, reqEditors ...RequestEditorFn) (*ProgressListMyCoursesResponse, error)
+
+	// UserLogoutAllWithResponse Log out on every device: end every session, refresh and access tokens alike
+	//
+	// Log out on every device: end every session, refresh and access tokens alike. Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/sessions (the `UserLogoutAll` operationId).
+	UserLogoutAllWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserLogoutAllResponse, error)
 
 	// UserLoginWithBodyWithResponse Log in: exchange email and password for an access token
 	//
@@ -4005,6 +4934,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/sessions (the `UserLogin` operationId).
 	UserLoginWithResponse(ctx context.Context, body UserLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*UserLoginResponse, error)
+
+	// UserLogoutWithResponse Log out on this device: end the session of the access token
+	//
+	// Log out on this device: end the session of the access token. Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/sessions/current (the `UserLogout` operationId).
+	UserLogoutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserLogoutResponse, error)
+
+	// UserRefreshWithBodyWithResponse Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session)
+	//
+	// Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/sessions/refresh (the `UserRefresh` operationId).
+	UserRefreshWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserRefreshResponse, error)
+
+	// UserRefreshWithResponse Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session)
+	//
+	// Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/sessions/refresh (the `UserRefresh` operationId).
+	UserRefreshWithResponse(ctx context.Context, body UserRefreshJSONRequestBody, reqEditors ...RequestEditorFn) (*UserRefreshResponse, error)
 
 	// SubscribeListMineWithResponse List my subscriptions, newest first
 	//
@@ -4078,6 +5034,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/subscriptions/{subscriptionId}/resume (the `SubscribeResume` operationId).
 	SubscribeResumeWithResponse(ctx context.Context, subscriptionId string, reqEditors ...RequestEditorFn) (*SubscribeResumeResponse, error)
 
+	// UserTokenRevocationsWithResponse Access tokens revoked before they expire (verifiers fetch it like the JWKS)
+	//
+	// Access tokens revoked before they expire (verifiers fetch it like the JWKS). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/token-revocations (the `UserTokenRevocations` operationId).
+	UserTokenRevocationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserTokenRevocationsResponse, error)
+
+	// CourseListMineWithResponse List my courses, drafts included, with item and subscriber counts (cursor-paginated)
+	//
+	// List my courses, drafts included, with item and subscriber counts (cursor-paginated). Needs an access token of a user with the tutor role.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tutors/me/courses (the `CourseListMine` operationId).
+	CourseListMineWithResponse(ctx context.Context, params *CourseListMineParams, reqEditors ...RequestEditorFn) (*CourseListMineResponse, error)
+
 	// UserRegisterWithBodyWithResponse Register a tutor or learner account
 	//
 	// Register a tutor or learner account. Takes an Idempotency-Key: a retry with the same key answers the first success again. Anyone may call it; a valid access token, when sent, identifies the caller.
@@ -4095,6 +5069,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/users (the `UserRegister` operationId).
 	UserRegisterWithResponse(ctx context.Context, params *UserRegisterParams, body UserRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*UserRegisterResponse, error)
+
+	// UserDeleteMeWithBodyWithResponse Delete my account (needs my password): ends my subscriptions at once and removes my personal data
+	//
+	// Delete my account (needs my password): ends my subscriptions at once and removes my personal data. Needs an access token.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/users/me (the `UserDeleteMe` operationId).
+	UserDeleteMeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserDeleteMeResponse, error)
+
+	// UserDeleteMeWithResponse Delete my account (needs my password): ends my subscriptions at once and removes my personal data
+	//
+	// Delete my account (needs my password): ends my subscriptions at once and removes my personal data. Needs an access token.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/users/me (the `UserDeleteMe` operationId).
+	UserDeleteMeWithResponse(ctx context.Context, body UserDeleteMeJSONRequestBody, reqEditors ...RequestEditorFn) (*UserDeleteMeResponse, error)
 
 	// UserGetMeWithResponse Get my profile
 	//
@@ -4122,6 +5114,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/users/me (the `UserUpdateMe` operationId).
 	UserUpdateMeWithResponse(ctx context.Context, body UserUpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*UserUpdateMeResponse, error)
+
+	// UserExportMeWithResponse Export my personal data as a JSON file
+	//
+	// Export my personal data as a JSON file. Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/users/me/export (the `UserExportMe` operationId).
+	UserExportMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserExportMeResponse, error)
+
+	// UserChangePasswordWithBodyWithResponse Change my password (needs the current one): ends every session and starts a new one
+	//
+	// Change my password (needs the current one): ends every session and starts a new one. Needs an access token.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/users/me/password (the `UserChangePassword` operationId).
+	UserChangePasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserChangePasswordResponse, error)
+
+	// UserChangePasswordWithResponse Change my password (needs the current one): ends every session and starts a new one
+	//
+	// Change my password (needs the current one): ends every session and starts a new one. Needs an access token.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/users/me/password (the `UserChangePassword` operationId).
+	UserChangePasswordWithResponse(ctx context.Context, body UserChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*UserChangePasswordResponse, error)
 }
 
 // WebAppResponse401Headers the declared response headers of an HTTP 401 response for WebApp
@@ -6293,6 +7312,103 @@ func (r CoursePublishResponse) ContentType() string {
 	return ""
 }
 
+// CourseSubscribersResponse401Headers the declared response headers of an HTTP 401 response for CourseSubscribers
+type CourseSubscribersResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CourseSubscribersResponse503Headers the declared response headers of an HTTP 503 response for CourseSubscribers
+type CourseSubscribersResponse503Headers struct {
+	RetryAfter *string
+}
+
+type CourseSubscribersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CourseSubscriberPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CourseSubscribersResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CourseSubscribersResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CourseSubscribersResponse) GetJSON200() *CourseSubscriberPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CourseSubscribersResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CourseSubscribersResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CourseSubscribersResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CourseSubscribersResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CourseSubscribersResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CourseSubscribersResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CourseSubscribersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CourseSubscribersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CourseSubscribersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CourseSubscribersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CourseUnpublishResponse401Headers the declared response headers of an HTTP 401 response for CourseUnpublish
 type CourseUnpublishResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6390,6 +7506,82 @@ func (r CourseUnpublishResponse) ContentType() string {
 	return ""
 }
 
+// CourseCurrenciesResponse401Headers the declared response headers of an HTTP 401 response for CourseCurrencies
+type CourseCurrenciesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CourseCurrenciesResponse503Headers the declared response headers of an HTTP 503 response for CourseCurrencies
+type CourseCurrenciesResponse503Headers struct {
+	RetryAfter *string
+}
+
+type CourseCurrenciesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CourseCurrencyList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CourseCurrenciesResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CourseCurrenciesResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CourseCurrenciesResponse) GetJSON200() *CourseCurrencyList {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CourseCurrenciesResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CourseCurrenciesResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CourseCurrenciesResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CourseCurrenciesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CourseCurrenciesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CourseCurrenciesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CourseCurrenciesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ProgressListMyCoursesResponse401Headers the declared response headers of an HTTP 401 response for ProgressListMyCourses
 type ProgressListMyCoursesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6467,6 +7659,75 @@ func (r ProgressListMyCoursesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ProgressListMyCoursesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UserLogoutAllResponse401Headers the declared response headers of an HTTP 401 response for UserLogoutAll
+type UserLogoutAllResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserLogoutAllResponse503Headers the declared response headers of an HTTP 503 response for UserLogoutAll
+type UserLogoutAllResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserLogoutAllResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserLogoutAllResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserLogoutAllResponse503Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserLogoutAllResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserLogoutAllResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserLogoutAllResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserLogoutAllResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserLogoutAllResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserLogoutAllResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserLogoutAllResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6571,6 +7832,165 @@ func (r UserLoginResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UserLoginResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UserLogoutResponse401Headers the declared response headers of an HTTP 401 response for UserLogout
+type UserLogoutResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserLogoutResponse503Headers the declared response headers of an HTTP 503 response for UserLogout
+type UserLogoutResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserLogoutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserLogoutResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserLogoutResponse503Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserLogoutResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserLogoutResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserLogoutResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserLogoutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserLogoutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserLogoutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserLogoutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UserRefreshResponse401Headers the declared response headers of an HTTP 401 response for UserRefresh
+type UserRefreshResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserRefreshResponse503Headers the declared response headers of an HTTP 503 response for UserRefresh
+type UserRefreshResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserRefreshResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserSession
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserRefreshResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserRefreshResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UserRefreshResponse) GetJSON200() *UserSession {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UserRefreshResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserRefreshResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UserRefreshResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserRefreshResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserRefreshResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserRefreshResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserRefreshResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserRefreshResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserRefreshResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7298,6 +8718,172 @@ func (r SubscribeResumeResponse) ContentType() string {
 	return ""
 }
 
+// UserTokenRevocationsResponse401Headers the declared response headers of an HTTP 401 response for UserTokenRevocations
+type UserTokenRevocationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserTokenRevocationsResponse503Headers the declared response headers of an HTTP 503 response for UserTokenRevocations
+type UserTokenRevocationsResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserTokenRevocationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AuthRevocationList
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserTokenRevocationsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserTokenRevocationsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UserTokenRevocationsResponse) GetJSON200() *AuthRevocationList {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserTokenRevocationsResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserTokenRevocationsResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserTokenRevocationsResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserTokenRevocationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserTokenRevocationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserTokenRevocationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserTokenRevocationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CourseListMineResponse401Headers the declared response headers of an HTTP 401 response for CourseListMine
+type CourseListMineResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CourseListMineResponse503Headers the declared response headers of an HTTP 503 response for CourseListMine
+type CourseListMineResponse503Headers struct {
+	RetryAfter *string
+}
+
+type CourseListMineResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CourseTutorCoursePage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CourseListMineResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CourseListMineResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CourseListMineResponse) GetJSON200() *CourseTutorCoursePage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CourseListMineResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CourseListMineResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CourseListMineResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CourseListMineResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CourseListMineResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CourseListMineResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CourseListMineResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CourseListMineResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CourseListMineResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // UserRegisterResponse201Headers the declared response headers of an HTTP 201 response for UserRegister
 type UserRegisterResponse201Headers struct {
 	IdempotentReplayed *string
@@ -7403,6 +8989,89 @@ func (r UserRegisterResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UserRegisterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UserDeleteMeResponse401Headers the declared response headers of an HTTP 401 response for UserDeleteMe
+type UserDeleteMeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserDeleteMeResponse503Headers the declared response headers of an HTTP 503 response for UserDeleteMe
+type UserDeleteMeResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserDeleteMeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserDeleteMeResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserDeleteMeResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UserDeleteMeResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserDeleteMeResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UserDeleteMeResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserDeleteMeResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserDeleteMeResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserDeleteMeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserDeleteMeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserDeleteMeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserDeleteMeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -7589,6 +9258,172 @@ func (r UserUpdateMeResponse) ContentType() string {
 	return ""
 }
 
+// UserExportMeResponse401Headers the declared response headers of an HTTP 401 response for UserExportMe
+type UserExportMeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserExportMeResponse503Headers the declared response headers of an HTTP 503 response for UserExportMe
+type UserExportMeResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserExportMeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserExport
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserExportMeResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserExportMeResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UserExportMeResponse) GetJSON200() *UserExport {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserExportMeResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserExportMeResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserExportMeResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserExportMeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserExportMeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserExportMeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserExportMeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UserChangePasswordResponse401Headers the declared response headers of an HTTP 401 response for UserChangePassword
+type UserChangePasswordResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserChangePasswordResponse503Headers the declared response headers of an HTTP 503 response for UserChangePassword
+type UserChangePasswordResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserChangePasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserSession
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserChangePasswordResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserChangePasswordResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UserChangePasswordResponse) GetJSON200() *UserSession {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UserChangePasswordResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserChangePasswordResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UserChangePasswordResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserChangePasswordResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserChangePasswordResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserChangePasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserChangePasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserChangePasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserChangePasswordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // WebAppWithResponse The web app's page (HTML, short-cached; its routes are in the fragment)
 //
 // The web app's page (HTML, short-cached; its routes are in the fragment). Anyone may call it; a valid access token, when sent, identifies the caller.
@@ -7694,9 +9529,9 @@ func (c *ClientWithResponses) BillingWebhookWithResponse(ctx context.Context, re
 	return ParseBillingWebhookResponse(rsp)
 }
 
-// CourseListWithResponse List the published catalog (cursor-paginated)
+// CourseListWithResponse List the published catalog: search title words (q), filter by currency and tutor_id (cursor-paginated)
 //
-// List the published catalog (cursor-paginated). Anyone may call it; a valid access token, when sent, identifies the caller.
+// List the published catalog: search title words (q), filter by currency and tutor_id (cursor-paginated). Anyone may call it; a valid access token, when sent, identifies the caller.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8039,6 +9874,21 @@ func (c *ClientWithResponses) CoursePublishWithResponse(ctx context.Context, cou
 	return ParseCoursePublishResponse(rsp)
 }
 
+// CourseSubscribersWithResponse List the active subscribers of my course (cursor-paginated)
+//
+// List the active subscribers of my course (cursor-paginated). Needs an access token of a user with the tutor role.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/courses/{courseId}/subscribers (the `CourseSubscribers` operationId).
+func (c *ClientWithResponses) CourseSubscribersWithResponse(ctx context.Context, courseId string, params *CourseSubscribersParams, reqEditors ...RequestEditorFn) (*CourseSubscribersResponse, error) {
+	rsp, err := c.CourseSubscribers(ctx, courseId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCourseSubscribersResponse(rsp)
+}
+
 // CourseUnpublishWithResponse Take my course out of the catalog
 //
 // Take my course out of the catalog. Needs an access token of a user with the tutor role.
@@ -8054,6 +9904,21 @@ func (c *ClientWithResponses) CourseUnpublishWithResponse(ctx context.Context, c
 	return ParseCourseUnpublishResponse(rsp)
 }
 
+// CourseCurrenciesWithResponse The currencies a course may be priced in: code, minor-unit exponent, minimum and maximum price
+//
+// The currencies a course may be priced in: code, minor-unit exponent, minimum and maximum price. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/currencies (the `CourseCurrencies` operationId).
+func (c *ClientWithResponses) CourseCurrenciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CourseCurrenciesResponse, error) {
+	rsp, err := c.CourseCurrencies(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCourseCurrenciesResponse(rsp)
+}
+
 // ProgressListMyCoursesWithResponse List my courses with my progress, newest activity first (cursor-paginated)
 //
 // List my courses with my progress, newest activity first (cursor-paginated). Needs an access token.
@@ -8067,6 +9932,21 @@ func (c *ClientWithResponses) ProgressListMyCoursesWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseProgressListMyCoursesResponse(rsp)
+}
+
+// UserLogoutAllWithResponse Log out on every device: end every session, refresh and access tokens alike
+//
+// Log out on every device: end every session, refresh and access tokens alike. Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/sessions (the `UserLogoutAll` operationId).
+func (c *ClientWithResponses) UserLogoutAllWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserLogoutAllResponse, error) {
+	rsp, err := c.UserLogoutAll(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserLogoutAllResponse(rsp)
 }
 
 // UserLoginWithBodyWithResponse Log in: exchange email and password for an access token
@@ -8097,6 +9977,51 @@ func (c *ClientWithResponses) UserLoginWithResponse(ctx context.Context, body Us
 		return nil, err
 	}
 	return ParseUserLoginResponse(rsp)
+}
+
+// UserLogoutWithResponse Log out on this device: end the session of the access token
+//
+// Log out on this device: end the session of the access token. Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/sessions/current (the `UserLogout` operationId).
+func (c *ClientWithResponses) UserLogoutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserLogoutResponse, error) {
+	rsp, err := c.UserLogout(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserLogoutResponse(rsp)
+}
+
+// UserRefreshWithBodyWithResponse Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session)
+//
+// Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/sessions/refresh (the `UserRefresh` operationId).
+func (c *ClientWithResponses) UserRefreshWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserRefreshResponse, error) {
+	rsp, err := c.UserRefreshWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserRefreshResponse(rsp)
+}
+
+// UserRefreshWithResponse Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session)
+//
+// Exchange a refresh token for new tokens (the refresh token rotates; reusing an old one revokes the session). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/sessions/refresh (the `UserRefresh` operationId).
+func (c *ClientWithResponses) UserRefreshWithResponse(ctx context.Context, body UserRefreshJSONRequestBody, reqEditors ...RequestEditorFn) (*UserRefreshResponse, error) {
+	rsp, err := c.UserRefresh(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserRefreshResponse(rsp)
 }
 
 // SubscribeListMineWithResponse List my subscriptions, newest first
@@ -8219,6 +10144,36 @@ func (c *ClientWithResponses) SubscribeResumeWithResponse(ctx context.Context, s
 	return ParseSubscribeResumeResponse(rsp)
 }
 
+// UserTokenRevocationsWithResponse Access tokens revoked before they expire (verifiers fetch it like the JWKS)
+//
+// Access tokens revoked before they expire (verifiers fetch it like the JWKS). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/token-revocations (the `UserTokenRevocations` operationId).
+func (c *ClientWithResponses) UserTokenRevocationsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserTokenRevocationsResponse, error) {
+	rsp, err := c.UserTokenRevocations(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserTokenRevocationsResponse(rsp)
+}
+
+// CourseListMineWithResponse List my courses, drafts included, with item and subscriber counts (cursor-paginated)
+//
+// List my courses, drafts included, with item and subscriber counts (cursor-paginated). Needs an access token of a user with the tutor role.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tutors/me/courses (the `CourseListMine` operationId).
+func (c *ClientWithResponses) CourseListMineWithResponse(ctx context.Context, params *CourseListMineParams, reqEditors ...RequestEditorFn) (*CourseListMineResponse, error) {
+	rsp, err := c.CourseListMine(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCourseListMineResponse(rsp)
+}
+
 // UserRegisterWithBodyWithResponse Register a tutor or learner account
 //
 // Register a tutor or learner account. Takes an Idempotency-Key: a retry with the same key answers the first success again. Anyone may call it; a valid access token, when sent, identifies the caller.
@@ -8247,6 +10202,36 @@ func (c *ClientWithResponses) UserRegisterWithResponse(ctx context.Context, para
 		return nil, err
 	}
 	return ParseUserRegisterResponse(rsp)
+}
+
+// UserDeleteMeWithBodyWithResponse Delete my account (needs my password): ends my subscriptions at once and removes my personal data
+//
+// Delete my account (needs my password): ends my subscriptions at once and removes my personal data. Needs an access token.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/users/me (the `UserDeleteMe` operationId).
+func (c *ClientWithResponses) UserDeleteMeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserDeleteMeResponse, error) {
+	rsp, err := c.UserDeleteMeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserDeleteMeResponse(rsp)
+}
+
+// UserDeleteMeWithResponse Delete my account (needs my password): ends my subscriptions at once and removes my personal data
+//
+// Delete my account (needs my password): ends my subscriptions at once and removes my personal data. Needs an access token.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/users/me (the `UserDeleteMe` operationId).
+func (c *ClientWithResponses) UserDeleteMeWithResponse(ctx context.Context, body UserDeleteMeJSONRequestBody, reqEditors ...RequestEditorFn) (*UserDeleteMeResponse, error) {
+	rsp, err := c.UserDeleteMe(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserDeleteMeResponse(rsp)
 }
 
 // UserGetMeWithResponse Get my profile
@@ -8292,6 +10277,51 @@ func (c *ClientWithResponses) UserUpdateMeWithResponse(ctx context.Context, body
 		return nil, err
 	}
 	return ParseUserUpdateMeResponse(rsp)
+}
+
+// UserExportMeWithResponse Export my personal data as a JSON file
+//
+// Export my personal data as a JSON file. Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/users/me/export (the `UserExportMe` operationId).
+func (c *ClientWithResponses) UserExportMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserExportMeResponse, error) {
+	rsp, err := c.UserExportMe(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserExportMeResponse(rsp)
+}
+
+// UserChangePasswordWithBodyWithResponse Change my password (needs the current one): ends every session and starts a new one
+//
+// Change my password (needs the current one): ends every session and starts a new one. Needs an access token.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/users/me/password (the `UserChangePassword` operationId).
+func (c *ClientWithResponses) UserChangePasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserChangePasswordResponse, error) {
+	rsp, err := c.UserChangePasswordWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserChangePasswordResponse(rsp)
+}
+
+// UserChangePasswordWithResponse Change my password (needs the current one): ends every session and starts a new one
+//
+// Change my password (needs the current one): ends every session and starts a new one. Needs an access token.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/users/me/password (the `UserChangePassword` operationId).
+func (c *ClientWithResponses) UserChangePasswordWithResponse(ctx context.Context, body UserChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*UserChangePasswordResponse, error) {
+	rsp, err := c.UserChangePassword(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserChangePasswordResponse(rsp)
 }
 
 // ParseWebAppResponse parses an HTTP response from a WebAppWithResponse call
@@ -10367,6 +12397,97 @@ func ParseCoursePublishResponse(rsp *http.Response) (*CoursePublishResponse, err
 	return response, nil
 }
 
+// ParseCourseSubscribersResponse parses an HTTP response from a CourseSubscribersWithResponse call
+func ParseCourseSubscribersResponse(rsp *http.Response) (*CourseSubscribersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CourseSubscribersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CourseSubscriberPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CourseSubscribersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers CourseSubscribersResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCourseUnpublishResponse parses an HTTP response from a CourseUnpublishWithResponse call
 func ParseCourseUnpublishResponse(rsp *http.Response) (*CourseUnpublishResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -10458,6 +12579,76 @@ func ParseCourseUnpublishResponse(rsp *http.Response) (*CourseUnpublishResponse,
 	return response, nil
 }
 
+// ParseCourseCurrenciesResponse parses an HTTP response from a CourseCurrenciesWithResponse call
+func ParseCourseCurrenciesResponse(rsp *http.Response) (*CourseCurrenciesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CourseCurrenciesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CourseCurrencyList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CourseCurrenciesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers CourseCurrenciesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseProgressListMyCoursesResponse parses an HTTP response from a ProgressListMyCoursesWithResponse call
 func ParseProgressListMyCoursesResponse(rsp *http.Response) (*ProgressListMyCoursesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -10522,6 +12713,72 @@ func ParseProgressListMyCoursesResponse(rsp *http.Response) (*ProgressListMyCour
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers ProgressListMyCoursesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserLogoutAllResponse parses an HTTP response from a UserLogoutAllWithResponse call
+func ParseUserLogoutAllResponse(rsp *http.Response) (*UserLogoutAllResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserLogoutAllResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserLogoutAllResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserLogoutAllResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -10623,6 +12880,156 @@ func ParseUserLoginResponse(rsp *http.Response) (*UserLoginResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers UserLoginResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserLogoutResponse parses an HTTP response from a UserLogoutWithResponse call
+func ParseUserLogoutResponse(rsp *http.Response) (*UserLogoutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserLogoutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserLogoutResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserLogoutResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserRefreshResponse parses an HTTP response from a UserRefreshWithResponse call
+func ParseUserRefreshResponse(rsp *http.Response) (*UserRefreshResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserRefreshResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserSession
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserRefreshResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserRefreshResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -11336,6 +13743,160 @@ func ParseSubscribeResumeResponse(rsp *http.Response) (*SubscribeResumeResponse,
 	return response, nil
 }
 
+// ParseUserTokenRevocationsResponse parses an HTTP response from a UserTokenRevocationsWithResponse call
+func ParseUserTokenRevocationsResponse(rsp *http.Response) (*UserTokenRevocationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserTokenRevocationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AuthRevocationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserTokenRevocationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserTokenRevocationsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCourseListMineResponse parses an HTTP response from a CourseListMineWithResponse call
+func ParseCourseListMineResponse(rsp *http.Response) (*CourseListMineResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CourseListMineResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CourseTutorCoursePage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CourseListMineResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers CourseListMineResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseUserRegisterResponse parses an HTTP response from a UserRegisterWithResponse call
 func ParseUserRegisterResponse(rsp *http.Response) (*UserRegisterResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -11434,6 +13995,86 @@ func ParseUserRegisterResponse(rsp *http.Response) (*UserRegisterResponse, error
 		response.Headers409 = &headers
 	case rsp.StatusCode == 503:
 		var headers UserRegisterResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserDeleteMeResponse parses an HTTP response from a UserDeleteMeWithResponse call
+func ParseUserDeleteMeResponse(rsp *http.Response) (*UserDeleteMeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserDeleteMeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserDeleteMeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserDeleteMeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -11602,6 +14243,160 @@ func ParseUserUpdateMeResponse(rsp *http.Response) (*UserUpdateMeResponse, error
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers UserUpdateMeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserExportMeResponse parses an HTTP response from a UserExportMeWithResponse call
+func ParseUserExportMeResponse(rsp *http.Response) (*UserExportMeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserExportMeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserExport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserExportMeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserExportMeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserChangePasswordResponse parses an HTTP response from a UserChangePasswordWithResponse call
+func ParseUserChangePasswordResponse(rsp *http.Response) (*UserChangePasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserChangePasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserSession
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserChangePasswordResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserChangePasswordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -9,6 +9,10 @@ const Topic = "user-events"
 const (
 	EventRegistered = "user.registered"
 	EventUpdated    = "user.updated"
+	// EventDeleted announces that the account is gone: each service ends
+	// what it holds for the user and removes the personal data it keeps
+	// (its EventData carries only the user id and version).
+	EventDeleted = "user.deleted"
 )
 
 // EventData is the payload of user events: what other services may keep a
