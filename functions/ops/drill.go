@@ -77,6 +77,13 @@ type DrillReport struct {
 	TableRows  map[string]int64
 	ExportTook time.Duration
 	Snapshot   time.Time
+	// ExportStarted is this machine's clock when the export began. A write
+	// answered before it must be in the export (its strong read starts
+	// after): Spanner's timestamps and this clock are not comparable to
+	// the millisecond (the emulator's commit timestamps run up to ~150 ms
+	// ahead of the host's clock under load), so "before" is judged by this
+	// clock, "after" (sent after the snapshot's timestamp) by Spanner's.
+	ExportStarted time.Time
 	// RPO: writes made around the export, and what the restore brought
 	// back of them.
 	Writes struct {
@@ -228,6 +235,7 @@ func Drill(ctx context.Context, cfg config.Config, opts DrillOptions, log *slog.
 	}
 	exportDir := filepath.Join(opts.Dir, "export")
 	t = time.Now()
+	r.ExportStarted = t
 	m, err := Export(ctx, cfg, exportDir, log)
 	r.ExportTook = time.Since(t)
 	if err != nil {
@@ -824,7 +832,7 @@ func (d *drill) classifyProbe(ctx context.Context, p *probe, r *DrillReport) err
 		switch {
 		case !pw.ok:
 			w.Failed++
-		case pw.done.Before(r.Snapshot):
+		case pw.done.Before(r.ExportStarted):
 			w.Before++
 			if present[pw.item] {
 				w.BeforePresent++
