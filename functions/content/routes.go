@@ -19,6 +19,7 @@ const (
 	fnObjectFinalized   = "content-on-object-finalized"
 	fnCourseEvent       = "content-on-course-event"
 	fnSubscriptionEvent = "content-on-subscription-event"
+	fnTranscoded        = "content-on-transcoded"
 )
 
 // Registration is the Content service as the platform knows it: its
@@ -45,6 +46,9 @@ func routes(s *Service) []fnreg.Func {
 		{Spec: fnreg.Spec{Name: fnObjectFinalized, Topic: contentmsg.ObjectTopic,
 			Summary: "Check an uploaded object against its declaration: ready, or rejected and deleted"},
 			Event: s.onObjectFinalized},
+		{Spec: fnreg.Spec{Name: fnTranscoded, Topic: contentmsg.TranscodeTopic,
+			Summary: "Record a transcoding job's outcome from its notification: the video's HLS ladder ready (master playlist written) or failed"},
+			Event: s.onTranscoded},
 		{Spec: fnreg.Spec{Name: fnCourseEvent, Topic: coursemsg.Topic,
 			Summary: "Keep the projection of courses and items in step with course events"},
 			Event: s.onCourseEvent},
