@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kwipper/kwipper/functions/content/stream"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
@@ -181,8 +182,56 @@ func (s *store) unsubmittedStreams(ctx context.Context, age time.Duration, limit
 	return out, spanx.Translate(err, "contentdb.unsubmittedStreams")
 }
 
-// captionFiles returns the item's captions, by language (none until the
-// captions API lands).
+// captionFiles returns the item's captions, by language.
 func (s *store) captionFiles(ctx context.Context, courseID, itemID string) ([]stream.CaptionFile, error) {
-	return nil, nil
+	stmt := spanner.Statement{SQL: `SELECT Language, Vtt FROM Captions WHERE CourseId = @course AND ItemId = @item ORDER BY Language`,
+		Params: map[string]any{"course": courseID, "item": itemID}}
+	var out []stream.CaptionFile
+	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(r *spanner.Row) error {
+		var c stream.CaptionFile
+		var vtt string
+		if err := r.Columns(&c.Language, &vtt); err != nil {
+			return err
+		}
+		c.VTT = []byte(vtt)
+		out = append(out, c)
+		return nil
+	})
+	return out, spanx.Translate(err, "contentdb.captionFiles")
+}
+
+// putCaption stores (or replaces) the caption of video item itemID in
+// language lang: the tutor must own the course (ErrNotOwner) and the item
+// must be a video (errs.Invalid). It returns the item as it stands.
+func (s *store) putCaption(ctx context.Context, courseID, itemID, tutorID, lang string, vtt []byte) (Item, error) {
+	var it Item
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		row, err := tx.ReadRow(ctx, "Courses", spanner.Key{courseID}, []string{"TutorId"})
+		if spanx.IsNotFound(err) {
+			return ErrCourseNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var c Course
+		if err := row.Columns(&c.TutorID); err != nil {
+			return err
+		}
+		if !c.isOwner(tutorID) {
+			return ErrNotOwner
+		}
+		if it, err = readItem(ctx, tx, courseID, itemID); err != nil {
+			return err
+		}
+		if it.Removed {
+			return ErrItemNotFound
+		}
+		if it.Kind != coursemsg.KindVideo {
+			return ErrCaptionsVideoOnly
+		}
+		return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("Captions",
+			[]string{"CourseId", "ItemId", "Language", "Vtt", "UpdatedAt"},
+			[]any{courseID, itemID, lang, string(vtt), spanner.CommitTimestamp})})
+	})
+	return it, spanx.Translate(err, "contentdb.putCaption")
 }

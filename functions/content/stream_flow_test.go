@@ -189,6 +189,40 @@ func TestFlow_streamingLadderBehindSignedCookies(t *testing.T) {
 	s.uploadLesson(tutor, course, other)
 	s.streamReady(tutor, course, other)
 
+	// Captions in four languages become subtitle renditions of the master.
+	captions := s.contentPath(course, item)[:len(s.contentPath(course, item))-len("content")] + "captions/"
+	vtt := map[string]string{"id": "Selamat pagi", "ja": "おはようございます", "en": "Good morning", "es": "Buenos días"}
+	for lang, text := range vtt {
+		var cv content.CaptionView
+		s.putVTT(http.StatusOK, tutor, captions+lang, "WEBVTT\n\n00:00.500 --> 00:03.000\n"+text+"\n").JSON(t, &cv)
+		if cv.Language != lang || !cv.Published {
+			t.Fatalf("caption %s: %+v", lang, cv)
+		}
+	}
+	tv, tutorCookie := s.streamReady(tutor, course, item)
+	_, master := fetch(t, tv.Stream.MasterURL, tutorCookie)
+	for lang := range vtt {
+		if !strings.Contains(string(master), `LANGUAGE="`+lang+`"`) {
+			t.Errorf("master lacks the %s captions:\n%s", lang, master)
+		}
+	}
+	// Refused, changing nothing: a malformed file (400 naming the line), an
+	// unsupported language, a caption for another's course, no body type.
+	bad := s.putVTT(http.StatusBadRequest, tutor, captions+"id", "WEBVTT\n\n00:00.500 --> 00:03.000\nok\n\n00:04.0 --> 00:05.000\nbroken\n")
+	if msg := bad.Error(t).Error.Message; !strings.Contains(msg, "line 6") {
+		t.Errorf("malformed VTT: %q does not name line 6", msg)
+	}
+	s.putVTT(http.StatusBadRequest, tutor, captions+"xx", "WEBVTT\n")
+	s.putVTT(http.StatusForbidden, stranger, captions+"id", "WEBVTT\n")
+	s.putVTT(http.StatusForbidden, learner, captions+"id", "WEBVTT\n")
+	if _, again := fetch(t, tv.Stream.MasterURL, tutorCookie); !bytes.Equal(again, master) {
+		t.Errorf("a refused caption changed the master:\n%s", again)
+	}
+	_, idVTT := fetch(t, strings.TrimSuffix(tv.Stream.MasterURL, stream.MasterName)+stream.CaptionVTTName("id"), tutorCookie)
+	if !strings.Contains(string(idVTT), "Selamat pagi") || strings.Contains(string(idVTT), "broken") {
+		t.Errorf("id captions after a refused upload:\n%s", idVTT)
+	}
+
 	// Subscribed (as the Subscribe service announces it): playlist + cookie.
 	s.publish(subscribemsg.Topic, subscribemsg.EventActivated,
 		map[string]string{"subscription_id": "sub-stream", "user_id": learnerID, "course_id": course})
@@ -221,7 +255,7 @@ func TestFlow_streamingLadderBehindSignedCookies(t *testing.T) {
 			playlists++
 		}
 	}
-	if playlists < 4 || segments < 6 { // master, 240p, 360p, audio; >= 2 segments each
+	if playlists < 8 || segments < 6 { // master, 240p, 360p, audio, 4 captions; >= 2 segments each
 		t.Fatalf("ladder of %d playlists and %d segments: %v", playlists, segments, urls)
 	}
 
@@ -267,6 +301,16 @@ func TestFlow_streamingLadderBehindSignedCookies(t *testing.T) {
 	if after.Stream == nil || after.Stream.Status != content.StreamReady || after.Stream.MasterURL != cv.Stream.MasterURL {
 		t.Fatalf("after a redelivered notification: %+v", after.Stream)
 	}
+}
+
+// putVTT uploads a caption file and checks the status.
+func (s *stack) putVTT(want int, token, path, body string) apitest.Response {
+	s.t.Helper()
+	r := s.DoWith(http.MethodPut, path, token, body, http.Header{"Content-Type": {"text/vtt"}})
+	if r.Status != want {
+		s.t.Fatalf("PUT %s: %d, want %d: %s", path, r.Status, want, r.Body)
+	}
+	return r
 }
 
 // jsonRaw makes PushEnvelope send payload as the message data unchanged.
