@@ -289,6 +289,33 @@ func TestFlow_streamingLadderBehindSignedCookies(t *testing.T) {
 		t.Fatalf("stranger: %d, Set-Cookie %q", r.Status, r.Header.Get("Set-Cookie"))
 	}
 
+	// A replacement upload keeps the old ladder serving until its own is
+	// ready, then replaces it.
+	s.uploadLesson(tutor, course, item)
+	var during streamContent
+	s.Must(200, "GET", s.contentPath(course, item), learner, nil).JSON(t, &during)
+	if during.Stream == nil || (during.Stream.Status == content.StreamProcessing) != (during.Stream.MasterURL == cv.Stream.MasterURL) {
+		t.Fatalf("while the replacement transcodes: %+v (old master %s)", during.Stream, cv.Stream.MasterURL)
+	}
+	replaced, _ := s.streamReady(learner, course, item)
+	if replaced.Stream.MasterURL == cv.Stream.MasterURL {
+		t.Fatal("the replacement's ladder does not serve once ready")
+	}
+
+	// A video the transcoder cannot read: failed with a reason; the MP4
+	// still serves.
+	var third struct{ ID string }
+	s.Must(201, "POST", "/v1/courses/"+course+"/items", tutor, map[string]any{"kind": "video", "title": "Broken"}).JSON(t, &third)
+	s.UploadPlaceholder(tutor, course, third.ID, "video")
+	var broken streamContent
+	s.Eventually("the unreadable video's ladder fails", time.Minute, func() bool {
+		s.Must(200, "GET", s.contentPath(course, third.ID), tutor, nil).JSON(t, &broken)
+		return broken.Stream != nil && broken.Stream.Status == content.StreamFailed
+	})
+	if broken.Stream.Reason == "" || broken.Stream.MasterURL != "" || broken.URL == "" {
+		t.Errorf("failed ladder: %+v, MP4 %q", broken.Stream, broken.URL)
+	}
+
 	// A redelivered notification (here a FAILED one for the same job)
 	// changes nothing: the job's outcome is recorded once.
 	job := s.streamJob(item)
@@ -298,7 +325,7 @@ func TestFlow_streamingLadderBehindSignedCookies(t *testing.T) {
 		apitest.PushEnvelope("redelivery-1", "transcoder.job", jsonRaw(payload)))
 	var after streamContent
 	s.Must(200, "GET", s.contentPath(course, item), learner, nil).JSON(t, &after)
-	if after.Stream == nil || after.Stream.Status != content.StreamReady || after.Stream.MasterURL != cv.Stream.MasterURL {
+	if after.Stream == nil || after.Stream.Status != content.StreamReady || after.Stream.MasterURL != replaced.Stream.MasterURL {
 		t.Fatalf("after a redelivered notification: %+v", after.Stream)
 	}
 }
