@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -134,6 +135,7 @@ func (s *Service) onTranscoded(ctx context.Context, m events.Message) error {
 		return nil // recorded already
 	}
 	done := Stream{UploadID: st.UploadID, Status: StreamFailed, Reason: res.Reason()}
+	var published []stream.CaptionFile
 	if res.Succeeded() {
 		o, err := stream.ReadOutputs(ctx, s.media, st.OutputPrefix)
 		switch {
@@ -149,12 +151,22 @@ func (s *Service) onTranscoded(ctx context.Context, m events.Message) error {
 			if err := stream.Publish(ctx, s.media, st.OutputPrefix, o, caps); err != nil {
 				return err
 			}
+			published = caps
 			done.Status, done.Reason, done.Outputs = StreamReady, "", &o
 		}
 	}
 	got, err := s.store.finishStream(ctx, res.Name, done)
 	if err != nil {
 		return err
+	}
+	if got.Status == StreamReady && got.Outputs != nil {
+		// A caption stored while the master was written went to the
+		// ladder that served then: publish again if the set changed.
+		if now, err := s.store.captionFiles(ctx, st.CourseID, st.ItemID); err == nil && !sameCaptions(now, published) {
+			if err := stream.Publish(ctx, s.media, got.OutputPrefix, *got.Outputs, now); err != nil {
+				s.log.WarnContext(ctx, "captions changed during transcoding and were not republished", "err", err.Error())
+			}
+		}
 	}
 	s.log.InfoContext(ctx, "transcoding finished", "upload_id", got.UploadID, "status", got.Status, "reason", got.Reason)
 	return nil
@@ -194,4 +206,17 @@ func (s *Service) streamView(w http.ResponseWriter, ic itemContent) (*StreamView
 	w.Header().Set("Cache-Control", "private, no-store")
 	v.MasterURL, v.PosterURL, v.ExpiresAt = prefix+stream.MasterName, prefix+stream.PosterName, &exp
 	return v, nil
+}
+
+// sameCaptions reports whether a and b are the same captions.
+func sameCaptions(a, b []stream.CaptionFile) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Language != b[i].Language || !bytes.Equal(a[i].VTT, b[i].VTT) {
+			return false
+		}
+	}
+	return true
 }
