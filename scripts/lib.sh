@@ -20,6 +20,19 @@ require_tools() {
   export CLOUDSDK_ROOT="$sdk"
 }
 
+# require_ffmpeg checks that the local transcoder can run: the Content
+# service makes each uploaded video's HLS ladder with ffmpeg and ffprobe
+# (KW_TRANSCODER=ffmpeg, the local default). KW_TRANSCODER=off skips it
+# (videos then serve as MP4 only).
+require_ffmpeg() {
+  [ "${KW_TRANSCODER:-ffmpeg}" = "ffmpeg" ] || return 0
+  local bin
+  for bin in "${KW_FFMPEG:-ffmpeg}" "${KW_FFPROBE:-ffprobe}"; do
+    command -v "$bin" >/dev/null ||
+      die "$bin is not installed: the local stack transcodes uploaded videos with ffmpeg and ffprobe (Debian/Ubuntu: apt-get install ffmpeg; macOS: brew install ffmpeg), or run with KW_TRANSCODER=off for MP4 only"
+  done
+}
+
 # install_test_tools installs what the media and web app tests run (ffmpeg
 # for the streaming ladder, Chromium and CJK fonts for the browser
 # journeys) from Debian packages when they are missing, as root or through

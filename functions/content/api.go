@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kwipper/kwipper/functions/content/stream"
 	"github.com/kwipper/kwipper/functions/contract/contentmsg"
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/auth"
@@ -28,9 +29,14 @@ type Service struct {
 	uploads   URLSigner
 	downloads URLSigner
 	cfg       Config
-	staleness time.Duration
-	now       func() time.Time
-	log       *slog.Logger
+	// media reads and writes streaming outputs; transcoder makes ladders
+	// (nil when KW_TRANSCODER=off); cookies signs streaming cookies.
+	media      stream.GCS
+	transcoder stream.Transcoder
+	cookies    stream.CookieSigner
+	staleness  time.Duration
+	now        func() time.Time
+	log        *slog.Logger
 }
 
 // build makes the service from its settings: the storage client
@@ -39,7 +45,7 @@ type Service struct {
 // configured, the Cloud CDN signer for downloads.
 func build(d fnreg.Deps) (*Service, error) {
 	r := d.Env()
-	c := loadConfig(r)
+	c := loadConfig(r, d.Config)
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -64,8 +70,12 @@ func build(d fnreg.Deps) (*Service, error) {
 		log = slog.Default()
 	}
 	s := &Service{store: newStore(d), objects: gcsObjects{bucket: client.Bucket(c.Bucket)}, uploads: uploads, downloads: downloads,
-		cfg: c, staleness: max(d.Config.CatalogStaleness, 0), now: time.Now, log: log}
+		cfg: c, staleness: max(d.Config.CatalogStaleness, 0), now: time.Now, log: log,
+		media: stream.GCS{Bucket: client.Bucket(c.Bucket)}}
 	s.store.afterDelete = s.deleteObjects
+	if err := s.buildStreaming(d); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -204,6 +214,9 @@ func (s *Service) getContent(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("sign download: %w", err)
 	}
 	v.URL, v.ExpiresAt, v.ContentType, v.Size, v.FileName = u, &exp, ic.Ready.ContentType, ic.Ready.Size, ic.Ready.FileName
+	if v.Stream, err = s.streamView(w, ic); err != nil {
+		return err
+	}
 	httpx.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -323,4 +336,22 @@ type ContentView struct {
 	ContentType string     `json:"content_type,omitempty" example:"video/mp4"`
 	Size        int64      `json:"size,omitempty" example:"48213760"`
 	FileName    string     `json:"file_name,omitempty"`
+	// Stream is a video's adaptive stream (absent before its first upload
+	// since streaming began, or when streaming is off).
+	Stream *StreamView `json:"stream,omitempty"`
+}
+
+// StreamView is a video item's HLS stream. Status is the state of the
+// ladder of the video that serves now: processing, ready, or failed with
+// Reason (the MP4 at URL plays meanwhile, and stays the download). MasterURL
+// is the master playlist of the ladder that serves: the newest ready one,
+// an older video's while a replacement is processing. With it comes a
+// signed cookie (Cloud-CDN-Cookie) for the ladder's URL prefix, valid until
+// ExpiresAt: ask again to renew it.
+type StreamView struct {
+	Status    string     `json:"status"`
+	Reason    string     `json:"reason,omitempty"`
+	MasterURL string     `json:"master_url,omitempty"`
+	PosterURL string     `json:"poster_url,omitempty"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }

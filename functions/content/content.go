@@ -150,6 +150,10 @@ type Item struct {
 	// CourseEventVersion is the version of the latest course event applied
 	// to the item (0: none carried one).
 	CourseEventVersion int64
+	// StreamUploadID is the upload whose HLS ladder serves ("" for none);
+	// StreamStatus the state of the ladder of ReadyUploadID (processing,
+	// ready, failed with StreamReason; "" before any video upload).
+	StreamUploadID, StreamStatus, StreamReason string
 }
 
 // Upload is one issued upload URL and what became of it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -44,6 +45,9 @@ func (s *Service) onObjectFinalized(ctx context.Context, m events.Message) error
 		return nil
 	}
 	courseID, itemID, uploadID, ok := parseObjectName(s.cfg.ObjectPrefix, n.Name)
+	if !ok && strings.Contains(n.Name, ".hls/") {
+		return nil // a transcoder's output (stream.OutputPrefix)
+	}
 	if !ok {
 		s.log.WarnContext(ctx, "finalized object is not one the service issued; left alone", "object", n.Name)
 		return nil
@@ -130,7 +134,7 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 	if derr == nil {
 		s.deleteObjects(ctx, ds)
 	}
-	return errors.Join(err, derr)
+	return errors.Join(err, derr, s.resubmitStreams(ctx))
 }
 
 // deleteObjects deletes ds from the bucket and forgets each deletion done;

@@ -20,6 +20,7 @@ const (
 	fnObjectFinalized   = "content-on-object-finalized"
 	fnCourseEvent       = "content-on-course-event"
 	fnSubscriptionEvent = "content-on-subscription-event"
+	fnTranscoded        = "content-on-transcoded"
 )
 
 // Registration is the Content service as the platform knows it: its
@@ -43,9 +44,15 @@ func routes(s *Service) []fnreg.Func {
 		{Spec: fnreg.Spec{Name: "content-get", Method: http.MethodGet, Path: "/v1/courses/{courseId}/items/{itemId}/content", Access: fnreg.User,
 			Summary: "Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)", Response: ContentView{}, Refuses: []errs.Kind{errs.PermissionDenied, errs.FailedPrecondition}},
 			HTTP: s.getContent},
+		{Spec: fnreg.Spec{Name: "content-caption-put", Method: http.MethodPut, Path: "/v1/courses/{courseId}/items/{itemId}/captions/{language}", Access: fnreg.Tutor,
+			Summary: "Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong", Response: CaptionView{}},
+			HTTP: s.putCaption},
 		{Spec: fnreg.Spec{Name: fnObjectFinalized, Topic: contentmsg.ObjectTopic,
 			Summary: "Check an uploaded object against its declaration: ready, or rejected and deleted"},
 			Event: s.onObjectFinalized},
+		{Spec: fnreg.Spec{Name: fnTranscoded, Topic: contentmsg.TranscodeTopic,
+			Summary: "Record a transcoding job's outcome from its notification: the video's HLS ladder ready (master playlist written) or failed"},
+			Event: s.onTranscoded},
 		{Spec: fnreg.Spec{Name: fnCourseEvent, Topic: coursemsg.Topic,
 			Summary: "Keep the projection of courses and items in step with course events"},
 			Event: s.onCourseEvent},

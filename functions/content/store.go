@@ -24,7 +24,9 @@ var migrationFiles embed.FS
 var (
 	itemColumns = []string{"CourseId", "ItemId", "Kind", "Title", "Body", "Removed", "ContentStatus",
 		"ReadyUploadId", "ActiveUploadId", "ContentVersion", "UpdatedAt", "CourseEventVersion"}
-	uploadColumns = []string{"UploadId", "CourseId", "ItemId", "TutorId", "ObjectName", "ContentType", "Size",
+	// itemStreamColumns follow itemColumns when an item is read.
+	itemStreamColumns = []string{"StreamUploadId", "StreamStatus", "StreamReason"}
+	uploadColumns     = []string{"UploadId", "CourseId", "ItemId", "TutorId", "ObjectName", "ContentType", "Size",
 		"Sha256", "Crc32c", "FileName", "Resumable", "Status", "Reason", "Generation", "CreatedAt", "ExpiresAt"}
 )
 
@@ -41,6 +43,9 @@ type store struct {
 	outbox *events.Outbox
 	// afterDelete runs after a transaction that recorded deletions commits.
 	afterDelete func(context.Context, []deletion)
+	// afterStream runs after a transaction that started a ladder commits:
+	// it submits the job.
+	afterStream func(context.Context, Stream)
 }
 
 // itemContent is an item with its course and, when ready, the upload that
@@ -49,6 +54,9 @@ type itemContent struct {
 	Course Course
 	Item   Item
 	Ready  *Upload
+	// StreamPrefix is the output prefix of the ladder that serves ("" for
+	// none).
+	StreamPrefix string
 }
 
 func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
@@ -60,10 +68,12 @@ func (s *store) get(ctx context.Context, courseID, itemID string, stale time.Dur
 	stmt := spanner.Statement{
 		SQL: `SELECT c.TutorId, c.Status, i.ItemId, i.Kind, i.Title, i.Body, i.Removed, i.ContentStatus,
 		        i.ReadyUploadId, i.ActiveUploadId, i.ContentVersion,
-		        u.ObjectName, u.ContentType, u.Size, u.FileName, u.Generation
+		        u.ObjectName, u.ContentType, u.Size, u.FileName, u.Generation,
+		        i.StreamUploadId, i.StreamStatus, i.StreamReason, s.OutputPrefix
 		      FROM Courses AS c
 		      LEFT JOIN Items AS i ON i.CourseId = c.CourseId AND i.ItemId = @item
 		      LEFT JOIN Uploads AS u ON u.UploadId = i.ReadyUploadId
+		      LEFT JOIN Streams AS s ON s.UploadId = i.StreamUploadId
 		      WHERE c.CourseId = @course`,
 		Params: map[string]any{"course": courseID, "item": itemID},
 	}
@@ -75,9 +85,11 @@ func (s *store) get(ctx context.Context, courseID, itemID string, stale time.Dur
 			id, kind, title, body, status, ready, active, obj, ct, name spanner.NullString
 			removed                                                     spanner.NullBool
 			version, size, gen                                          spanner.NullInt64
+			streamUp, streamStatus, streamReason, streamPrefix          spanner.NullString
 		)
 		if err := r.Columns(&out.Course.TutorID, &out.Course.Status, &id, &kind, &title, &body, &removed, &status,
-			&ready, &active, &version, &obj, &ct, &size, &name, &gen); err != nil {
+			&ready, &active, &version, &obj, &ct, &size, &name, &gen,
+			&streamUp, &streamStatus, &streamReason, &streamPrefix); err != nil {
 			return err
 		}
 		out.Course.ID = courseID
@@ -87,7 +99,9 @@ func (s *store) get(ctx context.Context, courseID, itemID string, stale time.Dur
 		hasItem = !removed.Bool
 		out.Item = Item{CourseID: courseID, ItemID: id.StringVal, Kind: kind.StringVal, Title: title.StringVal,
 			Body: body.StringVal, Removed: removed.Bool, ContentStatus: status.StringVal, ReadyUploadID: ready.StringVal,
-			ActiveUploadID: active.StringVal, ContentVersion: version.Int64}
+			ActiveUploadID: active.StringVal, ContentVersion: version.Int64,
+			StreamUploadID: streamUp.StringVal, StreamStatus: streamStatus.StringVal, StreamReason: streamReason.StringVal}
+		out.StreamPrefix = streamPrefix.StringVal
 		if obj.Valid {
 			out.Ready = &Upload{ID: ready.StringVal, CourseID: courseID, ItemID: itemID, ObjectName: obj.StringVal,
 				ContentType: ct.StringVal, Size: size.Int64, FileName: name.StringVal, Generation: gen.Int64, Status: UploadReady}
@@ -241,6 +255,14 @@ func (s *store) finishUpload(ctx context.Context, eventKey, id string, gen int64
 		}
 		var ds []deletion
 		typ := contentmsg.EventReady
+		if reason == "" && it.Kind == coursemsg.KindVideo && s.afterStream != nil {
+			st := newStream(up)
+			it.startStream()
+			if err := tx.BufferWrite([]*spanner.Mutation{streamInsert(st)}); err != nil {
+				return err
+			}
+			tx.AfterCommit(func(ctx context.Context) { s.afterStream(ctx, st) })
+		}
 		if reason == "" {
 			if replaced := it.accept(up); replaced != "" {
 				old, err := readUpload(ctx, tx, replaced)
@@ -468,7 +490,7 @@ func (s *store) deleted(ctx context.Context, d deletion) error {
 // --- Rows.
 
 func readItem(ctx context.Context, rd spanx.Reader, courseID, itemID string) (Item, error) {
-	row, err := rd.ReadRow(ctx, "Items", spanner.Key{courseID, itemID}, itemColumns)
+	row, err := rd.ReadRow(ctx, "Items", spanner.Key{courseID, itemID}, append(itemColumns[:len(itemColumns):len(itemColumns)], itemStreamColumns...))
 	if spanx.IsNotFound(err) {
 		return Item{}, ErrItemNotFound
 	}
@@ -480,11 +502,14 @@ func readItem(ctx context.Context, rd spanx.Reader, courseID, itemID string) (It
 		body, ready, active spanner.NullString
 		updated             time.Time
 		courseVersion       spanner.NullInt64
+		streamUp, streamSt  spanner.NullString
+		streamReason        spanner.NullString
 	)
 	if err := row.Columns(&it.CourseID, &it.ItemID, &it.Kind, &it.Title, &body, &it.Removed, &it.ContentStatus,
-		&ready, &active, &it.ContentVersion, &updated, &courseVersion); err != nil {
+		&ready, &active, &it.ContentVersion, &updated, &courseVersion, &streamUp, &streamSt, &streamReason); err != nil {
 		return Item{}, err
 	}
+	it.StreamUploadID, it.StreamStatus, it.StreamReason = streamUp.StringVal, streamSt.StringVal, streamReason.StringVal
 	it.CourseEventVersion = courseVersion.Int64
 	it.Body, it.ReadyUploadID, it.ActiveUploadID = body.StringVal, ready.StringVal, active.StringVal
 	return it, nil
@@ -518,8 +543,9 @@ func scanUpload(row *spanner.Row) (Upload, error) {
 // itemContentMutation writes it's content state.
 func itemContentMutation(it Item) *spanner.Mutation {
 	return spanner.Update("Items", []string{"CourseId", "ItemId", "ContentStatus", "ReadyUploadId", "ActiveUploadId",
-		"ContentVersion", "UpdatedAt"}, []any{it.CourseID, it.ItemID, it.ContentStatus, nullString(it.ReadyUploadID),
-		nullString(it.ActiveUploadID), it.ContentVersion, spanner.CommitTimestamp})
+		"ContentVersion", "UpdatedAt", "StreamUploadId", "StreamStatus", "StreamReason"}, []any{it.CourseID, it.ItemID,
+		it.ContentStatus, nullString(it.ReadyUploadID), nullString(it.ActiveUploadID), it.ContentVersion,
+		spanner.CommitTimestamp, nullString(it.StreamUploadID), nullString(it.StreamStatus), nullString(it.StreamReason)})
 }
 
 func setUploadStatus(tx *spanx.Tx, id, status, reason string, gen int64) error {

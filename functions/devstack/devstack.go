@@ -10,6 +10,8 @@ package devstack
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +22,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +30,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/content/stream"
 	"github.com/kwipper/kwipper/functions/contract/contentmsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/ops"
@@ -91,6 +95,13 @@ type Stack struct {
 	// Stripe is the in-process Stripe fake billing talks to; it sends its
 	// webhooks to the stack.
 	Stripe *stripefake.Server
+	// CDNKeyName and CDNKey are the Cloud CDN key the Content service signs
+	// streaming cookies with and Media checks them with.
+	CDNKeyName string
+	CDNKey     []byte
+	// Media serves the media bucket's streaming outputs under /media/ as
+	// Cloud CDN does: only with a signed cookie granting the URL.
+	Media *stream.Delivery
 
 	opts    Options
 	log     *slog.Logger
@@ -164,6 +175,9 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		s.closers = append(s.closers, gcs.Stop)
 		s.Storage, env["STORAGE_EMULATOR_HOST"] = gcs, gcs.Host
 	}
+	if err := s.startMedia(ctx, env); err != nil {
+		return nil, err
+	}
 	if s.Getenv("KW_STRIPE_SECRET_KEY") == "" {
 		// Stripe: the stateful fake in process; its webhooks come back to
 		// billing-webhook, signed with the local webhook secret.
@@ -198,9 +212,46 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		return nil, err
 	}
 	s.sw.swap(app)
-	s.srv = httpx.NewServer(s.sw)
+	root := http.NewServeMux()
+	root.Handle(MediaMount, s.Media)
+	root.Handle("/", s.sw)
+	s.srv = httpx.NewServer(root)
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
+}
+
+// MediaMount is where the stack serves the media bucket's streaming outputs
+// (the Content service's KW_MEDIA_STREAM_BASE_URL is the stack's URL + it).
+const MediaMount = "/media/"
+
+// startMedia sets up the delivery of streaming outputs: a Cloud CDN key
+// (KW_URL_SIGNING_KEY, generated unless set) shared by the Content service,
+// which signs cookies with it, and Media, which checks them.
+func (s *Stack) startMedia(ctx context.Context, env map[string]string) error {
+	name, keyB64 := s.Getenv("KW_URL_SIGNING_KEY_NAME"), s.Getenv("KW_URL_SIGNING_KEY")
+	if keyB64 == "" {
+		key := make([]byte, 16)
+		_, _ = rand.Read(key)
+		keyB64, name = base64.URLEncoding.EncodeToString(key), "kw-local"
+		env["KW_URL_SIGNING_KEY"], env["KW_URL_SIGNING_KEY_NAME"] = keyB64, name
+	}
+	key, err := base64.URLEncoding.DecodeString(keyB64)
+	if err != nil {
+		key, err = base64.RawURLEncoding.DecodeString(keyB64)
+	}
+	if err != nil || len(key) != 16 || name == "" {
+		return errors.New("devstack: KW_URL_SIGNING_KEY must be base64url of 16 bytes, with KW_URL_SIGNING_KEY_NAME")
+	}
+	s.CDNKeyName, s.CDNKey = name, key
+	env["KW_MEDIA_STREAM_BASE_URL"] = strings.TrimSuffix(s.URL+MediaMount, "/")
+	client, err := gcsfake.Client(ctx, s.Getenv("STORAGE_EMULATOR_HOST"))
+	if err != nil {
+		return err
+	}
+	s.closers = append(s.closers, func() { client.Close() })
+	s.Media = &stream.Delivery{Objects: stream.GCS{Bucket: client.Bucket(cmpOr(s.Getenv("KW_MEDIA_BUCKET"), "kwipper-media"))},
+		Verifier: stream.CookieVerifier{Keys: map[string][]byte{name: key}}, Mount: MediaMount, BaseURL: s.URL, Log: s.log}
+	return nil
 }
 
 func cmpOr(v, def string) string {

@@ -247,6 +247,9 @@ type Cloud struct {
 }
 
 // Submit implements Transcoder: it creates the job JobFor(j) describes.
+// When the region has no such template (NotFound), it creates the job again
+// with the template's ladder inline, so a missing template never fails a
+// video.
 func (c *Cloud) Submit(ctx context.Context, j Job) (string, error) {
 	job, err := JobFor(j, c.Bucket, c.Topic)
 	if err != nil {
@@ -259,9 +262,18 @@ func (c *Cloud) Submit(ctx context.Context, j Job) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	got, err := cl.CreateJob(ctx, &transcoderpb.CreateJobRequest{
-		Parent: "projects/" + c.Project + "/locations/" + c.Location, Job: job,
-	})
+	parent := "projects/" + c.Project + "/locations/" + c.Location
+	got, err := cl.CreateJob(ctx, &transcoderpb.CreateJobRequest{Parent: parent, Job: job})
+	if id := job.GetTemplateId(); id != "" && status.Code(err) == codes.NotFound {
+		// The region lacks the template (not created yet, or deleted):
+		// the same ladder inline.
+		src := j.Source
+		if !src.HasVideo() {
+			src = templateSources[id]
+		}
+		job.JobConfig = &transcoderpb.Job_Config{Config: JobConfig(Plan(src), c.Topic)}
+		got, err = cl.CreateJob(ctx, &transcoderpb.CreateJobRequest{Parent: parent, Job: job})
+	}
 	if err != nil {
 		switch status.Code(err) {
 		case codes.InvalidArgument, codes.FailedPrecondition, codes.NotFound:

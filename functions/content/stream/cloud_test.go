@@ -221,6 +221,8 @@ type fakeTranscoderAPI struct {
 	mu   sync.Mutex
 	reqs []*transcoderpb.CreateJobRequest
 	err  error
+	// noTemplates answers NotFound to jobs that name a template.
+	noTemplates bool
 }
 
 func (f *fakeTranscoderAPI) CreateJob(_ context.Context, r *transcoderpb.CreateJobRequest) (*transcoderpb.Job, error) {
@@ -229,6 +231,9 @@ func (f *fakeTranscoderAPI) CreateJob(_ context.Context, r *transcoderpb.CreateJ
 	f.reqs = append(f.reqs, r)
 	if f.err != nil {
 		return nil, f.err
+	}
+	if f.noTemplates && r.GetJob().GetTemplateId() != "" {
+		return nil, status.Errorf(codes.NotFound, "job template %s not found", r.GetJob().GetTemplateId())
 	}
 	j := proto.Clone(r.GetJob()).(*transcoderpb.Job)
 	j.Name = r.GetParent() + "/jobs/job-1"
@@ -307,5 +312,23 @@ func TestNotification_roundTripAndDocumentedShape(t *testing.T) {
 	b, err := EncodeNotification(JobResult{Name: "j", State: StateFailed, Error: &JobError{Code: 13, Message: "boom"}})
 	if err != nil || string(b) != `{"job":{"name":"j","state":"FAILED","error":{"code":13,"message":"boom"}}}` {
 		t.Errorf("encoded %s, %v", b, err)
+	}
+}
+
+func TestCloud_missingTemplateRunsTheLadderInline(t *testing.T) {
+	fake, opts := startFakeTranscoderAPI(t)
+	fake.noTemplates = true
+	c := &Cloud{Project: "kwipper-dev", Location: "asia-southeast1", Bucket: "kw-media", Topic: testTopic, ClientOptions: opts}
+	defer c.Close()
+	in := "media/c1/i1/u1"
+	for _, src := range []Probe{{Width: 1280, Height: 720, HasAudio: true, FrameRate: 30}, {}} {
+		fake.reqs = nil
+		if _, err := c.Submit(ctx(t), Job{Input: in, OutputPrefix: OutputPrefix(in), Source: src}); err != nil {
+			t.Fatal(err)
+		}
+		if len(fake.reqs) != 2 || fake.reqs[1].GetJob().GetConfig() == nil ||
+			!proto.Equal(fake.reqs[1].GetJob().GetConfig(), JobConfig(Plan(templateSources[TemplateSD]), testTopic)) {
+			t.Errorf("source %+v: requests %v, want the template then the SD ladder inline", src, fake.reqs)
+		}
 	}
 }

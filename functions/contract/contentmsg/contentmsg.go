@@ -11,6 +11,11 @@ const Topic = "content-events"
 // stack's fake-gcs-server likewise) and the Content service consumes them.
 const ObjectTopic = "media-object-events"
 
+// TranscodeTopic receives the Transcoder API's job notifications (a job's
+// pubsubDestination; the local stack's ffmpeg transcoder publishes the same
+// payload): the Content service records each job's outcome from them.
+const TranscodeTopic = "transcoder-events"
+
 // Event types on Topic; every one carries EventData.
 const (
 	EventUploadStarted = "content.upload_started" // an item whose last upload was rejected awaits a new one

@@ -29,6 +29,11 @@ locals {
       KW_MEDIA_CDN_BASE_URL   = "https://${var.api_domain}"
       KW_MEDIA_OBJECT_PREFIX  = local.media_prefix
       KW_URL_SIGNING_KEY_NAME = local.cdn_key_name
+      # Videos are transcoded by the Transcoder API in this region (jobs
+      # notify projects/<project>/topics/transcoder-events); players fetch
+      # the ladders from the CDN with a signed cookie (the same key).
+      KW_TRANSCODER          = "cloud"
+      KW_TRANSCODER_LOCATION = var.region
       # The V4 key (secret kw-gcs-signing-key) is a key of this account.
       KW_GCS_SIGNER_EMAIL = lookup(var.service_accounts, "content", "")
     }

@@ -95,6 +95,21 @@ resource "google_storage_bucket" "media" {
   }
 }
 
+# Transcoder API jobs run as the API's service agent: it reads uploads and
+# writes their ladders (<upload>.hls/) under the region's prefix, nowhere
+# else in the bucket (objectUser: a resubmitted job overwrites its outputs).
+resource "google_storage_bucket_iam_member" "transcoder_objects" {
+  bucket = google_storage_bucket.media.name
+  role   = "roles/storage.objectUser"
+  member = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-transcoder.iam.gserviceaccount.com"
+
+  condition {
+    title       = "kw-media-prefix"
+    description = "Only the region's media objects"
+    expression  = "resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.media.name}/objects/${local.media_prefix}\")"
+  }
+}
+
 resource "google_storage_bucket_iam_member" "content_objects" {
   for_each = contains(local.services, "content") ? toset(["content"]) : toset([])
   bucket   = google_storage_bucket.media.name
