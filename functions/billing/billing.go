@@ -139,11 +139,3 @@ func declineOf(code, declineCode string) Decline {
 	}
 	return Decline{"card_declined", "your card was declined; try another card"}
 }
-
-func validateSaveCard(req SaveCardRequest) error {
-	var f errs.Fields
-	id := strings.TrimSpace(req.PaymentMethodID)
-	f.Check(id != "", "payment_method_id", "is required (a Stripe payment method id, e.g. pm_card_visa in test mode)")
-	f.Check(len(id) <= 255 && strings.HasPrefix(id, "pm_"), "payment_method_id", "must be a Stripe payment method id (pm_...)")
-	return f.Err()
-}

@@ -85,6 +85,16 @@ func TestContract_requestsMatchStripeAPI(t *testing.T) {
 			if _, err := gw.RetrieveCard(ctx, card.PaymentMethodID); err != nil {
 				t.Fatalf("retrieve card: %v", err)
 			}
+			set, err := gw.SetUpCard(ctx, "contract-setup-"+name, cus, "pm_card_mastercard", false)
+			if err != nil || set.SetupIntentID == "" {
+				t.Fatalf("set up card: %+v %v", set, err)
+			}
+			if name == "stripefake" && (set.Status != "succeeded" || set.Method.Last4 != "4444") {
+				t.Fatalf("set up card on the fake: %+v", set)
+			}
+			if err := gw.Detach(ctx, set.Method.ID); err != nil {
+				t.Fatalf("detach: %v", err)
+			}
 			si, err := gw.CreateSetupIntent(ctx, cus)
 			if err != nil || si.ID == "" {
 				t.Fatalf("setup intent: %+v %v", si, err)

@@ -88,10 +88,6 @@ func (s *store) saveCustomer(ctx context.Context, c Customer) error {
 	return spanx.Translate(err, "billingdb.saveCustomer")
 }
 
-func customerMutationList(c Customer) []*spanner.Mutation {
-	return []*spanner.Mutation{customerMutation(c)}
-}
-
 func customerMutation(c Customer) *spanner.Mutation {
 	null := func(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }
 	return spanner.InsertOrUpdate("Customers", append(customerColumns, "CreatedAt", "UpdatedAt"),

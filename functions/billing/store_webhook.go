@@ -14,15 +14,18 @@ import (
 
 // applyWebhook applies Stripe event evt once (key: its id, fitted to
 // ProcessedEvents), reporting whether it was new.
-func (s *store) applyWebhook(ctx context.Context, key string, evt stripe.Event) (bool, error) {
+//
+// details are payment methods the handler retrieved from Stripe before the
+// transaction (a webhook carries a SetupIntent's payment method as an id).
+func (s *store) applyWebhook(ctx context.Context, key string, evt stripe.Event, details map[string]PaymentMethod) (bool, error) {
 	ran, err := events.Once(ctx, s.db, fnWebhook, key, func(ctx context.Context, tx *spanx.Tx) error {
-		return s.applyEvent(ctx, tx, evt)
+		return s.applyEvent(ctx, tx, evt, details)
 	})
 	return ran, spanx.Translate(err, "billing webhook "+string(evt.Type))
 }
 
 // applyEvent updates our state from one Stripe event in tx.
-func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event) error {
+func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, details map[string]PaymentMethod) error {
 	if evt.Data == nil {
 		return nil
 	}
@@ -63,11 +66,15 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event) 
 		if err != nil || !ok {
 			return err
 		}
-		c.PaymentMethod, c.CardBrand, c.CardLast4 = si.PaymentMethod.ID, "", ""
-		if pm := si.PaymentMethod; pm.Card != nil {
-			c.CardBrand, c.CardLast4 = string(pm.Card.Brand), pm.Card.Last4
+		m := methodFromStripe(si.PaymentMethod)
+		if d, ok := details[m.ID]; ok && m.Last4 == "" {
+			m = d
 		}
-		return tx.BufferWrite(customerMutationList(c))
+		_, err = s.addMethodTx(ctx, tx, c.UserID, m, si.Metadata["make_default"] != "false")
+		if errs.Is(err, errs.FailedPrecondition) {
+			return nil // ten saved already: the learner removes one and saves it again
+		}
+		return err
 	}
 	return nil
 }

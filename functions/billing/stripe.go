@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/stripe/stripe-go/v85"
@@ -85,11 +86,91 @@ func (g *Gateway) CreateSetupIntent(ctx context.Context, customer string) (Setup
 	si, err := g.sc.V1SetupIntents.Create(ctx, &stripe.SetupIntentCreateParams{
 		Customer: stripe.String(customer), Usage: stripe.String("off_session"),
 		PaymentMethodTypes: []*string{stripe.String("card")},
+		Metadata:           map[string]string{"make_default": "true"},
 	})
 	if err != nil {
 		return SetupIntentView{}, stripeErr(err, "create setup intent")
 	}
 	return SetupIntentView{ID: si.ID, ClientSecret: si.ClientSecret}, nil
+}
+
+// SetupResult is a card set up for later off-session charges: Status is
+// Stripe's SetupIntent status ("succeeded", or "requires_action" when the
+// bank asks the learner to authenticate: ClientSecret and NextAction are
+// then what Stripe.js needs, and the setup_intent.succeeded webhook saves
+// the card once they did).
+type SetupResult struct {
+	SetupIntentID string
+	Status        string
+	ClientSecret  string
+	NextAction    string
+	Method        PaymentMethod
+}
+
+// SetUpCard saves card pm for customer the way Stripe documents for later
+// off-session charges: a SetupIntent with usage off_session, confirmed now
+// with the card (key: the Stripe idempotency key). makeDefault travels in
+// the SetupIntent's metadata for the webhook that finishes an
+// authenticated setup. A declined card is errs.PaymentRequired; a payment
+// method Stripe does not know, or another customer's, errs.Invalid.
+func (g *Gateway) SetUpCard(ctx context.Context, key, customer, pm string, makeDefault bool) (SetupResult, error) {
+	p := &stripe.SetupIntentCreateParams{
+		Customer: stripe.String(customer), PaymentMethod: stripe.String(pm), Confirm: stripe.Bool(true),
+		Usage: stripe.String("off_session"), PaymentMethodTypes: []*string{stripe.String("card")},
+		Metadata: map[string]string{"make_default": strconv.FormatBool(makeDefault)},
+	}
+	p.AddExpand("payment_method")
+	p.SetIdempotencyKey(key)
+	si, err := g.sc.V1SetupIntents.Create(ctx, p)
+	if err != nil {
+		return SetupResult{}, stripeErr(err, "set up the card")
+	}
+	r := SetupResult{SetupIntentID: si.ID, Status: string(si.Status), ClientSecret: si.ClientSecret}
+	if si.NextAction != nil {
+		r.NextAction = string(si.NextAction.Type)
+	}
+	if si.PaymentMethod != nil {
+		r.Method = methodFromStripe(si.PaymentMethod)
+	}
+	if r.Method.ID == "" {
+		r.Method.ID = pm
+	}
+	return r, nil
+}
+
+// methodFromStripe is our view of a Stripe payment method.
+func methodFromStripe(pm *stripe.PaymentMethod) PaymentMethod {
+	m := PaymentMethod{ID: pm.ID, Type: string(pm.Type)}
+	if m.Type == "" {
+		m.Type = "card"
+	}
+	if c := pm.Card; c != nil {
+		m.Brand, m.Last4, m.ExpMonth, m.ExpYear = string(c.Brand), c.Last4, c.ExpMonth, c.ExpYear
+	}
+	return m
+}
+
+// RetrieveMethod returns payment method pm.
+func (g *Gateway) RetrieveMethod(ctx context.Context, pm string) (PaymentMethod, error) {
+	got, err := g.sc.V1PaymentMethods.Retrieve(ctx, pm, nil)
+	if err != nil {
+		return PaymentMethod{}, stripeErr(err, "retrieve payment method")
+	}
+	return methodFromStripe(got), nil
+}
+
+// Detach detaches payment method pm from its customer; one Stripe no longer
+// knows or that is attached to no customer counts as detached.
+func (g *Gateway) Detach(ctx context.Context, pm string) error {
+	_, err := g.sc.V1PaymentMethods.Detach(ctx, pm, &stripe.PaymentMethodDetachParams{})
+	if err == nil {
+		return nil
+	}
+	var se *stripe.Error
+	if errors.As(err, &se) && se.Type == stripe.ErrorTypeInvalidRequest {
+		return nil // not attached (detached before), or unknown
+	}
+	return stripeErr(err, "detach payment method")
 }
 
 // ChargeResult is what a charge did: succeeded, or declined (Decline set).
