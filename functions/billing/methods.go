@@ -71,6 +71,7 @@ type PaymentMethod struct {
 	ExpYear  int64
 	// Unusable is the hard decline code after which it is not charged again.
 	Unusable string
+	stored   bool // read from PaymentMethods (not only the Customers row)
 }
 
 // Errors of managing saved payment methods.

@@ -241,3 +241,43 @@ func mustJSON(t *testing.T, v any) json.RawMessage {
 	}
 	return b
 }
+
+// A hard decline marks the card unusable at once: the default moves to the
+// learner's other card, the refused one cannot be made default again (409,
+// nothing changes), and the next payment uses the other card.
+func TestPayment_hardDecline_marksMethodUnusable(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	visa := e.save("u6", "pm_card_visa", nil)
+	stolen := e.save("u6", "pm_card_chargeDeclinedStolenCard", nil)
+	first := "00000000-0000-4000-8000-000000000061"
+	if err := e.participant.Handle(ctx, payCommand(first, "u6"), e.step()); err != nil {
+		t.Fatal(err)
+	}
+	p := e.payment(PaymentID(first))
+	if p.Status != StatusFailed || p.FailureCode != "card_refused" || p.DeclineCode != "stolen_card" || p.PaymentMethodID != stolen.ID || p.Class() != Hard {
+		t.Fatalf("payment %+v", p)
+	}
+	w := e.wallet("u6")
+	if w.DefaultPaymentMethodID != visa.ID || w.PaymentMethods[0].Status != "unusable" || w.PaymentMethods[0].UnusableCode != "stolen_card" {
+		t.Fatalf("wallet after a hard decline %+v", w)
+	}
+	t.Run("default_409_unusable", func(t *testing.T) {
+		if code, body := e.call(e.svc.setDefaultMethod, http.MethodPost, "u6", stolen.ID, nil); code != http.StatusConflict {
+			t.Fatalf("default to a refused card: %d %s", code, body)
+		}
+		if got := e.wallet("u6"); !reflect.DeepEqual(got, w) {
+			t.Fatalf("wallet changed: %+v", got)
+		}
+	})
+	second := "00000000-0000-4000-8000-000000000062"
+	if err := e.participant.Handle(ctx, payCommand(second, "u6"), e.step()); err != nil {
+		t.Fatal(err)
+	}
+	if p := e.payment(PaymentID(second)); p.Status != StatusSucceeded || p.PaymentMethodID != visa.ID {
+		t.Fatalf("next payment %+v", p)
+	}
+	if tot := e.fake.Totals(); tot.Succeeded != 1 || tot.Declined != 1 {
+		t.Fatalf("stripe totals %+v", tot)
+	}
+}

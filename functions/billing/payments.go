@@ -40,7 +40,7 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	if !ok || c.PaymentMethod == "" {
 		return saga.Failure("no_payment_method", "save a card first (POST /v1/billing/payment-methods)"), nil
 	}
-	p, err := s.store.begin(ctx, Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount})
+	p, err := s.store.begin(ctx, Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount, PaymentMethodID: c.PaymentMethod})
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	if res.Succeeded {
 		p.Status = StatusSucceeded
 	} else {
-		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, res.Decline.Code, res.Decline.Message
+		p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = StatusFailed, res.Decline.Code, res.Decline.Message, res.Decline.Stripe
 	}
 	return p, nil
 }
@@ -144,8 +144,10 @@ func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
 	switch {
 	case p.Status == StatusSucceeded || p.Status == StatusRefunded:
 		out.Result = billingmsg.ChargeSucceeded
-	case p.FailureCode == "authentication_required":
+	case p.Class() == Action:
 		out.Result, out.Code = billingmsg.ChargeAuthRequired, p.FailureCode
+	case p.Class() == Hard || p.FailureCode == "no_payment_method":
+		out.Result, out.Code = billingmsg.ChargeHardDeclined, p.FailureCode
 	default:
 		out.Result, out.Code = billingmsg.ChargeDeclined, p.FailureCode
 	}
@@ -170,7 +172,7 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 	if !ok || cu.PaymentMethod == "" {
 		return Payment{Status: StatusFailed, FailureCode: "no_payment_method"}, nil, nil
 	}
-	p, err := s.store.begin(ctx, Payment{ID: c.Key, UserID: c.UserID, Amount: c.Amount})
+	p, err := s.store.begin(ctx, Payment{ID: c.Key, UserID: c.UserID, Amount: c.Amount, PaymentMethodID: cu.PaymentMethod})
 	if err != nil {
 		return Payment{}, nil, err
 	}
@@ -190,7 +192,7 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 	if res.Succeeded {
 		p.Status = StatusSucceeded
 	} else {
-		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, res.Decline.Code, res.Decline.Message
+		p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = StatusFailed, res.Decline.Code, res.Decline.Message, res.Decline.Stripe
 	}
 	return p, &p, nil
 }

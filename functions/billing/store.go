@@ -19,7 +19,7 @@ var migrationFiles embed.FS
 var (
 	customerColumns = []string{"UserId", "StripeCustomerId", "DefaultPaymentMethod", "CardBrand", "CardLast4"}
 	paymentColumns  = []string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentIntentId",
-		"RefundId", "FailureCode", "FailureMessage", "CreatedAt"}
+		"RefundId", "FailureCode", "FailureMessage", "CreatedAt", "PaymentMethodId", "DeclineCode"}
 )
 
 // store keeps customers and payments in Spanner.
@@ -126,11 +126,12 @@ func (s *store) paymentByIntent(ctx context.Context, rd spanx.Reader, pi string)
 
 func scanPayment(row *spanner.Row) (Payment, error) {
 	var p Payment
-	var saga, pi, re, code, msg spanner.NullString
-	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt); err != nil {
+	var saga, pi, re, code, msg, pm, decline spanner.NullString
+	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt, &pm, &decline); err != nil {
 		return Payment{}, err
 	}
 	p.SagaID, p.PaymentIntentID, p.RefundID, p.FailureCode, p.FailureMessage = saga.StringVal, pi.StringVal, re.StringVal, code.StringVal, msg.StringVal
+	p.PaymentMethodID, p.DeclineCode = pm.StringVal, decline.StringVal
 	return p, nil
 }
 
@@ -150,18 +151,28 @@ func (s *store) begin(ctx context.Context, p Payment) (Payment, error) {
 		got = p
 		got.Status = StatusAttempting
 		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Payments",
-			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "CreatedAt", "UpdatedAt"},
-			[]any{p.ID, spanner.NullString{StringVal: p.SagaID, Valid: p.SagaID != ""}, p.UserID, p.Amount.Amount, p.Amount.Currency, StatusAttempting, spanner.CommitTimestamp, spanner.CommitTimestamp})})
+			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentMethodId", "CreatedAt", "UpdatedAt"},
+			[]any{p.ID, spanner.NullString{StringVal: p.SagaID, Valid: p.SagaID != ""}, p.UserID, p.Amount.Amount, p.Amount.Currency, StatusAttempting,
+				spanner.NullString{StringVal: p.PaymentMethodID, Valid: p.PaymentMethodID != ""}, spanner.CommitTimestamp, spanner.CommitTimestamp})})
 	})
 	return got, spanx.Translate(err, "billingdb.begin")
 }
 
-// settle writes p's outcome in tx.
-func (s *store) settle(tx *spanx.Tx, p Payment) error {
+// settle writes p's outcome in tx. A hard decline marks the method it was
+// charged to unusable (never charged again; the default moves to another
+// usable method, if any).
+func (s *store) settle(ctx context.Context, tx *spanx.Tx, p Payment) error {
 	null := func(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }
-	return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Payments",
-		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "UpdatedAt"},
-		[]any{p.ID, p.Status, null(p.PaymentIntentID), null(p.RefundID), null(p.FailureCode), null(p.FailureMessage), spanner.CommitTimestamp})})
+	if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Payments",
+		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "PaymentMethodId", "DeclineCode", "UpdatedAt"},
+		[]any{p.ID, p.Status, null(p.PaymentIntentID), null(p.RefundID), null(p.FailureCode), null(p.FailureMessage),
+			null(p.PaymentMethodID), null(p.DeclineCode), spanner.CommitTimestamp})}); err != nil {
+		return err
+	}
+	if p.Status == StatusFailed && p.PaymentMethodID != "" && declineOf("", p.DeclineCode).Class == Hard && p.DeclineCode != "" {
+		return s.markUnusable(ctx, tx, p.UserID, p.PaymentMethodID, p.DeclineCode)
+	}
+	return nil
 }
 
 // recordRenewal records a renewal charge's outcome (settled; nil when the
@@ -175,7 +186,7 @@ func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.E
 				return err
 			}
 			if ok && Forward(cur.Status, settled.Status) {
-				if err := s.settle(tx, *settled); err != nil {
+				if err := s.settle(ctx, tx, *settled); err != nil {
 					return err
 				}
 			}

@@ -32,6 +32,7 @@ func (s *store) methods(ctx context.Context, rd spanx.Reader, c Customer) ([]Pay
 			return err
 		}
 		m.Brand, m.Last4, m.ExpMonth, m.ExpYear, m.Unusable = brand.StringVal, last4.StringVal, month.Int64, year.Int64, unusable.StringVal
+		m.stored = true
 		out = append(out, m)
 		return nil
 	})
@@ -216,4 +217,48 @@ func (s *store) applyUserCountry(ctx context.Context, eventID string, d usermsg.
 			[]any{d.UserID, d.Country, spanner.NullInt64{Int64: d.Version, Valid: d.Version > 0}, spanner.CommitTimestamp})})
 	})
 	return spanx.Translate(err, "billingdb.applyUserCountry")
+}
+
+// markUnusable marks user's method pm unusable after hard decline code (a
+// method not saved here, e.g. removed since, is left alone); when it was the
+// default, the newest usable method becomes the default.
+func (s *store) markUnusable(ctx context.Context, tx *spanx.Tx, userID, pm, code string) error {
+	c, ok, err := s.customer(ctx, tx, userID)
+	if err != nil || !ok {
+		return err
+	}
+	ms, err := s.methods(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	m, ok := methodOf(ms, pm)
+	if !ok || m.Unusable != "" {
+		return nil
+	}
+	m.Unusable = code
+	mut := methodMutation(userID, m) // a card saved before PaymentMethods existed gets its row
+	if m.stored {
+		mut = spanner.Update("PaymentMethods", []string{"UserId", "PaymentMethodId", "Unusable", "UpdatedAt"},
+			[]any{userID, m.ID, code, spanner.CommitTimestamp})
+	}
+	muts := []*spanner.Mutation{mut}
+	if c.PaymentMethod == pm {
+		def := pickDefault("", "", markedIn(ms, pm, code))
+		c.PaymentMethod, c.CardBrand, c.CardLast4 = def, "", ""
+		if d, ok := methodOf(ms, def); ok {
+			c.CardBrand, c.CardLast4 = d.Brand, d.Last4
+		}
+		muts = append(muts, customerMutation(c))
+	}
+	return tx.BufferWrite(muts)
+}
+
+func markedIn(ms []PaymentMethod, id, code string) []PaymentMethod {
+	out := append([]PaymentMethod(nil), ms...)
+	for i := range out {
+		if out[i].ID == id {
+			out[i].Unusable = code
+		}
+	}
+	return out
 }

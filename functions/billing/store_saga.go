@@ -24,7 +24,7 @@ func (s *store) applyPayment(ctx context.Context, tx *spanx.Tx, _ saga.Command, 
 			return saga.Outcome{}, err
 		}
 		if ok && Forward(cur.Status, v.Status) {
-			if err := s.settle(tx, v); err != nil {
+			if err := s.settle(ctx, tx, v); err != nil {
 				return saga.Outcome{}, err
 			}
 		}
@@ -50,7 +50,7 @@ func (s *store) applyRefund(ctx context.Context, tx *spanx.Tx, _ saga.Command, i
 		return saga.Outcome{}, err
 	}
 	if found && (Forward(cur.Status, v.Status) || (cur.PaymentIntentID == "" && v.PaymentIntentID != "")) {
-		if err := s.settle(tx, v); err != nil {
+		if err := s.settle(ctx, tx, v); err != nil {
 			return saga.Outcome{}, err
 		}
 	}

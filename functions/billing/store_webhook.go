@@ -35,16 +35,23 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, 
 		if err := json.Unmarshal(evt.Data.Raw, &pi); err != nil {
 			return errs.Wrap(errs.Invalid, err, "event "+evt.ID+" has a malformed payment intent")
 		}
-		to, code, msg := StatusSucceeded, "", ""
+		to, d, pm := StatusSucceeded, Decline{}, ""
 		if evt.Type == "payment_intent.payment_failed" {
 			to = StatusFailed
-			d := declineOf("card_declined", "")
+			d = declineOf("card_declined", "")
 			if e := pi.LastPaymentError; e != nil {
 				d = declineOf(string(e.Code), string(e.DeclineCode))
+				if e.PaymentMethod != nil {
+					pm = e.PaymentMethod.ID
+				}
 			}
-			code, msg = d.Code, d.Message
 		}
-		return s.move(ctx, tx, pi.ID, to, func(p *Payment) { p.FailureCode, p.FailureMessage = code, msg })
+		return s.move(ctx, tx, pi.ID, to, func(p *Payment) {
+			p.FailureCode, p.FailureMessage, p.DeclineCode = d.Code, d.Message, d.Stripe
+			if pm != "" {
+				p.PaymentMethodID = pm
+			}
+		})
 	case "charge.refunded":
 		var ch stripe.Charge
 		if err := json.Unmarshal(evt.Data.Raw, &ch); err != nil {
@@ -92,7 +99,7 @@ func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, edit func
 	if edit != nil {
 		edit(&p)
 	}
-	if err := s.settle(tx, p); err != nil {
+	if err := s.settle(ctx, tx, p); err != nil {
 		return err
 	}
 	if to == StatusRefunded && from == StatusSucceeded {

@@ -36,6 +36,7 @@ const (
 	CodePaymentFailed   = "payment_failed"
 	CodeCancelledAtEnd  = "cancelled_at_period_end"
 	CodeAuthRequired    = "authentication_required"
+	CodeMethodRequired  = "payment_method_required"
 	DefaultRetryDays    = "1,3,5,7"
 	DefaultRefundWindow = 14 * 24 * time.Hour
 )
@@ -43,6 +44,7 @@ const (
 func init() {
 	reasons[CodePaymentFailed] = "the renewal payment failed after every retry; subscribe again with another card"
 	reasons[CodeCancelledAtEnd] = "you cancelled the subscription; it ended with the period you paid for"
+	reasons[CodeMethodRequired] = "your bank refused the saved payment method for good; add another before the last retry"
 }
 
 // Recurring is a subscription's recurring-billing state. Periods are counted
@@ -160,8 +162,16 @@ func (r *Recurring) OnCharge(n Renewal, out ChargeOutcome, retryDays []int) Recu
 	r.Status = StatusPastDue
 	r.Code = out.Code
 	ev := subscribemsg.EventPastDue
-	if out.Result == billingmsg.ChargeAuthRequired {
+	switch out.Result {
+	case billingmsg.ChargeAuthRequired:
 		r.Code, ev = CodeAuthRequired, subscribemsg.EventActionRequired
+	case billingmsg.ChargeHardDeclined:
+		// Retrying the same method cannot succeed: no retries in between;
+		// the learner is asked for another method, and the last attempt of
+		// the schedule charges whatever default they then have (none, or
+		// the same refused one: the subscription ends).
+		r.Failures = len(retryDays)
+		r.Code, ev = CodeMethodRequired, subscribemsg.EventActionRequired
 	}
 	if r.Code == "" {
 		r.Code = "card_declined"

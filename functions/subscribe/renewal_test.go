@@ -324,3 +324,51 @@ func TestSplitAndShards(t *testing.T) {
 		}
 	}
 }
+
+// Classified declines: a soft decline follows the retry schedule, a hard one
+// skips to the last attempt at once (asking for another method), and
+// authentication asks the learner to confirm.
+func TestOnCharge_classifiedDeclines(t *testing.T) {
+	retry := []int{1, 3, 5, 7}
+	start := at("2027-02-28T00:00:00Z")
+	for _, tt := range []struct {
+		name     string
+		result   string
+		code     string
+		failures int
+		status   string
+		wantCode string
+		event    string
+		due      time.Time
+	}{
+		{"soft_decline_retries_day_1", billingmsg.ChargeDeclined, "insufficient_funds", 1, StatusPastDue, "insufficient_funds", subscribemsg.EventPastDue, start.AddDate(0, 0, 1)},
+		{"hard_decline_skips_to_last_retry", billingmsg.ChargeHardDeclined, "card_refused", 4, StatusPastDue, CodeMethodRequired, subscribemsg.EventActionRequired, start.AddDate(0, 0, 7)},
+		{"authentication_asks_the_learner", billingmsg.ChargeAuthRequired, "authentication_required", 1, StatusPastDue, CodeAuthRequired, subscribemsg.EventActionRequired, start.AddDate(0, 0, 1)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRecurring("s1", "2027-01-31T00:00:00Z", billingcal.Month)
+			n := *r.Next().Charge
+			ch := r.OnCharge(n, ChargeOutcome{Result: tt.result, Code: tt.code}, retry)
+			if r.Failures != tt.failures || r.Status != tt.status || r.Code != tt.wantCode || ch.Event != tt.event || !r.DueAt.Equal(tt.due) {
+				t.Fatalf("after %s: %+v %+v", tt.result, r, ch)
+			}
+		})
+	}
+	// After a hard decline the next attempt is the last: another hard
+	// decline (the same refused card, or none saved) ends it.
+	r := newRecurring("s2", "2027-01-31T00:00:00Z", billingcal.Month)
+	r.OnCharge(*r.Next().Charge, ChargeOutcome{Result: billingmsg.ChargeHardDeclined, Code: "card_refused"}, retry)
+	last := *r.Next().Charge
+	if last.Attempt != 5 {
+		t.Fatalf("last attempt %d", last.Attempt)
+	}
+	if ch := r.OnCharge(last, ChargeOutcome{Result: billingmsg.ChargeHardDeclined, Code: "no_payment_method"}, retry); !ch.Ended || r.Code != CodePaymentFailed {
+		t.Fatalf("after the last attempt: %+v %+v", r, ch)
+	}
+	// A new card saved in time pays the last attempt.
+	r = newRecurring("s3", "2027-01-31T00:00:00Z", billingcal.Month)
+	r.OnCharge(*r.Next().Charge, ChargeOutcome{Result: billingmsg.ChargeHardDeclined, Code: "expired_card"}, retry)
+	if ch := r.OnCharge(*r.Next().Charge, ChargeOutcome{Result: billingmsg.ChargeSucceeded}, retry); ch.Event != subscribemsg.EventRenewed || r.Period != 1 || r.Status != StatusActive {
+		t.Fatalf("recovered: %+v %+v", r, ch)
+	}
+}

@@ -8,8 +8,10 @@
 // t=<unix>,v1=<HMAC-SHA256 of "t.payload">) to a configured URL.
 //
 // Test payment methods: pm_card_visa and pm_card_mastercard succeed;
-// pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds and
-// pm_card_chargeDeclinedExpiredCard decline; pm_card_authenticationRequired
+// pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds,
+// pm_card_chargeDeclinedExpiredCard, pm_card_chargeDeclinedStolenCard,
+// pm_card_chargeDeclinedLostCard, pm_card_chargeDeclinedIncorrectCvc and
+// pm_card_chargeDeclinedProcessingError decline with Stripe's codes; pm_card_authenticationRequired
 // needs authentication (an authentication_required decline off-session,
 // status requires_action on-session); pm_card_authenticationRequiredOnSetup
 // asks on setup (a SetupIntent in requires_action until Authenticate) and
@@ -439,6 +441,10 @@ var testCards = map[string][3]string{
 	"pm_card_chargeDeclined":                  {"visa", "0002", "decline:generic_decline"},
 	"pm_card_chargeDeclinedInsufficientFunds": {"visa", "9995", "decline:insufficient_funds"},
 	"pm_card_chargeDeclinedExpiredCard":       {"visa", "0069", "decline:expired_card"},
+	"pm_card_chargeDeclinedStolenCard":        {"visa", "9979", "decline:stolen_card"},
+	"pm_card_chargeDeclinedLostCard":          {"visa", "9987", "decline:lost_card"},
+	"pm_card_chargeDeclinedIncorrectCvc":      {"visa", "0127", "decline:incorrect_cvc"},
+	"pm_card_chargeDeclinedProcessingError":   {"visa", "0119", "decline:processing_error"},
 	"pm_card_authenticationRequired":          {"visa", "3184", "auth"},
 	"pm_card_authenticationRequiredOnSetup":   {"visa", "3155", "auth_setup"},
 }
@@ -676,6 +682,10 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 		msg = "Your card has insufficient funds."
 	case "expired_card":
 		code, msg = "expired_card", "Your card has expired."
+	case "incorrect_cvc":
+		code, msg = "incorrect_cvc", "Your card's security code is incorrect."
+	case "processing_error":
+		code, msg = "processing_error", "An error occurred while processing your card. Try again in a little bit."
 	}
 	e := apiErr{Type: "card_error", Code: code, DeclineCode: decline, Message: msg}
 	lpe := map[string]any{"type": e.Type, "code": e.Code, "decline_code": e.DeclineCode, "message": e.Message, "payment_method": pm.obj}
