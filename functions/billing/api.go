@@ -21,6 +21,7 @@ type Service struct {
 	webhookSecret string
 	log           *slog.Logger
 	now           func() time.Time
+	actionTimeout time.Duration
 }
 
 // build makes the service from its settings.
@@ -48,7 +49,10 @@ func New(d fnreg.Deps, c Config) *Service {
 	if c.SecretKey != "" {
 		gw = NewGateway(c.SecretKey.Reveal(), c.APIBase)
 	}
-	return &Service{store: newStore(d), gw: gw, webhookSecret: c.WebhookSecret.Reveal(), log: log, now: c.Now}
+	if c.ActionTimeout <= 0 {
+		c.ActionTimeout = DefaultActionTimeout
+	}
+	return &Service{store: newStore(d), gw: gw, webhookSecret: c.WebhookSecret.Reveal(), log: log, now: c.Now, actionTimeout: c.ActionTimeout}
 }
 
 var errNoStripe = errs.E(errs.Unavailable, "Stripe is not configured (KW_STRIPE_SECRET_KEY); scripts/dev starts a local Stripe fake")
@@ -265,4 +269,54 @@ type WebhookAck struct {
 func (s *Service) relay(ctx context.Context, _ events.Message) error {
 	_, err := s.store.outbox.Sweep(ctx, 500)
 	return err
+}
+
+// paymentAction answers what the caller needs to authenticate one of their
+// payments their bank asked about (3-D Secure): the PaymentIntent's client
+// secret and next action for Stripe.js, and until when. A payment that is
+// not theirs is 404; one that waits for nothing is 409 with its status.
+func (s *Service) paymentAction(w http.ResponseWriter, r *http.Request) error {
+	if s.gw == nil {
+		return errNoStripe
+	}
+	p, ok, err := s.store.getPayment(r.Context(), r.PathValue("paymentId"))
+	if err != nil {
+		return err
+	}
+	if !ok || p.UserID != auth.Caller(r).UserID {
+		return errs.E(errs.NotFound, "no payment of yours has this id")
+	}
+	waits := p.Status == StatusActionRequired || (p.Status == StatusFailed && p.Class() == Action)
+	if !waits || p.PaymentIntentID == "" {
+		return &errs.Error{Kind: errs.FailedPrecondition, Message: "this payment does not wait for you to authenticate it",
+			Details: map[string]string{"status": p.Status}}
+	}
+	res, act, err := s.gw.Intent(r.Context(), p.PaymentIntentID)
+	if err != nil {
+		return err
+	}
+	v := ActionView{PaymentID: p.ID, PaymentIntentID: p.PaymentIntentID, Status: act.Status, ClientSecret: act.ClientSecret,
+		NextAction: act.NextAction, PaymentMethodID: p.PaymentMethodID}
+	if !p.ActionDeadline.IsZero() {
+		v.ExpiresAt = &p.ActionDeadline
+	}
+	if res.Succeeded || act.Status == "canceled" {
+		v.ClientSecret = "" // nothing left to confirm
+	}
+	httpx.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// ActionView is what a learner needs to authenticate a payment with
+// Stripe.js (stripe.confirmCardPayment(client_secret, {payment_method})):
+// Status is the PaymentIntent's (requires_action; requires_payment_method
+// for an off-session renewal the bank wants confirmed on-session).
+type ActionView struct {
+	PaymentID       string     `json:"payment_id"`
+	PaymentIntentID string     `json:"payment_intent_id"`
+	Status          string     `json:"status"`
+	ClientSecret    string     `json:"client_secret,omitempty"`
+	NextAction      string     `json:"next_action,omitempty"`
+	PaymentMethodID string     `json:"payment_method_id,omitempty"`
+	ExpiresAt       *time.Time `json:"expires_at,omitempty"`
 }

@@ -27,11 +27,20 @@ import (
 
 // Payment statuses.
 const (
-	StatusAttempting = "attempting" // recorded; Stripe is being called
-	StatusFailed     = "failed"     // declined, or needs authentication
-	StatusSucceeded  = "succeeded"
-	StatusRefunded   = "refunded"
+	StatusAttempting     = "attempting"      // recorded; Stripe is being called
+	StatusActionRequired = "requires_action" // waits for the learner to authenticate (3-D Secure) until ActionDeadline
+	StatusFailed         = "failed"          // declined, or not authenticated in time
+	StatusSucceeded      = "succeeded"
+	StatusRefunded       = "refunded"
 )
+
+// CodeActionTimedOut is the failure of a payment the learner did not
+// authenticate before its deadline.
+const CodeActionTimedOut = "authentication_timed_out"
+
+// DefaultActionTimeout is how long a payment waits for the learner to
+// authenticate it (KW_PAYMENT_ACTION_TIMEOUT).
+const DefaultActionTimeout = 30 * time.Minute
 
 // rank orders payment statuses: a webhook moves a payment only forward, so
 // Stripe's events may arrive in any order.
@@ -39,12 +48,14 @@ func rank(status string) int {
 	switch status {
 	case StatusAttempting:
 		return 0
-	case StatusFailed:
+	case StatusActionRequired:
 		return 1
-	case StatusSucceeded:
+	case StatusFailed:
 		return 2
-	case StatusRefunded:
+	case StatusSucceeded:
 		return 3
+	case StatusRefunded:
+		return 4
 	}
 	return -1
 }
@@ -68,6 +79,8 @@ type Payment struct {
 	// decline code when it failed.
 	PaymentMethodID string
 	DeclineCode     string
+	// ActionDeadline is when a payment waiting for the learner fails.
+	ActionDeadline time.Time
 }
 
 // Class is the class of p's decline ("" when it did not fail).

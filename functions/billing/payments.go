@@ -44,6 +44,9 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	if err != nil {
 		return nil, err
 	}
+	if p.Status == StatusActionRequired {
+		return s.awaitAction(ctx, p)
+	}
 	if p.Status != StatusAttempting {
 		return p, nil // settled before: never charge twice
 	}
@@ -53,7 +56,7 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 		return saga.Failure("payment_unreconciled", "the payment could not be confirmed; nothing more will be charged"), nil
 	}
 	res, err := s.gw.Charge(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, c.PaymentMethod, args.Amount, args.Description,
-		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID})
+		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID}, true)
 	if errs.Is(err, errs.Invalid) {
 		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, "payment_rejected", "the payment could not be made with the saved card"
 		s.log.WarnContext(ctx, "Stripe rejected a payment request", "payment_id", p.ID, "err", err.Error())
@@ -63,11 +66,40 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 		return nil, err
 	}
 	p.PaymentIntentID = res.PaymentIntentID
-	if res.Succeeded {
+	switch {
+	case res.Succeeded:
 		p.Status = StatusSucceeded
-	} else {
+	case res.ActionRequired:
+		// The learner is there (they just subscribed): their bank wants
+		// them to authenticate. The step waits for the webhook until the
+		// deadline.
+		p.Status, p.FailureCode, p.FailureMessage = StatusActionRequired, res.Decline.Code, res.Decline.Message
+		p.ActionDeadline = s.now().Add(s.actionTimeout).UTC()
+	default:
 		p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = StatusFailed, res.Decline.Code, res.Decline.Message, res.Decline.Stripe
 	}
+	return p, nil
+}
+
+// awaitAction answers a redelivered payment command whose payment waits for
+// the learner: still waiting before its deadline; after it, the
+// PaymentIntent is cancelled so it can no longer be paid, and the step
+// answers what Stripe says (the webhook may have been lost): paid (the
+// learner authenticated before the cancel), or failed
+// (authentication_timed_out, compensated like a decline).
+func (s *Service) awaitAction(ctx context.Context, p Payment) (any, error) {
+	if s.now().Before(p.ActionDeadline) {
+		return p, nil
+	}
+	res, err := s.gw.CancelIntent(ctx, p.ID+"-cancel", p.PaymentIntentID)
+	if err != nil {
+		return nil, err
+	}
+	if res.Succeeded {
+		p.Status = StatusSucceeded
+		return p, nil
+	}
+	p.Status, p.FailureCode, p.FailureMessage = StatusFailed, CodeActionTimedOut, "the payment was not authenticated in time; nothing was charged"
 	return p, nil
 }
 
@@ -94,12 +126,25 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 	if s.gw == nil {
 		return nil, errNoStripe
 	}
+	if p.PaymentIntentID != "" && (p.Status == StatusActionRequired || p.Status == StatusFailed) {
+		// A payment given up on may still be paid by the learner: cancel its
+		// PaymentIntent; one they paid first is refunded below.
+		res, err := s.gw.CancelIntent(ctx, refundKeyOf(cmd.SagaID, id)+"-cancel", p.PaymentIntentID)
+		if err != nil {
+			return nil, err
+		}
+		if res.Succeeded {
+			p.Status = StatusSucceeded
+		} else if p.Status == StatusActionRequired {
+			p.Status, p.FailureCode, p.FailureMessage = StatusFailed, CodeActionTimedOut, "the payment was not authenticated in time; nothing was charged"
+		}
+	}
 	if p.Status == StatusAttempting {
 		c, _, err := s.store.getCustomer(ctx, p.UserID)
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.gw.Charge(ctx, chargeKeyOf(cmd.SagaID, id), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil)
+		res, err := s.gw.Charge(ctx, chargeKeyOf(cmd.SagaID, id), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil, id == PaymentID(cmd.SagaID))
 		if err != nil && !errs.Is(err, errs.Invalid) {
 			return nil, err
 		}
@@ -180,7 +225,7 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 		return p, nil, nil // settled before: never charge twice
 	}
 	res, err := s.gw.Charge(ctx, c.Key, cu.StripeCustomerID, cu.PaymentMethod, c.Amount, "Kwipper renewal",
-		map[string]string{"subscription_id": c.SubscriptionID, "user_id": c.UserID, "course_id": c.CourseID, "renewal": c.Key})
+		map[string]string{"subscription_id": c.SubscriptionID, "user_id": c.UserID, "course_id": c.CourseID, "renewal": c.Key}, false)
 	if errs.Is(err, errs.Invalid) {
 		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, "payment_rejected", "the payment could not be made with the saved card"
 		return p, &p, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/saga"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
@@ -19,7 +20,7 @@ var migrationFiles embed.FS
 var (
 	customerColumns = []string{"UserId", "StripeCustomerId", "DefaultPaymentMethod", "CardBrand", "CardLast4"}
 	paymentColumns  = []string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentIntentId",
-		"RefundId", "FailureCode", "FailureMessage", "CreatedAt", "PaymentMethodId", "DeclineCode"}
+		"RefundId", "FailureCode", "FailureMessage", "CreatedAt", "PaymentMethodId", "DeclineCode", "ActionDeadline"}
 )
 
 // store keeps customers and payments in Spanner.
@@ -29,6 +30,12 @@ type store struct {
 }
 
 func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
+
+// participant is the saga participant that completes a waiting payment step
+// from the webhook, in the webhook's transaction.
+func (s *store) participant() *saga.Participant {
+	return &saga.Participant{DB: s.db, Outbox: s.outbox}
+}
 
 // getCustomer returns user's customer, if there is one (a strong read).
 func (s *store) getCustomer(ctx context.Context, userID string) (Customer, bool, error) {
@@ -127,11 +134,12 @@ func (s *store) paymentByIntent(ctx context.Context, rd spanx.Reader, pi string)
 func scanPayment(row *spanner.Row) (Payment, error) {
 	var p Payment
 	var saga, pi, re, code, msg, pm, decline spanner.NullString
-	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt, &pm, &decline); err != nil {
+	var deadline spanner.NullTime
+	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt, &pm, &decline, &deadline); err != nil {
 		return Payment{}, err
 	}
 	p.SagaID, p.PaymentIntentID, p.RefundID, p.FailureCode, p.FailureMessage = saga.StringVal, pi.StringVal, re.StringVal, code.StringVal, msg.StringVal
-	p.PaymentMethodID, p.DeclineCode = pm.StringVal, decline.StringVal
+	p.PaymentMethodID, p.DeclineCode, p.ActionDeadline = pm.StringVal, decline.StringVal, deadline.Time
 	return p, nil
 }
 
@@ -164,9 +172,9 @@ func (s *store) begin(ctx context.Context, p Payment) (Payment, error) {
 func (s *store) settle(ctx context.Context, tx *spanx.Tx, p Payment) error {
 	null := func(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }
 	if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Payments",
-		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "PaymentMethodId", "DeclineCode", "UpdatedAt"},
+		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "PaymentMethodId", "DeclineCode", "ActionDeadline", "UpdatedAt"},
 		[]any{p.ID, p.Status, null(p.PaymentIntentID), null(p.RefundID), null(p.FailureCode), null(p.FailureMessage),
-			null(p.PaymentMethodID), null(p.DeclineCode), spanner.CommitTimestamp})}); err != nil {
+			null(p.PaymentMethodID), null(p.DeclineCode), spanner.NullTime{Time: p.ActionDeadline, Valid: !p.ActionDeadline.IsZero()}, spanner.CommitTimestamp})}); err != nil {
 		return err
 	}
 	if p.Status == StatusFailed && p.PaymentMethodID != "" && declineOf("", p.DeclineCode).Class == Hard && p.DeclineCode != "" {

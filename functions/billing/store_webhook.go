@@ -94,6 +94,9 @@ func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, edit func
 	if err != nil || !ok || !Forward(p.Status, to) {
 		return err
 	}
+	if p.Status == StatusActionRequired && to == StatusFailed {
+		return nil // authentication failed: the learner may try again until the deadline decides
+	}
 	from := p.Status
 	p.Status = to
 	if edit != nil {
@@ -101,6 +104,15 @@ func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, edit func
 	}
 	if err := s.settle(ctx, tx, p); err != nil {
 		return err
+	}
+	if p.SagaID != "" && p.ID == PaymentID(p.SagaID) && (from == StatusActionRequired || from == StatusAttempting) &&
+		(to == StatusSucceeded || to == StatusFailed) {
+		// The saga's payment step waited for this (3-D Secure), or is
+		// being answered right now: whichever records the step first wins,
+		// the other answers as recorded.
+		if err := s.completeStep(ctx, tx, p); err != nil {
+			return err
+		}
 	}
 	if to == StatusRefunded && from == StatusSucceeded {
 		ev, err := events.New(billingmsg.Topic, billingmsg.EventPaymentRefunded,

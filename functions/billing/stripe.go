@@ -173,18 +173,24 @@ func (g *Gateway) Detach(ctx context.Context, pm string) error {
 	return stripeErr(err, "detach payment method")
 }
 
-// ChargeResult is what a charge did: succeeded, or declined (Decline set).
-// PaymentIntentID is set whenever Stripe created one.
+// ChargeResult is what a charge did: succeeded, waiting for the learner to
+// authenticate (ActionRequired: the PaymentIntent's next action), or
+// declined (Decline set). PaymentIntentID is set whenever Stripe created one.
 type ChargeResult struct {
 	PaymentIntentID string
 	Succeeded       bool
+	ActionRequired  bool
+	NextAction      string
 	Decline         Decline
 }
 
-// Charge charges amount to customer's card pm off-session with idempotency
-// key key. A decline is a result, not an error; an error means a retry may
-// help.
-func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount money.Money, description string, metadata map[string]string) (ChargeResult, error) {
+// Charge charges amount to customer's card pm with idempotency key key:
+// off-session (renewals: a card that needs authentication declines with
+// authentication_required), or on-session (the learner is there, e.g. their
+// first payment: such a card leaves the PaymentIntent in requires_action for
+// them to authenticate). A decline is a result, not an error; an error means
+// a retry may help.
+func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount money.Money, description string, metadata map[string]string, onSession bool) (ChargeResult, error) {
 	cur, err := StripeCurrency(amount)
 	if err != nil {
 		return ChargeResult{}, err
@@ -193,8 +199,11 @@ func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount m
 		Amount: stripe.Int64(amount.Amount), Currency: stripe.String(cur),
 		Customer: stripe.String(customer), PaymentMethod: stripe.String(pm),
 		PaymentMethodTypes: []*string{stripe.String("card")},
-		Confirm:            stripe.Bool(true), OffSession: stripe.Bool(true),
-		Description: stripe.String(description), Metadata: metadata,
+		Confirm:            stripe.Bool(true),
+		Description:        stripe.String(description), Metadata: metadata,
+	}
+	if !onSession {
+		p.OffSession = stripe.Bool(true)
 	}
 	p.SetIdempotencyKey(key)
 	pi, err := g.sc.V1PaymentIntents.Create(ctx, p)
@@ -209,13 +218,65 @@ func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount m
 	if err != nil {
 		return ChargeResult{}, stripeErr(err, "create payment intent")
 	}
+	return resultOf(pi), nil
+}
+
+// resultOf is what PaymentIntent pi says of its charge.
+func resultOf(pi *stripe.PaymentIntent) ChargeResult {
+	r := ChargeResult{PaymentIntentID: pi.ID}
 	switch pi.Status {
 	case stripe.PaymentIntentStatusSucceeded, stripe.PaymentIntentStatusProcessing:
-		return ChargeResult{PaymentIntentID: pi.ID, Succeeded: true}, nil
+		r.Succeeded = true
 	case stripe.PaymentIntentStatusRequiresAction:
-		return ChargeResult{PaymentIntentID: pi.ID, Decline: declineOf("authentication_required", "")}, nil
+		r.ActionRequired, r.Decline = true, declineOf("authentication_required", "")
+		if pi.NextAction != nil {
+			r.NextAction = string(pi.NextAction.Type)
+		}
+	default:
+		r.Decline = declineOf("card_declined", "")
+		if e := pi.LastPaymentError; e != nil {
+			r.Decline = declineOf(string(e.Code), string(e.DeclineCode))
+		}
 	}
-	return ChargeResult{PaymentIntentID: pi.ID, Decline: declineOf("card_declined", "")}, nil
+	return r
+}
+
+// IntentAction is what a learner needs to authenticate a payment with
+// Stripe.js: the PaymentIntent's client secret and next action.
+type IntentAction struct {
+	Status       string
+	ClientSecret string
+	NextAction   string
+}
+
+// Intent returns PaymentIntent pi's outcome and, while it waits for the
+// learner, what they need.
+func (g *Gateway) Intent(ctx context.Context, pi string) (ChargeResult, IntentAction, error) {
+	got, err := g.sc.V1PaymentIntents.Retrieve(ctx, pi, nil)
+	if err != nil {
+		return ChargeResult{}, IntentAction{}, stripeErr(err, "retrieve payment intent")
+	}
+	r := resultOf(got)
+	return r, IntentAction{Status: string(got.Status), ClientSecret: got.ClientSecret, NextAction: r.NextAction}, nil
+}
+
+// CancelIntent cancels PaymentIntent pi so it can no longer be paid (a
+// payment given up on: authentication timed out, its saga compensated). It
+// reports the PaymentIntent's outcome: Succeeded when the learner paid
+// before the cancel (then it must be refunded).
+func (g *Gateway) CancelIntent(ctx context.Context, key, pi string) (ChargeResult, error) {
+	p := &stripe.PaymentIntentCancelParams{CancellationReason: stripe.String("abandoned")}
+	p.SetIdempotencyKey(key)
+	got, err := g.sc.V1PaymentIntents.Cancel(ctx, pi, p)
+	var se *stripe.Error
+	if errors.As(err, &se) && se.Type == stripe.ErrorTypeInvalidRequest && se.HTTPStatusCode != http.StatusNotFound {
+		r, _, ierr := g.Intent(ctx, pi) // not cancelable: succeeded or canceled already
+		return r, ierr
+	}
+	if err != nil {
+		return ChargeResult{}, stripeErr(err, "cancel payment intent")
+	}
+	return resultOf(got), nil
 }
 
 // Refund refunds payment intent pi in full with idempotency key key.

@@ -164,7 +164,7 @@ func (s *Server) Totals() Totals {
 			if ch := s.charges[str(pi["latest_charge"])]; ch != nil && ch["refunded"] == true {
 				t.Refunded++
 			}
-		case "requires_payment_method":
+		case "requires_payment_method", "canceled":
 			if pi["last_payment_error"] != nil {
 				t.Declined++
 			}
@@ -333,6 +333,8 @@ func (s *Server) route(r *http.Request) (int, any) {
 			break
 		}
 		obj = pi
+	case res == "payment_intents" && action == "cancel" && r.Method == http.MethodPost:
+		obj, fail = s.cancelPaymentIntent(id, f.Get("cancellation_reason"))
 	case res == "refunds" && id == "" && r.Method == http.MethodPost:
 		obj, fail = s.createRefund(f)
 	case res == "refunds" && id != "" && r.Method == http.MethodGet:
@@ -693,6 +695,24 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 	e.PaymentIntent = pi
 	s.emit("payment_intent.payment_failed", pi)
 	return nil, &failure{http.StatusPaymentRequired, e}
+}
+
+// cancelPaymentIntent cancels payment intent id as Stripe does: only one not
+// yet succeeded (or canceled) may be.
+func (s *Server) cancelPaymentIntent(id, reason string) (map[string]any, *failure) {
+	pi, ok := s.intents[id]
+	if !ok {
+		return nil, ptr(missing("payment_intent", "intent", id))
+	}
+	switch pi["status"] {
+	case "requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing":
+	default:
+		return nil, &failure{http.StatusBadRequest, apiErr{Type: "invalid_request_error", Code: "payment_intent_unexpected_state",
+			Message: fmt.Sprintf("You cannot cancel this PaymentIntent because it has a status of %s. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.", pi["status"])}}
+	}
+	pi["status"], pi["cancellation_reason"], pi["canceled_at"], pi["next_action"] = "canceled", nilIfEmpty(reason), now(), nil
+	s.emit("payment_intent.canceled", pi)
+	return pi, nil
 }
 
 // succeed charges payment intent pi with pm.
