@@ -214,6 +214,9 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 	if err != nil {
 		return Payment{}, nil, err
 	}
+	if paid, ok, err := s.settleEarlier(ctx, c); err != nil || ok {
+		return paid, nil, err
+	}
 	if !ok || cu.PaymentMethod == "" {
 		return Payment{Status: StatusFailed, FailureCode: "no_payment_method"}, nil, nil
 	}
@@ -240,4 +243,36 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 		p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = StatusFailed, res.Decline.Code, res.Decline.Message, res.Decline.Stripe
 	}
 	return p, &p, nil
+}
+
+// settleEarlier settles, before a renewal attempt is charged, the period's
+// earlier attempts the learner was asked to authenticate (3-D Secure): each
+// one's PaymentIntent is cancelled so it can no longer be paid, unless the
+// learner paid it first: then the period is paid, and ok reports that
+// earlier payment (this attempt charges nothing).
+func (s *Service) settleEarlier(ctx context.Context, c subscribemsg.RenewalCharge) (Payment, bool, error) {
+	for _, key := range c.EarlierKeys {
+		p, ok, err := s.store.getPayment(ctx, key)
+		if err != nil {
+			return Payment{}, false, err
+		}
+		if !ok || p.UserID != c.UserID || p.PaymentIntentID == "" {
+			continue
+		}
+		if p.Status == StatusSucceeded {
+			return p, true, nil
+		}
+		if p.Class() != Action && p.Status != StatusActionRequired {
+			continue
+		}
+		res, err := s.gw.CancelIntent(ctx, key+"-cancel", p.PaymentIntentID)
+		if err != nil {
+			return Payment{}, false, err
+		}
+		if res.Succeeded {
+			p.Status = StatusSucceeded
+			return p, true, nil
+		}
+	}
+	return Payment{}, false, nil
 }

@@ -46,7 +46,7 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, 
 				}
 			}
 		}
-		return s.move(ctx, tx, pi.ID, to, func(p *Payment) {
+		return s.move(ctx, tx, pi.ID, to, pi.Metadata, func(p *Payment) {
 			p.FailureCode, p.FailureMessage, p.DeclineCode = d.Code, d.Message, d.Stripe
 			if pm != "" {
 				p.PaymentMethodID = pm
@@ -60,7 +60,7 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, 
 		if ch.PaymentIntent == nil || !ch.Refunded {
 			return nil // partly refunded: the subscription stands
 		}
-		return s.move(ctx, tx, ch.PaymentIntent.ID, StatusRefunded, nil)
+		return s.move(ctx, tx, ch.PaymentIntent.ID, StatusRefunded, nil, nil)
 	case "setup_intent.succeeded":
 		var si stripe.SetupIntent
 		if err := json.Unmarshal(evt.Data.Raw, &si); err != nil {
@@ -89,7 +89,11 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, 
 // move moves the payment of PaymentIntent pi to status to when that is
 // forward; a payment refunded after it succeeded outside a compensation is
 // announced (payment.refunded) so its subscription ends.
-func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, edit func(*Payment)) error {
+//
+// A renewal attempt that failed because the bank wanted the learner and then
+// succeeded (they authenticated it) is announced as paid (renewal.charged)
+// so Subscribe extends the period; md is the PaymentIntent's metadata.
+func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, md map[string]string, edit func(*Payment)) error {
 	p, ok, err := s.paymentByIntent(ctx, tx, pi)
 	if err != nil || !ok || !Forward(p.Status, to) {
 		return err
@@ -113,6 +117,14 @@ func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, edit func
 		if err := s.completeStep(ctx, tx, p); err != nil {
 			return err
 		}
+	}
+	if to == StatusSucceeded && from == StatusFailed && md["renewal"] == p.ID && md["subscription_id"] != "" {
+		ev, err := events.New(billingmsg.Topic, billingmsg.EventRenewalCharged, billingmsg.RenewalCharged{Key: p.ID,
+			SubscriptionID: md["subscription_id"], Result: billingmsg.ChargeSucceeded, PaymentIntentID: p.PaymentIntentID})
+		if err != nil {
+			return err
+		}
+		return s.outbox.Add(ctx, tx, ev)
 	}
 	if to == StatusRefunded && from == StatusSucceeded {
 		ev, err := events.New(billingmsg.Topic, billingmsg.EventPaymentRefunded,

@@ -101,6 +101,17 @@ func (n Renewal) Key() string {
 	return fmt.Sprintf("renew-%s-%s-%d", n.SubscriptionID, n.PeriodStart.UTC().Format("20060102T150405Z"), n.Attempt)
 }
 
+// EarlierKeys are the keys of the period's earlier attempts.
+func (n Renewal) EarlierKeys() []string {
+	var out []string
+	for a := 1; a < n.Attempt; a++ {
+		e := n
+		e.Attempt = a
+		out = append(out, e.Key())
+	}
+	return out
+}
+
 // ID names the renewal attempt's record (Renewals rows, Payments ids).
 func (n Renewal) ID() string { return n.Key() }
 
@@ -125,6 +136,19 @@ func (r Recurring) Next() Step {
 	start := r.PeriodEnd()
 	return Step{Charge: &Renewal{SubscriptionID: r.SubscriptionID, Period: r.Period + 1, PeriodStart: start,
 		Attempt: r.Failures + 1, Amount: r.Price}}
+}
+
+// OnLatePayment applies a success that came after attempt n was settled
+// as failed (the learner authenticated it, 3-D Secure): it pays n's period
+// when that is the one being dunned; otherwise (paid already, ended) it
+// changes nothing.
+func (r *Recurring) OnLatePayment(n Renewal) RecurringChange {
+	if r.Status != StatusPastDue || n.Period != r.Period+1 {
+		return RecurringChange{}
+	}
+	r.Period, r.Failures, r.Status, r.Code = n.Period, 0, StatusActive, ""
+	r.DueAt = r.PeriodEnd()
+	return RecurringChange{Event: subscribemsg.EventRenewed}
 }
 
 // Transition is a change of a recurring subscription and the event that
@@ -164,6 +188,10 @@ func (r *Recurring) OnCharge(n Renewal, out ChargeOutcome, retryDays []int) Recu
 	ev := subscribemsg.EventPastDue
 	switch out.Result {
 	case billingmsg.ChargeAuthRequired:
+		// The bank wants the learner: they may authenticate this attempt
+		// until the last retry (OnLatePayment); retries in between would
+		// be asked the same. The last attempt settles theirs first.
+		r.Failures = len(retryDays)
 		r.Code, ev = CodeAuthRequired, subscribemsg.EventActionRequired
 	case billingmsg.ChargeHardDeclined:
 		// Retrying the same method cannot succeed: no retries in between;

@@ -1,6 +1,7 @@
 package subscribe_test
 
 import (
+	"github.com/kwipper/kwipper/shared/billingcal"
 	"testing"
 	"time"
 
@@ -92,5 +93,77 @@ func TestSubscribe_threeDSecure_waitsForTheLearner(t *testing.T) {
 	}
 	if n := s.subscriberCount(courseID); n != 1 {
 		t.Fatalf("subscriber count %d, want 1", n)
+	}
+}
+
+// 3-D Secure at renewal: the off-session charge is declined for
+// authentication; the subscription is past due asking the learner to
+// confirm (the payment to authenticate, until the last retry), and no retry
+// is charged meanwhile. The learner who authenticates pays the period (the
+// webhook's late success renews it); the one who never does gets the last
+// attempt, which first cancels the earlier PaymentIntent (never two charges
+// for a period), is asked again and ends the subscription.
+func TestRecurring_threeDSecure_learnerConfirmsRenewal(t *testing.T) {
+	s := newStack(t)
+	courseID := s.course(1500, "JPY")
+	type learner struct{ tok, sub string }
+	mk := func() learner {
+		_, tok := s.learner("pm_card_visa")
+		sub := s.subscribe(tok, courseID)
+		if got := s.settled(tok, sub.ID, false); got.Status != subscribe.StatusActive {
+			t.Fatalf("subscription %+v", got)
+		}
+		s.Must(201, "POST", "/v1/billing/payment-methods", tok, map[string]string{"payment_method_id": "pm_card_authenticationRequired"})
+		return learner{tok, sub.ID}
+	}
+	confirms, ignores := mk(), mk()
+	day := func(l learner, days int) time.Time {
+		return billingcal.PeriodEnd(s.rec(l.sub).Anchor, billingcal.Month, 1).AddDate(0, 0, days).Add(time.Hour)
+	}
+	s.cycle(day(confirms, 0))
+	s.cycle(day(ignores, 0))
+	acts := map[string]paymentAction{}
+	for _, l := range []learner{confirms, ignores} {
+		r := s.waitRec("asked to authenticate", l.sub, func(r recRow) bool { return r.Failures == 4 })
+		if r.Status != subscribe.StatusPastDue || r.Code != subscribe.CodeAuthRequired {
+			t.Fatalf("after the renewal asked for authentication: %+v", r)
+		}
+		var v actionSub
+		s.Must(200, "GET", "/v1/subscriptions/"+l.sub, l.tok, nil).JSON(t, &v)
+		if v.Action == nil || v.Action.PaymentID == "" || !v.Action.ExpiresAt.Equal(day(l, 7).Add(-time.Hour)) {
+			t.Fatalf("past-due subscription's action %+v", v.Action)
+		}
+		var act paymentAction
+		s.Must(200, "GET", "/v1/billing/payments/"+v.Action.PaymentID+"/action", l.tok, nil).JSON(t, &act)
+		if act.ClientSecret == "" || act.Status != "requires_payment_method" {
+			t.Fatalf("renewal payment action %+v", act)
+		}
+		acts[l.sub] = act
+	}
+	if !s.Stripe.Authenticate(acts[confirms.sub].PaymentIntentID, true) {
+		t.Fatal("the fake had nothing to confirm")
+	}
+	c := s.waitRec("the confirmed renewal pays the period", confirms.sub, func(r recRow) bool { return r.Period == 1 })
+	if c.Status != subscribe.StatusActive || c.Failures != 0 || c.Code != "" {
+		t.Fatalf("after confirming: %+v", c)
+	}
+	var v actionSub
+	s.Must(200, "GET", "/v1/subscriptions/"+confirms.sub, confirms.tok, nil).JSON(t, &v)
+	if v.Action != nil {
+		t.Fatalf("a renewed subscription still asks for action: %+v", v.Action)
+	}
+	for _, d := range []int{1, 3, 5, 7} {
+		s.cycle(day(ignores, d))
+	}
+	n := s.waitRec("never confirmed: ended", ignores.sub, func(r recRow) bool { return r.Status == subscribe.StatusEnded })
+	if n.Code != subscribe.CodePaymentFailed {
+		t.Fatalf("never confirmed: %+v", n)
+	}
+	if s.Stripe.Authenticate(acts[ignores.sub].PaymentIntentID, true) {
+		t.Fatal("the learner could still pay the cancelled renewal")
+	}
+	// 2 first payments + the confirmed renewal; nothing else charged.
+	if tot := s.Stripe.Totals(); tot.Succeeded != 3 || tot.Refunded != 0 {
+		t.Fatalf("stripe totals %+v", tot)
 	}
 }

@@ -574,7 +574,9 @@ func (s *Server) finishSetup(si map[string]any, pm *paymentMethod) {
 }
 
 // Authenticate plays the learner answering the bank's authentication (3-D
-// Secure) of setup or payment intent id that requires_action: ok completes
+// Secure) of setup or payment intent id that requires_action (or of a
+// PaymentIntent declined off-session with authentication_required, which
+// the learner confirms on-session): ok completes
 // it (setup_intent.succeeded; a payment is charged: payment_intent.succeeded),
 // !ok fails it (setup_intent.setup_failed; payment_intent.payment_failed with
 // the PaymentIntent back in requires_payment_method). It reports whether an
@@ -595,10 +597,20 @@ func (s *Server) Authenticate(id string, ok bool) bool {
 		return true
 	}
 	pi, found := s.intents[id]
-	if !found || pi["status"] != "requires_action" {
+	if !found {
 		return false
 	}
 	pm := s.pms[str(pi["payment_method"])]
+	if lpe, _ := pi["last_payment_error"].(map[string]any); pi["status"] == "requires_payment_method" && lpe != nil && lpe["code"] == "authentication_required" {
+		// An off-session charge the bank declined for authentication: the
+		// learner confirms it on-session with the same card (Stripe.js
+		// confirmCardPayment with the client secret) and authenticates.
+		if m, _ := lpe["payment_method"].(map[string]any); m != nil {
+			pm = s.pms[str(m["id"])]
+		}
+	} else if pi["status"] != "requires_action" {
+		return false
+	}
 	if ok && pm != nil {
 		s.succeed(pi, pm)
 		return true
