@@ -118,6 +118,10 @@ func TestContract_requestsMatchStripeAPI(t *testing.T) {
 				if _, _, err := gw.Intent(ctx, res.PaymentIntentID); err != nil {
 					t.Fatalf("retrieve payment intent: %v", err)
 				}
+				found, err := gw.FindIntents(ctx, "saga_id", key)
+				if err != nil || (name == "stripefake" && (len(found) != 1 || found[0].Result.PaymentIntentID != res.PaymentIntentID)) {
+					t.Fatalf("search payment intents: %+v %v", found, err)
+				}
 				if name == "stripefake" && !res.Succeeded {
 					t.Fatalf("charge %v on the fake: %+v", m, res)
 				}

@@ -3,6 +3,8 @@ package billing
 import (
 	"context"
 	"embed"
+	"strings"
+	"time"
 
 	"cloud.google.com/go/spanner"
 
@@ -202,4 +204,38 @@ func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.E
 		return s.outbox.Add(ctx, tx, ev)
 	})
 	return spanx.Translate(err, "billingdb.recordRenewal")
+}
+
+// attempting lists up to limit payments attempting since before before.
+func (s *store) attempting(ctx context.Context, before time.Time, limit int) ([]Payment, error) {
+	stmt := spanner.Statement{SQL: `SELECT ` + strings.Join(paymentColumns, ", ") + ` FROM Payments
+		WHERE Status = @status AND CreatedAt < @before ORDER BY CreatedAt LIMIT @limit`,
+		Params: map[string]any{"status": StatusAttempting, "before": before, "limit": int64(limit)}}
+	var out []Payment
+	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(row *spanner.Row) error {
+		p, err := scanPayment(row)
+		out = append(out, p)
+		return err
+	})
+	return out, spanx.Translate(err, "billingdb.attempting")
+}
+
+// recordReconciled writes reconciled payment p (when still attempting: a
+// live call may have settled it meanwhile) and announces ev, if any, in one
+// transaction.
+func (s *store) recordReconciled(ctx context.Context, p Payment, ev *events.Event) error {
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		cur, ok, err := s.payment(ctx, tx, p.ID)
+		if err != nil || !ok || cur.Status != StatusAttempting {
+			return err
+		}
+		if err := s.settle(ctx, tx, p); err != nil {
+			return err
+		}
+		if ev == nil {
+			return nil
+		}
+		return s.outbox.Add(ctx, tx, *ev)
+	})
+	return spanx.Translate(err, "billingdb.recordReconciled")
 }

@@ -260,6 +260,28 @@ func (g *Gateway) Intent(ctx context.Context, pi string) (ChargeResult, IntentAc
 	return r, IntentAction{Status: string(got.Status), ClientSecret: got.ClientSecret, NextAction: r.NextAction}, nil
 }
 
+// FoundIntent is a PaymentIntent found by its metadata.
+type FoundIntent struct {
+	Result   ChargeResult
+	Status   string
+	Metadata map[string]string
+}
+
+// FindIntents returns the PaymentIntents whose metadata key is value
+// (Stripe's search API: metadata['key']:'value').
+func (g *Gateway) FindIntents(ctx context.Context, key, value string) ([]FoundIntent, error) {
+	p := &stripe.PaymentIntentSearchParams{}
+	p.Query = "metadata['" + key + "']:'" + value + "'"
+	var out []FoundIntent
+	for pi, err := range g.sc.V1PaymentIntents.Search(ctx, p).All(ctx) {
+		if err != nil {
+			return nil, stripeErr(err, "search payment intents")
+		}
+		out = append(out, FoundIntent{Result: resultOf(pi), Status: string(pi.Status), Metadata: pi.Metadata})
+	}
+	return out, nil
+}
+
 // CancelIntent cancels PaymentIntent pi so it can no longer be paid (a
 // payment given up on: authentication timed out, its saga compensated). It
 // reports the PaymentIntent's outcome: Succeeded when the learner paid

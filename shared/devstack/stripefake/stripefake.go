@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -68,6 +69,7 @@ type Server struct {
 	refunds   map[string]map[string]any
 	idem      map[string]idemEntry
 	events    []Event
+	drops     int // replies to POST /v1/payment_intents still to drop
 	hooks     sync.WaitGroup
 	closed    bool
 
@@ -147,6 +149,35 @@ func (s *Server) ForgetIdempotencyKeys() {
 	s.mu.Unlock()
 }
 
+// DropPaymentIntentReplies makes the next n answers to POST
+// /v1/payment_intents (creations, replays of their idempotency keys
+// included) lost after Stripe acted: the request is applied, the connection
+// closes without a reply, as when a network or process fails mid-call.
+func (s *Server) DropPaymentIntentReplies(n int) {
+	s.mu.Lock()
+	s.drops = n
+	s.mu.Unlock()
+}
+
+// dropReply closes w's connection without answering when a drop is due
+// (s.mu held).
+func (s *Server) dropReply(w http.ResponseWriter, r *http.Request) bool {
+	if s.drops <= 0 || r.Method != http.MethodPost || r.URL.Path != "/v1/payment_intents" {
+		return false
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return false
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return false
+	}
+	s.drops--
+	_ = conn.Close()
+	return true
+}
+
 // Totals counts what moved money: successful charges, refunds, declines.
 type Totals struct {
 	Succeeded, Refunded, Declined int
@@ -202,6 +233,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					Message: "Keys for idempotent requests can only be used with the same parameters they were first used with."})
 				return
 			}
+			if s.dropReply(w, r) {
+				return
+			}
 			w.Header().Set("Idempotent-Replayed", "true")
 			write(w, e.status, e.body)
 			return
@@ -211,6 +245,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := json.Marshal(body)
 	if key != "" && r.Method == http.MethodPost && status < 500 {
 		s.idem[key] = idemEntry{fingerprint: fp, status: status, body: b}
+	}
+	if s.dropReply(w, r) {
+		return
 	}
 	write(w, status, b)
 }
@@ -326,6 +363,8 @@ func (s *Server) route(r *http.Request) (int, any) {
 		obj = si
 	case res == "payment_intents" && id == "" && r.Method == http.MethodPost:
 		obj, fail = s.createPaymentIntent(f)
+	case res == "payment_intents" && id == "search" && r.Method == http.MethodGet:
+		return http.StatusOK, s.searchIntents(r.URL.Query().Get("query"))
 	case res == "payment_intents" && id != "" && action == "" && r.Method == http.MethodGet:
 		pi, ok := s.intents[id]
 		if !ok {
@@ -707,6 +746,29 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 	e.PaymentIntent = pi
 	s.emit("payment_intent.payment_failed", pi)
 	return nil, &failure{http.StatusPaymentRequired, e}
+}
+
+var metadataClause = regexp.MustCompile(`^metadata\['([^']+)'\]:'([^']*)'$`)
+
+// searchIntents answers GET /v1/payment_intents/search for the query
+// Kwipper uses, metadata['key']:'value' (Stripe's search query language).
+func (s *Server) searchIntents(query string) map[string]any {
+	data := []any{}
+	if m := metadataClause.FindStringSubmatch(strings.TrimSpace(query)); m != nil {
+		ids := make([]string, 0, len(s.intents))
+		for id := range s.intents {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			pi := s.intents[id]
+			if md, _ := pi["metadata"].(map[string]any); md != nil && md[m[1]] == m[2] {
+				data = append(data, pi)
+			}
+		}
+	}
+	return map[string]any{"object": "search_result", "url": "/v1/payment_intents/search", "has_more": false,
+		"next_page": nil, "data": data}
 }
 
 // cancelPaymentIntent cancels payment intent id as Stripe does: only one not
