@@ -87,4 +87,25 @@ func TestReconcile_settlesPaymentsWhoseReplyWasLost(t *testing.T) {
 	if tot := e.fake.Totals(); tot.Succeeded != 2 {
 		t.Fatalf("stripe totals %+v, want 2 charges", tot)
 	}
+
+	// Stripe holds two PaymentIntents for one payment: it cannot say which
+	// is the payment; it is left for an operator (kwipper payments-unreconciled).
+	odd := "00000000-0000-4000-8000-000000000093"
+	if _, err := e.svc.store.begin(ctx, Payment{ID: PaymentID(odd), SagaID: odd, UserID: "u9", Amount: money.Money{Amount: 1500, Currency: "JPY"}}); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := e.svc.store.getCustomer(ctx, "u9")
+	for _, key := range []string{"odd-1", "odd-2"} {
+		if _, err := e.svc.gw.Charge(ctx, key, c.StripeCustomerID, c.PaymentMethod, money.Money{Amount: 1500, Currency: "JPY"}, "", map[string]string{"saga_id": odd}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.advance(time.Hour)
+	if res, err := e.svc.Reconcile(ctx, e.clock()); err != nil || res.Checked != 1 || res.Unknown != 1 || res.UnknownIDs[0] != PaymentID(odd) {
+		t.Fatalf("two PaymentIntents for one payment: %+v %v", res, err)
+	}
+	left, err := Unreconciled(ctx, e.db, e.clock(), 10)
+	if err != nil || len(left) != 1 || left[0].ID != PaymentID(odd) {
+		t.Fatalf("operator list %+v %v", left, err)
+	}
 }

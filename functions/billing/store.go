@@ -239,3 +239,12 @@ func (s *store) recordReconciled(ctx context.Context, p Payment, ev *events.Even
 	})
 	return spanx.Translate(err, "billingdb.recordReconciled")
 }
+
+// Unreconciled lists up to limit payments of the billing database db still
+// attempting since before before: what reconciliation could not settle
+// (Stripe holds several PaymentIntents for it, or one still processing),
+// for an operator (kwipper payments-unreconciled).
+func Unreconciled(ctx context.Context, db *spanner.Client, before time.Time, limit int) ([]Payment, error) {
+	s := store{db: db}
+	return s.attempting(ctx, before, limit)
+}
