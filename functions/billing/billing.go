@@ -27,11 +27,20 @@ import (
 
 // Payment statuses.
 const (
-	StatusAttempting = "attempting" // recorded; Stripe is being called
-	StatusFailed     = "failed"     // declined, or needs authentication
-	StatusSucceeded  = "succeeded"
-	StatusRefunded   = "refunded"
+	StatusAttempting     = "attempting"      // recorded; Stripe is being called
+	StatusActionRequired = "requires_action" // waits for the learner to authenticate (3-D Secure) until ActionDeadline
+	StatusFailed         = "failed"          // declined, or not authenticated in time
+	StatusSucceeded      = "succeeded"
+	StatusRefunded       = "refunded"
 )
+
+// CodeActionTimedOut is the failure of a payment the learner did not
+// authenticate before its deadline.
+const CodeActionTimedOut = "authentication_timed_out"
+
+// DefaultActionTimeout is how long a payment waits for the learner to
+// authenticate it (KW_PAYMENT_ACTION_TIMEOUT).
+const DefaultActionTimeout = 30 * time.Minute
 
 // rank orders payment statuses: a webhook moves a payment only forward, so
 // Stripe's events may arrive in any order.
@@ -39,12 +48,14 @@ func rank(status string) int {
 	switch status {
 	case StatusAttempting:
 		return 0
-	case StatusFailed:
+	case StatusActionRequired:
 		return 1
-	case StatusSucceeded:
+	case StatusFailed:
 		return 2
-	case StatusRefunded:
+	case StatusSucceeded:
 		return 3
+	case StatusRefunded:
+		return 4
 	}
 	return -1
 }
@@ -64,6 +75,23 @@ type Payment struct {
 	FailureCode     string
 	FailureMessage  string
 	CreatedAt       time.Time
+	// PaymentMethodID is the saved method charged; DeclineCode Stripe's
+	// decline code when it failed.
+	PaymentMethodID string
+	DeclineCode     string
+	// ActionDeadline is when a payment waiting for the learner fails.
+	ActionDeadline time.Time
+}
+
+// Class is the class of p's decline ("" when it did not fail).
+func (p Payment) Class() DeclineClass {
+	if p.Status != StatusFailed {
+		return ""
+	}
+	if p.DeclineCode != "" {
+		return declineOf("", p.DeclineCode).Class
+	}
+	return declineOf(p.FailureCode, "").Class
 }
 
 // Customer is a user's Stripe customer and saved card.
@@ -116,34 +144,94 @@ func StripeCurrency(m money.Money) (string, error) {
 	return strings.ToLower(m.Currency), nil
 }
 
-// Decline is a card failure as the learner should hear it: a stable code
-// and a message.
+// Decline is a card failure as the learner should hear it: a stable code, a
+// message, and its class (what dunning does next). Stripe is Stripe's own
+// decline code (or error code), kept for operators.
 type Decline struct {
 	Code    string
 	Message string
+	Class   DeclineClass
+	Stripe  string
 }
 
-// declineOf maps Stripe's error code and decline code to ours.
+// DeclineClass says what a decline means for retrying.
+type DeclineClass string
+
+// Decline classes.
+const (
+	// Soft: the bank may accept later; dunning retries on its schedule.
+	Soft DeclineClass = "soft"
+	// Hard: the bank will not accept this payment method again; it is not
+	// retried, and the learner is asked for another.
+	Hard DeclineClass = "hard"
+	// Action: the bank asks the learner to authenticate (3-D Secure).
+	Action DeclineClass = "action"
+)
+
+// hardDeclines are Stripe's decline codes whose next step, in Stripe's
+// decline code reference (docs.stripe.com/declines/codes), is that the
+// customer use another card or payment method, or never to retry: retrying
+// them cannot succeed (and card networks penalise retries of lost, stolen
+// and "do not try again" declines). The rest (insufficient_funds,
+// generic_decline, do_not_honor, call_issuer, try_again_later,
+// processing_error, issuer_not_available, card_velocity_exceeded, ...) are
+// "unknown reason" or temporary: soft. do_not_honor is soft: Stripe lists it
+// with generic_decline ("declined for an unknown reason", contact the
+// issuer), not among the declines to stop on.
+var hardDeclines = map[string]string{
+	"lost_card":                         "refused",
+	"stolen_card":                       "refused",
+	"pickup_card":                       "refused",
+	"fraudulent":                        "refused",
+	"merchant_blacklist":                "refused",
+	"restricted_card":                   "refused",
+	"security_violation":                "refused",
+	"revocation_of_authorization":       "refused",
+	"revocation_of_all_authorizations":  "refused",
+	"stop_payment_order":                "refused",
+	"do_not_try_again":                  "refused",
+	"invalid_account":                   "refused",
+	"card_not_supported":                "refused",
+	"currency_not_supported":            "refused",
+	"transaction_not_allowed":           "refused",
+	"service_not_allowed":               "refused",
+	"not_permitted":                     "refused",
+	"new_account_information_available": "refused",
+	"expired_card":                      "expired",
+	"invalid_expiry_month":              "expired",
+	"invalid_expiry_year":               "expired",
+	"invalid_number":                    "invalid",
+	"incorrect_number":                  "invalid",
+	"invalid_cvc":                       "invalid",
+	"incorrect_cvc":                     "invalid",
+}
+
+// declineOf maps Stripe's error code and decline code to ours. Lost,
+// stolen and fraud declines are told as a plain refusal, as Stripe advises.
 func declineOf(code, declineCode string) Decline {
 	c := declineCode
 	if c == "" {
 		c = code
 	}
+	d := Decline{Stripe: c, Class: Soft}
+	switch hardDeclines[c] {
+	case "refused":
+		d.Code, d.Message, d.Class = "card_refused", "your bank refused this card and will not accept it again; add another payment method", Hard
+		return d
+	case "expired":
+		d.Code, d.Message, d.Class = "expired_card", "your card has expired; add another payment method", Hard
+		return d
+	case "invalid":
+		d.Code, d.Message, d.Class = "card_invalid", "your card's details are not valid; add the card again or another payment method", Hard
+		return d
+	}
 	switch c {
 	case "insufficient_funds":
-		return Decline{"insufficient_funds", "your card has insufficient funds"}
+		d.Code, d.Message = "insufficient_funds", "your card has insufficient funds"
 	case "authentication_required":
-		return Decline{"authentication_required", "your bank asks you to authenticate this payment; save a card that does not need it"}
-	case "expired_card":
-		return Decline{"expired_card", "your card has expired"}
+		d.Code, d.Message, d.Class = "authentication_required", "your bank asks you to authenticate this payment", Action
+	default:
+		d.Code, d.Message = "card_declined", "your card was declined; try again later or use another card"
 	}
-	return Decline{"card_declined", "your card was declined; try another card"}
-}
-
-func validateSaveCard(req SaveCardRequest) error {
-	var f errs.Fields
-	id := strings.TrimSpace(req.PaymentMethodID)
-	f.Check(id != "", "payment_method_id", "is required (a Stripe payment method id, e.g. pm_card_visa in test mode)")
-	f.Check(len(id) <= 255 && strings.HasPrefix(id, "pm_"), "payment_method_id", "must be a Stripe payment method id (pm_...)")
-	return f.Err()
+	return d
 }

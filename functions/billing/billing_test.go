@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,17 +45,42 @@ func TestForward_movesPaymentsOnlyForward(t *testing.T) {
 	}
 }
 
-func TestDeclineOf_saysWhatHappened(t *testing.T) {
-	for _, tt := range []struct{ code, decline, want string }{
-		{"card_declined", "generic_decline", "card_declined"},
-		{"card_declined", "insufficient_funds", "insufficient_funds"},
-		{"authentication_required", "authentication_required", "authentication_required"},
-		{"expired_card", "", "expired_card"},
-		{"processing_error", "", "card_declined"},
+// Stripe's decline codes classed by what dunning does next: hard declines
+// (Stripe: use another card) stop retrying, soft ones follow the schedule,
+// authentication asks the learner.
+func TestDeclineOf_classifiesByStripeDeclineCode(t *testing.T) {
+	for _, tt := range []struct {
+		code, decline, want string
+		class               DeclineClass
+	}{
+		{"card_declined", "stolen_card", "card_refused", Hard},
+		{"card_declined", "lost_card", "card_refused", Hard},
+		{"card_declined", "pickup_card", "card_refused", Hard},
+		{"card_declined", "fraudulent", "card_refused", Hard},
+		{"card_declined", "do_not_try_again", "card_refused", Hard},
+		{"card_declined", "invalid_account", "card_refused", Hard},
+		{"card_declined", "restricted_card", "card_refused", Hard},
+		{"invalid_number", "", "card_invalid", Hard},
+		{"incorrect_number", "", "card_invalid", Hard},
+		{"incorrect_cvc", "incorrect_cvc", "card_invalid", Hard},
+		{"expired_card", "", "expired_card", Hard},
+		{"card_declined", "expired_card", "expired_card", Hard},
+		{"card_declined", "generic_decline", "card_declined", Soft},
+		{"card_declined", "do_not_honor", "card_declined", Soft},
+		{"card_declined", "call_issuer", "card_declined", Soft},
+		{"card_declined", "try_again_later", "card_declined", Soft},
+		{"card_declined", "insufficient_funds", "insufficient_funds", Soft},
+		{"card_declined", "card_velocity_exceeded", "card_declined", Soft},
+		{"processing_error", "", "card_declined", Soft},
+		{"card_declined", "", "card_declined", Soft},
+		{"authentication_required", "authentication_required", "authentication_required", Action},
 	} {
 		d := declineOf(tt.code, tt.decline)
-		if d.Code != tt.want || d.Message == "" {
-			t.Errorf("declineOf(%s, %s) = %+v", tt.code, tt.decline, d)
+		if d.Code != tt.want || d.Class != tt.class || d.Message == "" || d.Stripe == "" {
+			t.Errorf("declineOf(%s, %s) = %+v, want %s %s", tt.code, tt.decline, d, tt.want, tt.class)
+		}
+		if strings.Contains(d.Message, "stolen") || strings.Contains(d.Message, "lost") || strings.Contains(d.Message, "fraud") {
+			t.Errorf("declineOf(%s, %s) tells the learner %q (Stripe: do not reveal)", tt.code, tt.decline, d.Message)
 		}
 	}
 }

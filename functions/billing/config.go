@@ -19,6 +19,9 @@ type Config struct {
 	// APIBase, when set, is where Stripe API calls go instead of Stripe
 	// (KW_STRIPE_API_BASE: the local Stripe fake, or stripe-mock).
 	APIBase string
+	// ActionTimeout is how long a payment waits for the learner to
+	// authenticate it (KW_PAYMENT_ACTION_TIMEOUT, default 30m).
+	ActionTimeout time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -27,7 +30,7 @@ type Config struct {
 // cloud requires the Stripe secrets.
 func loadConfig(r *config.Reader, cloud bool) Config {
 	c := Config{SecretKey: r.Secret("KW_STRIPE_SECRET_KEY"), WebhookSecret: r.Secret("KW_STRIPE_WEBHOOK_SECRET"),
-		APIBase: r.String("KW_STRIPE_API_BASE", "")}
+		APIBase: r.String("KW_STRIPE_API_BASE", ""), ActionTimeout: r.Duration("KW_PAYMENT_ACTION_TIMEOUT", "30m", time.Second, 7*24*time.Hour)}
 	if c.APIBase != "" {
 		if u, err := url.Parse(c.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.Problemf("KW_STRIPE_API_BASE must be an http(s) URL, e.g. http://127.0.0.1:12111")

@@ -85,6 +85,25 @@ func TestContract_requestsMatchStripeAPI(t *testing.T) {
 			if _, err := gw.RetrieveCard(ctx, card.PaymentMethodID); err != nil {
 				t.Fatalf("retrieve card: %v", err)
 			}
+			set, err := gw.SetUpCard(ctx, "contract-setup-"+name, cus, "pm_card_mastercard", false)
+			if err != nil || set.SetupIntentID == "" {
+				t.Fatalf("set up card: %+v %v", set, err)
+			}
+			if name == "stripefake" && (set.Status != "succeeded" || set.Method.Last4 != "4444") {
+				t.Fatalf("set up card on the fake: %+v", set)
+			}
+			if err := gw.Detach(ctx, set.Method.ID); err != nil {
+				t.Fatalf("detach: %v", err)
+			}
+			// A PaymentIntent given up on is cancelled; one already paid
+			// cannot be and says so.
+			open, err := gw.Charge(ctx, "contract-cancel-"+name, cus, card.PaymentMethodID, money.Money{Amount: 1500, Currency: "JPY"}, "Kwipper: contract", nil, true)
+			if err != nil {
+				t.Fatalf("charge to cancel: %v", err)
+			}
+			if got, err := gw.CancelIntent(ctx, "contract-cancel-"+name+"-cancel", open.PaymentIntentID); err != nil || (name == "stripefake" && !got.Succeeded) {
+				t.Fatalf("cancel payment intent: %+v %v", got, err)
+			}
 			si, err := gw.CreateSetupIntent(ctx, cus)
 			if err != nil || si.ID == "" {
 				t.Fatalf("setup intent: %+v %v", si, err)
@@ -92,9 +111,16 @@ func TestContract_requestsMatchStripeAPI(t *testing.T) {
 			for _, m := range []money.Money{{Amount: 1500, Currency: "JPY"}, {Amount: 9900000, Currency: "IDR"},
 				{Amount: 19900, Currency: "PHP"}, {Amount: 29900, Currency: "MXN"}, {Amount: 999, Currency: "USD"}} {
 				key := fmt.Sprintf("contract-%s-%s", name, m.Currency)
-				res, err := gw.Charge(ctx, key, cus, card.PaymentMethodID, m, "Kwipper: contract", map[string]string{"saga_id": key})
+				res, err := gw.Charge(ctx, key, cus, card.PaymentMethodID, m, "Kwipper: contract", map[string]string{"saga_id": key}, m.Currency == "JPY")
 				if err != nil || res.PaymentIntentID == "" {
 					t.Fatalf("charge %v: %+v %v", m, res, err)
+				}
+				if _, _, err := gw.Intent(ctx, res.PaymentIntentID); err != nil {
+					t.Fatalf("retrieve payment intent: %v", err)
+				}
+				found, err := gw.FindIntents(ctx, "saga_id", key)
+				if err != nil || (name == "stripefake" && (len(found) != 1 || found[0].Result.PaymentIntentID != res.PaymentIntentID)) {
+					t.Fatalf("search payment intents: %+v %v", found, err)
 				}
 				if name == "stripefake" && !res.Succeeded {
 					t.Fatalf("charge %v on the fake: %+v", m, res)

@@ -40,9 +40,12 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	if !ok || c.PaymentMethod == "" {
 		return saga.Failure("no_payment_method", "save a card first (POST /v1/billing/payment-methods)"), nil
 	}
-	p, err := s.store.begin(ctx, Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount})
+	p, err := s.store.begin(ctx, Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount, PaymentMethodID: c.PaymentMethod})
 	if err != nil {
 		return nil, err
+	}
+	if p.Status == StatusActionRequired {
+		return s.awaitAction(ctx, p)
 	}
 	if p.Status != StatusAttempting {
 		return p, nil // settled before: never charge twice
@@ -53,7 +56,7 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 		return saga.Failure("payment_unreconciled", "the payment could not be confirmed; nothing more will be charged"), nil
 	}
 	res, err := s.gw.Charge(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, c.PaymentMethod, args.Amount, args.Description,
-		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID})
+		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID}, true)
 	if errs.Is(err, errs.Invalid) {
 		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, "payment_rejected", "the payment could not be made with the saved card"
 		s.log.WarnContext(ctx, "Stripe rejected a payment request", "payment_id", p.ID, "err", err.Error())
@@ -63,11 +66,40 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 		return nil, err
 	}
 	p.PaymentIntentID = res.PaymentIntentID
+	switch {
+	case res.Succeeded:
+		p.Status = StatusSucceeded
+	case res.ActionRequired:
+		// The learner is there (they just subscribed): their bank wants
+		// them to authenticate. The step waits for the webhook until the
+		// deadline.
+		p.Status, p.FailureCode, p.FailureMessage = StatusActionRequired, res.Decline.Code, res.Decline.Message
+		p.ActionDeadline = s.now().Add(s.actionTimeout).UTC()
+	default:
+		p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = StatusFailed, res.Decline.Code, res.Decline.Message, res.Decline.Stripe
+	}
+	return p, nil
+}
+
+// awaitAction answers a redelivered payment command whose payment waits for
+// the learner: still waiting before its deadline; after it, the
+// PaymentIntent is cancelled so it can no longer be paid, and the step
+// answers what Stripe says (the webhook may have been lost): paid (the
+// learner authenticated before the cancel), or failed
+// (authentication_timed_out, compensated like a decline).
+func (s *Service) awaitAction(ctx context.Context, p Payment) (any, error) {
+	if s.now().Before(p.ActionDeadline) {
+		return p, nil
+	}
+	res, err := s.gw.CancelIntent(ctx, p.ID+"-cancel", p.PaymentIntentID)
+	if err != nil {
+		return nil, err
+	}
 	if res.Succeeded {
 		p.Status = StatusSucceeded
-	} else {
-		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, res.Decline.Code, res.Decline.Message
+		return p, nil
 	}
+	p.Status, p.FailureCode, p.FailureMessage = StatusFailed, CodeActionTimedOut, "the payment was not authenticated in time; nothing was charged"
 	return p, nil
 }
 
@@ -94,12 +126,25 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 	if s.gw == nil {
 		return nil, errNoStripe
 	}
+	if p.PaymentIntentID != "" && (p.Status == StatusActionRequired || p.Status == StatusFailed) {
+		// A payment given up on may still be paid by the learner: cancel its
+		// PaymentIntent; one they paid first is refunded below.
+		res, err := s.gw.CancelIntent(ctx, refundKeyOf(cmd.SagaID, id)+"-cancel", p.PaymentIntentID)
+		if err != nil {
+			return nil, err
+		}
+		if res.Succeeded {
+			p.Status = StatusSucceeded
+		} else if p.Status == StatusActionRequired {
+			p.Status, p.FailureCode, p.FailureMessage = StatusFailed, CodeActionTimedOut, "the payment was not authenticated in time; nothing was charged"
+		}
+	}
 	if p.Status == StatusAttempting {
 		c, _, err := s.store.getCustomer(ctx, p.UserID)
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.gw.Charge(ctx, chargeKeyOf(cmd.SagaID, id), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil)
+		res, err := s.gw.Charge(ctx, chargeKeyOf(cmd.SagaID, id), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil, id == PaymentID(cmd.SagaID))
 		if err != nil && !errs.Is(err, errs.Invalid) {
 			return nil, err
 		}
@@ -144,8 +189,10 @@ func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
 	switch {
 	case p.Status == StatusSucceeded || p.Status == StatusRefunded:
 		out.Result = billingmsg.ChargeSucceeded
-	case p.FailureCode == "authentication_required":
+	case p.Class() == Action:
 		out.Result, out.Code = billingmsg.ChargeAuthRequired, p.FailureCode
+	case p.Class() == Hard || p.FailureCode == "no_payment_method":
+		out.Result, out.Code = billingmsg.ChargeHardDeclined, p.FailureCode
 	default:
 		out.Result, out.Code = billingmsg.ChargeDeclined, p.FailureCode
 	}
@@ -167,10 +214,13 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 	if err != nil {
 		return Payment{}, nil, err
 	}
+	if paid, ok, err := s.settleEarlier(ctx, c); err != nil || ok {
+		return paid, nil, err
+	}
 	if !ok || cu.PaymentMethod == "" {
 		return Payment{Status: StatusFailed, FailureCode: "no_payment_method"}, nil, nil
 	}
-	p, err := s.store.begin(ctx, Payment{ID: c.Key, UserID: c.UserID, Amount: c.Amount})
+	p, err := s.store.begin(ctx, Payment{ID: c.Key, UserID: c.UserID, Amount: c.Amount, PaymentMethodID: cu.PaymentMethod})
 	if err != nil {
 		return Payment{}, nil, err
 	}
@@ -178,7 +228,7 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 		return p, nil, nil // settled before: never charge twice
 	}
 	res, err := s.gw.Charge(ctx, c.Key, cu.StripeCustomerID, cu.PaymentMethod, c.Amount, "Kwipper renewal",
-		map[string]string{"subscription_id": c.SubscriptionID, "user_id": c.UserID, "course_id": c.CourseID, "renewal": c.Key})
+		map[string]string{"subscription_id": c.SubscriptionID, "user_id": c.UserID, "course_id": c.CourseID, "renewal": c.Key}, false)
 	if errs.Is(err, errs.Invalid) {
 		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, "payment_rejected", "the payment could not be made with the saved card"
 		return p, &p, nil
@@ -190,7 +240,39 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 	if res.Succeeded {
 		p.Status = StatusSucceeded
 	} else {
-		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, res.Decline.Code, res.Decline.Message
+		p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = StatusFailed, res.Decline.Code, res.Decline.Message, res.Decline.Stripe
 	}
 	return p, &p, nil
+}
+
+// settleEarlier settles, before a renewal attempt is charged, the period's
+// earlier attempts the learner was asked to authenticate (3-D Secure): each
+// one's PaymentIntent is cancelled so it can no longer be paid, unless the
+// learner paid it first: then the period is paid, and ok reports that
+// earlier payment (this attempt charges nothing).
+func (s *Service) settleEarlier(ctx context.Context, c subscribemsg.RenewalCharge) (Payment, bool, error) {
+	for _, key := range c.EarlierKeys {
+		p, ok, err := s.store.getPayment(ctx, key)
+		if err != nil {
+			return Payment{}, false, err
+		}
+		if !ok || p.UserID != c.UserID || p.PaymentIntentID == "" {
+			continue
+		}
+		if p.Status == StatusSucceeded {
+			return p, true, nil
+		}
+		if p.Class() != Action && p.Status != StatusActionRequired {
+			continue
+		}
+		res, err := s.gw.CancelIntent(ctx, key+"-cancel", p.PaymentIntentID)
+		if err != nil {
+			return Payment{}, false, err
+		}
+		if res.Succeeded {
+			p.Status = StatusSucceeded
+			return p, true, nil
+		}
+	}
+	return Payment{}, false, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
@@ -18,6 +19,9 @@ const Database = "billing"
 // fnWebhook is the webhook's function name, which it also records the
 // Stripe events it applied under (events.Once).
 const fnWebhook = "billing-webhook"
+
+// fnUserEvent consumes user events (the learners' countries).
+const fnUserEvent = "billing-on-user-event"
 
 // Registration is the Billing service as the platform knows it: its
 // database, what it publishes, and every function with its handler. In the
@@ -34,8 +38,20 @@ var Registration = fnreg.Define(fnreg.Service{Name: "billing", Database: Databas
 func routes(s *Service) []fnreg.Func {
 	return []fnreg.Func{
 		{Spec: fnreg.Spec{Name: "billing-save-card", Method: http.MethodPost, Path: "/v1/billing/payment-methods", Access: fnreg.User,
-			Summary: "Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)", Request: SaveCardRequest{}, Response: CardView{}, Status: http.StatusCreated, Idempotent: true, Refuses: []errs.Kind{errs.PaymentRequired}},
+			Summary: "Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)", Request: SaveCardRequest{}, Response: MethodView{}, Status: http.StatusCreated, Also: []int{http.StatusAccepted}, Idempotent: true, Refuses: []errs.Kind{errs.PaymentRequired}},
 			HTTP: s.saveCard},
+		{Spec: fnreg.Spec{Name: "billing-list-payment-methods", Method: http.MethodGet, Path: "/v1/billing/payment-methods", Access: fnreg.User,
+			Summary: "My saved payment methods, the default, and the methods my country offers", Response: WalletView{}},
+			HTTP: s.listMethods},
+		{Spec: fnreg.Spec{Name: "billing-default-payment-method", Method: http.MethodPost, Path: "/v1/billing/payment-methods/{paymentMethodId}/default", Access: fnreg.User,
+			Summary: "Make one of my saved payment methods the default", Response: WalletView{}},
+			HTTP: s.setDefaultMethod},
+		{Spec: fnreg.Spec{Name: "billing-remove-payment-method", Method: http.MethodDelete, Path: "/v1/billing/payment-methods/{paymentMethodId}", Access: fnreg.User,
+			Summary: "Remove one of my saved payment methods (detached at Stripe)", Status: http.StatusNoContent},
+			HTTP: s.removeMethod},
+		{Spec: fnreg.Spec{Name: "billing-payment-action", Method: http.MethodGet, Path: "/v1/billing/payments/{paymentId}/action", Access: fnreg.User,
+			Summary: "What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)", Response: ActionView{}},
+			HTTP: s.paymentAction},
 		{Spec: fnreg.Spec{Name: "billing-setup-intent", Method: http.MethodPost, Path: "/v1/billing/setup-intents", Access: fnreg.User,
 			Summary: "Start saving a card in a browser (Stripe SetupIntent)", Response: SetupIntentView{}, Status: http.StatusCreated},
 			HTTP: s.setupIntent},
@@ -56,6 +72,12 @@ func routes(s *Service) []fnreg.Func {
 		{Spec: fnreg.Spec{Name: "billing-charge-renewal", Topic: subscribemsg.RenewalChargeTopic,
 			Summary: "Charge a renewal attempt (idempotency key per subscription, period and attempt) and answer renewal.charged"},
 			Event: s.chargeRenewal},
+		{Spec: fnreg.Spec{Name: fnUserEvent, Topic: usermsg.Topic,
+			Summary: "Keep the learners' countries (which payment methods they are offered)"},
+			Event: s.onUserEvent},
+		{Spec: fnreg.Spec{Name: "billing-reconcile", Topic: events.OutboxTick,
+			Summary: "Settle payments left attempting from what Stripe says (PaymentIntent metadata)"},
+			Event: s.reconcile},
 		{Spec: fnreg.Spec{Name: "billing-outbox-relay", Topic: events.OutboxTick,
 			Summary: "Publish billing events and saga replies the outbox still holds"},
 			Event: s.relay},

@@ -3,11 +3,14 @@ package billing
 import (
 	"context"
 	"embed"
+	"strings"
+	"time"
 
 	"cloud.google.com/go/spanner"
 
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
+	"github.com/kwipper/kwipper/shared/saga"
 	"github.com/kwipper/kwipper/shared/spanx"
 )
 
@@ -19,7 +22,7 @@ var migrationFiles embed.FS
 var (
 	customerColumns = []string{"UserId", "StripeCustomerId", "DefaultPaymentMethod", "CardBrand", "CardLast4"}
 	paymentColumns  = []string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentIntentId",
-		"RefundId", "FailureCode", "FailureMessage", "CreatedAt"}
+		"RefundId", "FailureCode", "FailureMessage", "CreatedAt", "PaymentMethodId", "DeclineCode", "ActionDeadline"}
 )
 
 // store keeps customers and payments in Spanner.
@@ -29,6 +32,12 @@ type store struct {
 }
 
 func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
+
+// participant is the saga participant that completes a waiting payment step
+// from the webhook, in the webhook's transaction.
+func (s *store) participant() *saga.Participant {
+	return &saga.Participant{DB: s.db, Outbox: s.outbox}
+}
 
 // getCustomer returns user's customer, if there is one (a strong read).
 func (s *store) getCustomer(ctx context.Context, userID string) (Customer, bool, error) {
@@ -88,10 +97,6 @@ func (s *store) saveCustomer(ctx context.Context, c Customer) error {
 	return spanx.Translate(err, "billingdb.saveCustomer")
 }
 
-func customerMutationList(c Customer) []*spanner.Mutation {
-	return []*spanner.Mutation{customerMutation(c)}
-}
-
 func customerMutation(c Customer) *spanner.Mutation {
 	null := func(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }
 	return spanner.InsertOrUpdate("Customers", append(customerColumns, "CreatedAt", "UpdatedAt"),
@@ -130,11 +135,13 @@ func (s *store) paymentByIntent(ctx context.Context, rd spanx.Reader, pi string)
 
 func scanPayment(row *spanner.Row) (Payment, error) {
 	var p Payment
-	var saga, pi, re, code, msg spanner.NullString
-	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt); err != nil {
+	var saga, pi, re, code, msg, pm, decline spanner.NullString
+	var deadline spanner.NullTime
+	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt, &pm, &decline, &deadline); err != nil {
 		return Payment{}, err
 	}
 	p.SagaID, p.PaymentIntentID, p.RefundID, p.FailureCode, p.FailureMessage = saga.StringVal, pi.StringVal, re.StringVal, code.StringVal, msg.StringVal
+	p.PaymentMethodID, p.DeclineCode, p.ActionDeadline = pm.StringVal, decline.StringVal, deadline.Time
 	return p, nil
 }
 
@@ -154,18 +161,28 @@ func (s *store) begin(ctx context.Context, p Payment) (Payment, error) {
 		got = p
 		got.Status = StatusAttempting
 		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Payments",
-			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "CreatedAt", "UpdatedAt"},
-			[]any{p.ID, spanner.NullString{StringVal: p.SagaID, Valid: p.SagaID != ""}, p.UserID, p.Amount.Amount, p.Amount.Currency, StatusAttempting, spanner.CommitTimestamp, spanner.CommitTimestamp})})
+			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentMethodId", "CreatedAt", "UpdatedAt"},
+			[]any{p.ID, spanner.NullString{StringVal: p.SagaID, Valid: p.SagaID != ""}, p.UserID, p.Amount.Amount, p.Amount.Currency, StatusAttempting,
+				spanner.NullString{StringVal: p.PaymentMethodID, Valid: p.PaymentMethodID != ""}, spanner.CommitTimestamp, spanner.CommitTimestamp})})
 	})
 	return got, spanx.Translate(err, "billingdb.begin")
 }
 
-// settle writes p's outcome in tx.
-func (s *store) settle(tx *spanx.Tx, p Payment) error {
+// settle writes p's outcome in tx. A hard decline marks the method it was
+// charged to unusable (never charged again; the default moves to another
+// usable method, if any).
+func (s *store) settle(ctx context.Context, tx *spanx.Tx, p Payment) error {
 	null := func(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }
-	return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Payments",
-		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "UpdatedAt"},
-		[]any{p.ID, p.Status, null(p.PaymentIntentID), null(p.RefundID), null(p.FailureCode), null(p.FailureMessage), spanner.CommitTimestamp})})
+	if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Payments",
+		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "PaymentMethodId", "DeclineCode", "ActionDeadline", "UpdatedAt"},
+		[]any{p.ID, p.Status, null(p.PaymentIntentID), null(p.RefundID), null(p.FailureCode), null(p.FailureMessage),
+			null(p.PaymentMethodID), null(p.DeclineCode), spanner.NullTime{Time: p.ActionDeadline, Valid: !p.ActionDeadline.IsZero()}, spanner.CommitTimestamp})}); err != nil {
+		return err
+	}
+	if p.Status == StatusFailed && p.PaymentMethodID != "" && declineOf("", p.DeclineCode).Class == Hard && p.DeclineCode != "" {
+		return s.markUnusable(ctx, tx, p.UserID, p.PaymentMethodID, p.DeclineCode)
+	}
+	return nil
 }
 
 // recordRenewal records a renewal charge's outcome (settled; nil when the
@@ -179,7 +196,7 @@ func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.E
 				return err
 			}
 			if ok && Forward(cur.Status, settled.Status) {
-				if err := s.settle(tx, *settled); err != nil {
+				if err := s.settle(ctx, tx, *settled); err != nil {
 					return err
 				}
 			}
@@ -187,4 +204,47 @@ func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.E
 		return s.outbox.Add(ctx, tx, ev)
 	})
 	return spanx.Translate(err, "billingdb.recordRenewal")
+}
+
+// attempting lists up to limit payments attempting since before before.
+func (s *store) attempting(ctx context.Context, before time.Time, limit int) ([]Payment, error) {
+	stmt := spanner.Statement{SQL: `SELECT ` + strings.Join(paymentColumns, ", ") + ` FROM Payments
+		WHERE Status = @status AND CreatedAt < @before ORDER BY CreatedAt LIMIT @limit`,
+		Params: map[string]any{"status": StatusAttempting, "before": before, "limit": int64(limit)}}
+	var out []Payment
+	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(row *spanner.Row) error {
+		p, err := scanPayment(row)
+		out = append(out, p)
+		return err
+	})
+	return out, spanx.Translate(err, "billingdb.attempting")
+}
+
+// recordReconciled writes reconciled payment p (when still attempting: a
+// live call may have settled it meanwhile) and announces ev, if any, in one
+// transaction.
+func (s *store) recordReconciled(ctx context.Context, p Payment, ev *events.Event) error {
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		cur, ok, err := s.payment(ctx, tx, p.ID)
+		if err != nil || !ok || cur.Status != StatusAttempting {
+			return err
+		}
+		if err := s.settle(ctx, tx, p); err != nil {
+			return err
+		}
+		if ev == nil {
+			return nil
+		}
+		return s.outbox.Add(ctx, tx, *ev)
+	})
+	return spanx.Translate(err, "billingdb.recordReconciled")
+}
+
+// Unreconciled lists up to limit payments of the billing database db still
+// attempting since before before: what reconciliation could not settle
+// (Stripe holds several PaymentIntents for it, or one still processing),
+// for an operator (kwipper payments-unreconciled).
+func Unreconciled(ctx context.Context, db *spanner.Client, before time.Time, limit int) ([]Payment, error) {
+	s := store{db: db}
+	return s.attempting(ctx, before, limit)
 }

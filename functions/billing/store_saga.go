@@ -13,7 +13,10 @@ import (
 // payments.go's Prepare functions did at Stripe, in the transaction
 // saga.Participant records the step in.
 
-// applyPayment records the payment's outcome with the step.
+// applyPayment records the payment's outcome with the step. A payment
+// waiting for the learner to authenticate it is a Waiting outcome (nothing
+// recorded; the webhook completes the step, see stepOutcome); one the
+// webhook settled meanwhile answers as settled.
 func (s *store) applyPayment(ctx context.Context, tx *spanx.Tx, _ saga.Command, in saga.Input) (saga.Outcome, error) {
 	switch v := in.Prepared.(type) {
 	case saga.Outcome:
@@ -23,20 +26,41 @@ func (s *store) applyPayment(ctx context.Context, tx *spanx.Tx, _ saga.Command, 
 		if err != nil {
 			return saga.Outcome{}, err
 		}
-		if ok && Forward(cur.Status, v.Status) {
-			if err := s.settle(tx, v); err != nil {
+		switch {
+		case ok && Forward(cur.Status, v.Status):
+			if err := s.settle(ctx, tx, v); err != nil {
 				return saga.Outcome{}, err
 			}
+		case ok && cur.Status != v.Status:
+			v = cur // the webhook got there first
 		}
-		if v.Status == StatusSucceeded {
-			return saga.Success(sagamsg.PaymentData{PaymentID: v.ID, PaymentIntentID: v.PaymentIntentID}), nil
-		}
-		if v.FailureCode == "" {
-			return saga.Failure("card_declined", "your card was declined; try another card"), nil
-		}
-		return saga.Failure(v.FailureCode, v.FailureMessage), nil
+		return stepOutcome(v), nil
 	}
 	return saga.Outcome{}, errors.New("billing: payment step prepared nothing")
+}
+
+// stepOutcome is the payment step's outcome for payment p.
+func stepOutcome(p Payment) saga.Outcome {
+	switch {
+	case p.Status == StatusSucceeded:
+		return saga.Success(sagamsg.PaymentData{PaymentID: p.ID, PaymentIntentID: p.PaymentIntentID})
+	case p.Status == StatusActionRequired:
+		return saga.Waiting("authentication_required", p.ActionDeadline, sagamsg.PaymentData{PaymentID: p.ID, PaymentIntentID: p.PaymentIntentID})
+	case p.FailureCode == "":
+		return saga.Failure("card_declined", "your card was declined; try another card")
+	}
+	return saga.Failure(p.FailureCode, p.FailureMessage)
+}
+
+// completeStep finishes in tx the payment step of p's saga that waited
+// for the webhook (a payment that needed authentication), with p's outcome.
+func (s *store) completeStep(ctx context.Context, tx *spanx.Tx, p Payment) error {
+	out := stepOutcome(p)
+	if out.Pending {
+		return nil
+	}
+	_, err := s.participant().Complete(ctx, tx, saga.Command{SagaID: p.SagaID, Step: sagamsg.StepPayment, Kind: saga.Do, UserID: p.UserID}, out)
+	return err
 }
 
 // applyRefund records the refund with the step.
@@ -50,7 +74,7 @@ func (s *store) applyRefund(ctx context.Context, tx *spanx.Tx, _ saga.Command, i
 		return saga.Outcome{}, err
 	}
 	if found && (Forward(cur.Status, v.Status) || (cur.PaymentIntentID == "" && v.PaymentIntentID != "")) {
-		if err := s.settle(tx, v); err != nil {
+		if err := s.settle(ctx, tx, v); err != nil {
 			return saga.Outcome{}, err
 		}
 	}

@@ -14,15 +14,18 @@ import (
 
 // applyWebhook applies Stripe event evt once (key: its id, fitted to
 // ProcessedEvents), reporting whether it was new.
-func (s *store) applyWebhook(ctx context.Context, key string, evt stripe.Event) (bool, error) {
+//
+// details are payment methods the handler retrieved from Stripe before the
+// transaction (a webhook carries a SetupIntent's payment method as an id).
+func (s *store) applyWebhook(ctx context.Context, key string, evt stripe.Event, details map[string]PaymentMethod) (bool, error) {
 	ran, err := events.Once(ctx, s.db, fnWebhook, key, func(ctx context.Context, tx *spanx.Tx) error {
-		return s.applyEvent(ctx, tx, evt)
+		return s.applyEvent(ctx, tx, evt, details)
 	})
 	return ran, spanx.Translate(err, "billing webhook "+string(evt.Type))
 }
 
 // applyEvent updates our state from one Stripe event in tx.
-func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event) error {
+func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, details map[string]PaymentMethod) error {
 	if evt.Data == nil {
 		return nil
 	}
@@ -32,16 +35,23 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event) 
 		if err := json.Unmarshal(evt.Data.Raw, &pi); err != nil {
 			return errs.Wrap(errs.Invalid, err, "event "+evt.ID+" has a malformed payment intent")
 		}
-		to, code, msg := StatusSucceeded, "", ""
+		to, d, pm := StatusSucceeded, Decline{}, ""
 		if evt.Type == "payment_intent.payment_failed" {
 			to = StatusFailed
-			d := declineOf("card_declined", "")
+			d = declineOf("card_declined", "")
 			if e := pi.LastPaymentError; e != nil {
 				d = declineOf(string(e.Code), string(e.DeclineCode))
+				if e.PaymentMethod != nil {
+					pm = e.PaymentMethod.ID
+				}
 			}
-			code, msg = d.Code, d.Message
 		}
-		return s.move(ctx, tx, pi.ID, to, func(p *Payment) { p.FailureCode, p.FailureMessage = code, msg })
+		return s.move(ctx, tx, pi.ID, to, pi.Metadata, func(p *Payment) {
+			p.FailureCode, p.FailureMessage, p.DeclineCode = d.Code, d.Message, d.Stripe
+			if pm != "" {
+				p.PaymentMethodID = pm
+			}
+		})
 	case "charge.refunded":
 		var ch stripe.Charge
 		if err := json.Unmarshal(evt.Data.Raw, &ch); err != nil {
@@ -50,7 +60,7 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event) 
 		if ch.PaymentIntent == nil || !ch.Refunded {
 			return nil // partly refunded: the subscription stands
 		}
-		return s.move(ctx, tx, ch.PaymentIntent.ID, StatusRefunded, nil)
+		return s.move(ctx, tx, ch.PaymentIntent.ID, StatusRefunded, nil, nil)
 	case "setup_intent.succeeded":
 		var si stripe.SetupIntent
 		if err := json.Unmarshal(evt.Data.Raw, &si); err != nil {
@@ -63,11 +73,15 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event) 
 		if err != nil || !ok {
 			return err
 		}
-		c.PaymentMethod, c.CardBrand, c.CardLast4 = si.PaymentMethod.ID, "", ""
-		if pm := si.PaymentMethod; pm.Card != nil {
-			c.CardBrand, c.CardLast4 = string(pm.Card.Brand), pm.Card.Last4
+		m := methodFromStripe(si.PaymentMethod)
+		if d, ok := details[m.ID]; ok && m.Last4 == "" {
+			m = d
 		}
-		return tx.BufferWrite(customerMutationList(c))
+		_, err = s.addMethodTx(ctx, tx, c.UserID, m, si.Metadata["make_default"] != "false")
+		if errs.Is(err, errs.FailedPrecondition) {
+			return nil // ten saved already: the learner removes one and saves it again
+		}
+		return err
 	}
 	return nil
 }
@@ -75,18 +89,42 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event) 
 // move moves the payment of PaymentIntent pi to status to when that is
 // forward; a payment refunded after it succeeded outside a compensation is
 // announced (payment.refunded) so its subscription ends.
-func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, edit func(*Payment)) error {
+//
+// A renewal attempt that failed because the bank wanted the learner and then
+// succeeded (they authenticated it) is announced as paid (renewal.charged)
+// so Subscribe extends the period; md is the PaymentIntent's metadata.
+func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, md map[string]string, edit func(*Payment)) error {
 	p, ok, err := s.paymentByIntent(ctx, tx, pi)
 	if err != nil || !ok || !Forward(p.Status, to) {
 		return err
+	}
+	if p.Status == StatusActionRequired && to == StatusFailed {
+		return nil // authentication failed: the learner may try again until the deadline decides
 	}
 	from := p.Status
 	p.Status = to
 	if edit != nil {
 		edit(&p)
 	}
-	if err := s.settle(tx, p); err != nil {
+	if err := s.settle(ctx, tx, p); err != nil {
 		return err
+	}
+	if p.SagaID != "" && p.ID == PaymentID(p.SagaID) && (from == StatusActionRequired || from == StatusAttempting) &&
+		(to == StatusSucceeded || to == StatusFailed) {
+		// The saga's payment step waited for this (3-D Secure), or is
+		// being answered right now: whichever records the step first wins,
+		// the other answers as recorded.
+		if err := s.completeStep(ctx, tx, p); err != nil {
+			return err
+		}
+	}
+	if to == StatusSucceeded && from == StatusFailed && md["renewal"] == p.ID && md["subscription_id"] != "" {
+		ev, err := events.New(billingmsg.Topic, billingmsg.EventRenewalCharged, billingmsg.RenewalCharged{Key: p.ID,
+			SubscriptionID: md["subscription_id"], Result: billingmsg.ChargeSucceeded, PaymentIntentID: p.PaymentIntentID})
+		if err != nil {
+			return err
+		}
+		return s.outbox.Add(ctx, tx, ev)
 	}
 	if to == StatusRefunded && from == StatusSucceeded {
 		ev, err := events.New(billingmsg.Topic, billingmsg.EventPaymentRefunded,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/stripe/stripe-go/v85"
@@ -85,6 +86,7 @@ func (g *Gateway) CreateSetupIntent(ctx context.Context, customer string) (Setup
 	si, err := g.sc.V1SetupIntents.Create(ctx, &stripe.SetupIntentCreateParams{
 		Customer: stripe.String(customer), Usage: stripe.String("off_session"),
 		PaymentMethodTypes: []*string{stripe.String("card")},
+		Metadata:           map[string]string{"make_default": "true"},
 	})
 	if err != nil {
 		return SetupIntentView{}, stripeErr(err, "create setup intent")
@@ -92,18 +94,103 @@ func (g *Gateway) CreateSetupIntent(ctx context.Context, customer string) (Setup
 	return SetupIntentView{ID: si.ID, ClientSecret: si.ClientSecret}, nil
 }
 
-// ChargeResult is what a charge did: succeeded, or declined (Decline set).
-// PaymentIntentID is set whenever Stripe created one.
+// SetupResult is a card set up for later off-session charges: Status is
+// Stripe's SetupIntent status ("succeeded", or "requires_action" when the
+// bank asks the learner to authenticate: ClientSecret and NextAction are
+// then what Stripe.js needs, and the setup_intent.succeeded webhook saves
+// the card once they did).
+type SetupResult struct {
+	SetupIntentID string
+	Status        string
+	ClientSecret  string
+	NextAction    string
+	Method        PaymentMethod
+}
+
+// SetUpCard saves card pm for customer the way Stripe documents for later
+// off-session charges: a SetupIntent with usage off_session, confirmed now
+// with the card (key: the Stripe idempotency key). makeDefault travels in
+// the SetupIntent's metadata for the webhook that finishes an
+// authenticated setup. A declined card is errs.PaymentRequired; a payment
+// method Stripe does not know, or another customer's, errs.Invalid.
+func (g *Gateway) SetUpCard(ctx context.Context, key, customer, pm string, makeDefault bool) (SetupResult, error) {
+	p := &stripe.SetupIntentCreateParams{
+		Customer: stripe.String(customer), PaymentMethod: stripe.String(pm), Confirm: stripe.Bool(true),
+		Usage: stripe.String("off_session"), PaymentMethodTypes: []*string{stripe.String("card")},
+		Metadata: map[string]string{"make_default": strconv.FormatBool(makeDefault)},
+	}
+	p.AddExpand("payment_method")
+	p.SetIdempotencyKey(key)
+	si, err := g.sc.V1SetupIntents.Create(ctx, p)
+	if err != nil {
+		return SetupResult{}, stripeErr(err, "set up the card")
+	}
+	r := SetupResult{SetupIntentID: si.ID, Status: string(si.Status), ClientSecret: si.ClientSecret}
+	if si.NextAction != nil {
+		r.NextAction = string(si.NextAction.Type)
+	}
+	if si.PaymentMethod != nil {
+		r.Method = methodFromStripe(si.PaymentMethod)
+	}
+	if r.Method.ID == "" {
+		r.Method.ID = pm
+	}
+	return r, nil
+}
+
+// methodFromStripe is our view of a Stripe payment method.
+func methodFromStripe(pm *stripe.PaymentMethod) PaymentMethod {
+	m := PaymentMethod{ID: pm.ID, Type: string(pm.Type)}
+	if m.Type == "" {
+		m.Type = "card"
+	}
+	if c := pm.Card; c != nil {
+		m.Brand, m.Last4, m.ExpMonth, m.ExpYear = string(c.Brand), c.Last4, c.ExpMonth, c.ExpYear
+	}
+	return m
+}
+
+// RetrieveMethod returns payment method pm.
+func (g *Gateway) RetrieveMethod(ctx context.Context, pm string) (PaymentMethod, error) {
+	got, err := g.sc.V1PaymentMethods.Retrieve(ctx, pm, nil)
+	if err != nil {
+		return PaymentMethod{}, stripeErr(err, "retrieve payment method")
+	}
+	return methodFromStripe(got), nil
+}
+
+// Detach detaches payment method pm from its customer; one Stripe no longer
+// knows or that is attached to no customer counts as detached.
+func (g *Gateway) Detach(ctx context.Context, pm string) error {
+	_, err := g.sc.V1PaymentMethods.Detach(ctx, pm, &stripe.PaymentMethodDetachParams{})
+	if err == nil {
+		return nil
+	}
+	var se *stripe.Error
+	if errors.As(err, &se) && se.Type == stripe.ErrorTypeInvalidRequest {
+		return nil // not attached (detached before), or unknown
+	}
+	return stripeErr(err, "detach payment method")
+}
+
+// ChargeResult is what a charge did: succeeded, waiting for the learner to
+// authenticate (ActionRequired: the PaymentIntent's next action), or
+// declined (Decline set). PaymentIntentID is set whenever Stripe created one.
 type ChargeResult struct {
 	PaymentIntentID string
 	Succeeded       bool
+	ActionRequired  bool
+	NextAction      string
 	Decline         Decline
 }
 
-// Charge charges amount to customer's card pm off-session with idempotency
-// key key. A decline is a result, not an error; an error means a retry may
-// help.
-func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount money.Money, description string, metadata map[string]string) (ChargeResult, error) {
+// Charge charges amount to customer's card pm with idempotency key key:
+// off-session (renewals: a card that needs authentication declines with
+// authentication_required), or on-session (the learner is there, e.g. their
+// first payment: such a card leaves the PaymentIntent in requires_action for
+// them to authenticate). A decline is a result, not an error; an error means
+// a retry may help.
+func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount money.Money, description string, metadata map[string]string, onSession bool) (ChargeResult, error) {
 	cur, err := StripeCurrency(amount)
 	if err != nil {
 		return ChargeResult{}, err
@@ -112,8 +199,11 @@ func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount m
 		Amount: stripe.Int64(amount.Amount), Currency: stripe.String(cur),
 		Customer: stripe.String(customer), PaymentMethod: stripe.String(pm),
 		PaymentMethodTypes: []*string{stripe.String("card")},
-		Confirm:            stripe.Bool(true), OffSession: stripe.Bool(true),
-		Description: stripe.String(description), Metadata: metadata,
+		Confirm:            stripe.Bool(true),
+		Description:        stripe.String(description), Metadata: metadata,
+	}
+	if !onSession {
+		p.OffSession = stripe.Bool(true)
 	}
 	p.SetIdempotencyKey(key)
 	pi, err := g.sc.V1PaymentIntents.Create(ctx, p)
@@ -128,13 +218,87 @@ func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount m
 	if err != nil {
 		return ChargeResult{}, stripeErr(err, "create payment intent")
 	}
+	return resultOf(pi), nil
+}
+
+// resultOf is what PaymentIntent pi says of its charge.
+func resultOf(pi *stripe.PaymentIntent) ChargeResult {
+	r := ChargeResult{PaymentIntentID: pi.ID}
 	switch pi.Status {
 	case stripe.PaymentIntentStatusSucceeded, stripe.PaymentIntentStatusProcessing:
-		return ChargeResult{PaymentIntentID: pi.ID, Succeeded: true}, nil
+		r.Succeeded = true
 	case stripe.PaymentIntentStatusRequiresAction:
-		return ChargeResult{PaymentIntentID: pi.ID, Decline: declineOf("authentication_required", "")}, nil
+		r.ActionRequired, r.Decline = true, declineOf("authentication_required", "")
+		if pi.NextAction != nil {
+			r.NextAction = string(pi.NextAction.Type)
+		}
+	default:
+		r.Decline = declineOf("card_declined", "")
+		if e := pi.LastPaymentError; e != nil {
+			r.Decline = declineOf(string(e.Code), string(e.DeclineCode))
+		}
 	}
-	return ChargeResult{PaymentIntentID: pi.ID, Decline: declineOf("card_declined", "")}, nil
+	return r
+}
+
+// IntentAction is what a learner needs to authenticate a payment with
+// Stripe.js: the PaymentIntent's client secret and next action.
+type IntentAction struct {
+	Status       string
+	ClientSecret string
+	NextAction   string
+}
+
+// Intent returns PaymentIntent pi's outcome and, while it waits for the
+// learner, what they need.
+func (g *Gateway) Intent(ctx context.Context, pi string) (ChargeResult, IntentAction, error) {
+	got, err := g.sc.V1PaymentIntents.Retrieve(ctx, pi, nil)
+	if err != nil {
+		return ChargeResult{}, IntentAction{}, stripeErr(err, "retrieve payment intent")
+	}
+	r := resultOf(got)
+	return r, IntentAction{Status: string(got.Status), ClientSecret: got.ClientSecret, NextAction: r.NextAction}, nil
+}
+
+// FoundIntent is a PaymentIntent found by its metadata.
+type FoundIntent struct {
+	Result   ChargeResult
+	Status   string
+	Metadata map[string]string
+}
+
+// FindIntents returns the PaymentIntents whose metadata key is value
+// (Stripe's search API: metadata['key']:'value').
+func (g *Gateway) FindIntents(ctx context.Context, key, value string) ([]FoundIntent, error) {
+	p := &stripe.PaymentIntentSearchParams{}
+	p.Query = "metadata['" + key + "']:'" + value + "'"
+	var out []FoundIntent
+	for pi, err := range g.sc.V1PaymentIntents.Search(ctx, p).All(ctx) {
+		if err != nil {
+			return nil, stripeErr(err, "search payment intents")
+		}
+		out = append(out, FoundIntent{Result: resultOf(pi), Status: string(pi.Status), Metadata: pi.Metadata})
+	}
+	return out, nil
+}
+
+// CancelIntent cancels PaymentIntent pi so it can no longer be paid (a
+// payment given up on: authentication timed out, its saga compensated). It
+// reports the PaymentIntent's outcome: Succeeded when the learner paid
+// before the cancel (then it must be refunded).
+func (g *Gateway) CancelIntent(ctx context.Context, key, pi string) (ChargeResult, error) {
+	p := &stripe.PaymentIntentCancelParams{CancellationReason: stripe.String("abandoned")}
+	p.SetIdempotencyKey(key)
+	got, err := g.sc.V1PaymentIntents.Cancel(ctx, pi, p)
+	var se *stripe.Error
+	if errors.As(err, &se) && se.Type == stripe.ErrorTypeInvalidRequest && se.HTTPStatusCode != http.StatusNotFound {
+		r, _, ierr := g.Intent(ctx, pi) // not cancelable: succeeded or canceled already
+		return r, ierr
+	}
+	if err != nil {
+		return ChargeResult{}, stripeErr(err, "cancel payment intent")
+	}
+	return resultOf(got), nil
 }
 
 // Refund refunds payment intent pi in full with idempotency key key.

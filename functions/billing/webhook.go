@@ -1,14 +1,17 @@
 package billing
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/stripe/stripe-go/v85"
 	"github.com/stripe/stripe-go/v85/webhook"
 
 	"github.com/kwipper/kwipper/shared/errs"
@@ -44,13 +47,32 @@ func (s *Service) webhook(w http.ResponseWriter, r *http.Request) error {
 	if evt.ID == "" {
 		return errs.E(errs.Invalid, "the event has no id")
 	}
-	ran, err := s.store.applyWebhook(r.Context(), eventKey(evt.ID), evt)
+	ran, err := s.store.applyWebhook(r.Context(), eventKey(evt.ID), evt, s.methodDetails(r.Context(), evt))
 	if err != nil {
 		return err
 	}
 	s.log.DebugContext(r.Context(), "stripe webhook", "event_id", evt.ID, "type", string(evt.Type), "new", ran)
 	httpx.WriteJSON(w, http.StatusOK, WebhookAck{Received: true})
 	return nil
+}
+
+// methodDetails retrieves, outside any transaction, the card a
+// setup_intent.succeeded event names only by id (nil when there is none or
+// Stripe cannot say now: the card is saved without brand and last4).
+func (s *Service) methodDetails(ctx context.Context, evt stripe.Event) map[string]PaymentMethod {
+	if evt.Type != "setup_intent.succeeded" || evt.Data == nil || s.gw == nil {
+		return nil
+	}
+	var si stripe.SetupIntent
+	if err := json.Unmarshal(evt.Data.Raw, &si); err != nil || si.PaymentMethod == nil || si.PaymentMethod.Card != nil {
+		return nil
+	}
+	m, err := s.gw.RetrieveMethod(ctx, si.PaymentMethod.ID)
+	if err != nil {
+		s.log.WarnContext(ctx, "could not retrieve a set-up payment method", "payment_method", si.PaymentMethod.ID, "err", err.Error())
+		return nil
+	}
+	return map[string]PaymentMethod{m.ID: m}
 }
 
 // signedAt reads the t= timestamp of a Stripe-Signature header.

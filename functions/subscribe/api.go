@@ -178,6 +178,16 @@ type View struct {
 	// CancelAtPeriodEnd is true when the subscription ends at PeriodEnd
 	// instead of renewing (POST .../resume undoes that before then).
 	CancelAtPeriodEnd bool `json:"cancel_at_period_end"`
+	// Action is set while a payment waits for the learner to authenticate
+	// it (3-D Secure): GET /v1/billing/payments/{payment_id}/action gives
+	// the PaymentIntent's client secret for Stripe.js.
+	Action *ActionView `json:"action,omitempty"`
+}
+
+// ActionView is a payment waiting for the learner.
+type ActionView struct {
+	PaymentID string    `json:"payment_id"`
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // List is the caller's subscriptions, newest first.
@@ -188,6 +198,9 @@ type List struct {
 func (s Subscription) view() View {
 	v := View{ID: s.ID, UserID: s.UserID, CourseID: s.CourseID, Status: s.Status, ReasonCode: s.ReasonCode,
 		Reason: s.Reason, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, CancelAtPeriodEnd: s.CancelAtPeriodEnd}
+	if s.ActionPaymentID != "" {
+		v.Action = &ActionView{PaymentID: s.ActionPaymentID, ExpiresAt: s.ActionDeadline}
+	}
 	if s.Price.Currency != "" {
 		p := s.Price
 		v.Price = &p

@@ -36,6 +36,7 @@ const (
 	CodePaymentFailed   = "payment_failed"
 	CodeCancelledAtEnd  = "cancelled_at_period_end"
 	CodeAuthRequired    = "authentication_required"
+	CodeMethodRequired  = "payment_method_required"
 	DefaultRetryDays    = "1,3,5,7"
 	DefaultRefundWindow = 14 * 24 * time.Hour
 )
@@ -43,6 +44,7 @@ const (
 func init() {
 	reasons[CodePaymentFailed] = "the renewal payment failed after every retry; subscribe again with another card"
 	reasons[CodeCancelledAtEnd] = "you cancelled the subscription; it ended with the period you paid for"
+	reasons[CodeMethodRequired] = "your bank refused the saved payment method for good; add another before the last retry"
 }
 
 // Recurring is a subscription's recurring-billing state. Periods are counted
@@ -99,6 +101,17 @@ func (n Renewal) Key() string {
 	return fmt.Sprintf("renew-%s-%s-%d", n.SubscriptionID, n.PeriodStart.UTC().Format("20060102T150405Z"), n.Attempt)
 }
 
+// EarlierKeys are the keys of the period's earlier attempts.
+func (n Renewal) EarlierKeys() []string {
+	var out []string
+	for a := 1; a < n.Attempt; a++ {
+		e := n
+		e.Attempt = a
+		out = append(out, e.Key())
+	}
+	return out
+}
+
 // ID names the renewal attempt's record (Renewals rows, Payments ids).
 func (n Renewal) ID() string { return n.Key() }
 
@@ -123,6 +136,19 @@ func (r Recurring) Next() Step {
 	start := r.PeriodEnd()
 	return Step{Charge: &Renewal{SubscriptionID: r.SubscriptionID, Period: r.Period + 1, PeriodStart: start,
 		Attempt: r.Failures + 1, Amount: r.Price}}
+}
+
+// OnLatePayment applies a success that came after attempt n was settled
+// as failed (the learner authenticated it, 3-D Secure): it pays n's period
+// when that is the one being dunned; otherwise (paid already, ended) it
+// changes nothing.
+func (r *Recurring) OnLatePayment(n Renewal) RecurringChange {
+	if r.Status != StatusPastDue || n.Period != r.Period+1 {
+		return RecurringChange{}
+	}
+	r.Period, r.Failures, r.Status, r.Code = n.Period, 0, StatusActive, ""
+	r.DueAt = r.PeriodEnd()
+	return RecurringChange{Event: subscribemsg.EventRenewed}
 }
 
 // Transition is a change of a recurring subscription and the event that
@@ -160,8 +186,20 @@ func (r *Recurring) OnCharge(n Renewal, out ChargeOutcome, retryDays []int) Recu
 	r.Status = StatusPastDue
 	r.Code = out.Code
 	ev := subscribemsg.EventPastDue
-	if out.Result == billingmsg.ChargeAuthRequired {
+	switch out.Result {
+	case billingmsg.ChargeAuthRequired:
+		// The bank wants the learner: they may authenticate this attempt
+		// until the last retry (OnLatePayment); retries in between would
+		// be asked the same. The last attempt settles theirs first.
+		r.Failures = len(retryDays)
 		r.Code, ev = CodeAuthRequired, subscribemsg.EventActionRequired
+	case billingmsg.ChargeHardDeclined:
+		// Retrying the same method cannot succeed: no retries in between;
+		// the learner is asked for another method, and the last attempt of
+		// the schedule charges whatever default they then have (none, or
+		// the same refused one: the subscription ends).
+		r.Failures = len(retryDays)
+		r.Code, ev = CodeMethodRequired, subscribemsg.EventActionRequired
 	}
 	if r.Code == "" {
 		r.Code = "card_declined"

@@ -112,7 +112,7 @@ func TestSimulatedYears(t *testing.T) {
 			if n.Period >= 3 {
 				return ChargeOutcome{Result: billingmsg.ChargeDeclined, Code: "card_declined"}
 			}
-		case "m-auth": // period 2 needs authentication, the first retry works
+		case "m-auth": // period 2 needs authentication; the learner does not answer, the last retry works
 			if n.Period == 2 && n.Attempt == 1 {
 				return ChargeOutcome{Result: billingmsg.ChargeAuthRequired}
 			}
@@ -191,7 +191,7 @@ func TestSimulatedYears(t *testing.T) {
 	if got := charges("m-resume"); len(got) != 24 {
 		t.Errorf("m-resume charges = %d, want 24 (resumed before its period ended)", len(got))
 	}
-	if got := charges("m-auth"); len(got) != 26 || got[1] != "p2 a1 2027-04-01 authentication_required" || got[2] != "p2 a2 2027-04-01 succeeded" {
+	if got := charges("m-auth"); len(got) != 26 || got[1] != "p2 a1 2027-04-01 authentication_required" || got[2] != "p2 a5 2027-04-01 succeeded" {
 		t.Errorf("m-auth charges = %v", got)
 	}
 	if got := charges("m-late-join"); len(got) != 13 || got[0] != "p1 a1 2028-02-29 succeeded" {
@@ -205,7 +205,7 @@ func TestSimulatedYears(t *testing.T) {
 		"2027-05-22 m-never subscription.ended",
 		"2027-06-10 m-recover subscription.past_due", "2027-06-11 m-recover subscription.past_due",
 		"2027-06-13 m-recover subscription.renewed",
-		"2027-04-01 m-auth subscription.action_required", "2027-04-02 m-auth subscription.renewed",
+		"2027-04-01 m-auth subscription.action_required", "2027-04-08 m-auth subscription.renewed",
 		"2027-05-05 m-cancel subscription.ended",
 	}
 	joined := "\n" + strings.Join(log, "\n") + "\n"
@@ -322,5 +322,68 @@ func TestSplitAndShards(t *testing.T) {
 		if c < 800 || c > 1200 {
 			t.Errorf("shard %d holds %d of 16000 subscriptions, want 1000±200", s, c)
 		}
+	}
+}
+
+// Classified declines: a soft decline follows the retry schedule, a hard one
+// skips to the last attempt at once (asking for another method), and
+// authentication asks the learner to confirm.
+func TestOnCharge_classifiedDeclines(t *testing.T) {
+	retry := []int{1, 3, 5, 7}
+	start := at("2027-02-28T00:00:00Z")
+	for _, tt := range []struct {
+		name     string
+		result   string
+		code     string
+		failures int
+		status   string
+		wantCode string
+		event    string
+		due      time.Time
+	}{
+		{"soft_decline_retries_day_1", billingmsg.ChargeDeclined, "insufficient_funds", 1, StatusPastDue, "insufficient_funds", subscribemsg.EventPastDue, start.AddDate(0, 0, 1)},
+		{"hard_decline_skips_to_last_retry", billingmsg.ChargeHardDeclined, "card_refused", 4, StatusPastDue, CodeMethodRequired, subscribemsg.EventActionRequired, start.AddDate(0, 0, 7)},
+		{"authentication_waits_for_the_learner_until_the_last_retry", billingmsg.ChargeAuthRequired, "authentication_required", 4, StatusPastDue, CodeAuthRequired, subscribemsg.EventActionRequired, start.AddDate(0, 0, 7)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRecurring("s1", "2027-01-31T00:00:00Z", billingcal.Month)
+			n := *r.Next().Charge
+			ch := r.OnCharge(n, ChargeOutcome{Result: tt.result, Code: tt.code}, retry)
+			if r.Failures != tt.failures || r.Status != tt.status || r.Code != tt.wantCode || ch.Event != tt.event || !r.DueAt.Equal(tt.due) {
+				t.Fatalf("after %s: %+v %+v", tt.result, r, ch)
+			}
+		})
+	}
+	// After a hard decline the next attempt is the last: another hard
+	// decline (the same refused card, or none saved) ends it.
+	r := newRecurring("s2", "2027-01-31T00:00:00Z", billingcal.Month)
+	r.OnCharge(*r.Next().Charge, ChargeOutcome{Result: billingmsg.ChargeHardDeclined, Code: "card_refused"}, retry)
+	last := *r.Next().Charge
+	if last.Attempt != 5 {
+		t.Fatalf("last attempt %d", last.Attempt)
+	}
+	if ch := r.OnCharge(last, ChargeOutcome{Result: billingmsg.ChargeHardDeclined, Code: "no_payment_method"}, retry); !ch.Ended || r.Code != CodePaymentFailed {
+		t.Fatalf("after the last attempt: %+v %+v", r, ch)
+	}
+	// A new card saved in time pays the last attempt.
+	r = newRecurring("s3", "2027-01-31T00:00:00Z", billingcal.Month)
+	r.OnCharge(*r.Next().Charge, ChargeOutcome{Result: billingmsg.ChargeHardDeclined, Code: "expired_card"}, retry)
+	if ch := r.OnCharge(*r.Next().Charge, ChargeOutcome{Result: billingmsg.ChargeSucceeded}, retry); ch.Event != subscribemsg.EventRenewed || r.Period != 1 || r.Status != StatusActive {
+		t.Fatalf("recovered: %+v %+v", r, ch)
+	}
+}
+
+// A renewal the learner authenticated after it was asked about pays its
+// period once; a late success for a period paid or ended changes nothing.
+func TestOnLatePayment_paysTheDunnedPeriodOnce(t *testing.T) {
+	retry := []int{1, 3, 5, 7}
+	r := newRecurring("s4", "2027-01-31T00:00:00Z", billingcal.Month)
+	first := *r.Next().Charge
+	r.OnCharge(first, ChargeOutcome{Result: billingmsg.ChargeAuthRequired, Code: "authentication_required"}, retry)
+	if ch := r.OnLatePayment(first); ch.Event != subscribemsg.EventRenewed || r.Period != 1 || r.Status != StatusActive || r.Failures != 0 {
+		t.Fatalf("late payment: %+v %+v", r, ch)
+	}
+	if ch := r.OnLatePayment(first); ch.Event != "" || r.Period != 1 {
+		t.Fatalf("the same late payment twice: %+v %+v", r, ch)
 	}
 }

@@ -269,7 +269,7 @@ func TestSubscribe_failed_cardDeclined(t *testing.T) {
 	for _, tc := range []struct{ pm, code string }{
 		{"pm_card_chargeDeclined", "card_declined"},
 		{"pm_card_chargeDeclinedInsufficientFunds", "insufficient_funds"},
-		{"pm_card_authenticationRequired", "authentication_required"},
+		{"pm_card_chargeDeclinedStolenCard", "card_refused"},
 		{"", "no_payment_method"},
 	} {
 		t.Run("subscribe_failed_"+tc.code, func(t *testing.T) {

@@ -25,7 +25,7 @@ import (
 var migrationFiles embed.FS
 
 var subColumns = []string{"SubscriptionId", "UserId", "CourseId", "Status", "ReasonCode", "Reason", "PriceAmount",
-	"Currency", "CreatedAt", "UpdatedAt", "ActivatedAt", "EndedAt", "PeriodEnd", "CancelAtPeriodEnd"}
+	"Currency", "CreatedAt", "UpdatedAt", "ActivatedAt", "EndedAt", "PeriodEnd", "CancelAtPeriodEnd", "ActionPaymentId", "ActionDeadline"}
 
 // store keeps subscriptions and the sagas that make them in Spanner.
 type store struct {
@@ -84,7 +84,11 @@ func (s *store) writeSaga(ctx context.Context, tx *spanx.Tx, id string, st State
 	open := spanner.NullBool{Bool: true, Valid: st.Phase != PhaseDone}
 	backoff := time.Duration(min(st.Attempt, 5)) * s.cfg.StepTimeout
 	cols := []string{"SagaId", "State", "Phase", "Open", "DeadlineAt", "UpdatedAt"}
-	vals := []any{id, b, st.Phase, open, s.now().Add(backoff), spanner.CommitTimestamp}
+	deadline := s.now().Add(backoff)
+	if tr.Wait != nil {
+		deadline = tr.Wait.Until // the step waits for the learner until then
+	}
+	vals := []any{id, b, st.Phase, open, deadline, spanner.CommitTimestamp}
 	m := spanner.Update("Sagas", cols, vals)
 	if insert {
 		m = spanner.Insert("Sagas", append(cols, "CreatedAt"), append(vals, spanner.CommitTimestamp))
@@ -145,6 +149,13 @@ func (s *store) advance(ctx context.Context, id string, overdueOnly bool, fn fun
 		if err := s.writeSaga(ctx, tx, id, st, tr, false); err != nil {
 			return err
 		}
+		if w := tr.Wait; w != nil {
+			if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions",
+				[]string{"SubscriptionId", "ReasonCode", "Reason", "ActionPaymentId", "ActionDeadline", "UpdatedAt"},
+				[]any{id, w.Code, ReasonText(w.Code, ""), w.PaymentID, w.Until, spanner.CommitTimestamp})}); err != nil {
+				return err
+			}
+		}
 		switch tr.Finished {
 		case StatusActive:
 			return s.activate(ctx, tx, id, st)
@@ -164,8 +175,8 @@ func (s *store) activate(ctx context.Context, tx *spanx.Tx, id string, st State)
 		return err
 	}
 	if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions",
-		[]string{"SubscriptionId", "Status", "UpdatedAt", "ActivatedAt"},
-		[]any{id, StatusActive, spanner.CommitTimestamp, spanner.CommitTimestamp})}); err != nil {
+		[]string{"SubscriptionId", "Status", "UpdatedAt", "ActivatedAt", "ReasonCode", "Reason", "ActionPaymentId", "ActionDeadline"},
+		[]any{id, StatusActive, spanner.CommitTimestamp, spanner.CommitTimestamp, nil, nil, nil, nil})}); err != nil {
 		return err
 	}
 	return s.outbox.Add(ctx, tx, ev)
@@ -173,8 +184,8 @@ func (s *store) activate(ctx context.Context, tx *spanx.Tx, id string, st State)
 
 func (s *store) fail(tx *spanx.Tx, id string, st State) error {
 	return tx.BufferWrite([]*spanner.Mutation{
-		spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "DueAt", "UpdatedAt"},
-			[]any{id, StatusFailed, st.Code, st.Reason, nil, spanner.CommitTimestamp}),
+		spanner.Update("Subscriptions", []string{"SubscriptionId", "Status", "ReasonCode", "Reason", "DueAt", "ActionPaymentId", "ActionDeadline", "UpdatedAt"},
+			[]any{id, StatusFailed, st.Code, st.Reason, nil, nil, nil, spanner.CommitTimestamp}),
 		spanner.Delete("LiveSubscriptions", spanner.Key{st.UserID, st.Course}),
 	})
 }
@@ -290,9 +301,11 @@ func scanSub(row *spanner.Row) (Subscription, error) {
 		amount                  spanner.NullInt64
 		activated, ended, until spanner.NullTime
 		cancel                  spanner.NullBool
+		actionPay               spanner.NullString
+		actionUntil             spanner.NullTime
 	)
 	if err := row.Columns(&sub.ID, &sub.UserID, &sub.CourseID, &sub.Status, &code, &reason, &amount, &currency,
-		&sub.CreatedAt, &sub.UpdatedAt, &activated, &ended, &until, &cancel); err != nil {
+		&sub.CreatedAt, &sub.UpdatedAt, &activated, &ended, &until, &cancel, &actionPay, &actionUntil); err != nil {
 		return Subscription{}, err
 	}
 	sub.ReasonCode, sub.Reason = code.StringVal, reason.StringVal
@@ -301,5 +314,6 @@ func scanSub(row *spanner.Row) (Subscription, error) {
 	}
 	sub.ActivatedAt, sub.EndedAt, sub.PeriodEnd = activated.Time, ended.Time, until.Time
 	sub.CancelAtPeriodEnd = cancel.Bool
+	sub.ActionPaymentID, sub.ActionDeadline = actionPay.StringVal, actionUntil.Time
 	return sub, nil
 }

@@ -131,7 +131,7 @@ func (s *store) renewOne(ctx context.Context, id string, asOf time.Time) (string
 		}
 		did = "charging"
 		ev, err := events.New(subscribemsg.RenewalChargeTopic, subscribemsg.EventRenewalCharge, subscribemsg.RenewalCharge{Key: n.Key(), SubscriptionID: id, UserID: r.UserID,
-			CourseID: r.CourseID, Period: n.Period, Attempt: n.Attempt, PeriodStart: n.PeriodStart, Amount: r.Price})
+			CourseID: r.CourseID, Period: n.Period, Attempt: n.Attempt, PeriodStart: n.PeriodStart, Amount: r.Price, EarlierKeys: n.EarlierKeys()})
 		if err != nil {
 			return err
 		}
@@ -162,20 +162,38 @@ func (s *store) settleRenewal(ctx context.Context, c billingmsg.RenewalCharged, 
 		if err := row.Columns(&status, &period, &attempt, &start); err != nil {
 			return err
 		}
-		if status != RenewalCharging {
+		late := status != RenewalCharging
+		if late && c.Result != billingmsg.ChargeSucceeded {
 			return nil // settled before (a redelivered outcome)
 		}
 		r, ok, err := s.recurring(ctx, tx, c.SubscriptionID)
 		if err != nil || !ok {
 			return err
 		}
-		ch = r.OnCharge(Renewal{SubscriptionID: r.SubscriptionID, Period: int(period), Attempt: int(attempt), PeriodStart: start, Amount: r.Price},
-			ChargeOutcome{Result: c.Result, Code: c.Code}, retryDays)
+		n := Renewal{SubscriptionID: r.SubscriptionID, Period: int(period), Attempt: int(attempt), PeriodStart: start, Amount: r.Price}
+		if late {
+			// The learner authenticated an attempt their bank asked about.
+			ch = r.OnLatePayment(n)
+			if ch.Event == "" {
+				return nil // that period is paid already (or the subscription ended)
+			}
+		} else {
+			ch = r.OnCharge(n, ChargeOutcome{Result: c.Result, Code: c.Code}, retryDays)
+		}
 		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Renewals", []string{"SubscriptionId", "RenewalKey", "Status", "Code", "UpdatedAt"},
 			[]any{c.SubscriptionID, c.Key, RenewalSettled, spanner.NullString{StringVal: c.Result + ":" + c.Code, Valid: true}, spanner.CommitTimestamp})}); err != nil {
 			return err
 		}
-		return s.saveRecurring(ctx, tx, r, ch)
+		if err := s.saveRecurring(ctx, tx, r, ch); err != nil {
+			return err
+		}
+		// The payment the learner may authenticate until the last retry,
+		// or none any more.
+		action := []any{c.SubscriptionID, nil, nil}
+		if !late && c.Result == billingmsg.ChargeAuthRequired && r.Status == StatusPastDue {
+			action = []any{c.SubscriptionID, c.Key, r.DueAt}
+		}
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions", []string{"SubscriptionId", "ActionPaymentId", "ActionDeadline"}, action)})
 	})
 	return ch, spanx.Translate(err, "subscriptiondb.settleRenewal")
 }

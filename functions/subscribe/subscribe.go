@@ -61,22 +61,25 @@ const (
 
 // Reason codes a failed or ended subscription shows, with what they say.
 var reasons = map[string]string{
-	"card_declined":           "your card was declined; try another card",
-	"insufficient_funds":      "your card has insufficient funds",
-	"authentication_required": "your bank asks you to authenticate this payment; save a card that does not need it",
-	"expired_card":            "your card has expired",
-	"no_payment_method":       "save a card first (POST /v1/billing/payment-methods)",
-	"course_not_found":        "the course does not exist",
-	"course_not_published":    "the course is not published",
-	"own_course":              "you cannot subscribe to your own course",
-	"already_subscribed":      "you already have a subscription to this course",
-	"price_unknown":           "the course has no price in a supported currency",
-	"user_not_found":          "your account was not found",
-	"not_a_learner":           "only learners can subscribe to courses",
-	"timed_out":               "the subscription could not be completed in time; nothing was charged or any charge was refunded",
-	"cancelled":               "you cancelled the subscription",
-	"refunded":                "the payment was refunded",
-	CodeAccountDeleted:        "the account was deleted",
+	"card_declined":            "your card was declined; try another card",
+	"insufficient_funds":       "your card has insufficient funds",
+	"authentication_required":  "your bank asks you to authenticate this payment: confirm it with the client secret of GET /v1/billing/payments/{payment_id}/action",
+	"authentication_timed_out": "the payment was not authenticated in time; nothing was charged",
+	"expired_card":             "your card has expired; add another payment method",
+	"card_refused":             "your bank refused this card and will not accept it again; add another payment method",
+	"card_invalid":             "your card's details are not valid; add the card again or another payment method",
+	"no_payment_method":        "save a card first (POST /v1/billing/payment-methods)",
+	"course_not_found":         "the course does not exist",
+	"course_not_published":     "the course is not published",
+	"own_course":               "you cannot subscribe to your own course",
+	"already_subscribed":       "you already have a subscription to this course",
+	"price_unknown":            "the course has no price in a supported currency",
+	"user_not_found":           "your account was not found",
+	"not_a_learner":            "only learners can subscribe to courses",
+	"timed_out":                "the subscription could not be completed in time; nothing was charged or any charge was refunded",
+	"cancelled":                "you cancelled the subscription",
+	"refunded":                 "the payment was refunded",
+	CodeAccountDeleted:         "the account was deleted",
 }
 
 // CodeAccountDeleted ends the subscriptions of a deleted account.
@@ -111,6 +114,10 @@ type Subscription struct {
 	// CancelAtPeriodEnd: the learner cancelled; it ends at PeriodEnd
 	// instead of renewing.
 	CancelAtPeriodEnd bool
+	// ActionPaymentID is the payment waiting for the learner to
+	// authenticate it until ActionDeadline ("" when none).
+	ActionPaymentID string
+	ActionDeadline  time.Time
 }
 
 // Errors the service returns.
@@ -174,6 +181,16 @@ type Transition struct {
 	Finished string
 	// Ignored is set when the reply was not awaited (a duplicate or late one).
 	Ignored bool
+	// Wait is set when the awaited step waits for the learner: the saga
+	// waits until Wait.Until instead of resending the command.
+	Wait *Wait
+}
+
+// Wait is a step waiting for the learner (a payment to authenticate).
+type Wait struct {
+	Code      string
+	PaymentID string
+	Until     time.Time
 }
 
 // command is the command for the awaited step of st.
@@ -227,6 +244,15 @@ func (st *State) OnReply(sagaID string, r saga.Reply) (Transition, error) {
 	if st.Phase == PhaseCompensating {
 		// Compensations always succeed eventually; a reply means it did.
 		return st.compensateFrom(sagaID, st.Step-1)
+	}
+	if r.Pending {
+		// The step waits for the learner (their bank asks them to
+		// authenticate the payment) until r.Until; its final reply follows,
+		// or, after r.Until, the command again makes the step decide.
+		var d sagamsg.PaymentData
+		_ = json.Unmarshal(r.Data, &d)
+		st.Attempt = 1
+		return Transition{Wait: &Wait{Code: r.Code, PaymentID: d.PaymentID, Until: r.Until}}, nil
 	}
 	if !r.OK {
 		st.Code, st.Reason = r.Code, ReasonText(r.Code, r.Reason)

@@ -3,6 +3,7 @@ package apidoc
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"path"
 	"reflect"
@@ -212,6 +213,11 @@ func (g *generator) operation(s fnreg.Spec) (map[string]any, error) {
 			"schema":      map[string]any{"type": "string", "enum": []string{"true"}}}}
 	}
 	responses := map[string]any{strconv.Itoa(status): ok}
+	for _, also := range s.Also {
+		other := maps.Clone(ok)
+		other["description"] = http.StatusText(also)
+		responses[strconv.Itoa(also)] = other
+	}
 	for code, reasons := range errsOf {
 		responses[strconv.Itoa(code)] = errorResponse(code, reasons, badField)
 	}

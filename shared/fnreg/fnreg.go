@@ -65,6 +65,9 @@ type Spec struct {
 	// (shared/idempotency): a retry with the same key and request gets the
 	// first answer again. Creating POSTs set it.
 	Idempotent bool
+	// Also lists other success statuses the handler may answer, with the
+	// same body as Status (e.g. 202 when a step still waits for the user).
+	Also []int
 	// Query declares the query parameters the handler reads (the handler
 	// reads no other), for the API document; PageParams are the cursor
 	// pagination ones.

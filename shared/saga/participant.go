@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"cloud.google.com/go/spanner"
 	"github.com/google/uuid"
@@ -15,12 +16,23 @@ import (
 )
 
 // Outcome is what a step did: OK with Data, or a business failure with a code
-// and a reason for people.
+// and a reason for people; or, Pending, that it waits for something outside
+// (a learner authenticating a payment) until Until.
 type Outcome struct {
-	OK     bool
-	Code   string
-	Reason string
-	Data   any
+	OK      bool
+	Code    string
+	Reason  string
+	Data    any
+	Pending bool
+	Until   time.Time
+}
+
+// Waiting is a pending outcome: the step is not done, it waits until until
+// for something outside (code says what), and Data tells the orchestrator
+// what. The participant records nothing (a redelivered command runs again)
+// and sends a progress reply; it finishes the step later with Complete.
+func Waiting(code string, until time.Time, data any) Outcome {
+	return Outcome{Pending: true, Code: code, Until: until, Data: data}
 }
 
 // Success is an OK outcome carrying data (may be nil).
@@ -140,20 +152,7 @@ func (p *Participant) Handle(ctx context.Context, cmd Command, s Step) error {
 				}
 			}
 		}
-		reply, err := newReply(cmd, out)
-		if err != nil {
-			return err
-		}
-		b, err := json.Marshal(reply)
-		if err != nil {
-			return err
-		}
-		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("SagaSteps",
-			[]string{"SagaId", "Step", "Kind", "Reply", "ProcessedAt"},
-			[]any{cmd.SagaID, cmd.Step, cmd.Kind, b, spanner.CommitTimestamp})}); err != nil {
-			return err
-		}
-		return p.Outbox.Add(ctx, tx, events.Event{ID: uuid.NewString(), Topic: RepliesTopic, Type: EventReply, Data: b})
+		return p.record(ctx, tx, cmd, out)
 	})
 	if err != nil {
 		return spanx.Translate(err, "saga step "+cmd.Key())
@@ -162,6 +161,43 @@ func (p *Participant) Handle(ctx context.Context, cmd Command, s Step) error {
 		return p.resend(ctx, *again)
 	}
 	return nil
+}
+
+// record records cmd's outcome out in tx and sends its reply; a pending
+// outcome (of a do) is only announced, not recorded.
+func (p *Participant) record(ctx context.Context, tx *spanx.Tx, cmd Command, out Outcome) error {
+	reply, err := newReply(cmd, out)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(reply)
+	if err != nil {
+		return err
+	}
+	if !out.Pending || cmd.Kind != Do {
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("SagaSteps",
+			[]string{"SagaId", "Step", "Kind", "Reply", "ProcessedAt"},
+			[]any{cmd.SagaID, cmd.Step, cmd.Kind, b, spanner.CommitTimestamp})}); err != nil {
+			return err
+		}
+	}
+	return p.Outbox.Add(ctx, tx, events.Event{ID: uuid.NewString(), Topic: RepliesTopic, Type: EventReply, Data: b})
+}
+
+// Complete finishes in tx a do that waited (a Waiting outcome) with out: it
+// records the step and sends its reply, unless the step is recorded already
+// or was compensated (its undo ran): then it changes nothing and reports
+// false.
+func (p *Participant) Complete(ctx context.Context, tx *spanx.Tx, cmd Command, out Outcome) (bool, error) {
+	cmd.Kind = Do
+	for _, kind := range []string{Do, Undo} {
+		_, ok, err := p.Recorded(ctx, tx, cmd.SagaID, cmd.Step, kind)
+		if err != nil || ok {
+			return false, err
+		}
+	}
+	out.Pending = false
+	return true, p.record(ctx, tx, cmd, out)
 }
 
 // Recorded returns the reply stored for (saga, step, kind), if the step ran.
@@ -204,6 +240,9 @@ func (p *Participant) log() *slog.Logger {
 
 func newReply(cmd Command, out Outcome) (Reply, error) {
 	r := Reply{SagaID: cmd.SagaID, Step: cmd.Step, Kind: cmd.Kind, Attempt: cmd.Attempt, OK: out.OK, Code: out.Code, Reason: out.Reason}
+	if out.Pending && cmd.Kind == Do {
+		r.Pending, r.Until = true, out.Until.UTC()
+	}
 	if out.Data != nil {
 		b, err := json.Marshal(out.Data)
 		if err != nil {

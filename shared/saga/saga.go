@@ -14,6 +14,7 @@ package saga
 import (
 	"encoding/json"
 	"io/fs"
+	"time"
 
 	"embed"
 
@@ -81,6 +82,11 @@ type Reply struct {
 	Code    string          `json:"code,omitempty"`
 	Reason  string          `json:"reason,omitempty"`
 	Data    json.RawMessage `json:"data,omitempty"`
+	// Pending marks a progress reply: the step is not done and waits for
+	// something outside until Until (Code says what); its final reply
+	// follows.
+	Pending bool      `json:"pending,omitempty"`
+	Until   time.Time `json:"until,omitzero"`
 }
 
 //go:embed migrations/*.sql

@@ -309,21 +309,45 @@ type AuthRevocationList struct {
 	Since       time.Time        `json:"since"`
 }
 
-// BillingCardView defines model for billing.CardView.
-type BillingCardView struct {
-	// Brand Examples: visa
-	Brand string `json:"brand"`
+// BillingActionView defines model for billing.ActionView.
+type BillingActionView struct {
+	ClientSecret    *string    `json:"client_secret,omitempty"`
+	ExpiresAt       *time.Time `json:"expires_at,omitempty"`
+	NextAction      *string    `json:"next_action,omitempty"`
+	PaymentId       string     `json:"payment_id"`
+	PaymentIntentId string     `json:"payment_intent_id"`
+	PaymentMethodId *string    `json:"payment_method_id,omitempty"`
+	Status          string     `json:"status"`
+}
 
-	// Last4 Examples: 4242
-	Last4 string `json:"last4"`
+// BillingMethodType defines model for billing.MethodType.
+type BillingMethodType struct {
+	Confirmation string `json:"confirmation"`
+	Docs         string `json:"docs"`
+	Name         string `json:"name"`
+	Reusable     bool   `json:"reusable"`
+	Type         string `json:"type"`
+}
 
-	// PaymentMethodId Examples: pm_1QxYz2AbCdEf
-	PaymentMethodId string `json:"payment_method_id"`
+// BillingMethodView defines model for billing.MethodView.
+type BillingMethodView struct {
+	Brand         *string `json:"brand,omitempty"`
+	ClientSecret  *string `json:"client_secret,omitempty"`
+	Default       bool    `json:"default"`
+	ExpMonth      *int64  `json:"exp_month,omitempty"`
+	ExpYear       *int64  `json:"exp_year,omitempty"`
+	Id            string  `json:"id"`
+	Last4         *string `json:"last4,omitempty"`
+	NextAction    *string `json:"next_action,omitempty"`
+	SetupIntentId *string `json:"setup_intent_id,omitempty"`
+	Status        string  `json:"status"`
+	Type          string  `json:"type"`
+	UnusableCode  *string `json:"unusable_code,omitempty"`
 }
 
 // BillingSaveCardRequest defines model for billing.SaveCardRequest.
 type BillingSaveCardRequest struct {
-	// PaymentMethodId Examples: pm_card_visa
+	Default         *bool  `json:"default,omitempty"`
 	PaymentMethodId string `json:"payment_method_id"`
 }
 
@@ -336,9 +360,28 @@ type BillingSetupIntentView struct {
 	Id string `json:"id"`
 }
 
+// BillingWalletView defines model for billing.WalletView.
+type BillingWalletView struct {
+	Available              []BillingMethodType `json:"available"`
+	Country                string              `json:"country"`
+	DefaultPaymentMethodId string              `json:"default_payment_method_id"`
+	PaymentMethods         []BillingMethodView `json:"payment_methods"`
+}
+
 // BillingWebhookAck defines model for billing.WebhookAck.
 type BillingWebhookAck struct {
 	Received bool `json:"received"`
+}
+
+// ContentCaptionView defines model for content.CaptionView.
+type ContentCaptionView struct {
+	CourseId  string    `json:"course_id"`
+	ItemId    string    `json:"item_id"`
+	Language  string    `json:"language"`
+	Name      string    `json:"name"`
+	Published bool      `json:"published"`
+	Size      int64     `json:"size"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // ContentContentView defines model for content.ContentView.
@@ -360,7 +403,8 @@ type ContentContentView struct {
 	Kind ContentContentViewKind `json:"kind"`
 
 	// Size Examples: 48213760
-	Size *int64 `json:"size,omitempty"`
+	Size   *int64             `json:"size,omitempty"`
+	Stream *ContentStreamView `json:"stream,omitempty"`
 
 	// Title Examples: Greetings
 	Title string `json:"title"`
@@ -371,6 +415,15 @@ type ContentContentView struct {
 
 // ContentContentViewKind Examples: video
 type ContentContentViewKind string
+
+// ContentStreamView defines model for content.StreamView.
+type ContentStreamView struct {
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	MasterUrl *string    `json:"master_url,omitempty"`
+	PosterUrl *string    `json:"poster_url,omitempty"`
+	Reason    *string    `json:"reason,omitempty"`
+	Status    string     `json:"status"`
+}
 
 // ContentUploadRequest defines model for content.UploadRequest.
 type ContentUploadRequest struct {
@@ -720,6 +773,12 @@ type ProgressReportRequest struct {
 	PositionSeconds *float64 `json:"position_seconds,omitempty"`
 }
 
+// SubscribeActionView defines model for subscribe.ActionView.
+type SubscribeActionView struct {
+	ExpiresAt time.Time `json:"expires_at"`
+	PaymentId string    `json:"payment_id"`
+}
+
 // SubscribeCreateRequest defines model for subscribe.CreateRequest.
 type SubscribeCreateRequest struct {
 	// CourseId Examples: 7c9e6679-7425-40de-944b-e07fc1f90ae7
@@ -733,8 +792,9 @@ type SubscribeList struct {
 
 // SubscribeView defines model for subscribe.View.
 type SubscribeView struct {
-	ActivatedAt       *time.Time `json:"activated_at,omitempty"`
-	CancelAtPeriodEnd bool       `json:"cancel_at_period_end"`
+	Action            *SubscribeActionView `json:"action,omitempty"`
+	ActivatedAt       *time.Time           `json:"activated_at,omitempty"`
+	CancelAtPeriodEnd bool                 `json:"cancel_at_period_end"`
 
 	// CourseId Examples: 7c9e6679-7425-40de-944b-e07fc1f90ae7
 	CourseId  string     `json:"course_id"`
@@ -1101,23 +1161,51 @@ type ClientInterface interface {
 	// Corresponds with GET /assets/{file} (the `WebAssets` operationId).
 	WebAssets(ctx context.Context, file string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// BillingSaveCardWithBody Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)
+	// BillingListPaymentMethods My saved payment methods, the default, and the methods my country offers
 	//
-	// Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
+	// My saved payment methods, the default, and the methods my country offers. Needs an access token.
+	//
+	// Corresponds with GET /v1/billing/payment-methods (the `BillingListPaymentMethods` operationId).
+	BillingListPaymentMethods(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BillingSaveCardWithBody Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)
+	//
+	// Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/billing/payment-methods (the `BillingSaveCard` operationId).
 	BillingSaveCardWithBody(ctx context.Context, params *BillingSaveCardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// BillingSaveCard Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)
+	// BillingSaveCard Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)
 	//
-	// Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
+	// Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/billing/payment-methods (the `BillingSaveCard` operationId).
 	BillingSaveCard(ctx context.Context, params *BillingSaveCardParams, body BillingSaveCardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BillingRemovePaymentMethod Remove one of my saved payment methods (detached at Stripe)
+	//
+	// Remove one of my saved payment methods (detached at Stripe). Needs an access token.
+	//
+	// Corresponds with DELETE /v1/billing/payment-methods/{paymentMethodId} (the `BillingRemovePaymentMethod` operationId).
+	BillingRemovePaymentMethod(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BillingDefaultPaymentMethod Make one of my saved payment methods the default
+	//
+	// Make one of my saved payment methods the default. Needs an access token.
+	//
+	// Corresponds with POST /v1/billing/payment-methods/{paymentMethodId}/default (the `BillingDefaultPaymentMethod` operationId).
+	BillingDefaultPaymentMethod(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BillingPaymentAction What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
+	//
+	// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
+	//
+	// Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
+	BillingPaymentAction(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// BillingSetupIntent Start saving a card in a browser (Stripe SetupIntent)
 	//
@@ -1250,6 +1338,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/courses/{courseId}/items/{itemId} (the `CourseItemUpdate` operationId).
 	CourseItemUpdate(ctx context.Context, courseId string, itemId string, body CourseItemUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ContentCaptionPut Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong
+	//
+	// Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong. Needs an access token of a user with the tutor role.
+	//
+	// Corresponds with PUT /v1/courses/{courseId}/items/{itemId}/captions/{language} (the `ContentCaptionPut` operationId).
+	ContentCaptionPut(ctx context.Context, courseId string, itemId string, language string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ContentGet Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)
 	//
@@ -1612,9 +1707,26 @@ func (c *Client) WebAssets(ctx context.Context, file string, reqEditors ...Reque
 	return c.Client.Do(req)
 }
 
-// BillingSaveCardWithBody Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)
+// BillingListPaymentMethods My saved payment methods, the default, and the methods my country offers
 //
-// Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
+// My saved payment methods, the default, and the methods my country offers. Needs an access token.
+//
+// Corresponds with GET /v1/billing/payment-methods (the `BillingListPaymentMethods` operationId).
+func (c *Client) BillingListPaymentMethods(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBillingListPaymentMethodsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BillingSaveCardWithBody Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)
+//
+// Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1631,15 +1743,66 @@ func (c *Client) BillingSaveCardWithBody(ctx context.Context, params *BillingSav
 	return c.Client.Do(req)
 }
 
-// BillingSaveCard Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)
+// BillingSaveCard Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)
 //
-// Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
+// Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/billing/payment-methods (the `BillingSaveCard` operationId).
 func (c *Client) BillingSaveCard(ctx context.Context, params *BillingSaveCardParams, body BillingSaveCardJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewBillingSaveCardRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BillingRemovePaymentMethod Remove one of my saved payment methods (detached at Stripe)
+//
+// Remove one of my saved payment methods (detached at Stripe). Needs an access token.
+//
+// Corresponds with DELETE /v1/billing/payment-methods/{paymentMethodId} (the `BillingRemovePaymentMethod` operationId).
+func (c *Client) BillingRemovePaymentMethod(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBillingRemovePaymentMethodRequest(c.Server, paymentMethodId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BillingDefaultPaymentMethod Make one of my saved payment methods the default
+//
+// Make one of my saved payment methods the default. Needs an access token.
+//
+// Corresponds with POST /v1/billing/payment-methods/{paymentMethodId}/default (the `BillingDefaultPaymentMethod` operationId).
+func (c *Client) BillingDefaultPaymentMethod(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBillingDefaultPaymentMethodRequest(c.Server, paymentMethodId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BillingPaymentAction What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
+//
+// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
+//
+// Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
+func (c *Client) BillingPaymentAction(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBillingPaymentActionRequest(c.Server, paymentId)
 	if err != nil {
 		return nil, err
 	}
@@ -1932,6 +2095,23 @@ func (c *Client) CourseItemUpdateWithBody(ctx context.Context, courseId string, 
 // Corresponds with PATCH /v1/courses/{courseId}/items/{itemId} (the `CourseItemUpdate` operationId).
 func (c *Client) CourseItemUpdate(ctx context.Context, courseId string, itemId string, body CourseItemUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCourseItemUpdateRequest(c.Server, courseId, itemId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ContentCaptionPut Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong
+//
+// Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong. Needs an access token of a user with the tutor role.
+//
+// Corresponds with PUT /v1/courses/{courseId}/items/{itemId}/captions/{language} (the `ContentCaptionPut` operationId).
+func (c *Client) ContentCaptionPut(ctx context.Context, courseId string, itemId string, language string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContentCaptionPutRequest(c.Server, courseId, itemId, language)
 	if err != nil {
 		return nil, err
 	}
@@ -2729,6 +2909,33 @@ func NewWebAssetsRequest(server string, file string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewBillingListPaymentMethodsRequest constructs an http.Request for the BillingListPaymentMethods method
+func NewBillingListPaymentMethodsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/billing/payment-methods")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewBillingSaveCardRequest calls the generic BillingSaveCard builder with application/json body
 func NewBillingSaveCardRequest(server string, params *BillingSaveCardParams, body BillingSaveCardJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -2779,6 +2986,108 @@ func NewBillingSaveCardRequestWithBody(server string, params *BillingSaveCardPar
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewBillingRemovePaymentMethodRequest constructs an http.Request for the BillingRemovePaymentMethod method
+func NewBillingRemovePaymentMethodRequest(server string, paymentMethodId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "paymentMethodId", paymentMethodId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/billing/payment-methods/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewBillingDefaultPaymentMethodRequest constructs an http.Request for the BillingDefaultPaymentMethod method
+func NewBillingDefaultPaymentMethodRequest(server string, paymentMethodId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "paymentMethodId", paymentMethodId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/billing/payment-methods/%s/default", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewBillingPaymentActionRequest constructs an http.Request for the BillingPaymentAction method
+func NewBillingPaymentActionRequest(server string, paymentId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "paymentId", paymentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/billing/payments/%s/action", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -3310,6 +3619,54 @@ func NewCourseItemUpdateRequestWithBody(server string, courseId string, itemId s
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewContentCaptionPutRequest constructs an http.Request for the ContentCaptionPut method
+func NewContentCaptionPutRequest(server string, courseId string, itemId string, language string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "courseId", courseId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "itemId", itemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "language", language, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/courses/%s/items/%s/captions/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -4629,23 +4986,59 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /assets/{file} (the `WebAssets` operationId).
 	WebAssetsWithResponse(ctx context.Context, file string, reqEditors ...RequestEditorFn) (*WebAssetsResponse, error)
 
-	// BillingSaveCardWithBodyWithResponse Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)
+	// BillingListPaymentMethodsWithResponse My saved payment methods, the default, and the methods my country offers
 	//
-	// Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
+	// My saved payment methods, the default, and the methods my country offers. Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/billing/payment-methods (the `BillingListPaymentMethods` operationId).
+	BillingListPaymentMethodsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*BillingListPaymentMethodsResponse, error)
+
+	// BillingSaveCardWithBodyWithResponse Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)
+	//
+	// Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/billing/payment-methods (the `BillingSaveCard` operationId).
 	BillingSaveCardWithBodyWithResponse(ctx context.Context, params *BillingSaveCardParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BillingSaveCardResponse, error)
 
-	// BillingSaveCardWithResponse Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)
+	// BillingSaveCardWithResponse Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)
 	//
-	// Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
+	// Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/billing/payment-methods (the `BillingSaveCard` operationId).
 	BillingSaveCardWithResponse(ctx context.Context, params *BillingSaveCardParams, body BillingSaveCardJSONRequestBody, reqEditors ...RequestEditorFn) (*BillingSaveCardResponse, error)
+
+	// BillingRemovePaymentMethodWithResponse Remove one of my saved payment methods (detached at Stripe)
+	//
+	// Remove one of my saved payment methods (detached at Stripe). Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/billing/payment-methods/{paymentMethodId} (the `BillingRemovePaymentMethod` operationId).
+	BillingRemovePaymentMethodWithResponse(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*BillingRemovePaymentMethodResponse, error)
+
+	// BillingDefaultPaymentMethodWithResponse Make one of my saved payment methods the default
+	//
+	// Make one of my saved payment methods the default. Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/billing/payment-methods/{paymentMethodId}/default (the `BillingDefaultPaymentMethod` operationId).
+	BillingDefaultPaymentMethodWithResponse(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*BillingDefaultPaymentMethodResponse, error)
+
+	// BillingPaymentActionWithResponse What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
+	//
+	// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
+	BillingPaymentActionWithResponse(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*BillingPaymentActionResponse, error)
 
 	// BillingSetupIntentWithResponse Start saving a card in a browser (Stripe SetupIntent)
 	//
@@ -4790,6 +5183,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/courses/{courseId}/items/{itemId} (the `CourseItemUpdate` operationId).
 	CourseItemUpdateWithResponse(ctx context.Context, courseId string, itemId string, body CourseItemUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*CourseItemUpdateResponse, error)
+
+	// ContentCaptionPutWithResponse Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong
+	//
+	// Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong. Needs an access token of a user with the tutor role.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/courses/{courseId}/items/{itemId}/captions/{language} (the `ContentCaptionPut` operationId).
+	ContentCaptionPutWithResponse(ctx context.Context, courseId string, itemId string, language string, reqEditors ...RequestEditorFn) (*ContentCaptionPutResponse, error)
 
 	// ContentGetWithResponse Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)
 	//
@@ -5364,8 +5766,89 @@ func (r WebAssetsResponse) ContentType() string {
 	return ""
 }
 
+// BillingListPaymentMethodsResponse401Headers the declared response headers of an HTTP 401 response for BillingListPaymentMethods
+type BillingListPaymentMethodsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// BillingListPaymentMethodsResponse503Headers the declared response headers of an HTTP 503 response for BillingListPaymentMethods
+type BillingListPaymentMethodsResponse503Headers struct {
+	RetryAfter *string
+}
+
+type BillingListPaymentMethodsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BillingWalletView
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BillingListPaymentMethodsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *BillingListPaymentMethodsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BillingListPaymentMethodsResponse) GetJSON200() *BillingWalletView {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BillingListPaymentMethodsResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BillingListPaymentMethodsResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BillingListPaymentMethodsResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r BillingListPaymentMethodsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BillingListPaymentMethodsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BillingListPaymentMethodsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BillingListPaymentMethodsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // BillingSaveCardResponse201Headers the declared response headers of an HTTP 201 response for BillingSaveCard
 type BillingSaveCardResponse201Headers struct {
+	IdempotentReplayed *string
+}
+
+// BillingSaveCardResponse202Headers the declared response headers of an HTTP 202 response for BillingSaveCard
+type BillingSaveCardResponse202Headers struct {
 	IdempotentReplayed *string
 }
 
@@ -5388,7 +5871,9 @@ type BillingSaveCardResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *BillingCardView
+	JSON201 *BillingMethodView
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *BillingMethodView
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -5405,6 +5890,8 @@ type BillingSaveCardResponse struct {
 	JSON503 *Error
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *BillingSaveCardResponse201Headers
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *BillingSaveCardResponse202Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *BillingSaveCardResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -5414,8 +5901,13 @@ type BillingSaveCardResponse struct {
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r BillingSaveCardResponse) GetJSON201() *BillingCardView {
+func (r BillingSaveCardResponse) GetJSON201() *BillingMethodView {
 	return r.JSON201
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r BillingSaveCardResponse) GetJSON202() *BillingMethodView {
+	return r.JSON202
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -5476,6 +5968,269 @@ func (r BillingSaveCardResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r BillingSaveCardResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BillingRemovePaymentMethodResponse401Headers the declared response headers of an HTTP 401 response for BillingRemovePaymentMethod
+type BillingRemovePaymentMethodResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// BillingRemovePaymentMethodResponse503Headers the declared response headers of an HTTP 503 response for BillingRemovePaymentMethod
+type BillingRemovePaymentMethodResponse503Headers struct {
+	RetryAfter *string
+}
+
+type BillingRemovePaymentMethodResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BillingRemovePaymentMethodResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *BillingRemovePaymentMethodResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BillingRemovePaymentMethodResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BillingRemovePaymentMethodResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BillingRemovePaymentMethodResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BillingRemovePaymentMethodResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BillingRemovePaymentMethodResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r BillingRemovePaymentMethodResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BillingRemovePaymentMethodResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BillingRemovePaymentMethodResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BillingRemovePaymentMethodResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BillingDefaultPaymentMethodResponse401Headers the declared response headers of an HTTP 401 response for BillingDefaultPaymentMethod
+type BillingDefaultPaymentMethodResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// BillingDefaultPaymentMethodResponse503Headers the declared response headers of an HTTP 503 response for BillingDefaultPaymentMethod
+type BillingDefaultPaymentMethodResponse503Headers struct {
+	RetryAfter *string
+}
+
+type BillingDefaultPaymentMethodResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BillingWalletView
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BillingDefaultPaymentMethodResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *BillingDefaultPaymentMethodResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BillingDefaultPaymentMethodResponse) GetJSON200() *BillingWalletView {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BillingDefaultPaymentMethodResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BillingDefaultPaymentMethodResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BillingDefaultPaymentMethodResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BillingDefaultPaymentMethodResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BillingDefaultPaymentMethodResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r BillingDefaultPaymentMethodResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BillingDefaultPaymentMethodResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BillingDefaultPaymentMethodResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BillingDefaultPaymentMethodResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BillingPaymentActionResponse401Headers the declared response headers of an HTTP 401 response for BillingPaymentAction
+type BillingPaymentActionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// BillingPaymentActionResponse503Headers the declared response headers of an HTTP 503 response for BillingPaymentAction
+type BillingPaymentActionResponse503Headers struct {
+	RetryAfter *string
+}
+
+type BillingPaymentActionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BillingActionView
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BillingPaymentActionResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *BillingPaymentActionResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BillingPaymentActionResponse) GetJSON200() *BillingActionView {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BillingPaymentActionResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BillingPaymentActionResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BillingPaymentActionResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BillingPaymentActionResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BillingPaymentActionResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r BillingPaymentActionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BillingPaymentActionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BillingPaymentActionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BillingPaymentActionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6564,6 +7319,103 @@ func (r CourseItemUpdateResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CourseItemUpdateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ContentCaptionPutResponse401Headers the declared response headers of an HTTP 401 response for ContentCaptionPut
+type ContentCaptionPutResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ContentCaptionPutResponse503Headers the declared response headers of an HTTP 503 response for ContentCaptionPut
+type ContentCaptionPutResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ContentCaptionPutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContentCaptionView
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ContentCaptionPutResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ContentCaptionPutResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ContentCaptionPutResponse) GetJSON200() *ContentCaptionView {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ContentCaptionPutResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ContentCaptionPutResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ContentCaptionPutResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ContentCaptionPutResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ContentCaptionPutResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ContentCaptionPutResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ContentCaptionPutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ContentCaptionPutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ContentCaptionPutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ContentCaptionPutResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -9469,9 +10321,24 @@ func (c *ClientWithResponses) WebAssetsWithResponse(ctx context.Context, file st
 	return ParseWebAssetsResponse(rsp)
 }
 
-// BillingSaveCardWithBodyWithResponse Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)
+// BillingListPaymentMethodsWithResponse My saved payment methods, the default, and the methods my country offers
 //
-// Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
+// My saved payment methods, the default, and the methods my country offers. Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/billing/payment-methods (the `BillingListPaymentMethods` operationId).
+func (c *ClientWithResponses) BillingListPaymentMethodsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*BillingListPaymentMethodsResponse, error) {
+	rsp, err := c.BillingListPaymentMethods(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBillingListPaymentMethodsResponse(rsp)
+}
+
+// BillingSaveCardWithBodyWithResponse Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)
+//
+// Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9484,9 +10351,9 @@ func (c *ClientWithResponses) BillingSaveCardWithBodyWithResponse(ctx context.Co
 	return ParseBillingSaveCardResponse(rsp)
 }
 
-// BillingSaveCardWithResponse Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode)
+// BillingSaveCardWithResponse Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate)
 //
-// Save my card: attach a Stripe payment method id (e.g. pm_card_visa in test mode). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
+// Save a card for later payments (SetupIntent, usage off_session; 202 with a client secret when the bank asks to authenticate). Takes an Idempotency-Key: a retry with the same key answers the first success again. Needs an access token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9497,6 +10364,51 @@ func (c *ClientWithResponses) BillingSaveCardWithResponse(ctx context.Context, p
 		return nil, err
 	}
 	return ParseBillingSaveCardResponse(rsp)
+}
+
+// BillingRemovePaymentMethodWithResponse Remove one of my saved payment methods (detached at Stripe)
+//
+// Remove one of my saved payment methods (detached at Stripe). Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/billing/payment-methods/{paymentMethodId} (the `BillingRemovePaymentMethod` operationId).
+func (c *ClientWithResponses) BillingRemovePaymentMethodWithResponse(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*BillingRemovePaymentMethodResponse, error) {
+	rsp, err := c.BillingRemovePaymentMethod(ctx, paymentMethodId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBillingRemovePaymentMethodResponse(rsp)
+}
+
+// BillingDefaultPaymentMethodWithResponse Make one of my saved payment methods the default
+//
+// Make one of my saved payment methods the default. Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/billing/payment-methods/{paymentMethodId}/default (the `BillingDefaultPaymentMethod` operationId).
+func (c *ClientWithResponses) BillingDefaultPaymentMethodWithResponse(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*BillingDefaultPaymentMethodResponse, error) {
+	rsp, err := c.BillingDefaultPaymentMethod(ctx, paymentMethodId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBillingDefaultPaymentMethodResponse(rsp)
+}
+
+// BillingPaymentActionWithResponse What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
+//
+// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
+func (c *ClientWithResponses) BillingPaymentActionWithResponse(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*BillingPaymentActionResponse, error) {
+	rsp, err := c.BillingPaymentAction(ctx, paymentId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBillingPaymentActionResponse(rsp)
 }
 
 // BillingSetupIntentWithResponse Start saving a card in a browser (Stripe SetupIntent)
@@ -9737,6 +10649,21 @@ func (c *ClientWithResponses) CourseItemUpdateWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseCourseItemUpdateResponse(rsp)
+}
+
+// ContentCaptionPutWithResponse Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong
+//
+// Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong. Needs an access token of a user with the tutor role.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/courses/{courseId}/items/{itemId}/captions/{language} (the `ContentCaptionPut` operationId).
+func (c *ClientWithResponses) ContentCaptionPutWithResponse(ctx context.Context, courseId string, itemId string, language string, reqEditors ...RequestEditorFn) (*ContentCaptionPutResponse, error) {
+	rsp, err := c.ContentCaptionPut(ctx, courseId, itemId, language, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseContentCaptionPutResponse(rsp)
 }
 
 // ContentGetWithResponse Get an item's content: a short-lived signed download URL for media, the body for text (owner and subscribers)
@@ -10527,6 +11454,76 @@ func ParseWebAssetsResponse(rsp *http.Response) (*WebAssetsResponse, error) {
 	return response, nil
 }
 
+// ParseBillingListPaymentMethodsResponse parses an HTTP response from a BillingListPaymentMethodsWithResponse call
+func ParseBillingListPaymentMethodsResponse(rsp *http.Response) (*BillingListPaymentMethodsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BillingListPaymentMethodsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BillingWalletView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers BillingListPaymentMethodsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers BillingListPaymentMethodsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseBillingSaveCardResponse parses an HTTP response from a BillingSaveCardWithResponse call
 func ParseBillingSaveCardResponse(rsp *http.Response) (*BillingSaveCardResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -10542,11 +11539,18 @@ func ParseBillingSaveCardResponse(rsp *http.Response) (*BillingSaveCardResponse,
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest BillingCardView
+		var dest BillingMethodView
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest BillingMethodView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest Error
@@ -10610,6 +11614,16 @@ func ParseBillingSaveCardResponse(rsp *http.Response) (*BillingSaveCardResponse,
 			headers.IdempotentReplayed = &value
 		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 202:
+		var headers BillingSaveCardResponse202Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		response.Headers202 = &headers
 	case rsp.StatusCode == 401:
 		var headers BillingSaveCardResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -10632,6 +11646,254 @@ func ParseBillingSaveCardResponse(rsp *http.Response) (*BillingSaveCardResponse,
 		response.Headers409 = &headers
 	case rsp.StatusCode == 503:
 		var headers BillingSaveCardResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBillingRemovePaymentMethodResponse parses an HTTP response from a BillingRemovePaymentMethodWithResponse call
+func ParseBillingRemovePaymentMethodResponse(rsp *http.Response) (*BillingRemovePaymentMethodResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BillingRemovePaymentMethodResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers BillingRemovePaymentMethodResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers BillingRemovePaymentMethodResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBillingDefaultPaymentMethodResponse parses an HTTP response from a BillingDefaultPaymentMethodWithResponse call
+func ParseBillingDefaultPaymentMethodResponse(rsp *http.Response) (*BillingDefaultPaymentMethodResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BillingDefaultPaymentMethodResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BillingWalletView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers BillingDefaultPaymentMethodResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers BillingDefaultPaymentMethodResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBillingPaymentActionResponse parses an HTTP response from a BillingPaymentActionWithResponse call
+func ParseBillingPaymentActionResponse(rsp *http.Response) (*BillingPaymentActionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BillingPaymentActionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BillingActionView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers BillingPaymentActionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers BillingPaymentActionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -11672,6 +12934,97 @@ func ParseCourseItemUpdateResponse(rsp *http.Response) (*CourseItemUpdateRespons
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers CourseItemUpdateResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseContentCaptionPutResponse parses an HTTP response from a ContentCaptionPutWithResponse call
+func ParseContentCaptionPutResponse(rsp *http.Response) (*ContentCaptionPutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ContentCaptionPutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContentCaptionView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ContentCaptionPutResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ContentCaptionPutResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

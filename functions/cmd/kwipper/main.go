@@ -8,6 +8,7 @@
 //	kwipper migrate         create missing databases and apply migrations
 //	kwipper gen [--check]   write (or check) functions/openapi.json and terraform/functions.json
 //	kwipper billing-cycle [--as-of T]  publish a billing-cycle tick as of T (RFC 3339; default now)
+//	kwipper payments-unreconciled [--older-than D]  list payments reconciliation could not settle
 //	kwipper export --out DIR           write a portable export of every database (one snapshot)
 //	kwipper restore --from DIR [--resume]  load an export into empty databases
 //	kwipper drill --api URL [--learners N] [--destroy-project P]  rehearse a recovery, print RPO and RTO
@@ -67,6 +68,8 @@ func run(args []string) error {
 		return ops.Migrate(ctx, cfg, log)
 	case "billing-cycle":
 		return billingCycle(ctx, cfg, log, args)
+	case "payments-unreconciled":
+		return paymentsUnreconciled(ctx, cfg, log, args)
 	case "export":
 		return export(ctx, cfg, log, args)
 	case "restore":
@@ -74,7 +77,7 @@ func run(args []string) error {
 	case "drill":
 		return drill(ctx, cfg, log, args)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, gen, billing-cycle, export, restore, drill)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, gen, billing-cycle, payments-unreconciled, export, restore, drill)", cmd)
 }
 
 // serveOne serves the FUNCTION_TARGET function through the functions

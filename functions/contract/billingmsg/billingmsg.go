@@ -25,8 +25,12 @@ type PaymentRefunded struct {
 // Renewal charge results.
 const (
 	ChargeSucceeded    = "succeeded"
-	ChargeDeclined     = "declined"
+	ChargeDeclined     = "declined" // soft: retried on the dunning schedule
 	ChargeAuthRequired = "authentication_required"
+	// ChargeHardDeclined: the bank will not accept the method again (lost,
+	// stolen, expired, invalid...), or none is saved; not retried until the
+	// learner saves another.
+	ChargeHardDeclined = "hard_declined"
 )
 
 // RenewalCharged is the outcome of a renewal charge.

@@ -76,4 +76,9 @@ type RenewalCharge struct {
 	Attempt        int         `json:"attempt"`
 	PeriodStart    time.Time   `json:"period_start"`
 	Amount         money.Money `json:"amount"`
+	// EarlierKeys are the keys of this period's earlier attempts: one the
+	// learner may still authenticate (3-D Secure) is settled first (paid:
+	// this attempt charges nothing; else cancelled), so a period is never
+	// paid twice.
+	EarlierKeys []string `json:"earlier_keys,omitempty"`
 }

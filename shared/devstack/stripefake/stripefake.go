@@ -8,10 +8,14 @@
 // t=<unix>,v1=<HMAC-SHA256 of "t.payload">) to a configured URL.
 //
 // Test payment methods: pm_card_visa and pm_card_mastercard succeed;
-// pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds and
-// pm_card_chargeDeclinedExpiredCard decline; pm_card_authenticationRequired
+// pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds,
+// pm_card_chargeDeclinedExpiredCard, pm_card_chargeDeclinedStolenCard,
+// pm_card_chargeDeclinedLostCard, pm_card_chargeDeclinedIncorrectCvc and
+// pm_card_chargeDeclinedProcessingError decline with Stripe's codes; pm_card_authenticationRequired
 // needs authentication (an authentication_required decline off-session,
-// status requires_action on-session).
+// status requires_action on-session); pm_card_authenticationRequiredOnSetup
+// asks on setup (a SetupIntent in requires_action until Authenticate) and
+// not for off-session charges after it. Payment methods detach for good.
 //
 // stripe-mock checks request shapes against Stripe's OpenAPI document (see
 // the contract test); this fake keeps state so whole flows can run.
@@ -28,6 +32,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,6 +70,7 @@ type Server struct {
 	idem      map[string]idemEntry
 	events    []Event
 	faults    Faults
+	drops     int // replies to POST /v1/payment_intents still to drop
 	hooks     sync.WaitGroup
 	closed    bool
 
@@ -75,7 +81,9 @@ type Server struct {
 
 type paymentMethod struct {
 	obj      map[string]any
-	behavior string // ok, decline:<code>, auth
+	behavior string // ok, decline:<code>, auth, auth_setup
+	detached bool   // detached from its customer: never usable again
+	setUp    bool   // set up off-session (a succeeded SetupIntent)
 }
 
 type idemEntry struct {
@@ -142,6 +150,35 @@ func (s *Server) ForgetIdempotencyKeys() {
 	s.mu.Unlock()
 }
 
+// DropPaymentIntentReplies makes the next n answers to POST
+// /v1/payment_intents (creations, replays of their idempotency keys
+// included) lost after Stripe acted: the request is applied, the connection
+// closes without a reply, as when a network or process fails mid-call.
+func (s *Server) DropPaymentIntentReplies(n int) {
+	s.mu.Lock()
+	s.drops = n
+	s.mu.Unlock()
+}
+
+// dropReply closes w's connection without answering when a drop is due
+// (s.mu held).
+func (s *Server) dropReply(w http.ResponseWriter, r *http.Request) bool {
+	if s.drops <= 0 || r.Method != http.MethodPost || r.URL.Path != "/v1/payment_intents" {
+		return false
+	}
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return false
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return false
+	}
+	s.drops--
+	_ = conn.Close()
+	return true
+}
+
 // Totals counts what moved money: successful charges, refunds, declines.
 type Totals struct {
 	Succeeded, Refunded, Declined int
@@ -159,7 +196,7 @@ func (s *Server) Totals() Totals {
 			if ch := s.charges[str(pi["latest_charge"])]; ch != nil && ch["refunded"] == true {
 				t.Refunded++
 			}
-		case "requires_payment_method":
+		case "requires_payment_method", "canceled":
 			if pi["last_payment_error"] != nil {
 				t.Declined++
 			}
@@ -206,6 +243,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				writeInjected(w)
 				return
 			}
+			if s.dropReply(w, r) {
+				return
+			}
 			w.Header().Set("Idempotent-Replayed", "true")
 			write(w, e.status, e.body)
 			return
@@ -218,6 +258,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if failAfter {
 		writeInjected(w)
+		return
+	}
+	if s.dropReply(w, r) {
 		return
 	}
 	write(w, status, b)
@@ -312,6 +355,8 @@ func (s *Server) route(r *http.Request) (int, any) {
 		obj = c
 	case res == "payment_methods" && action == "attach" && r.Method == http.MethodPost:
 		obj, fail = s.attach(id, f.Get("customer"))
+	case res == "payment_methods" && action == "detach" && r.Method == http.MethodPost:
+		obj, fail = s.detach(id)
 	case res == "payment_methods" && id != "" && action == "" && r.Method == http.MethodGet:
 		pm, ok := s.pms[id]
 		if !ok {
@@ -332,6 +377,8 @@ func (s *Server) route(r *http.Request) (int, any) {
 		obj = si
 	case res == "payment_intents" && id == "" && r.Method == http.MethodPost:
 		obj, fail = s.createPaymentIntent(f)
+	case res == "payment_intents" && id == "search" && r.Method == http.MethodGet:
+		return http.StatusOK, s.searchIntents(r.URL.Query().Get("query"))
 	case res == "payment_intents" && id != "" && action == "" && r.Method == http.MethodGet:
 		pi, ok := s.intents[id]
 		if !ok {
@@ -339,6 +386,8 @@ func (s *Server) route(r *http.Request) (int, any) {
 			break
 		}
 		obj = pi
+	case res == "payment_intents" && action == "cancel" && r.Method == http.MethodPost:
+		obj, fail = s.cancelPaymentIntent(id, f.Get("cancellation_reason"))
 	case res == "refunds" && id == "" && r.Method == http.MethodPost:
 		obj, fail = s.createRefund(f)
 	case res == "refunds" && id != "" && r.Method == http.MethodGet:
@@ -355,7 +404,28 @@ func (s *Server) route(r *http.Request) (int, any) {
 	if fail != nil {
 		return fail.status, map[string]any{"error": fail.err}
 	}
-	return http.StatusOK, obj
+	return http.StatusOK, s.expand(obj, f)
+}
+
+// expand returns obj with the fields the request's expand[] names replaced
+// by the objects they name (payment_method only: what Kwipper expands).
+func (s *Server) expand(obj map[string]any, f map[string][]string) map[string]any {
+	for k, v := range f {
+		if !strings.HasPrefix(k, "expand[") || len(v) == 0 || v[0] != "payment_method" {
+			continue
+		}
+		pm := s.pms[str(obj["payment_method"])]
+		if pm == nil {
+			continue
+		}
+		out := make(map[string]any, len(obj))
+		for k, v := range obj {
+			out[k] = v
+		}
+		out["payment_method"] = pm.obj
+		return out
+	}
+	return obj
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -426,7 +496,12 @@ var testCards = map[string][3]string{
 	"pm_card_chargeDeclined":                  {"visa", "0002", "decline:generic_decline"},
 	"pm_card_chargeDeclinedInsufficientFunds": {"visa", "9995", "decline:insufficient_funds"},
 	"pm_card_chargeDeclinedExpiredCard":       {"visa", "0069", "decline:expired_card"},
+	"pm_card_chargeDeclinedStolenCard":        {"visa", "9979", "decline:stolen_card"},
+	"pm_card_chargeDeclinedLostCard":          {"visa", "9987", "decline:lost_card"},
+	"pm_card_chargeDeclinedIncorrectCvc":      {"visa", "0127", "decline:incorrect_cvc"},
+	"pm_card_chargeDeclinedProcessingError":   {"visa", "0119", "decline:processing_error"},
 	"pm_card_authenticationRequired":          {"visa", "3184", "auth"},
+	"pm_card_authenticationRequiredOnSetup":   {"visa", "3155", "auth_setup"},
 }
 
 // resolve returns payment method id, creating one from a test token.
@@ -471,9 +546,35 @@ func (s *Server) createSetupIntent(f map[string][]string) (map[string]any, *fail
 	id := s.newID("seti")
 	si := map[string]any{"id": id, "object": "setup_intent", "client_secret": id + "_secret_" + s.newID("x")[2:],
 		"customer": nilIfEmpty(cus), "status": "requires_payment_method", "usage": orDefault(get(f, "usage"), "off_session"),
-		"payment_method": nil, "payment_method_types": []string{"card"}, "created": now(), "livemode": false, "metadata": metadata(f)}
+		"payment_method": nil, "payment_method_types": []string{"card"}, "created": now(), "livemode": false, "metadata": metadata(f),
+		"next_action": nil, "last_setup_error": nil}
+	if pmID := get(f, "payment_method"); pmID != "" {
+		pm, ok := s.resolve(pmID)
+		if !ok {
+			return nil, ptr(missing("PaymentMethod", "payment_method", pmID))
+		}
+		if fail := s.usable(pm, cus); fail != nil {
+			return nil, fail
+		}
+		si["payment_method"], si["status"] = pm.obj["id"], "requires_confirmation"
+	}
 	s.setups[id] = si
+	if get(f, "confirm") == "true" {
+		return s.confirmSetupIntent(id, str(si["payment_method"]))
+	}
 	return si, nil
+}
+
+// usable refuses payment method pm for customer cus as Stripe does: one
+// detached before, or another customer's.
+func (s *Server) usable(pm *paymentMethod, cus string) *failure {
+	if pm.detached {
+		return ptr(invalid("payment_method", "This PaymentMethod was previously used without being attached to a Customer or was detached from a Customer, and may not be used again."))
+	}
+	if c := str(pm.obj["customer"]); c != "" && c != cus {
+		return ptr(invalid("payment_method", "The provided PaymentMethod belongs to a different Customer."))
+	}
+	return nil
 }
 
 func orDefault(v, def string) string {
@@ -483,6 +584,13 @@ func orDefault(v, def string) string {
 	return v
 }
 
+// confirmSetupIntent confirms setup intent id with payment method pmID. A
+// card that asks for authentication on setup (pm_card_authenticationRequiredOnSetup)
+// leaves it requires_action until Authenticate; the others succeed (the fake
+// does not decline setups: Kwipper's flows save declining test cards to see
+// their charges fail, and pm_card_authenticationRequired, which at Stripe
+// asks on setup too, is saved directly so its off-session charges decline
+// with authentication_required).
 func (s *Server) confirmSetupIntent(id, pmID string) (map[string]any, *failure) {
 	si, ok := s.setups[id]
 	if !ok {
@@ -492,12 +600,93 @@ func (s *Server) confirmSetupIntent(id, pmID string) (map[string]any, *failure) 
 	if !ok {
 		return nil, ptr(missing("PaymentMethod", "payment_method", pmID))
 	}
+	if fail := s.usable(pm, str(si["customer"])); fail != nil {
+		return nil, fail
+	}
+	si["payment_method"] = pm.obj["id"]
+	if pm.behavior == "auth_setup" && !pm.setUp {
+		si["status"] = "requires_action"
+		si["next_action"] = map[string]any{"type": "use_stripe_sdk", "use_stripe_sdk": map[string]any{}}
+		return si, nil
+	}
+	s.finishSetup(si, pm)
+	return si, nil
+}
+
+// finishSetup marks setup intent si succeeded: its card is attached to the
+// customer and set up for off-session charges.
+func (s *Server) finishSetup(si map[string]any, pm *paymentMethod) {
 	if c := str(si["customer"]); c != "" {
 		pm.obj["customer"] = c
 	}
-	si["payment_method"], si["status"] = pm.obj["id"], "succeeded"
+	if si["usage"] == "off_session" {
+		pm.setUp = true
+	}
+	si["status"], si["next_action"] = "succeeded", nil
 	s.emit("setup_intent.succeeded", si)
-	return si, nil
+}
+
+// Authenticate plays the learner answering the bank's authentication (3-D
+// Secure) of setup or payment intent id that requires_action (or of a
+// PaymentIntent declined off-session with authentication_required, which
+// the learner confirms on-session): ok completes
+// it (setup_intent.succeeded; a payment is charged: payment_intent.succeeded),
+// !ok fails it (setup_intent.setup_failed; payment_intent.payment_failed with
+// the PaymentIntent back in requires_payment_method). It reports whether an
+// intent waited.
+func (s *Server) Authenticate(id string, ok bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if si, found := s.setups[id]; found && si["status"] == "requires_action" {
+		pm := s.pms[str(si["payment_method"])]
+		if ok && pm != nil {
+			s.finishSetup(si, pm)
+			return true
+		}
+		si["status"], si["next_action"] = "requires_payment_method", nil
+		si["last_setup_error"] = map[string]any{"type": "card_error", "code": "setup_intent_authentication_failure",
+			"message": "The latest attempt to set up the payment method has failed because authentication failed."}
+		s.emit("setup_intent.setup_failed", si)
+		return true
+	}
+	pi, found := s.intents[id]
+	if !found {
+		return false
+	}
+	pm := s.pms[str(pi["payment_method"])]
+	if lpe, _ := pi["last_payment_error"].(map[string]any); pi["status"] == "requires_payment_method" && lpe != nil && lpe["code"] == "authentication_required" {
+		// An off-session charge the bank declined for authentication: the
+		// learner confirms it on-session with the same card (Stripe.js
+		// confirmCardPayment with the client secret) and authenticates.
+		if m, _ := lpe["payment_method"].(map[string]any); m != nil {
+			pm = s.pms[str(m["id"])]
+		}
+	} else if pi["status"] != "requires_action" {
+		return false
+	}
+	if ok && pm != nil {
+		s.succeed(pi, pm)
+		return true
+	}
+	lpe := map[string]any{"type": "card_error", "code": "payment_intent_authentication_failure",
+		"message": "The provided PaymentMethod has failed authentication."}
+	pi["status"], pi["last_payment_error"], pi["payment_method"], pi["next_action"] = "requires_payment_method", lpe, nil, nil
+	s.emit("payment_intent.payment_failed", pi)
+	return true
+}
+
+// detach detaches payment method id from its customer, for good.
+func (s *Server) detach(id string) (map[string]any, *failure) {
+	pm, ok := s.pms[id]
+	if !ok {
+		return nil, ptr(missing("PaymentMethod", "payment_method", id))
+	}
+	if str(pm.obj["customer"]) == "" {
+		return nil, ptr(invalid("payment_method", "The payment method you provided is not attached to a customer so detachment is impossible."))
+	}
+	pm.obj["customer"], pm.detached = nil, true
+	s.emit("payment_method.detached", pm.obj)
+	return pm.obj, nil
 }
 
 var currencies = map[string]bool{"idr": true, "jpy": true, "php": true, "mxn": true, "usd": true}
@@ -521,8 +710,8 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 		if pm, ok = s.resolve(id); !ok {
 			return nil, ptr(missing("PaymentMethod", "payment_method", id))
 		}
-		if c := str(pm.obj["customer"]); c != "" && c != cus {
-			return nil, ptr(invalid("payment_method", "The provided PaymentMethod belongs to a different Customer."))
+		if fail := s.usable(pm, cus); fail != nil {
+			return nil, fail
 		}
 	}
 	id := s.newID("pi")
@@ -543,16 +732,10 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 	}
 	offSession := get(f, "off_session") == "true"
 	switch {
-	case pm.behavior == "ok":
-		ch := s.newID("ch")
-		s.charges[ch] = map[string]any{"id": ch, "object": "charge", "amount": amount, "amount_refunded": 0, "currency": cur,
-			"customer": pi["customer"], "payment_intent": id, "payment_method": pm.obj["id"], "paid": true, "captured": true,
-			"refunded": false, "status": "succeeded", "created": now(), "livemode": false, "metadata": pi["metadata"]}
-		pi["status"], pi["amount_received"], pi["latest_charge"] = "succeeded", amount, ch
-		s.emit("charge.succeeded", s.charges[ch])
-		s.emit("payment_intent.succeeded", pi)
+	case pm.behavior == "ok" || (pm.behavior == "auth_setup" && offSession && pm.setUp):
+		s.succeed(pi, pm)
 		return pi, nil
-	case pm.behavior == "auth" && !offSession:
+	case (pm.behavior == "auth" || pm.behavior == "auth_setup") && !offSession:
 		pi["status"] = "requires_action"
 		pi["next_action"] = map[string]any{"type": "use_stripe_sdk", "use_stripe_sdk": map[string]any{}}
 		s.emit("payment_intent.requires_action", pi)
@@ -560,12 +743,16 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 	}
 	code, decline, msg := "card_declined", strings.TrimPrefix(pm.behavior, "decline:"), "Your card was declined."
 	switch decline {
-	case "auth":
+	case "auth", "auth_setup":
 		code, decline, msg = "authentication_required", "authentication_required", "Your card was declined. This transaction requires authentication."
 	case "insufficient_funds":
 		msg = "Your card has insufficient funds."
 	case "expired_card":
 		code, msg = "expired_card", "Your card has expired."
+	case "incorrect_cvc":
+		code, msg = "incorrect_cvc", "Your card's security code is incorrect."
+	case "processing_error":
+		code, msg = "processing_error", "An error occurred while processing your card. Try again in a little bit."
 	}
 	e := apiErr{Type: "card_error", Code: code, DeclineCode: decline, Message: msg}
 	lpe := map[string]any{"type": e.Type, "code": e.Code, "decline_code": e.DeclineCode, "message": e.Message, "payment_method": pm.obj}
@@ -573,6 +760,59 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 	e.PaymentIntent = pi
 	s.emit("payment_intent.payment_failed", pi)
 	return nil, &failure{http.StatusPaymentRequired, e}
+}
+
+var metadataClause = regexp.MustCompile(`^metadata\['([^']+)'\]:'([^']*)'$`)
+
+// searchIntents answers GET /v1/payment_intents/search for the query
+// Kwipper uses, metadata['key']:'value' (Stripe's search query language).
+func (s *Server) searchIntents(query string) map[string]any {
+	data := []any{}
+	if m := metadataClause.FindStringSubmatch(strings.TrimSpace(query)); m != nil {
+		ids := make([]string, 0, len(s.intents))
+		for id := range s.intents {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			pi := s.intents[id]
+			if md, _ := pi["metadata"].(map[string]any); md != nil && md[m[1]] == m[2] {
+				data = append(data, pi)
+			}
+		}
+	}
+	return map[string]any{"object": "search_result", "url": "/v1/payment_intents/search", "has_more": false,
+		"next_page": nil, "data": data}
+}
+
+// cancelPaymentIntent cancels payment intent id as Stripe does: only one not
+// yet succeeded (or canceled) may be.
+func (s *Server) cancelPaymentIntent(id, reason string) (map[string]any, *failure) {
+	pi, ok := s.intents[id]
+	if !ok {
+		return nil, ptr(missing("payment_intent", "intent", id))
+	}
+	switch pi["status"] {
+	case "requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing":
+	default:
+		return nil, &failure{http.StatusBadRequest, apiErr{Type: "invalid_request_error", Code: "payment_intent_unexpected_state",
+			Message: fmt.Sprintf("You cannot cancel this PaymentIntent because it has a status of %s. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.", pi["status"])}}
+	}
+	pi["status"], pi["cancellation_reason"], pi["canceled_at"], pi["next_action"] = "canceled", nilIfEmpty(reason), now(), nil
+	s.emit("payment_intent.canceled", pi)
+	return pi, nil
+}
+
+// succeed charges payment intent pi with pm.
+func (s *Server) succeed(pi map[string]any, pm *paymentMethod) {
+	ch := s.newID("ch")
+	amount := pi["amount"]
+	s.charges[ch] = map[string]any{"id": ch, "object": "charge", "amount": amount, "amount_refunded": 0, "currency": pi["currency"],
+		"customer": pi["customer"], "payment_intent": pi["id"], "payment_method": pm.obj["id"], "paid": true, "captured": true,
+		"refunded": false, "status": "succeeded", "created": now(), "livemode": false, "metadata": pi["metadata"]}
+	pi["status"], pi["amount_received"], pi["latest_charge"], pi["payment_method"], pi["next_action"] = "succeeded", amount, ch, pm.obj["id"], nil
+	s.emit("charge.succeeded", s.charges[ch])
+	s.emit("payment_intent.succeeded", pi)
 }
 
 func (s *Server) createRefund(f map[string][]string) (map[string]any, *failure) {
