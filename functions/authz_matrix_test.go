@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kwipper/kwipper/functions"
+	"github.com/kwipper/kwipper/functions/billing"
 	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/fnreg"
@@ -77,7 +78,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		return e.Do("GET", "/v1/courses/"+course.ID+"/items/"+video.ID+"/progress", subscriber, nil).Status == 200
 	})
 
-	ids := map[string]string{"courseId": course.ID, "itemId": video.ID, "subscriptionId": sub.ID, "uploadId": upload, "file": "main.js"}
+	var wallet struct {
+		Methods []struct{ ID string } `json:"payment_methods"`
+	}
+	e.Must(200, "GET", "/v1/billing/payment-methods", subscriber, nil).JSON(t, &wallet)
+	if len(wallet.Methods) == 0 {
+		t.Fatal("the subscriber has no saved payment method")
+	}
+	ids := map[string]string{"courseId": course.ID, "itemId": video.ID, "subscriptionId": sub.ID, "uploadId": upload, "file": "main.js",
+		"paymentMethodId": wallet.Methods[0].ID, "paymentId": billing.PaymentID(sub.ID), "language": "en"}
 	signer := e.App.Signer
 	expired, _, _ := signer.Issue(ownerID, []auth.Role{auth.Tutor}, time.Now().Add(-time.Hour))
 	otherKey, _ := auth.GenerateKey()
@@ -110,6 +119,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// reads, or run after it (mine).
 	now := time.Now().UTC().Format(time.RFC3339)
 	valid := map[string]any{
+		"content-caption-put":            "WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n",
+		"billing-default-payment-method": nil,
 		"user-register":                  map[string]any{"email": "new@authz.test", "password": apitest.Password, "display_name": "New", "roles": []string{"learner"}, "country": "MX"},
 		"user-login":                     map[string]any{"email": "learner@authz.test", "password": apitest.Password},
 		"user-update-me":                 map[string]any{"country": "PH"},
@@ -247,7 +258,7 @@ func expect(s fnreg.Spec, c caller) (ok func(int) bool, mine bool) {
 	}
 	params := fnreg.PathParams(s.Path)
 	switch {
-	case slices.Contains(params, "subscriptionId"):
+	case slices.Contains(params, "subscriptionId"), slices.Contains(params, "paymentMethodId"), slices.Contains(params, "paymentId"):
 		return not2xx, c.subscriber
 	case slices.Contains(params, "courseId") && s.Access == fnreg.Tutor:
 		return not2xx, c.owner
