@@ -74,6 +74,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		e.Must(200, "GET", "/v1/subscriptions/"+sub.ID, subscriber, nil).JSON(t, &sub)
 		return sub.Status == "active"
 	})
+	// The course counts the subscriber once subscription.activated reaches
+	// it: wait, so the snapshot below is settled.
+	e.Eventually("the course counts its subscriber", 30*time.Second, func() bool {
+		var c struct {
+			SubscriberCount int `json:"subscriber_count"`
+		}
+		e.Must(200, "GET", "/v1/courses/"+course.ID, owner, nil).JSON(t, &c)
+		return c.SubscriberCount == 1
+	})
 	e.Eventually("the subscriber may report progress", 30*time.Second, func() bool {
 		return e.Do("GET", "/v1/courses/"+course.ID+"/items/"+video.ID+"/progress", subscriber, nil).Status == 200
 	})

@@ -264,3 +264,20 @@ func Placeholder(kind string) (contentType, fileName string, body []byte, ok boo
 	}
 	return "", "", nil, false
 }
+
+// Publish publishes a course. The Course service hears that an item's media
+// is ready through Pub/Sub, a moment after the upload is: until then
+// publishing is 409, so Publish tries again for up to NewItemWait.
+func (c *Client) Publish(ctx context.Context, courseID string) error {
+	for deadline := time.Now().Add(NewItemWait); ; {
+		err := c.Call(ctx, "POST", "/v1/courses/"+courseID+"/publish", nil, nil)
+		if err == nil || StatusOf(err) != http.StatusConflict || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}

@@ -449,7 +449,7 @@ func (d *drill) seed(ctx context.Context, r *DrillReport) (*seeded, error) {
 				}
 			}
 			if !draft {
-				if err := tutor.Call(ctx, "POST", "/v1/courses/"+c.ID+"/publish", nil, nil); err != nil {
+				if err := tutor.Publish(ctx, c.ID); err != nil {
 					return err
 				}
 			}

@@ -138,16 +138,8 @@ func loadDemo(ctx context.Context, base string) error {
 			}
 		}
 	}
-	// The Course service hears that the media is ready through Pub/Sub.
-	for deadline := time.Now().Add(time.Minute); ; {
-		err := c.Call(ctx, "POST", "/v1/courses/"+course.ID+"/publish", nil, nil)
-		if err == nil {
-			break
-		}
-		if client.StatusOf(err) != http.StatusConflict || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(500 * time.Millisecond)
+	if err := c.Publish(ctx, course.ID); err != nil {
+		return err
 	}
 	fmt.Printf("\nDemo data loaded: course %s is published (a text, a video and a PDF).\n"+
 		"  Log in as the tutor:   curl -s -H 'Content-Type: application/json' %s/v1/sessions -d '{\"email\":%q,\"password\":%q}'\n"+
