@@ -410,8 +410,10 @@ func TestUpload_mismatchedObjectsRejectedAndRemoved(t *testing.T) {
 	var video, file struct{ ID string }
 	s.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "video", "title": "Kana"}).JSON(t, &video)
 	s.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "file", "title": "Sheet"}).JSON(t, &file)
+	// Both items reach the projection through course-events, in any order.
 	s.Eventually("items in the content projection", 30*time.Second, func() bool {
-		return s.Do("GET", s.contentPath(c.ID, file.ID), tutor, nil).Status == http.StatusConflict
+		return s.Do("GET", s.contentPath(c.ID, file.ID), tutor, nil).Status == http.StatusConflict &&
+			s.Do("GET", s.contentPath(c.ID, video.ID), tutor, nil).Status == http.StatusConflict
 	})
 
 	// Bad requests: 400, and nothing is created (no upload in progress after).
