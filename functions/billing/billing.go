@@ -112,6 +112,10 @@ const ReplayWindow = 23 * time.Hour
 func PaymentID(sagaID string) string { return "saga-" + sagaID }
 
 // Idempotency keys of the Stripe calls that move money.
+// CodeCompensatedFirst is the failure of a saga payment whose compensation
+// ran before its charge: it is never charged.
+const CodeCompensatedFirst = "compensated_before_charge"
+
 func paymentKey(sagaID string) string { return "saga-" + sagaID + "-payment" }
 func refundKey(sagaID string) string  { return "saga-" + sagaID + "-refund" }
 

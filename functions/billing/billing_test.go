@@ -262,6 +262,58 @@ func TestPayment_failed_whenCardDeclined(t *testing.T) {
 	}
 }
 
+// Under load the orchestrator may give up on the payment step (no reply in
+// time) and compensate it before its do command is delivered: the late do
+// charges nothing, whichever of the undo and the do's preparation runs
+// first. (Found by the 500-saga load test: 15 charges kept for sagas that
+// had failed.)
+func TestPayment_lateDoAfterItsUndo_chargesNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.customer("u9", "pm_card_visa")
+	undoStep := saga.Step{Prepare: e.svc.prepareRefund, Apply: e.svc.store.applyRefund, AlwaysUndo: true}
+
+	// The undo first, then the late do.
+	sagaID := "00000000-0000-4000-8000-000000000009"
+	undo := payCommand(sagaID, "u9")
+	undo.Kind = saga.Undo
+	if err := e.participant.Handle(ctx, undo, undoStep); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.participant.Handle(ctx, payCommand(sagaID, "u9"), e.step()); err != nil {
+		t.Fatal(err)
+	}
+	if p := e.payment(PaymentID(sagaID)); p.Status != StatusFailed || p.FailureCode != CodeCompensatedFirst {
+		t.Fatalf("payment %+v, want failed (%s)", p, CodeCompensatedFirst)
+	}
+	// The do's preparation racing the undo (the do's own check passed
+	// just before the undo committed): its begin meets the record the
+	// undo left and charges nothing.
+	if res, err := e.svc.preparePayment(ctx, payCommand(sagaID, "u9")); err != nil {
+		t.Fatal(err)
+	} else if p, ok := res.(Payment); !ok || p.Status != StatusFailed {
+		t.Fatalf("a late preparation answered %+v", res)
+	}
+	if tot := e.fake.Totals(); tot.Succeeded != 0 {
+		t.Fatalf("totals %+v: a compensated payment step charged", tot)
+	}
+
+	// The do's preparation first (it charged), its undo meanwhile: the
+	// undo refunds the charge.
+	sagaID2 := "00000000-0000-4000-8000-000000000010"
+	if _, err := e.svc.preparePayment(ctx, payCommand(sagaID2, "u9")); err != nil {
+		t.Fatal(err)
+	}
+	undo2 := payCommand(sagaID2, "u9")
+	undo2.Kind = saga.Undo
+	if err := e.participant.Handle(ctx, undo2, undoStep); err != nil {
+		t.Fatal(err)
+	}
+	if tot := e.fake.Totals(); tot.Succeeded != 1 || tot.Refunded != 1 {
+		t.Fatalf("totals %+v, want the one charge refunded", tot)
+	}
+}
+
 // The webhook verifies Stripe's signature (400 and no change otherwise),
 // handles each event once and moves payments only forward, whatever the
 // order events arrive in.

@@ -55,8 +55,7 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 			"payment_id", p.ID, "saga_id", cmd.SagaID)
 		return saga.Failure("payment_unreconciled", "the payment could not be confirmed; nothing more will be charged"), nil
 	}
-	res, err := s.gw.Charge(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, c.PaymentMethod, args.Amount, args.Description,
-		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID}, true)
+	res, err := s.chargeSaga(ctx, cmd, args, c)
 	if errs.Is(err, errs.Invalid) {
 		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, "payment_rejected", "the payment could not be made with the saved card"
 		s.log.WarnContext(ctx, "Stripe rejected a payment request", "payment_id", p.ID, "err", err.Error())
@@ -79,6 +78,14 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 		p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = StatusFailed, res.Decline.Code, res.Decline.Message, res.Decline.Stripe
 	}
 	return p, nil
+}
+
+// chargeSaga charges a saga's payment step with the saga's idempotency key.
+// The payment step and its compensation (replaying an interrupted charge)
+// both call it, so the two send Stripe the same request under that key.
+func (s *Service) chargeSaga(ctx context.Context, cmd saga.Command, args sagamsg.PaymentArgs, c Customer) (ChargeResult, error) {
+	return s.gw.Charge(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, c.PaymentMethod, args.Amount, args.Description,
+		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID}, true)
 }
 
 // awaitAction answers a redelivered payment command whose payment waits for
@@ -120,8 +127,21 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 		}
 	}
 	p, ok, err := s.store.getPayment(ctx, id)
-	if err != nil || !ok || p.UserID != cmd.UserID {
-		return nil, err // none of this learner's: nothing to refund
+	if err != nil {
+		return nil, err
+	}
+	if !ok && id == PaymentID(cmd.SagaID) && args.Amount.Currency != "" {
+		// The saga gave up on its payment step before the step ran (a
+		// command delayed under load): the do may still arrive. Record
+		// that it must not charge; should it have got there first, its
+		// payment is refunded below.
+		if p, err = s.store.forestall(ctx, Payment{ID: id, SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount}); err != nil {
+			return nil, err
+		}
+		ok = true
+	}
+	if !ok || p.UserID != cmd.UserID {
+		return nil, nil // none of this learner's: nothing to refund
 	}
 	if s.gw == nil {
 		return nil, errNoStripe
@@ -144,7 +164,15 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.gw.Charge(ctx, chargeKeyOf(cmd.SagaID, id), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil, id == PaymentID(cmd.SagaID))
+		var res ChargeResult
+		if id == PaymentID(cmd.SagaID) {
+			// The saga's own charge, interrupted: replayed exactly as the
+			// payment step sent it (Stripe refuses a key reused with other
+			// parameters), so Stripe answers the PaymentIntent it made.
+			res, err = s.chargeSaga(ctx, cmd, args, c)
+		} else {
+			res, err = s.gw.Charge(ctx, chargeKeyOf(cmd.SagaID, id), c.StripeCustomerID, c.PaymentMethod, p.Amount, "", nil, false)
+		}
 		if err != nil && !errs.Is(err, errs.Invalid) {
 			return nil, err
 		}

@@ -168,6 +168,32 @@ func (s *store) begin(ctx context.Context, p Payment) (Payment, error) {
 	return got, spanx.Translate(err, "billingdb.begin")
 }
 
+// forestall records, for a saga whose payment step was compensated before
+// its do ran, that the payment must never be made: a failed Payments row
+// under the saga's payment id (nothing charged), unless the do got there
+// first, whose row it returns instead. preparePayment's begin then finds a
+// settled payment and charges nothing, whichever of the two runs first.
+func (s *store) forestall(ctx context.Context, p Payment) (Payment, error) {
+	var got Payment
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		old, ok, err := s.payment(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			got = old
+			return nil
+		}
+		got = p
+		got.Status, got.FailureCode, got.FailureMessage = StatusFailed, CodeCompensatedFirst, "the subscription was given up before the payment was made: nothing was charged"
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Payments",
+			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "FailureCode", "FailureMessage", "CreatedAt", "UpdatedAt"},
+			[]any{p.ID, spanner.NullString{StringVal: p.SagaID, Valid: p.SagaID != ""}, p.UserID, p.Amount.Amount, p.Amount.Currency, got.Status,
+				got.FailureCode, got.FailureMessage, spanner.CommitTimestamp, spanner.CommitTimestamp})})
+	})
+	return got, spanx.Translate(err, "billingdb.forestall")
+}
+
 // settle writes p's outcome in tx. A hard decline marks the method it was
 // charged to unusable (never charged again; the default moves to another
 // usable method, if any).

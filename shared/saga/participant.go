@@ -106,6 +106,19 @@ func (p *Participant) Handle(ctx context.Context, cmd Command, s Step) error {
 	} else if ok {
 		return p.resend(ctx, stored)
 	}
+	if cmd.Kind == Do {
+		// A do whose undo already ran is answered without preparing it (a
+		// Prepare may act outside the transaction, e.g. charge a card).
+		// An undo that runs between this check and the transaction below
+		// is caught there; the step's undo must then make sure the late
+		// do changes nothing (billing records that the payment must not
+		// be made).
+		if _, undone, err := p.Recorded(ctx, p.DB.Single(), cmd.SagaID, cmd.Step, Undo); err != nil {
+			return err
+		} else if undone {
+			s.Prepare = nil
+		}
+	}
 	var prepared any
 	if s.Prepare != nil {
 		var err error
