@@ -114,10 +114,7 @@ func (s *Service) getCourse(w http.ResponseWriter, r *http.Request) error {
 	if cs.LastActivity.IsZero() && !canReport {
 		return ErrNoProgress
 	}
-	c := courseView(cs, canReport)
-	v := CourseProgressView{CourseID: c.CourseID, Title: c.Title, ItemsTotal: c.ItemsTotal, ItemsCompleted: c.ItemsCompleted,
-		Percent: c.Percent, Completed: c.Completed, CompletedAt: c.CompletedAt, LastActivityAt: c.LastActivityAt,
-		CanReport: c.CanReport, Items: make([]ItemProgressView, 0, len(cs.Items))}
+	v := CourseProgressView{MyCourseView: courseView(cs, canReport), Items: make([]ItemProgressView, 0, len(cs.Items))}
 	for _, st := range cs.Items {
 		v.Items = append(v.Items, itemView(st.Item, st.Progress))
 	}
@@ -208,16 +205,8 @@ type MyCourseView struct {
 // CourseProgressView is MyCourseView with each current item's state, in
 // the order the items were added.
 type CourseProgressView struct {
-	CourseID       string             `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
-	Title          string             `json:"title" example:"Conversational Japanese"`
-	ItemsTotal     int                `json:"items_total" example:"12"`
-	ItemsCompleted int                `json:"items_completed" example:"3"`
-	Percent        int                `json:"percent" example:"25"`
-	Completed      bool               `json:"completed"`
-	CompletedAt    *time.Time         `json:"completed_at,omitempty"`
-	LastActivityAt *time.Time         `json:"last_activity_at,omitempty"`
-	CanReport      bool               `json:"can_report" example:"true"`
-	Items          []ItemProgressView `json:"items"`
+	MyCourseView
+	Items []ItemProgressView `json:"items"`
 }
 
 // MyCoursesPage is one page of the caller's courses (those they have
