@@ -46,7 +46,7 @@ func BenchmarkExportRestore(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(b.TempDir(), fmt.Sprint(i))
 		t := time.Now()
-		m, err := ops.Export(ctx, e.Cfg, dir, log)
+		m, err := ops.Export(ctx, e.Cfg, dir, log, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

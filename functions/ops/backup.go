@@ -37,17 +37,21 @@ type Manifest struct {
 // agree with each other (a subscription and its payment are both there or
 // both not). For disaster recovery beside Spanner's backups, and to leave
 // Google Cloud: the files need nothing of Spanner to read.
-func Export(ctx context.Context, cfg config.Config, dir string, log *slog.Logger) (Manifest, error) {
-	return exportAt(ctx, cfg, dir, time.Time{}, log)
+// It shows its progress and a summary on meter (nil: nowhere).
+func Export(ctx context.Context, cfg config.Config, dir string, log *slog.Logger, meter *Meter) (Manifest, error) {
+	return exportAt(ctx, cfg, dir, time.Time{}, log, meter)
 }
 
 // exportAt is Export as of ts (zero: now, as the export starts).
-func exportAt(ctx context.Context, cfg config.Config, dir string, ts time.Time, log *slog.Logger) (Manifest, error) {
+func exportAt(ctx context.Context, cfg config.Config, dir string, ts time.Time, log *slog.Logger, meter *Meter) (Manifest, error) {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return Manifest{}, fmt.Errorf("export: %s is not empty", dir)
 	}
 	m := Manifest{Format: ExportFormat, Project: cfg.Project, Instance: cfg.SpannerInstance, ReadTimestamp: ts}
-	for _, p := range functions.WithDatabases() {
+	dbs := functions.WithDatabases()
+	start := time.Now()
+	var total, tables int64
+	for i, p := range dbs {
 		c, err := spanx.Open(ctx, spanx.DatabasePath(cfg.Project, cfg.SpannerInstance, p.Database))
 		if err != nil {
 			return m, err
@@ -60,7 +64,9 @@ func exportAt(ctx context.Context, cfg config.Config, dir string, ts time.Time, 
 				return m, fmt.Errorf("export: %w", err)
 			}
 		}
-		d, err := spanx.Dump(ctx, c, p.Database, m.ReadTimestamp, dir)
+		d, err := spanx.Dump(ctx, c, p.Database, m.ReadTimestamp, dir, func(table string, rows int64) {
+			meter.Update(i, len(dbs), fmt.Sprintf("databases · %s.%s %s rows", p.Database, table, count(rows)))
+		})
 		c.Close()
 		if err != nil {
 			return m, err
@@ -69,6 +75,9 @@ func exportAt(ctx context.Context, cfg config.Config, dir string, ts time.Time, 
 		for _, t := range d.Tables {
 			rows += t.Rows
 		}
+		total += rows
+		tables += int64(len(d.Tables))
+		meter.Update(i+1, len(dbs), fmt.Sprintf("databases · %s done, %s rows so far", p.Database, count(total)))
 		log.InfoContext(ctx, "database exported", "database", p.Database, "tables", len(d.Tables), "rows", rows)
 		m.Databases = append(m.Databases, d)
 	}
@@ -76,7 +85,21 @@ func exportAt(ctx context.Context, cfg config.Config, dir string, ts time.Time, 
 	if err != nil {
 		return m, err
 	}
-	return m, os.WriteFile(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), append(b, '\n'), 0o644); err != nil {
+		return m, err
+	}
+	took := time.Since(start)
+	meter.Printf("exported %s rows (%d tables, %d databases) as of %s in %s (%s rows/s) into %s",
+		count(total), tables, len(dbs), m.ReadTimestamp.UTC().Format(time.RFC3339Nano), took.Round(time.Millisecond), count(int64(perSecond(total, took))), dir)
+	return m, nil
+}
+
+// perSecond is n per second of d (0 for no time).
+func perSecond(n int64, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
 }
 
 // RestoreOptions tune Restore.
@@ -93,6 +116,8 @@ type RestoreOptions struct {
 	// Report, when set, is filled with what the restore did and how long
 	// each part took (the recovery drill reads it).
 	Report *RestoreReport
+	// Meter, when set, shows the restore's progress and summary.
+	Meter *Meter
 }
 
 // RestoreReport is what a restore did.
@@ -156,12 +181,26 @@ func Restore(ctx context.Context, cfg config.Config, dir string, opts RestoreOpt
 	}
 	// Every database is loaded before any event is replayed, so no relay
 	// republishes an event into a platform that is still half restored.
+	var want, tables int64
+	for _, d := range m.Databases {
+		for _, t := range d.Tables {
+			want += t.Rows
+		}
+		tables += int64(len(d.Tables))
+	}
+	meter := opts.Meter
+	meter.Printf("restoring %s rows (%d tables, %d databases) exported as of %s; every file checked", count(want), tables, len(m.Databases), m.ReadTimestamp.UTC().Format(time.RFC3339Nano))
 	for i, d := range m.Databases {
-		if err := spanx.Load(ctx, clients[i], d, dir); err != nil {
+		before := rep.Rows
+		err := spanx.Load(ctx, clients[i], d, dir, func(table string, rows int64) {
+			meter.Update(int(before+rows), int(want), fmt.Sprintf("rows · %s.%s", d.Name, table))
+		})
+		if err != nil {
 			return fmt.Errorf("restore: %w (run it again with resume to complete it)", err)
 		}
 		for _, t := range d.Tables {
 			rep.Rows += t.Rows
+			meter.Update(int(rep.Rows), int(want), fmt.Sprintf("rows · %s.%s", d.Name, t.Name))
 		}
 		log.InfoContext(ctx, "database restored", "database", d.Name, "tables", len(d.Tables))
 	}
@@ -172,6 +211,7 @@ func Restore(ctx context.Context, cfg config.Config, dir string, opts RestoreOpt
 		}
 	}
 	if opts.ReplayEvents <= 0 {
+		rep.summary(meter)
 		return nil
 	}
 	start = time.Now()
@@ -184,5 +224,17 @@ func Restore(ctx context.Context, cfg config.Config, dir string, opts RestoreOpt
 		log.InfoContext(ctx, "events marked for replay", "database", d.Name, "events_to_replay", replayed)
 	}
 	rep.Replay = time.Since(start)
+	rep.summary(meter)
 	return nil
+}
+
+// summary shows what the restore did on meter.
+func (rep *RestoreReport) summary(meter *Meter) {
+	var replayed int64
+	for _, n := range rep.Replayed {
+		replayed += n
+	}
+	meter.Printf("restored %s rows in %s: migrate %s, check and load %s (%s rows/s), replay %s (%s events to republish)",
+		count(rep.Rows), (rep.Migrate + rep.Load + rep.Replay).Round(time.Millisecond), rep.Migrate.Round(time.Millisecond),
+		rep.Load.Round(time.Millisecond), count(int64(perSecond(rep.Rows, rep.Load))), rep.Replay.Round(time.Millisecond), count(replayed))
 }

@@ -1,9 +1,11 @@
 package ops_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -54,9 +56,21 @@ func TestExportRestore_roundTripsEveryDatabase(t *testing.T) {
 	})
 
 	dir := filepath.Join(t.TempDir(), "export")
-	m, err := ops.Export(ctx, src.Cfg, dir, log)
+	var shown bytes.Buffer
+	m, err := ops.Export(ctx, src.Cfg, dir, log, &ops.Meter{W: &shown, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The operator sees each database go by and a summary.
+	var exported int64
+	for _, d := range m.Databases {
+		for _, tb := range d.Tables {
+			exported += tb.Rows
+		}
+	}
+	if out := shown.String(); !strings.Contains(out, fmt.Sprintf("] %d/%d  databases · ", len(m.Databases), len(m.Databases))) ||
+		!strings.Contains(out, fmt.Sprintf("exported %d rows (", exported)) || !strings.Contains(out, "into "+dir) {
+		t.Errorf("export showed:\n%s", out)
 	}
 	rows := map[string]int64{}
 	for _, d := range m.Databases {
@@ -76,16 +90,21 @@ func TestExportRestore_roundTripsEveryDatabase(t *testing.T) {
 		rows["subscriptions.Subscriptions"] != 1 || rows["billing.Payments"] != 1 {
 		t.Fatalf("export rows %v", rows)
 	}
-	if _, err := ops.Export(ctx, src.Cfg, dir, log); err == nil || !strings.Contains(err.Error(), "not empty") {
+	if _, err := ops.Export(ctx, src.Cfg, dir, log, nil); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("export into a used directory: %v", err)
 	}
 
 	// Restore into a project of its own, which nothing else writes to.
 	dst := freshProject(src.Cfg)
-	if err := ops.Restore(ctx, dst, dir, ops.RestoreOptions{}, log); err != nil {
+	shown.Reset()
+	if err := ops.Restore(ctx, dst, dir, ops.RestoreOptions{Meter: &ops.Meter{W: &shown, Now: time.Now}}, log); err != nil {
 		t.Fatal(err)
 	}
-	again, err := ops.Export(ctx, dst, filepath.Join(t.TempDir(), "again"), log)
+	if out := shown.String(); !strings.Contains(out, fmt.Sprintf("restoring %d rows", exported)) ||
+		!strings.Contains(out, fmt.Sprintf("] %d/%d  rows · ", exported, exported)) || !strings.Contains(out, fmt.Sprintf("restored %d rows in ", exported)) {
+		t.Errorf("restore showed:\n%s", out)
+	}
+	again, err := ops.Export(ctx, dst, filepath.Join(t.TempDir(), "again"), log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +172,7 @@ func TestExportRestore_roundTripsEveryDatabase(t *testing.T) {
 	if err := ops.Restore(ctx, empty, dir, ops.RestoreOptions{}, log); err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("restore of a damaged export: %v", err)
 	}
-	left, err := ops.Export(ctx, empty, filepath.Join(t.TempDir(), "empty"), log)
+	left, err := ops.Export(ctx, empty, filepath.Join(t.TempDir(), "empty"), log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -236,7 +236,7 @@ func Drill(ctx context.Context, cfg config.Config, opts DrillOptions, log *slog.
 	exportDir := filepath.Join(opts.Dir, "export")
 	t = time.Now()
 	r.ExportStarted = t
-	m, err := Export(ctx, cfg, exportDir, log)
+	m, err := Export(ctx, cfg, exportDir, log, nil)
 	r.ExportTook = time.Since(t)
 	if err != nil {
 		probe.stop()
@@ -300,7 +300,7 @@ func Drill(ctx context.Context, cfg config.Config, opts DrillOptions, log *slog.
 	log.InfoContext(ctx, "drill: serving again", "rto", r.RTO.String())
 
 	// 4. Verify: the same files, what the restore kept and lost, the flows.
-	again, err := exportAt(ctx, cfg, filepath.Join(opts.Dir, "verify"), r.Restore.LoadedAt, log)
+	again, err := exportAt(ctx, cfg, filepath.Join(opts.Dir, "verify"), r.Restore.LoadedAt, log, nil)
 	if err != nil {
 		return r, fmt.Errorf("drill: verification export: %w", err)
 	}

@@ -34,7 +34,7 @@ func TestExportRestore_progressRowsRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := spanx.Dump(ctx, e.db, progress.Database, ts, dir)
+		d, err := spanx.Dump(ctx, e.db, progress.Database, ts, dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestExportRestore_progressRowsRoundTrip(t *testing.T) {
 	if err := spanx.CheckLoad(ctx, other.db, d, dir, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := spanx.Load(ctx, other.db, d, dir); err != nil {
+	if err := spanx.Load(ctx, other.db, d, dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	again := t.TempDir()

@@ -127,8 +127,11 @@ func (s *Service) billingShard(ctx context.Context, m events.Message) error {
 	if err := m.Decode(&j); err != nil {
 		return err
 	}
-	_, err := s.RenewShard(ctx, j)
-	return err
+	res, err := s.RenewShard(ctx, j)
+	if err != nil {
+		return err
+	}
+	return s.store.recordShard(ctx, j, res)
 }
 
 // ShardResult counts what a shard run did.

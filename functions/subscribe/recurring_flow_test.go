@@ -27,6 +27,21 @@ func (s *stack) cycle(asOf time.Time) {
 		"attributes": map[string]string{events.AttrEventID: id, events.AttrType: "billing.tick"}}, "subscription": "s"})
 }
 
+// cycleReport waits until the billing cycle as of asOf is done (every
+// shard ran, Billing answered every renewal) and returns its report.
+func (s *stack) cycleReport(asOf time.Time) subscribe.CycleReport {
+	s.T.Helper()
+	var rep subscribe.CycleReport
+	s.Eventually("billing cycle report done", wait, func() bool {
+		var err error
+		if rep, err = subscribe.ReadCycle(context.Background(), s.subs, asOf); err != nil {
+			s.T.Fatal(err)
+		}
+		return rep.Done()
+	})
+	return rep
+}
+
 type recRow struct {
 	Status    string
 	Period    int64
@@ -132,6 +147,13 @@ func TestRecurring_renewDunningAndCancelAtPeriodEnd(t *testing.T) {
 	if !s.bodies(never.tok, courseID) {
 		t.Fatal("a past-due learner lost access during the grace period")
 	}
+	// The operator's report of cycle 1: every shard ran once (the tick came
+	// twice); 4 due, 1 renewed, 2 past due, 1 ended at period end.
+	c1 := s.cycleReport(end1.Add(time.Hour))
+	if c1.Shards < 1 || c1.ShardsDone != c1.Shards || c1.Due != 4 || c1.Charging != 3 || c1.EndedAtPeriodEnd != 1 ||
+		c1.Renewed != 1 || c1.PastDue != 2 || c1.ActionRequired != 0 || c1.EndedUnpaid != 0 || c1.Waiting != 0 {
+		t.Fatalf("cycle 1 report %+v", c1)
+	}
 	if s.bodies(cancels.tok, courseID) {
 		// entitlement projections follow subscription.ended asynchronously
 		s.Eventually("cancelled learner loses access", wait, func() bool { return !s.bodies(cancels.tok, courseID) })
@@ -158,6 +180,9 @@ func TestRecurring_renewDunningAndCancelAtPeriodEnd(t *testing.T) {
 	n := s.waitRec("never ends", never.sub, func(r recRow) bool { return r.Status == subscribe.StatusEnded })
 	if n.Code != subscribe.CodePaymentFailed || n.Period != 0 {
 		t.Fatalf("never: %+v", n)
+	}
+	if c := s.cycleReport(retryAt(never, 7)); c.Due != 1 || c.Charging != 1 || c.EndedUnpaid != 1 || c.Renewed != 0 || c.Failed() != 1 {
+		t.Fatalf("last retry's cycle report %+v", c)
 	}
 	s.Eventually("ended learner loses access", wait, func() bool { return !s.bodies(never.tok, courseID) })
 

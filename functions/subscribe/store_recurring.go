@@ -122,8 +122,8 @@ func (s *store) renewOne(ctx context.Context, id string, asOf time.Time) (string
 		switch {
 		case spanx.IsNotFound(err):
 			if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Renewals",
-				[]string{"SubscriptionId", "RenewalKey", "Period", "Attempt", "PeriodStart", "Status", "CreatedAt", "UpdatedAt"},
-				[]any{id, n.Key(), int64(n.Period), int64(n.Attempt), n.PeriodStart, RenewalCharging, spanner.CommitTimestamp, spanner.CommitTimestamp})}); err != nil {
+				[]string{"SubscriptionId", "RenewalKey", "Period", "Attempt", "PeriodStart", "Status", "CycleAsOf", "CreatedAt", "UpdatedAt"},
+				[]any{id, n.Key(), int64(n.Period), int64(n.Attempt), n.PeriodStart, RenewalCharging, asOf.UTC().Truncate(time.Second), spanner.CommitTimestamp, spanner.CommitTimestamp})}); err != nil {
 				return err
 			}
 		case err != nil:
@@ -180,8 +180,9 @@ func (s *store) settleRenewal(ctx context.Context, c billingmsg.RenewalCharged, 
 		} else {
 			ch = r.OnCharge(n, ChargeOutcome{Result: c.Result, Code: c.Code}, retryDays)
 		}
-		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Renewals", []string{"SubscriptionId", "RenewalKey", "Status", "Code", "UpdatedAt"},
-			[]any{c.SubscriptionID, c.Key, RenewalSettled, spanner.NullString{StringVal: c.Result + ":" + c.Code, Valid: true}, spanner.CommitTimestamp})}); err != nil {
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Renewals", []string{"SubscriptionId", "RenewalKey", "Status", "Code", "Outcome", "UpdatedAt"},
+			[]any{c.SubscriptionID, c.Key, RenewalSettled, spanner.NullString{StringVal: c.Result + ":" + c.Code, Valid: true},
+				spanner.NullString{StringVal: outcomeOf(ch.Event), Valid: ch.Event != ""}, spanner.CommitTimestamp})}); err != nil {
 			return err
 		}
 		if err := s.saveRecurring(ctx, tx, r, ch); err != nil {
@@ -247,6 +248,10 @@ func (s *store) changeRecurring(ctx context.Context, id, userID string, fn func(
 // however often it is ticked (the jobs' ids are deterministic too).
 func (s *store) splitCycle(ctx context.Context, asOf time.Time, jobs []ShardJob) error {
 	_, err := events.Once(ctx, s.db, fnBillingCycle, "cycle-"+asOf.Format(time.RFC3339), func(ctx context.Context, tx *spanx.Tx) error {
+		if err := tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("BillingCycles", []string{"AsOf", "Shards", "SplitAt"},
+			[]any{asOf, int64(len(jobs)), spanner.CommitTimestamp})}); err != nil {
+			return err
+		}
 		for _, j := range jobs {
 			ev, err := events.New(ShardTopic, "billing.shard", j)
 			if err != nil {

@@ -52,10 +52,24 @@ type ColumnDump struct {
 	Type string `json:"type"`
 }
 
+// Progress hears how a dump or load is going: rows of table written so
+// far, at most every progressRows rows and when the table is done. A nil
+// Progress hears nothing.
+type Progress func(table string, rows int64)
+
+// progressRows is how many rows pass between two Progress calls.
+const progressRows = 10000
+
+func (p Progress) report(table string, rows int64) {
+	if p != nil {
+		p(table, rows)
+	}
+}
+
 // Dump writes every table of the database c serves (SchemaMigrations aside)
 // as of ts into dir/name/<Table>.jsonl, parents before their interleaved
-// children, rows in primary key order.
-func Dump(ctx context.Context, c *spanner.Client, name string, ts time.Time, dir string) (DatabaseDump, error) {
+// children, rows in primary key order, telling progress as it goes.
+func Dump(ctx context.Context, c *spanner.Client, name string, ts time.Time, dir string, progress Progress) (DatabaseDump, error) {
 	d := DatabaseDump{Name: name}
 	ro := c.Single().WithTimestampBound(spanner.ReadTimestamp(ts))
 	versions, err := Column[int64](ro.Query(ctx, spanner.Statement{SQL: "SELECT Version FROM SchemaMigrations ORDER BY Version"}))
@@ -72,15 +86,16 @@ func Dump(ctx context.Context, c *spanner.Client, name string, ts time.Time, dir
 	}
 	for _, t := range tables {
 		t.File = name + "/" + t.Name + ".jsonl"
-		if err := dumpTable(ctx, c, ts, &t, filepath.Join(dir, t.File)); err != nil {
+		if err := dumpTable(ctx, c, ts, &t, filepath.Join(dir, t.File), progress); err != nil {
 			return d, fmt.Errorf("dump %s.%s: %w", name, t.Name, err)
 		}
+		progress.report(t.Name, t.Rows)
 		d.Tables = append(d.Tables, t)
 	}
 	return d, nil
 }
 
-func dumpTable(ctx context.Context, c *spanner.Client, ts time.Time, t *TableDump, path string) error {
+func dumpTable(ctx context.Context, c *spanner.Client, ts time.Time, t *TableDump, path string, progress Progress) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -107,6 +122,9 @@ func dumpTable(ctx context.Context, c *spanner.Client, ts time.Time, t *TableDum
 			return err
 		}
 		t.Rows++
+		if t.Rows%progressRows == 0 {
+			progress.report(t.Name, t.Rows)
+		}
 		_, err = w.Write(append(line, '\n'))
 		return err
 	})
@@ -171,12 +189,13 @@ func CheckLoad(ctx context.Context, c *spanner.Client, d DatabaseDump, dir strin
 // Load writes the rows of dump d, read from dir, into the database c serves,
 // once CheckLoad has passed. Rows are written with insert-or-update in
 // batches, parents first, so a load that stopped part way is completed by
-// running it again (CheckLoad with resume).
-func Load(ctx context.Context, c *spanner.Client, d DatabaseDump, dir string) error {
+// running it again (CheckLoad with resume). It tells progress as it goes.
+func Load(ctx context.Context, c *spanner.Client, d DatabaseDump, dir string, progress Progress) error {
 	for _, t := range d.Tables {
-		if err := loadTable(ctx, c, t, filepath.Join(dir, t.File)); err != nil {
+		if err := loadTable(ctx, c, t, filepath.Join(dir, t.File), progress); err != nil {
 			return fmt.Errorf("load %s.%s: %w", d.Name, t.Name, err)
 		}
+		progress.report(t.Name, t.Rows)
 	}
 	return nil
 }
@@ -208,7 +227,7 @@ func verifyFile(path string, t TableDump) error {
 // commit (each written cell, and each index entry, counts).
 const maxCellsPerCommit = 20000
 
-func loadTable(ctx context.Context, c *spanner.Client, t TableDump, path string) error {
+func loadTable(ctx context.Context, c *spanner.Client, t TableDump, path string, progress Progress) error {
 	types := make([]*sppb.Type, len(t.Columns))
 	for i, col := range t.Columns {
 		typ, err := parseType(col.Type)
@@ -225,12 +244,17 @@ func loadTable(ctx context.Context, c *spanner.Client, t TableDump, path string)
 	cols := t.columnNames()
 	perBatch := max(1, maxCellsPerCommit/len(cols))
 	var batch []*spanner.Mutation
+	loaded := int64(0)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
 		err := Apply(ctx, c, batch...)
+		loaded += int64(len(batch))
 		batch = batch[:0]
+		if err == nil {
+			progress.report(t.Name, loaded)
+		}
 		return err
 	}
 	sc := bufio.NewScanner(f)

@@ -26,7 +26,7 @@ func TestCheckLoad_refusesAMismatchedOrUsedTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	d, err := spanx.Dump(ctx, src, "db", ts, dir)
+	d, err := spanx.Dump(ctx, src, "db", ts, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestCheckLoad_refusesAMismatchedOrUsedTarget(t *testing.T) {
 	if err := spanx.CheckLoad(ctx, dst, d, dir, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := spanx.Load(ctx, dst, d, dir); err != nil {
+	if err := spanx.Load(ctx, dst, d, dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := spanx.CheckLoad(ctx, dst, d, dir, false); err == nil || !strings.Contains(err.Error(), "not empty") {

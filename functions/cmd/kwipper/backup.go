@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/kwipper/kwipper/functions/ops"
@@ -23,7 +24,7 @@ func export(ctx context.Context, cfg config.Config, log *slog.Logger, args []str
 	if *out == "" {
 		return errors.New("export: --out is required")
 	}
-	_, err := ops.Export(ctx, cfg, *out, log)
+	_, err := ops.Export(ctx, cfg, *out, log, ops.NewMeter(os.Stdout))
 	return err
 }
 
@@ -43,5 +44,6 @@ func restore(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if *from == "" {
 		return errors.New("restore: --from is required")
 	}
+	opts.Meter = ops.NewMeter(os.Stdout)
 	return ops.Restore(ctx, cfg, *from, opts, log)
 }
