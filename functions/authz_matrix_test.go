@@ -156,6 +156,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// A wrong current password (403 for every caller with a token): a
 		// right one would end every session of the caller mid-matrix.
 		"user-change-password": map[string]any{"current_password": "not-the-password-1", "new_password": "another-horse-77"},
+		// Email links: a well-formed token nobody was sent (400), and a
+		// reset asked for an address without an account (202, no email).
+		"user-send-email-verification": nil,
+		"user-verify-email":            map[string]any{"token": "kwe1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+		"user-request-password-reset":  map[string]any{"email": "nobody@authz.test"},
+		"user-reset-password":          map[string]any{"token": "kwe1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "new_password": "another-horse-77"},
 	}
 
 	before := snapshot(e, owner, subscriber, course.ID, video.ID, upload, sub.ID)

@@ -37,6 +37,7 @@ import (
 	"github.com/kwipper/kwipper/shared/config"
 	"github.com/kwipper/kwipper/shared/devstack/emulator"
 	"github.com/kwipper/kwipper/shared/devstack/gcsfake"
+	"github.com/kwipper/kwipper/shared/devstack/mailbox"
 	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
@@ -48,6 +49,8 @@ import (
 const (
 	StripeKey           = "sk_test_kwipper_local"
 	StripeWebhookSecret = "whsec_kwipper_local"
+	// MailKey is the local mailbox's API key (not a secret either).
+	MailKey = "kw-local-mail"
 )
 
 // CodeInjected is the failure code of a saga step Options.FailStep fails.
@@ -77,6 +80,9 @@ type Options struct {
 	// every service fails as when Pub/Sub cannot be reached (events stay in
 	// the outboxes for the relays).
 	PubSubDown func() bool
+	// OnMail, when set, hears every email the stack's mailbox accepts
+	// (scripts/dev prints them).
+	OnMail func(mailbox.Received)
 }
 
 // Stack is a running local platform.
@@ -95,6 +101,9 @@ type Stack struct {
 	// Stripe is the in-process Stripe fake billing talks to; it sends its
 	// webhooks to the stack.
 	Stripe *stripefake.Server
+	// Mailbox is the mail provider the services send to: it keeps every
+	// email (GET {Mailbox.URL}/messages).
+	Mailbox *mailbox.Server
 	// CDNKeyName and CDNKey are the Cloud CDN key the Content service signs
 	// streaming cookies with and Media checks them with.
 	CDNKeyName string
@@ -190,6 +199,16 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		s.Stripe = fake
 		env["KW_STRIPE_SECRET_KEY"], env["KW_STRIPE_WEBHOOK_SECRET"], env["KW_STRIPE_API_BASE"] = StripeKey, StripeWebhookSecret, fake.URL
 	}
+	if s.Getenv("KW_MAIL_API_KEY") == "" {
+		// Email: the mailbox in process, speaking the provider's API.
+		box, err := mailbox.Start(mailbox.Options{Key: MailKey, OnMessage: o.OnMail})
+		if err != nil {
+			return nil, err
+		}
+		s.closers = append(s.closers, box.Close)
+		s.Mailbox = box
+		env["KW_MAIL_API_KEY"], env["KW_MAIL_API_BASE"] = MailKey, box.URL
+	}
 	if err := ops.Migrate(ctx, s.Cfg, s.log); err != nil {
 		return nil, fmt.Errorf("devstack: migrate: %w", err)
 	}
@@ -214,11 +233,18 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	s.sw.swap(app)
 	root := http.NewServeMux()
 	root.Handle(MediaMount, s.Media)
+	if s.Mailbox != nil {
+		root.Handle("GET "+MailMount, s.Mailbox.ListHandler())
+	}
 	root.Handle("/", s.sw)
 	s.srv = httpx.NewServer(root)
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }
+
+// MailMount is where the stack lists the emails its mailbox holds
+// (?to=address for one recipient's), as the mailbox itself does.
+const MailMount = "/_dev/mail"
 
 // MediaMount is where the stack serves the media bucket's streaming outputs
 // (the Content service's KW_MEDIA_STREAM_BASE_URL is the stack's URL + it).

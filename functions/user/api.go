@@ -2,6 +2,7 @@ package user
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
 	"github.com/kwipper/kwipper/shared/idempotency"
+	"github.com/kwipper/kwipper/shared/mail"
 )
 
 // Service is the User service: its handlers and what they need.
@@ -26,6 +28,12 @@ type Service struct {
 	limits    Limits
 	gate      *hashGate
 	addresses *addressLimiter
+	// resets bounds password-reset requests per client address.
+	resets *addressLimiter
+	// mailer sends email as mailCfg says.
+	mailer  mail.Sender
+	mailCfg MailSettings
+	log     *slog.Logger
 	// refreshTTL is how long a session lives after its latest refresh;
 	// tokenTTL how long its access tokens live.
 	refreshTTL, tokenTTL time.Duration
@@ -43,6 +51,9 @@ type Config struct {
 	// RefreshTTL is how long a session lives after its latest refresh
 	// (default KW_REFRESH_TOKEN_TTL, 30 days).
 	RefreshTTL time.Duration
+	// Mailer, when set, sends the service's email instead of the provider
+	// the environment configures.
+	Mailer mail.Sender
 }
 
 // New returns the User service on d's database, outbox and token signer.
@@ -73,9 +84,28 @@ func New(d fnreg.Deps, c Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: newStore(d), signer: d.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy, limits: c.Limits,
+	r := d.Env()
+	mc := loadMail(r, d.Config.Env == "cloud", d.Config.BaseURL)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Service{store: newStore(d), signer: d.Signer, hasher: c.Hasher, now: c.Now, dummyHash: dummy, limits: c.Limits,
 		gate: newHashGate(c.Limits.HashConcurrency, c.Limits.HashWait), addresses: newAddressLimiter(c.Limits.AddressFailures, c.Limits.AddressWindow),
-		refreshTTL: c.RefreshTTL, tokenTTL: d.Config.TokenTTL}, nil
+		resets: newAddressLimiter(c.Limits.AddressFailures, c.Limits.AddressWindow),
+		mailer: c.Mailer, mailCfg: mc, log: log,
+		refreshTTL: c.RefreshTTL, tokenTTL: d.Config.TokenTTL}
+	switch {
+	case s.mailer != nil:
+	case mc.Key != "":
+		s.mailer = mail.SendGrid{Base: mc.APIBase, Key: mc.Key, From: mc.From}
+	default:
+		s.mailer = logMailer{s}
+	}
+	return s, nil
 }
 
 func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
@@ -98,6 +128,9 @@ func (s *Service) register(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.create(r.Context(), &u); err != nil {
 		return err
 	}
+	// The welcome email asks to verify the address; if it cannot go out
+	// now, the account still exists and the user asks for another.
+	_, _ = s.sendEmail(r.Context(), u, purposeVerify)
 	w.Header().Set("Location", "/v1/users/me")
 	httpx.WriteJSON(w, http.StatusCreated, u.view())
 	return nil
@@ -244,13 +277,16 @@ type UpdateRequest struct {
 
 // View is a user as the API shows it (never the password hash).
 type View struct {
-	ID          string    `json:"id" example:"5a1f2d3c-8b9e-4f60-a7d1-3e2c4b5a6f70"`
-	Email       string    `json:"email" example:"ana@example.com"`
-	DisplayName string    `json:"display_name" example:"Ana Santos"`
-	Roles       []string  `json:"roles" example:"[\"learner\"]"`
-	Country     string    `json:"country" enum:"ID,JP,PH,MX" example:"PH"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          string   `json:"id" example:"5a1f2d3c-8b9e-4f60-a7d1-3e2c4b5a6f70"`
+	Email       string   `json:"email" example:"ana@example.com"`
+	DisplayName string   `json:"display_name" example:"Ana Santos"`
+	Roles       []string `json:"roles" example:"[\"learner\"]"`
+	Country     string   `json:"country" enum:"ID,JP,PH,MX" example:"PH"`
+	// EmailVerified says whether the user opened the link emailed to Email
+	// (POST /v1/users/me/email-verification sends another).
+	EmailVerified bool      `json:"email_verified" example:"true"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // Session is the answer to a successful log in (and to a refresh or a

@@ -1,9 +1,13 @@
 package user
 
 import (
+	netmail "net/mail"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/mail"
 )
 
 // Limits are the User service's defences against password guessing and
@@ -44,4 +48,46 @@ func loadLimits(r *config.Reader, cloud bool) Limits {
 		AddressWindow:   r.Duration("KW_LOGIN_ADDRESS_WINDOW", "10m", time.Second, 24*time.Hour),
 		ClientAddrHops:  int(r.Int("KW_CLIENT_ADDR_HOPS", hops, 0, 10)),
 	}
+}
+
+// MailSettings are how the User service sends email (verification,
+// password reset) through the mail port (shared/mail).
+type MailSettings struct {
+	// APIBase is the provider's API (KW_MAIL_API_BASE, default SendGrid's;
+	// the dev stack's mailbox locally).
+	APIBase string
+	// Key is the provider's API key (KW_MAIL_API_KEY, a secret from Secret
+	// Manager; required in the cloud). Without it outside the cloud, mail
+	// is only logged (recipient and subject, never the link).
+	Key config.Secret
+	// From is the sender (KW_MAIL_FROM).
+	From string
+	// LinkBase is where the links in emails point: the web app
+	// (KW_WEB_URL, default the API's base URL, which serves it).
+	LinkBase string
+	// VerifyTTL and ResetTTL are how long a verification link
+	// (KW_EMAIL_VERIFY_TTL, 48h) and a password-reset link
+	// (KW_PASSWORD_RESET_TTL, 30m) work.
+	VerifyTTL, ResetTTL time.Duration
+	// ResendAfter is how long after sending one the same kind of email is
+	// not sent again to the same account (KW_MAIL_RESEND_AFTER, 1m).
+	ResendAfter time.Duration
+}
+
+func loadMail(r *config.Reader, cloud bool, baseURL string) MailSettings {
+	m := MailSettings{APIBase: r.String("KW_MAIL_API_BASE", mail.DefaultAPIBase), Key: r.Secret("KW_MAIL_API_KEY"),
+		From: r.String("KW_MAIL_FROM", "Kwipper <no-reply@kwipper.example>"), LinkBase: strings.TrimRight(r.String("KW_WEB_URL", baseURL), "/"),
+		VerifyTTL:   r.Duration("KW_EMAIL_VERIFY_TTL", "48h", time.Minute, 30*24*time.Hour),
+		ResetTTL:    r.Duration("KW_PASSWORD_RESET_TTL", "30m", time.Minute, 24*time.Hour),
+		ResendAfter: r.Duration("KW_MAIL_RESEND_AFTER", "1m", 0, time.Hour)}
+	if u, err := url.Parse(m.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.Problemf("KW_MAIL_API_BASE must be an http(s) URL, e.g. %s", mail.DefaultAPIBase)
+	}
+	if _, err := netmail.ParseAddress(m.From); err != nil {
+		r.Problemf("KW_MAIL_FROM must be an address such as \"Kwipper <no-reply@kwipper.com>\"")
+	}
+	if cloud && m.Key == "" {
+		r.Problemf("KW_MAIL_API_KEY is required when KW_ENV=cloud (the mail provider's key, from Secret Manager)")
+	}
+	return m
 }

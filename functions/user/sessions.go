@@ -110,6 +110,7 @@ const (
 	revokedReuse          = "refresh_token_reused"
 	revokedPasswordChange = "password_changed"
 	revokedAccountDeleted = "account_deleted"
+	revokedPasswordReset  = "password_reset"
 )
 
 // A refresh token that does not work is a bad request (400, as OAuth's

@@ -23,7 +23,7 @@ var migrationFiles embed.FS
 // ErrNotFound is returned when no user matches.
 var ErrNotFound = errs.E(errs.NotFound, "user not found")
 
-var userColumns = []string{"UserId", "Email", "PasswordHash", "DisplayName", "Roles", "Country", "CreatedAt", "UpdatedAt", "EventVersion"}
+var userColumns = []string{"UserId", "Email", "PasswordHash", "DisplayName", "Roles", "Country", "CreatedAt", "UpdatedAt", "EventVersion", "EmailVerifiedAt"}
 
 // store keeps users in Spanner.
 type store struct {
@@ -49,7 +49,7 @@ func (s *store) create(ctx context.Context, u *User) error {
 	ts, err := spanx.Commit(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Users", userColumns, []any{
 			u.ID, u.Email, u.PasswordHash, u.DisplayName, roleNames(u.Roles), u.Country,
-			spanner.CommitTimestamp, spanner.CommitTimestamp, d.Version})}); err != nil {
+			spanner.CommitTimestamp, spanner.CommitTimestamp, d.Version, spanner.NullTime{}})}); err != nil {
 			return err
 		}
 		return s.outbox.Add(ctx, tx, ev)
@@ -133,9 +133,11 @@ func (s *store) update(ctx context.Context, id string, fn func(*User) error) (Us
 func scanUser(row *spanner.Row) (User, error) {
 	var u User
 	var roles []string
-	if err := row.Columns(&u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &roles, &u.Country, &u.CreatedAt, &u.UpdatedAt, &u.eventVersion); err != nil {
+	var verified spanner.NullTime
+	if err := row.Columns(&u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &roles, &u.Country, &u.CreatedAt, &u.UpdatedAt, &u.eventVersion, &verified); err != nil {
 		return User{}, err
 	}
+	u.EmailVerifiedAt = verified.Time
 	for _, r := range roles {
 		u.Roles = append(u.Roles, auth.Role(r))
 	}

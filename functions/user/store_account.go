@@ -30,6 +30,9 @@ func (s *store) deleteAccount(ctx context.Context, userID, verified string) erro
 		if err != nil {
 			return err
 		}
+		if err := deleteEmailTokens(ctx, tx, userID); err != nil {
+			return err
+		}
 		if err := tx.BufferWrite([]*spanner.Mutation{
 			spanner.Delete("Users", spanner.Key{userID}),
 			spanner.InsertOrUpdate("TokenRevocations", []string{"UserId", "SessionId", "RevokedAt", "Reason"},

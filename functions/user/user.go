@@ -40,6 +40,9 @@ type User struct {
 	Country      string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// EmailVerifiedAt is when the user proved they read Email's mailbox
+	// (zero: not yet).
+	EmailVerifiedAt time.Time
 	// eventVersion is the version of the user's latest event (EventData).
 	eventVersion int64
 	// FailedLogins counts failed logins since the last success or lockout;
@@ -50,7 +53,7 @@ type User struct {
 
 func (u User) view() View {
 	return View{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Roles: roleNames(u.Roles),
-		Country: u.Country, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		Country: u.Country, EmailVerified: !u.EmailVerifiedAt.IsZero(), CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 // eventData is what a user event says of u (its version set by the store).

@@ -830,6 +830,12 @@ type UserDeleteAccountRequest struct {
 	Password string `json:"password"`
 }
 
+// UserEmailSent defines model for user.EmailSent.
+type UserEmailSent struct {
+	// Message Examples: we emailed a link to ana@example.com; it works for 48 h
+	Message string `json:"message"`
+}
+
 // UserExport defines model for user.Export.
 type UserExport struct {
 	Courses    []UserExportCourse  `json:"courses"`
@@ -863,6 +869,21 @@ type UserLoginRequest struct {
 
 	// Password Examples: correct-horse-42
 	Password string `json:"password"`
+}
+
+// UserPasswordResetConfirm defines model for user.PasswordResetConfirm.
+type UserPasswordResetConfirm struct {
+	// NewPassword Examples: a long new passphrase
+	NewPassword string `json:"new_password"`
+
+	// Token Examples: kwe1.q5mM0k4dJ6vBv6l9r2YxgS1n0c3Wb8Zt7QeR4uH2aLk
+	Token string `json:"token"`
+}
+
+// UserPasswordResetRequest defines model for user.PasswordResetRequest.
+type UserPasswordResetRequest struct {
+	// Email Examples: ana@example.com
+	Email string `json:"email"`
 }
 
 // UserRefreshRequest defines model for user.RefreshRequest.
@@ -902,6 +923,12 @@ type UserSession struct {
 	User      UserView `json:"user"`
 }
 
+// UserTokenRequest defines model for user.TokenRequest.
+type UserTokenRequest struct {
+	// Token Examples: kwe1.q5mM0k4dJ6vBv6l9r2YxgS1n0c3Wb8Zt7QeR4uH2aLk
+	Token string `json:"token"`
+}
+
 // UserUpdateRequest defines model for user.UpdateRequest.
 type UserUpdateRequest struct {
 	// Country Examples: MX
@@ -922,6 +949,9 @@ type UserView struct {
 
 	// Email Examples: ana@example.com
 	Email string `json:"email"`
+
+	// EmailVerified Examples: true
+	EmailVerified bool `json:"email_verified"`
 
 	// Id Examples: 5a1f2d3c-8b9e-4f60-a7d1-3e2c4b5a6f70
 	Id string `json:"id"`
@@ -1044,6 +1074,15 @@ type ProgressReportJSONRequestBody = ProgressReportRequest
 
 // ContentUploadStartJSONRequestBody defines body for ContentUploadStart for application/json ContentType.
 type ContentUploadStartJSONRequestBody = ContentUploadRequest
+
+// UserVerifyEmailJSONRequestBody defines body for UserVerifyEmail for application/json ContentType.
+type UserVerifyEmailJSONRequestBody = UserTokenRequest
+
+// UserRequestPasswordResetJSONRequestBody defines body for UserRequestPasswordReset for application/json ContentType.
+type UserRequestPasswordResetJSONRequestBody = UserPasswordResetRequest
+
+// UserResetPasswordJSONRequestBody defines body for UserResetPassword for application/json ContentType.
+type UserResetPasswordJSONRequestBody = UserPasswordResetConfirm
 
 // UserLoginJSONRequestBody defines body for UserLogin for application/json ContentType.
 type UserLoginJSONRequestBody = UserLoginRequest
@@ -1438,12 +1477,66 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/currencies (the `CourseCurrencies` operationId).
 	CourseCurrencies(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UserVerifyEmailWithBody Verify an email address with the token of the emailed link
+	//
+	// Verify an email address with the token of the emailed link. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/email-verifications (the `UserVerifyEmail` operationId).
+	UserVerifyEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserVerifyEmail Verify an email address with the token of the emailed link
+	//
+	// Verify an email address with the token of the emailed link. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/email-verifications (the `UserVerifyEmail` operationId).
+	UserVerifyEmail(ctx context.Context, body UserVerifyEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ProgressListMyCourses List my courses with my progress, newest activity first (cursor-paginated)
 	//
 	// List my courses with my progress, newest activity first (cursor-paginated). Needs an access token.
 	//
 	// Corresponds with GET /v1/me/courses (the `ProgressListMyCourses` operationId).
 	ProgressListMyCourses(ctx context.Context, params *ProgressListMyCoursesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserRequestPasswordResetWithBody Email a link to choose a new password (the answer is the same whether the address has an account or not)
+	//
+	// Email a link to choose a new password (the answer is the same whether the address has an account or not). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/password-resets (the `UserRequestPasswordReset` operationId).
+	UserRequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserRequestPasswordReset Email a link to choose a new password (the answer is the same whether the address has an account or not)
+	//
+	// Email a link to choose a new password (the answer is the same whether the address has an account or not). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/password-resets (the `UserRequestPasswordReset` operationId).
+	UserRequestPasswordReset(ctx context.Context, body UserRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserResetPasswordWithBody Choose a new password with the token of the emailed link: every session ends and a new one starts
+	//
+	// Choose a new password with the token of the emailed link: every session ends and a new one starts. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/password-resets/confirm (the `UserResetPassword` operationId).
+	UserResetPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserResetPassword Choose a new password with the token of the emailed link: every session ends and a new one starts
+	//
+	// Choose a new password with the token of the emailed link: every session ends and a new one starts. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/password-resets/confirm (the `UserResetPassword` operationId).
+	UserResetPassword(ctx context.Context, body UserResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UserLogoutAll Log out on every device: end every session, refresh and access tokens alike
 	//
@@ -1629,6 +1722,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/users/me (the `UserUpdateMe` operationId).
 	UserUpdateMe(ctx context.Context, body UserUpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UserSendEmailVerification Email me a new link that verifies my address (one a minute)
+	//
+	// Email me a new link that verifies my address (one a minute). Needs an access token.
+	//
+	// Corresponds with POST /v1/users/me/email-verification (the `UserSendEmailVerification` operationId).
+	UserSendEmailVerification(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UserExportMe Export my personal data as a JSON file
 	//
@@ -2334,6 +2434,44 @@ func (c *Client) CourseCurrencies(ctx context.Context, reqEditors ...RequestEdit
 	return c.Client.Do(req)
 }
 
+// UserVerifyEmailWithBody Verify an email address with the token of the emailed link
+//
+// Verify an email address with the token of the emailed link. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/email-verifications (the `UserVerifyEmail` operationId).
+func (c *Client) UserVerifyEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserVerifyEmailRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserVerifyEmail Verify an email address with the token of the emailed link
+//
+// Verify an email address with the token of the emailed link. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/email-verifications (the `UserVerifyEmail` operationId).
+func (c *Client) UserVerifyEmail(ctx context.Context, body UserVerifyEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserVerifyEmailRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ProgressListMyCourses List my courses with my progress, newest activity first (cursor-paginated)
 //
 // List my courses with my progress, newest activity first (cursor-paginated). Needs an access token.
@@ -2341,6 +2479,82 @@ func (c *Client) CourseCurrencies(ctx context.Context, reqEditors ...RequestEdit
 // Corresponds with GET /v1/me/courses (the `ProgressListMyCourses` operationId).
 func (c *Client) ProgressListMyCourses(ctx context.Context, params *ProgressListMyCoursesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewProgressListMyCoursesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserRequestPasswordResetWithBody Email a link to choose a new password (the answer is the same whether the address has an account or not)
+//
+// Email a link to choose a new password (the answer is the same whether the address has an account or not). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/password-resets (the `UserRequestPasswordReset` operationId).
+func (c *Client) UserRequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserRequestPasswordResetRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserRequestPasswordReset Email a link to choose a new password (the answer is the same whether the address has an account or not)
+//
+// Email a link to choose a new password (the answer is the same whether the address has an account or not). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/password-resets (the `UserRequestPasswordReset` operationId).
+func (c *Client) UserRequestPasswordReset(ctx context.Context, body UserRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserRequestPasswordResetRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserResetPasswordWithBody Choose a new password with the token of the emailed link: every session ends and a new one starts
+//
+// Choose a new password with the token of the emailed link: every session ends and a new one starts. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/password-resets/confirm (the `UserResetPassword` operationId).
+func (c *Client) UserResetPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserResetPasswordRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserResetPassword Choose a new password with the token of the emailed link: every session ends and a new one starts
+//
+// Choose a new password with the token of the emailed link: every session ends and a new one starts. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/password-resets/confirm (the `UserResetPassword` operationId).
+func (c *Client) UserResetPassword(ctx context.Context, body UserResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserResetPasswordRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2756,6 +2970,23 @@ func (c *Client) UserUpdateMeWithBody(ctx context.Context, contentType string, b
 // Corresponds with PATCH /v1/users/me (the `UserUpdateMe` operationId).
 func (c *Client) UserUpdateMe(ctx context.Context, body UserUpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUserUpdateMeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UserSendEmailVerification Email me a new link that verifies my address (one a minute)
+//
+// Email me a new link that verifies my address (one a minute). Needs an access token.
+//
+// Corresponds with POST /v1/users/me/email-verification (the `UserSendEmailVerification` operationId).
+func (c *Client) UserSendEmailVerification(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUserSendEmailVerificationRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -4126,6 +4357,46 @@ func NewCourseCurrenciesRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUserVerifyEmailRequest calls the generic UserVerifyEmail builder with application/json body
+func NewUserVerifyEmailRequest(server string, body UserVerifyEmailJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUserVerifyEmailRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUserVerifyEmailRequestWithBody constructs an http.Request for the UserVerifyEmail method, with any body, and a specified content type
+func NewUserVerifyEmailRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/email-verifications")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewProgressListMyCoursesRequest constructs an http.Request for the ProgressListMyCourses method
 func NewProgressListMyCoursesRequest(server string, params *ProgressListMyCoursesParams) (*http.Request, error) {
 	var err error
@@ -4188,6 +4459,86 @@ func NewProgressListMyCoursesRequest(server string, params *ProgressListMyCourse
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewUserRequestPasswordResetRequest calls the generic UserRequestPasswordReset builder with application/json body
+func NewUserRequestPasswordResetRequest(server string, body UserRequestPasswordResetJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUserRequestPasswordResetRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUserRequestPasswordResetRequestWithBody constructs an http.Request for the UserRequestPasswordReset method, with any body, and a specified content type
+func NewUserRequestPasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/password-resets")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUserResetPasswordRequest calls the generic UserResetPassword builder with application/json body
+func NewUserResetPasswordRequest(server string, body UserResetPasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUserResetPasswordRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUserResetPasswordRequestWithBody constructs an http.Request for the UserResetPassword method, with any body, and a specified content type
+func NewUserResetPasswordRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/password-resets/confirm")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4848,6 +5199,33 @@ func NewUserUpdateMeRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
+// NewUserSendEmailVerificationRequest constructs an http.Request for the UserSendEmailVerification method
+func NewUserSendEmailVerificationRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/users/me/email-verification")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewUserExportMeRequest constructs an http.Request for the UserExportMe method
 func NewUserExportMeRequest(server string) (*http.Request, error) {
 	var err error
@@ -5301,6 +5679,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/currencies (the `CourseCurrencies` operationId).
 	CourseCurrenciesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CourseCurrenciesResponse, error)
 
+	// UserVerifyEmailWithBodyWithResponse Verify an email address with the token of the emailed link
+	//
+	// Verify an email address with the token of the emailed link. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/email-verifications (the `UserVerifyEmail` operationId).
+	UserVerifyEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserVerifyEmailResponse, error)
+
+	// UserVerifyEmailWithResponse Verify an email address with the token of the emailed link
+	//
+	// Verify an email address with the token of the emailed link. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/email-verifications (the `UserVerifyEmail` operationId).
+	UserVerifyEmailWithResponse(ctx context.Context, body UserVerifyEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*UserVerifyEmailResponse, error)
+
 	// ProgressListMyCoursesWithResponse List my courses with my progress, newest activity first (cursor-paginated)
 	//
 	// List my courses with my progress, newest activity first (cursor-paginated). Needs an access token.
@@ -5309,6 +5705,42 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/me/courses (the `ProgressListMyCourses` operationId).
 	ProgressListMyCoursesWithResponse(ctx context.Context, params *ProgressListMyCoursesParams, reqEditors ...RequestEditorFn) (*ProgressListMyCoursesResponse, error)
+
+	// UserRequestPasswordResetWithBodyWithResponse Email a link to choose a new password (the answer is the same whether the address has an account or not)
+	//
+	// Email a link to choose a new password (the answer is the same whether the address has an account or not). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/password-resets (the `UserRequestPasswordReset` operationId).
+	UserRequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserRequestPasswordResetResponse, error)
+
+	// UserRequestPasswordResetWithResponse Email a link to choose a new password (the answer is the same whether the address has an account or not)
+	//
+	// Email a link to choose a new password (the answer is the same whether the address has an account or not). Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/password-resets (the `UserRequestPasswordReset` operationId).
+	UserRequestPasswordResetWithResponse(ctx context.Context, body UserRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*UserRequestPasswordResetResponse, error)
+
+	// UserResetPasswordWithBodyWithResponse Choose a new password with the token of the emailed link: every session ends and a new one starts
+	//
+	// Choose a new password with the token of the emailed link: every session ends and a new one starts. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/password-resets/confirm (the `UserResetPassword` operationId).
+	UserResetPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserResetPasswordResponse, error)
+
+	// UserResetPasswordWithResponse Choose a new password with the token of the emailed link: every session ends and a new one starts
+	//
+	// Choose a new password with the token of the emailed link: every session ends and a new one starts. Anyone may call it; a valid access token, when sent, identifies the caller.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/password-resets/confirm (the `UserResetPassword` operationId).
+	UserResetPasswordWithResponse(ctx context.Context, body UserResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*UserResetPasswordResponse, error)
 
 	// UserLogoutAllWithResponse Log out on every device: end every session, refresh and access tokens alike
 	//
@@ -5516,6 +5948,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/users/me (the `UserUpdateMe` operationId).
 	UserUpdateMeWithResponse(ctx context.Context, body UserUpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*UserUpdateMeResponse, error)
+
+	// UserSendEmailVerificationWithResponse Email me a new link that verifies my address (one a minute)
+	//
+	// Email me a new link that verifies my address (one a minute). Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/users/me/email-verification (the `UserSendEmailVerification` operationId).
+	UserSendEmailVerificationWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserSendEmailVerificationResponse, error)
 
 	// UserExportMeWithResponse Export my personal data as a JSON file
 	//
@@ -8448,6 +8889,96 @@ func (r CourseCurrenciesResponse) ContentType() string {
 	return ""
 }
 
+// UserVerifyEmailResponse401Headers the declared response headers of an HTTP 401 response for UserVerifyEmail
+type UserVerifyEmailResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserVerifyEmailResponse503Headers the declared response headers of an HTTP 503 response for UserVerifyEmail
+type UserVerifyEmailResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserVerifyEmailResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserView
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserVerifyEmailResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserVerifyEmailResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UserVerifyEmailResponse) GetJSON200() *UserView {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UserVerifyEmailResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserVerifyEmailResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UserVerifyEmailResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserVerifyEmailResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserVerifyEmailResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserVerifyEmailResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserVerifyEmailResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserVerifyEmailResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserVerifyEmailResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ProgressListMyCoursesResponse401Headers the declared response headers of an HTTP 401 response for ProgressListMyCourses
 type ProgressListMyCoursesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -8525,6 +9056,214 @@ func (r ProgressListMyCoursesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ProgressListMyCoursesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UserRequestPasswordResetResponse401Headers the declared response headers of an HTTP 401 response for UserRequestPasswordReset
+type UserRequestPasswordResetResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserRequestPasswordResetResponse429Headers the declared response headers of an HTTP 429 response for UserRequestPasswordReset
+type UserRequestPasswordResetResponse429Headers struct {
+	RetryAfter *string
+}
+
+// UserRequestPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for UserRequestPasswordReset
+type UserRequestPasswordResetResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserRequestPasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *UserEmailSent
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserRequestPasswordResetResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UserRequestPasswordResetResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserRequestPasswordResetResponse503Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r UserRequestPasswordResetResponse) GetJSON202() *UserEmailSent {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UserRequestPasswordResetResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserRequestPasswordResetResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UserRequestPasswordResetResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UserRequestPasswordResetResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserRequestPasswordResetResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserRequestPasswordResetResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserRequestPasswordResetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserRequestPasswordResetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserRequestPasswordResetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserRequestPasswordResetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UserResetPasswordResponse401Headers the declared response headers of an HTTP 401 response for UserResetPassword
+type UserResetPasswordResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserResetPasswordResponse409Headers the declared response headers of an HTTP 409 response for UserResetPassword
+type UserResetPasswordResponse409Headers struct {
+	RetryAfter *string
+}
+
+// UserResetPasswordResponse503Headers the declared response headers of an HTTP 503 response for UserResetPassword
+type UserResetPasswordResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserResetPasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UserSession
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserResetPasswordResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UserResetPasswordResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserResetPasswordResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UserResetPasswordResponse) GetJSON200() *UserSession {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UserResetPasswordResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserResetPasswordResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UserResetPasswordResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UserResetPasswordResponse) GetJSON413() *Error {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserResetPasswordResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserResetPasswordResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserResetPasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserResetPasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserResetPasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserResetPasswordResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10138,6 +10877,117 @@ func (r UserUpdateMeResponse) ContentType() string {
 	return ""
 }
 
+// UserSendEmailVerificationResponse401Headers the declared response headers of an HTTP 401 response for UserSendEmailVerification
+type UserSendEmailVerificationResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UserSendEmailVerificationResponse409Headers the declared response headers of an HTTP 409 response for UserSendEmailVerification
+type UserSendEmailVerificationResponse409Headers struct {
+	RetryAfter *string
+}
+
+// UserSendEmailVerificationResponse429Headers the declared response headers of an HTTP 429 response for UserSendEmailVerification
+type UserSendEmailVerificationResponse429Headers struct {
+	RetryAfter *string
+}
+
+// UserSendEmailVerificationResponse503Headers the declared response headers of an HTTP 503 response for UserSendEmailVerification
+type UserSendEmailVerificationResponse503Headers struct {
+	RetryAfter *string
+}
+
+type UserSendEmailVerificationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *UserEmailSent
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UserSendEmailVerificationResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UserSendEmailVerificationResponse409Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UserSendEmailVerificationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UserSendEmailVerificationResponse503Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r UserSendEmailVerificationResponse) GetJSON202() *UserEmailSent {
+	return r.JSON202
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UserSendEmailVerificationResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UserSendEmailVerificationResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UserSendEmailVerificationResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UserSendEmailVerificationResponse) GetJSON429() *Error {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UserSendEmailVerificationResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r UserSendEmailVerificationResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r UserSendEmailVerificationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UserSendEmailVerificationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UserSendEmailVerificationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UserSendEmailVerificationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // UserExportMeResponse401Headers the declared response headers of an HTTP 401 response for UserExportMe
 type UserExportMeResponse401Headers struct {
 	WWWAuthenticate *string
@@ -10895,6 +11745,36 @@ func (c *ClientWithResponses) CourseCurrenciesWithResponse(ctx context.Context, 
 	return ParseCourseCurrenciesResponse(rsp)
 }
 
+// UserVerifyEmailWithBodyWithResponse Verify an email address with the token of the emailed link
+//
+// Verify an email address with the token of the emailed link. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/email-verifications (the `UserVerifyEmail` operationId).
+func (c *ClientWithResponses) UserVerifyEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserVerifyEmailResponse, error) {
+	rsp, err := c.UserVerifyEmailWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserVerifyEmailResponse(rsp)
+}
+
+// UserVerifyEmailWithResponse Verify an email address with the token of the emailed link
+//
+// Verify an email address with the token of the emailed link. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/email-verifications (the `UserVerifyEmail` operationId).
+func (c *ClientWithResponses) UserVerifyEmailWithResponse(ctx context.Context, body UserVerifyEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*UserVerifyEmailResponse, error) {
+	rsp, err := c.UserVerifyEmail(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserVerifyEmailResponse(rsp)
+}
+
 // ProgressListMyCoursesWithResponse List my courses with my progress, newest activity first (cursor-paginated)
 //
 // List my courses with my progress, newest activity first (cursor-paginated). Needs an access token.
@@ -10908,6 +11788,66 @@ func (c *ClientWithResponses) ProgressListMyCoursesWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParseProgressListMyCoursesResponse(rsp)
+}
+
+// UserRequestPasswordResetWithBodyWithResponse Email a link to choose a new password (the answer is the same whether the address has an account or not)
+//
+// Email a link to choose a new password (the answer is the same whether the address has an account or not). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/password-resets (the `UserRequestPasswordReset` operationId).
+func (c *ClientWithResponses) UserRequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserRequestPasswordResetResponse, error) {
+	rsp, err := c.UserRequestPasswordResetWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserRequestPasswordResetResponse(rsp)
+}
+
+// UserRequestPasswordResetWithResponse Email a link to choose a new password (the answer is the same whether the address has an account or not)
+//
+// Email a link to choose a new password (the answer is the same whether the address has an account or not). Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/password-resets (the `UserRequestPasswordReset` operationId).
+func (c *ClientWithResponses) UserRequestPasswordResetWithResponse(ctx context.Context, body UserRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*UserRequestPasswordResetResponse, error) {
+	rsp, err := c.UserRequestPasswordReset(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserRequestPasswordResetResponse(rsp)
+}
+
+// UserResetPasswordWithBodyWithResponse Choose a new password with the token of the emailed link: every session ends and a new one starts
+//
+// Choose a new password with the token of the emailed link: every session ends and a new one starts. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/password-resets/confirm (the `UserResetPassword` operationId).
+func (c *ClientWithResponses) UserResetPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UserResetPasswordResponse, error) {
+	rsp, err := c.UserResetPasswordWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserResetPasswordResponse(rsp)
+}
+
+// UserResetPasswordWithResponse Choose a new password with the token of the emailed link: every session ends and a new one starts
+//
+// Choose a new password with the token of the emailed link: every session ends and a new one starts. Anyone may call it; a valid access token, when sent, identifies the caller.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/password-resets/confirm (the `UserResetPassword` operationId).
+func (c *ClientWithResponses) UserResetPasswordWithResponse(ctx context.Context, body UserResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*UserResetPasswordResponse, error) {
+	rsp, err := c.UserResetPassword(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserResetPasswordResponse(rsp)
 }
 
 // UserLogoutAllWithResponse Log out on every device: end every session, refresh and access tokens alike
@@ -11253,6 +12193,21 @@ func (c *ClientWithResponses) UserUpdateMeWithResponse(ctx context.Context, body
 		return nil, err
 	}
 	return ParseUserUpdateMeResponse(rsp)
+}
+
+// UserSendEmailVerificationWithResponse Email me a new link that verifies my address (one a minute)
+//
+// Email me a new link that verifies my address (one a minute). Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/users/me/email-verification (the `UserSendEmailVerification` operationId).
+func (c *ClientWithResponses) UserSendEmailVerificationWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*UserSendEmailVerificationResponse, error) {
+	rsp, err := c.UserSendEmailVerification(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUserSendEmailVerificationResponse(rsp)
 }
 
 // UserExportMeWithResponse Export my personal data as a JSON file
@@ -14068,6 +15023,90 @@ func ParseCourseCurrenciesResponse(rsp *http.Response) (*CourseCurrenciesRespons
 	return response, nil
 }
 
+// ParseUserVerifyEmailResponse parses an HTTP response from a UserVerifyEmailWithResponse call
+func ParseUserVerifyEmailResponse(rsp *http.Response) (*UserVerifyEmailResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserVerifyEmailResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserVerifyEmailResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserVerifyEmailResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseProgressListMyCoursesResponse parses an HTTP response from a ProgressListMyCoursesWithResponse call
 func ParseProgressListMyCoursesResponse(rsp *http.Response) (*ProgressListMyCoursesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -14132,6 +15171,208 @@ func ParseProgressListMyCoursesResponse(rsp *http.Response) (*ProgressListMyCour
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers ProgressListMyCoursesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserRequestPasswordResetResponse parses an HTTP response from a UserRequestPasswordResetWithResponse call
+func ParseUserRequestPasswordResetResponse(rsp *http.Response) (*UserRequestPasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserRequestPasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest UserEmailSent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserRequestPasswordResetResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers UserRequestPasswordResetResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserRequestPasswordResetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserResetPasswordResponse parses an HTTP response from a UserResetPasswordWithResponse call
+func ParseUserResetPasswordResponse(rsp *http.Response) (*UserResetPasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserResetPasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UserSession
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserResetPasswordResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers UserResetPasswordResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserResetPasswordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15676,6 +16917,117 @@ func ParseUserUpdateMeResponse(rsp *http.Response) (*UserUpdateMeResponse, error
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers UserUpdateMeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUserSendEmailVerificationResponse parses an HTTP response from a UserSendEmailVerificationWithResponse call
+func ParseUserSendEmailVerificationResponse(rsp *http.Response) (*UserSendEmailVerificationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UserSendEmailVerificationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest UserEmailSent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UserSendEmailVerificationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers UserSendEmailVerificationResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 429:
+		var headers UserSendEmailVerificationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers UserSendEmailVerificationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/kwipper/kwipper/functions/devstack/sample"
 	"github.com/kwipper/kwipper/functions/ops"
 	"github.com/kwipper/kwipper/shared/devstack/emulator"
+	"github.com/kwipper/kwipper/shared/devstack/mailbox"
 	"github.com/kwipper/kwipper/shared/events"
 )
 
@@ -35,7 +36,7 @@ func dev(ctx context.Context, log *slog.Logger, args []string) error {
 		fmt.Fprintln(os.Stderr, "== starting the Spanner and Pub/Sub emulators (logs in .dev/)")
 	}
 	fmt.Fprintln(os.Stderr, "== creating and migrating the databases, topics and push subscriptions; fake-gcs-server and the Stripe fake")
-	st, err := devstack.Start(ctx, devstack.Options{Log: log, EmulatorLogs: dir})
+	st, err := devstack.Start(ctx, devstack.Options{Log: log, EmulatorLogs: dir, OnMail: printMail})
 	if err != nil {
 		return err
 	}
@@ -57,13 +58,18 @@ func dev(ctx context.Context, log *slog.Logger, args []string) error {
 			log.ErrorContext(ctx, "demo data failed", "err", err.Error())
 		}
 	}
-	fmt.Printf("\nKwipper is up at %s\n  web app: %s/\n  health:  %s/healthz\n  API doc: %s/openapi.json\n"+
+	fmt.Printf("\nKwipper is up at %s\n  web app: %s/\n  health:  %s/healthz\n  API doc: %s/openapi.json\n  mailbox: %s%s (every email the platform sends; they are printed here too)\n"+
 		"  Spanner emulator %s, Pub/Sub emulator %s\n"+
 		"  Operator commands (go run ./functions/cmd/kwipper billing-cycle | export | restore | migrate) find this stack through %s.\n"+
 		"Ctrl-C stops everything.\n\n",
-		st.URL, st.URL, st.URL, st.URL, vals["SPANNER_EMULATOR_HOST"], vals["PUBSUB_EMULATOR_HOST"], ops.LocalStackFile)
+		st.URL, st.URL, st.URL, st.URL, st.URL, devstack.MailMount, vals["SPANNER_EMULATOR_HOST"], vals["PUBSUB_EMULATOR_HOST"], ops.LocalStackFile)
 	<-ctx.Done()
 	return nil
+}
+
+// printMail shows an email the platform sent, as a mail client would.
+func printMail(m mailbox.Received) {
+	fmt.Printf("\n── email to %s ── %s\n%s\n", m.To, m.Subject, m.Text)
 }
 
 // relayTicks publishes to the outbox tick topic as Cloud Scheduler does.

@@ -26,6 +26,7 @@ locals {
     "kw-gcs-signing-key"       = { service = "content", env = "KW_GCS_SIGNING_KEY" }
     "kw-stripe-secret-key"     = { service = "billing", env = "KW_STRIPE_SECRET_KEY" }
     "kw-stripe-webhook-secret" = { service = "billing", env = "KW_STRIPE_WEBHOOK_SECRET" }
+    "kw-mail-api-key"          = { service = "user", env = "KW_MAIL_API_KEY" }
   }
   secret_env = { for s in local.services : s => { for id, v in local.secrets : v.env => id if v.service == s } }
 }

@@ -25,6 +25,12 @@ locals {
   # The content service also builds Cloud CDN signed URLs:
   # https://<api>/<object> for objects under media/<region>/.
   service_env = {
+    # Email (verification, password reset) goes through SendGrid with the
+    # key in secret kw-mail-api-key; its links open the web app (web_origin).
+    user = {
+      KW_MAIL_FROM = "Kwipper <no-reply@${var.api_domain}>"
+      KW_WEB_URL   = var.web_origin
+    }
     content = {
       KW_MEDIA_CDN_BASE_URL   = "https://${var.api_domain}"
       KW_MEDIA_OBJECT_PREFIX  = local.media_prefix
