@@ -1,9 +1,14 @@
 package billing
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
+	"github.com/kwipper/kwipper/shared/saga"
 
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/money"
@@ -171,5 +176,72 @@ func TestRevenueRange(t *testing.T) {
 				t.Fatalf("range %s..%s, %v; want %s..%s", from, to, err, c.wantFrom, c.wantTo)
 			}
 		})
+	}
+}
+
+// A payment's receipt is written once however often its command is
+// delivered, keeps the tax rate of the date it was first recorded even when
+// the rates change after, and its refund adds a refund receipt with the same
+// tax; a declined payment has none.
+func TestReceipts_oncePerPayment_rateOfItsDate(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.customer("u-receipt", "pm_card_visa")
+	sagaID := "00000000-0000-4000-8000-000000000071"
+	cmd := func(kind string) saga.Command {
+		args, _ := json.Marshal(sagamsg.PaymentArgs{Amount: money.Money{Amount: 1500, Currency: "JPY"}, Description: "test",
+			TutorID: "tutor-1", BillingInterval: "month"})
+		return saga.Command{SagaID: sagaID, Step: sagamsg.StepPayment, Kind: kind, Attempt: 1, UserID: "u-receipt", CourseID: "course-1", Args: args}
+	}
+	if err := e.participant.Handle(ctx, cmd(saga.Do), e.step()); err != nil {
+		t.Fatal(err)
+	}
+	// The law changes; the command comes again: the payment keeps its rate.
+	later, err := tax.Parse([]byte(`{"rates": [{"country": "JP", "name": "Consumption tax", "from": "2000-01-01T00:00:00Z", "nominal_bp": 2000, "base_num": 1, "base_den": 1}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.taxRates = later
+	if err := e.participant.Handle(ctx, cmd(saga.Do), e.step()); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := e.svc.store.paymentReceipts(ctx, PaymentID(sagaID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Kind != KindPayment || rs[0].Tax != 136 || rs[0].Net() != 1364 || rs[0].Country != "JP" ||
+		rs[0].Rate.EffectiveBP() != 1000 || rs[0].TutorID != "tutor-1" || rs[0].CourseID != "course-1" || rs[0].PeriodEnd.IsZero() {
+		t.Fatalf("receipts %+v, want one payment of ¥1,500 with ¥136 tax at 10 %%", rs)
+	}
+
+	undo := saga.Step{Prepare: e.svc.prepareRefund, Apply: e.svc.store.applyRefund, AlwaysUndo: true}
+	for range 2 {
+		if err := e.participant.Handle(ctx, cmd(saga.Undo), undo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := e.svc.store.listReceipts(ctx, "u-receipt", nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Kind != KindRefund || list[0].Tax != 136 || list[0].Amount.Amount != 1500 ||
+		list[1].Kind != KindPayment || list[1].PaymentStatus != StatusRefunded {
+		t.Fatalf("list %+v, want the refund then the payment", list)
+	}
+	rev, err := e.svc.store.tutorReceipts(ctx, "tutor-1", time.Now().AddDate(0, -1, 0), time.Now().AddDate(0, 1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := revenue(rev); len(lines) != 1 || lines[0].Gross != 1500 || lines[0].Refunds != 1500 || lines[0].Tax != 0 || lines[0].Net != 0 || lines[0].Payments != 1 {
+		t.Fatalf("revenue %+v", lines)
+	}
+
+	e.customer("u-declined", "pm_card_chargeDeclinedInsufficientFunds")
+	declined := payCommand("00000000-0000-4000-8000-000000000072", "u-declined")
+	if err := e.participant.Handle(ctx, declined, e.step()); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := e.svc.store.listReceipts(ctx, "u-declined", nil, 10); err != nil || len(list) != 0 {
+		t.Fatalf("a declined payment has receipts %+v, %v", list, err)
 	}
 }

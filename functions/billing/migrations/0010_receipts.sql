@@ -54,5 +54,5 @@ CREATE TABLE Receipts (
 
 CREATE INDEX ReceiptsByUser ON Receipts (UserId, IssuedAt DESC, ReceiptId DESC);
 CREATE INDEX ReceiptsByPayment ON Receipts (PaymentId);
-CREATE NULL_FILTERED INDEX ReceiptsByTutor ON Receipts (TutorId, IssuedAt)
+CREATE INDEX ReceiptsByTutor ON Receipts (TutorId, IssuedAt)
   STORING (CourseId, Kind, Amount, Currency, TaxAmount);
