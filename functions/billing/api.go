@@ -12,6 +12,7 @@ import (
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/httpx"
+	"github.com/kwipper/kwipper/shared/tax"
 )
 
 // Service is the Billing service.
@@ -22,6 +23,7 @@ type Service struct {
 	log           *slog.Logger
 	now           func() time.Time
 	actionTimeout time.Duration
+	taxRates      tax.Table
 }
 
 // build makes the service from its settings.
@@ -52,7 +54,14 @@ func New(d fnreg.Deps, c Config) *Service {
 	if c.ActionTimeout <= 0 {
 		c.ActionTimeout = DefaultActionTimeout
 	}
-	return &Service{store: newStore(d), gw: gw, webhookSecret: c.WebhookSecret.Reveal(), log: log, now: c.Now, actionTimeout: c.ActionTimeout}
+	if c.TaxRates == nil {
+		r := tax.Default()
+		c.TaxRates = &r
+	}
+	st := newStore(d)
+	st.rates = c.TaxRates
+	return &Service{store: st, gw: gw, webhookSecret: c.WebhookSecret.Reveal(), log: log, now: c.Now, actionTimeout: c.ActionTimeout,
+		taxRates: *c.TaxRates}
 }
 
 var errNoStripe = errs.E(errs.Unavailable, "Stripe is not configured (KW_STRIPE_SECRET_KEY); scripts/dev starts a local Stripe fake")

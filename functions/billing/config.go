@@ -2,9 +2,11 @@ package billing
 
 import (
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/kwipper/kwipper/shared/config"
+	"github.com/kwipper/kwipper/shared/tax"
 )
 
 // Config is the Billing service's settings: its Stripe account. loadConfig
@@ -22,6 +24,10 @@ type Config struct {
 	// ActionTimeout is how long a payment waits for the learner to
 	// authenticate it (KW_PAYMENT_ACTION_TIMEOUT, default 30m).
 	ActionTimeout time.Duration
+	// TaxRates are the consumption tax rates receipts use
+	// (KW_TAX_RATES_FILE: a JSON file shaped like shared/tax/rates.json;
+	// default the embedded table).
+	TaxRates *tax.Table
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -34,6 +40,15 @@ func loadConfig(r *config.Reader, cloud bool) Config {
 	if c.APIBase != "" {
 		if u, err := url.Parse(c.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			r.Problemf("KW_STRIPE_API_BASE must be an http(s) URL, e.g. http://127.0.0.1:12111")
+		}
+	}
+	if f := r.String("KW_TAX_RATES_FILE", ""); f != "" {
+		if b, err := os.ReadFile(f); err != nil {
+			r.Problemf("KW_TAX_RATES_FILE: %v", err)
+		} else if t, err := tax.Parse(b); err != nil {
+			r.Problemf("KW_TAX_RATES_FILE: %v", err)
+		} else {
+			c.TaxRates = &t
 		}
 	}
 	if cloud && (c.SecretKey == "" || c.WebhookSecret == "") {

@@ -40,6 +40,9 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	if !ok || c.PaymentMethod == "" {
 		return saga.Failure("no_payment_method", "save a card first (POST /v1/billing/payment-methods)"), nil
 	}
+	if err := s.noteSagaTerms(ctx, cmd, args); err != nil { // receipts.go: what it is for, its tax
+		return nil, err
+	}
 	p, err := s.store.begin(ctx, Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount, PaymentMethodID: c.PaymentMethod})
 	if err != nil {
 		return nil, err
@@ -247,6 +250,9 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 	}
 	if !ok || cu.PaymentMethod == "" {
 		return Payment{Status: StatusFailed, FailureCode: "no_payment_method"}, nil, nil
+	}
+	if err := s.noteRenewalTerms(ctx, c); err != nil { // receipts.go: what it is for, its tax
+		return Payment{}, nil, err
 	}
 	p, err := s.store.begin(ctx, Payment{ID: c.Key, UserID: c.UserID, Amount: c.Amount, PaymentMethodID: cu.PaymentMethod})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/saga"
 	"github.com/kwipper/kwipper/shared/spanx"
+	"github.com/kwipper/kwipper/shared/tax"
 )
 
 // migrationFiles is the billing database's own schema (Registration.Schema).
@@ -29,6 +30,7 @@ var (
 type store struct {
 	db     *spanner.Client
 	outbox *events.Outbox
+	rates  *tax.Table // tax rates of receipts (store_receipts.go); nil: tax.Default()
 }
 
 func newStore(d fnreg.Deps) store { return store{db: d.DB, outbox: d.Outbox} }
@@ -203,6 +205,9 @@ func (s *store) settle(ctx context.Context, tx *spanx.Tx, p Payment) error {
 		[]string{"PaymentId", "Status", "PaymentIntentId", "RefundId", "FailureCode", "FailureMessage", "PaymentMethodId", "DeclineCode", "ActionDeadline", "UpdatedAt"},
 		[]any{p.ID, p.Status, null(p.PaymentIntentID), null(p.RefundID), null(p.FailureCode), null(p.FailureMessage),
 			null(p.PaymentMethodID), null(p.DeclineCode), spanner.NullTime{Time: p.ActionDeadline, Valid: !p.ActionDeadline.IsZero()}, spanner.CommitTimestamp})}); err != nil {
+		return err
+	}
+	if err := s.recordReceipts(ctx, tx, p); err != nil { // money that moved gets its receipt (store_receipts.go)
 		return err
 	}
 	if p.Status == StatusFailed && p.PaymentMethodID != "" && declineOf("", p.DeclineCode).Class == Hard && p.DeclineCode != "" {

@@ -209,7 +209,8 @@ func (st *State) command(sagaID string) (saga.Command, error) {
 	case sagamsg.StepValidate:
 		args = st.Info
 	case sagamsg.StepPayment:
-		args = sagamsg.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title}
+		args = sagamsg.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title,
+			TutorID: st.Info.TutorID, BillingInterval: st.Info.BillingInterval}
 	case sagamsg.StepSubscribe:
 		args = sagamsg.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID}
 	case sagamsg.StepUserUpdateInfo:

@@ -65,6 +65,42 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
+// Defines values for BillingPaymentRecordViewKind.
+const (
+	BillingPaymentRecordViewKindPayment BillingPaymentRecordViewKind = "payment"
+	BillingPaymentRecordViewKindRefund  BillingPaymentRecordViewKind = "refund"
+)
+
+// Valid indicates whether the value is a known member of the BillingPaymentRecordViewKind enum.
+func (e BillingPaymentRecordViewKind) Valid() bool {
+	switch e {
+	case BillingPaymentRecordViewKindPayment:
+		return true
+	case BillingPaymentRecordViewKindRefund:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingReceiptLineKind.
+const (
+	BillingReceiptLineKindPayment BillingReceiptLineKind = "payment"
+	BillingReceiptLineKindRefund  BillingReceiptLineKind = "refund"
+)
+
+// Valid indicates whether the value is a known member of the BillingReceiptLineKind enum.
+func (e BillingReceiptLineKind) Valid() bool {
+	switch e {
+	case BillingReceiptLineKindPayment:
+		return true
+	case BillingReceiptLineKindRefund:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ContentContentViewKind.
 const (
 	ContentContentViewKindFile  ContentContentViewKind = "file"
@@ -320,6 +356,18 @@ type BillingActionView struct {
 	Status          string     `json:"status"`
 }
 
+// BillingMethodSummary defines model for billing.MethodSummary.
+type BillingMethodSummary struct {
+	// Brand Examples: visa
+	Brand *string `json:"brand,omitempty"`
+
+	// Last4 Examples: 4242
+	Last4 *string `json:"last4,omitempty"`
+
+	// Type Examples: card
+	Type string `json:"type"`
+}
+
 // BillingMethodType defines model for billing.MethodType.
 type BillingMethodType struct {
 	Confirmation string `json:"confirmation"`
@@ -345,6 +393,120 @@ type BillingMethodView struct {
 	UnusableCode  *string `json:"unusable_code,omitempty"`
 }
 
+// BillingPaymentRecordView defines model for billing.PaymentRecordView.
+type BillingPaymentRecordView struct {
+	Amount   MoneyMoney `json:"amount"`
+	At       time.Time  `json:"at"`
+	CourseId *string    `json:"course_id,omitempty"`
+
+	// Display Examples: IDR 150000.00
+	Display string `json:"display"`
+
+	// Exponent Examples: 2
+	Exponent    int64                        `json:"exponent"`
+	Kind        BillingPaymentRecordViewKind `json:"kind"`
+	Method      BillingMethodSummary         `json:"method"`
+	Net         int64                        `json:"net"`
+	PaymentId   string                       `json:"payment_id"`
+	PeriodEnd   *time.Time                   `json:"period_end,omitempty"`
+	PeriodStart *time.Time                   `json:"period_start,omitempty"`
+
+	// ReceiptNumber Examples: KW0A1B2C3D4E5F60718293
+	ReceiptNumber  string `json:"receipt_number"`
+	RefundedAmount int64  `json:"refunded_amount"`
+
+	// Status Examples: succeeded
+	Status         string         `json:"status"`
+	SubscriptionId *string        `json:"subscription_id,omitempty"`
+	Tax            BillingTaxView `json:"tax"`
+}
+
+// BillingPaymentRecordViewKind defines model for BillingPaymentRecordView.Kind.
+type BillingPaymentRecordViewKind string
+
+// BillingPaymentsPage defines model for billing.PaymentsPage.
+type BillingPaymentsPage struct {
+	// NextCursor Examples: eyJ0IjoiMjAyNi0wMS0wMlQwMzowNDowNVoiLCJpZCI6ImMxIn0
+	NextCursor *string                    `json:"next_cursor,omitempty"`
+	Payments   []BillingPaymentRecordView `json:"payments"`
+}
+
+// BillingReceiptLine defines model for billing.ReceiptLine.
+type BillingReceiptLine struct {
+	At time.Time `json:"at"`
+
+	// Description Examples: Course subscription
+	Description   string                 `json:"description"`
+	Kind          BillingReceiptLineKind `json:"kind"`
+	Net           int64                  `json:"net"`
+	ReceiptNumber string                 `json:"receipt_number"`
+	Tax           int64                  `json:"tax"`
+	Total         int64                  `json:"total"`
+}
+
+// BillingReceiptLineKind defines model for BillingReceiptLine.Kind.
+type BillingReceiptLineKind string
+
+// BillingReceiptView defines model for billing.ReceiptView.
+type BillingReceiptView struct {
+	// BuyerCountry Examples: JP
+	BuyerCountry *string `json:"buyer_country,omitempty"`
+	CourseId     *string `json:"course_id,omitempty"`
+
+	// Currency Examples: JPY
+	Currency string `json:"currency"`
+
+	// Exponent Examples: 0
+	Exponent int64                `json:"exponent"`
+	IssuedAt time.Time            `json:"issued_at"`
+	Lines    []BillingReceiptLine `json:"lines"`
+	Method   BillingMethodSummary `json:"method"`
+	Net      int64                `json:"net"`
+
+	// Number Examples: KW0A1B2C3D4E5F60718293
+	Number      string     `json:"number"`
+	Paid        int64      `json:"paid"`
+	PaymentId   string     `json:"payment_id"`
+	PeriodEnd   *time.Time `json:"period_end,omitempty"`
+	PeriodStart *time.Time `json:"period_start,omitempty"`
+	Refunded    int64      `json:"refunded"`
+
+	// Seller Examples: Kwipper
+	Seller string `json:"seller"`
+
+	// Status Examples: succeeded
+	Status         string         `json:"status"`
+	SubscriptionId *string        `json:"subscription_id,omitempty"`
+	Tax            BillingTaxView `json:"tax"`
+	TaxAmount      int64          `json:"tax_amount"`
+	Total          int64          `json:"total"`
+}
+
+// BillingRevenueLine defines model for billing.RevenueLine.
+type BillingRevenueLine struct {
+	CourseId string `json:"course_id"`
+	Currency string `json:"currency"`
+	Exponent int64  `json:"exponent"`
+	Gross    int64  `json:"gross"`
+
+	// Month Examples: 2026-12
+	Month    string `json:"month"`
+	Net      int64  `json:"net"`
+	Payments int64  `json:"payments"`
+	Refunds  int64  `json:"refunds"`
+	Tax      int64  `json:"tax"`
+}
+
+// BillingRevenueView defines model for billing.RevenueView.
+type BillingRevenueView struct {
+	// From Examples: 2026-01
+	From  string               `json:"from"`
+	Lines []BillingRevenueLine `json:"lines"`
+
+	// To Examples: 2026-12
+	To string `json:"to"`
+}
+
 // BillingSaveCardRequest defines model for billing.SaveCardRequest.
 type BillingSaveCardRequest struct {
 	Default         *bool  `json:"default,omitempty"`
@@ -358,6 +520,27 @@ type BillingSetupIntentView struct {
 
 	// Id Examples: seti_1QxYz2AbCdEf
 	Id string `json:"id"`
+}
+
+// BillingTaxView defines model for billing.TaxView.
+type BillingTaxView struct {
+	// Amount Examples: 1486486
+	Amount int64 `json:"amount"`
+
+	// Base Examples: 11/12
+	Base string `json:"base"`
+
+	// Country Examples: ID
+	Country *string `json:"country,omitempty"`
+
+	// Name Examples: PPN
+	Name *string `json:"name,omitempty"`
+
+	// NominalPercent Examples: 12
+	NominalPercent string `json:"nominal_percent"`
+
+	// RatePercent Examples: 11
+	RatePercent string `json:"rate_percent"`
 }
 
 // BillingWalletView defines model for billing.WalletView.
@@ -970,6 +1153,15 @@ type BillingSaveCardParams struct {
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
+// BillingListPaymentsParams defines parameters for BillingListPayments.
+type BillingListPaymentsParams struct {
+	// Limit How many to return at most.
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Where to continue: the next_cursor of the previous page (absent on the first page; a page without next_cursor is the last).
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // CourseListParams defines parameters for CourseList.
 type CourseListParams struct {
 	// Limit How many to return at most.
@@ -1043,6 +1235,15 @@ type CourseListMineParams struct {
 
 	// Cursor Where to continue: the next_cursor of the previous page (absent on the first page; a page without next_cursor is the last).
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// BillingTutorRevenueParams defines parameters for BillingTutorRevenue.
+type BillingTutorRevenueParams struct {
+	// From First month, YYYY-MM (default: eleven months before to).
+	From *string `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Last month, YYYY-MM, included (default: this month); at most 24 months in all.
+	To *string `form:"to,omitempty" json:"to,omitempty"`
 }
 
 // UserRegisterParams defines parameters for UserRegister.
@@ -1239,12 +1440,26 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/billing/payment-methods/{paymentMethodId}/default (the `BillingDefaultPaymentMethod` operationId).
 	BillingDefaultPaymentMethod(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// BillingListPayments My payments and refunds, newest first, with the tax each price included (cursor-paginated)
+	//
+	// My payments and refunds, newest first, with the tax each price included (cursor-paginated). Needs an access token.
+	//
+	// Corresponds with GET /v1/billing/payments (the `BillingListPayments` operationId).
+	BillingListPayments(ctx context.Context, params *BillingListPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// BillingPaymentAction What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
 	//
 	// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
 	//
 	// Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
 	BillingPaymentAction(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BillingPaymentReceipt The receipt of one of my payments: seller, my country, net and tax itemised, total, refunds
+	//
+	// The receipt of one of my payments: seller, my country, net and tax itemised, total, refunds. Needs an access token.
+	//
+	// Corresponds with GET /v1/billing/payments/{paymentId}/receipt (the `BillingPaymentReceipt` operationId).
+	BillingPaymentReceipt(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// BillingSetupIntent Start saving a card in a browser (Stripe SetupIntent)
 	//
@@ -1662,6 +1877,13 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/tutors/me/courses (the `CourseListMine` operationId).
 	CourseListMine(ctx context.Context, params *CourseListMineParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// BillingTutorRevenue My revenue per course, currency and month: gross, tax, refunds, net, payments (never summed across currencies)
+	//
+	// My revenue per course, currency and month: gross, tax, refunds, net, payments (never summed across currencies). Needs an access token of a user with the tutor role.
+	//
+	// Corresponds with GET /v1/tutors/me/revenue (the `BillingTutorRevenue` operationId).
+	BillingTutorRevenue(ctx context.Context, params *BillingTutorRevenueParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UserRegisterWithBody Register a tutor or learner account
 	//
 	// Register a tutor or learner account. Takes an Idempotency-Key: a retry with the same key answers the first success again. Anyone may call it; a valid access token, when sent, identifies the caller.
@@ -1896,6 +2118,23 @@ func (c *Client) BillingDefaultPaymentMethod(ctx context.Context, paymentMethodI
 	return c.Client.Do(req)
 }
 
+// BillingListPayments My payments and refunds, newest first, with the tax each price included (cursor-paginated)
+//
+// My payments and refunds, newest first, with the tax each price included (cursor-paginated). Needs an access token.
+//
+// Corresponds with GET /v1/billing/payments (the `BillingListPayments` operationId).
+func (c *Client) BillingListPayments(ctx context.Context, params *BillingListPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBillingListPaymentsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // BillingPaymentAction What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
 //
 // What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
@@ -1903,6 +2142,23 @@ func (c *Client) BillingDefaultPaymentMethod(ctx context.Context, paymentMethodI
 // Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
 func (c *Client) BillingPaymentAction(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewBillingPaymentActionRequest(c.Server, paymentId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BillingPaymentReceipt The receipt of one of my payments: seller, my country, net and tax itemised, total, refunds
+//
+// The receipt of one of my payments: seller, my country, net and tax itemised, total, refunds. Needs an access token.
+//
+// Corresponds with GET /v1/billing/payments/{paymentId}/receipt (the `BillingPaymentReceipt` operationId).
+func (c *Client) BillingPaymentReceipt(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBillingPaymentReceiptRequest(c.Server, paymentId)
 	if err != nil {
 		return nil, err
 	}
@@ -2849,6 +3105,23 @@ func (c *Client) CourseListMine(ctx context.Context, params *CourseListMineParam
 	return c.Client.Do(req)
 }
 
+// BillingTutorRevenue My revenue per course, currency and month: gross, tax, refunds, net, payments (never summed across currencies)
+//
+// My revenue per course, currency and month: gross, tax, refunds, net, payments (never summed across currencies). Needs an access token of a user with the tutor role.
+//
+// Corresponds with GET /v1/tutors/me/revenue (the `BillingTutorRevenue` operationId).
+func (c *Client) BillingTutorRevenue(ctx context.Context, params *BillingTutorRevenueParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBillingTutorRevenueRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // UserRegisterWithBody Register a tutor or learner account
 //
 // Register a tutor or learner account. Takes an Idempotency-Key: a retry with the same key answers the first success again. Anyone may call it; a valid access token, when sent, identifies the caller.
@@ -3290,6 +3563,72 @@ func NewBillingDefaultPaymentMethodRequest(server string, paymentMethodId string
 	return req, nil
 }
 
+// NewBillingListPaymentsRequest constructs an http.Request for the BillingListPayments method
+func NewBillingListPaymentsRequest(server string, params *BillingListPaymentsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/billing/payments")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewBillingPaymentActionRequest constructs an http.Request for the BillingPaymentAction method
 func NewBillingPaymentActionRequest(server string, paymentId string) (*http.Request, error) {
 	var err error
@@ -3307,6 +3646,40 @@ func NewBillingPaymentActionRequest(server string, paymentId string) (*http.Requ
 	}
 
 	operationPath := fmt.Sprintf("/v1/billing/payments/%s/action", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewBillingPaymentReceiptRequest constructs an http.Request for the BillingPaymentReceipt method
+func NewBillingPaymentReceiptRequest(server string, paymentId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "paymentId", paymentId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/billing/payments/%s/receipt", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -5037,6 +5410,72 @@ func NewCourseListMineRequest(server string, params *CourseListMineParams) (*htt
 	return req, nil
 }
 
+// NewBillingTutorRevenueRequest constructs an http.Request for the BillingTutorRevenue method
+func NewBillingTutorRevenueRequest(server string, params *BillingTutorRevenueParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/tutors/me/revenue")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewUserRegisterRequest calls the generic UserRegister builder with application/json body
 func NewUserRegisterRequest(server string, params *UserRegisterParams, body UserRegisterJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -5409,6 +5848,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/billing/payment-methods/{paymentMethodId}/default (the `BillingDefaultPaymentMethod` operationId).
 	BillingDefaultPaymentMethodWithResponse(ctx context.Context, paymentMethodId string, reqEditors ...RequestEditorFn) (*BillingDefaultPaymentMethodResponse, error)
 
+	// BillingListPaymentsWithResponse My payments and refunds, newest first, with the tax each price included (cursor-paginated)
+	//
+	// My payments and refunds, newest first, with the tax each price included (cursor-paginated). Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/billing/payments (the `BillingListPayments` operationId).
+	BillingListPaymentsWithResponse(ctx context.Context, params *BillingListPaymentsParams, reqEditors ...RequestEditorFn) (*BillingListPaymentsResponse, error)
+
 	// BillingPaymentActionWithResponse What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
 	//
 	// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
@@ -5417,6 +5865,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
 	BillingPaymentActionWithResponse(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*BillingPaymentActionResponse, error)
+
+	// BillingPaymentReceiptWithResponse The receipt of one of my payments: seller, my country, net and tax itemised, total, refunds
+	//
+	// The receipt of one of my payments: seller, my country, net and tax itemised, total, refunds. Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/billing/payments/{paymentId}/receipt (the `BillingPaymentReceipt` operationId).
+	BillingPaymentReceiptWithResponse(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*BillingPaymentReceiptResponse, error)
 
 	// BillingSetupIntentWithResponse Start saving a card in a browser (Stripe SetupIntent)
 	//
@@ -5885,6 +6342,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/tutors/me/courses (the `CourseListMine` operationId).
 	CourseListMineWithResponse(ctx context.Context, params *CourseListMineParams, reqEditors ...RequestEditorFn) (*CourseListMineResponse, error)
+
+	// BillingTutorRevenueWithResponse My revenue per course, currency and month: gross, tax, refunds, net, payments (never summed across currencies)
+	//
+	// My revenue per course, currency and month: gross, tax, refunds, net, payments (never summed across currencies). Needs an access token of a user with the tutor role.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/tutors/me/revenue (the `BillingTutorRevenue` operationId).
+	BillingTutorRevenueWithResponse(ctx context.Context, params *BillingTutorRevenueParams, reqEditors ...RequestEditorFn) (*BillingTutorRevenueResponse, error)
 
 	// UserRegisterWithBodyWithResponse Register a tutor or learner account
 	//
@@ -6588,6 +7054,89 @@ func (r BillingDefaultPaymentMethodResponse) ContentType() string {
 	return ""
 }
 
+// BillingListPaymentsResponse401Headers the declared response headers of an HTTP 401 response for BillingListPayments
+type BillingListPaymentsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// BillingListPaymentsResponse503Headers the declared response headers of an HTTP 503 response for BillingListPayments
+type BillingListPaymentsResponse503Headers struct {
+	RetryAfter *string
+}
+
+type BillingListPaymentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BillingPaymentsPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BillingListPaymentsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *BillingListPaymentsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BillingListPaymentsResponse) GetJSON200() *BillingPaymentsPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BillingListPaymentsResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BillingListPaymentsResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BillingListPaymentsResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BillingListPaymentsResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r BillingListPaymentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BillingListPaymentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BillingListPaymentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BillingListPaymentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // BillingPaymentActionResponse401Headers the declared response headers of an HTTP 401 response for BillingPaymentAction
 type BillingPaymentActionResponse401Headers struct {
 	WWWAuthenticate *string
@@ -6686,6 +7235,110 @@ func (r BillingPaymentActionResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r BillingPaymentActionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// BillingPaymentReceiptResponse401Headers the declared response headers of an HTTP 401 response for BillingPaymentReceipt
+type BillingPaymentReceiptResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// BillingPaymentReceiptResponse409Headers the declared response headers of an HTTP 409 response for BillingPaymentReceipt
+type BillingPaymentReceiptResponse409Headers struct {
+	RetryAfter *string
+}
+
+// BillingPaymentReceiptResponse503Headers the declared response headers of an HTTP 503 response for BillingPaymentReceipt
+type BillingPaymentReceiptResponse503Headers struct {
+	RetryAfter *string
+}
+
+type BillingPaymentReceiptResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BillingReceiptView
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BillingPaymentReceiptResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *BillingPaymentReceiptResponse409Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *BillingPaymentReceiptResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BillingPaymentReceiptResponse) GetJSON200() *BillingReceiptView {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BillingPaymentReceiptResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BillingPaymentReceiptResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r BillingPaymentReceiptResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r BillingPaymentReceiptResponse) GetJSON409() *Error {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BillingPaymentReceiptResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BillingPaymentReceiptResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r BillingPaymentReceiptResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BillingPaymentReceiptResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BillingPaymentReceiptResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BillingPaymentReceiptResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10489,6 +11142,96 @@ func (r CourseListMineResponse) ContentType() string {
 	return ""
 }
 
+// BillingTutorRevenueResponse401Headers the declared response headers of an HTTP 401 response for BillingTutorRevenue
+type BillingTutorRevenueResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// BillingTutorRevenueResponse503Headers the declared response headers of an HTTP 503 response for BillingTutorRevenue
+type BillingTutorRevenueResponse503Headers struct {
+	RetryAfter *string
+}
+
+type BillingTutorRevenueResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BillingRevenueView
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *BillingTutorRevenueResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *BillingTutorRevenueResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BillingTutorRevenueResponse) GetJSON200() *BillingRevenueView {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r BillingTutorRevenueResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r BillingTutorRevenueResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r BillingTutorRevenueResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r BillingTutorRevenueResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r BillingTutorRevenueResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r BillingTutorRevenueResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BillingTutorRevenueResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BillingTutorRevenueResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BillingTutorRevenueResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // UserRegisterResponse201Headers the declared response headers of an HTTP 201 response for UserRegister
 type UserRegisterResponse201Headers struct {
 	IdempotentReplayed *string
@@ -11295,6 +12038,21 @@ func (c *ClientWithResponses) BillingDefaultPaymentMethodWithResponse(ctx contex
 	return ParseBillingDefaultPaymentMethodResponse(rsp)
 }
 
+// BillingListPaymentsWithResponse My payments and refunds, newest first, with the tax each price included (cursor-paginated)
+//
+// My payments and refunds, newest first, with the tax each price included (cursor-paginated). Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/billing/payments (the `BillingListPayments` operationId).
+func (c *ClientWithResponses) BillingListPaymentsWithResponse(ctx context.Context, params *BillingListPaymentsParams, reqEditors ...RequestEditorFn) (*BillingListPaymentsResponse, error) {
+	rsp, err := c.BillingListPayments(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBillingListPaymentsResponse(rsp)
+}
+
 // BillingPaymentActionWithResponse What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
 //
 // What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
@@ -11308,6 +12066,21 @@ func (c *ClientWithResponses) BillingPaymentActionWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseBillingPaymentActionResponse(rsp)
+}
+
+// BillingPaymentReceiptWithResponse The receipt of one of my payments: seller, my country, net and tax itemised, total, refunds
+//
+// The receipt of one of my payments: seller, my country, net and tax itemised, total, refunds. Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/billing/payments/{paymentId}/receipt (the `BillingPaymentReceipt` operationId).
+func (c *ClientWithResponses) BillingPaymentReceiptWithResponse(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*BillingPaymentReceiptResponse, error) {
+	rsp, err := c.BillingPaymentReceipt(ctx, paymentId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBillingPaymentReceiptResponse(rsp)
 }
 
 // BillingSetupIntentWithResponse Start saving a card in a browser (Stripe SetupIntent)
@@ -12090,6 +12863,21 @@ func (c *ClientWithResponses) CourseListMineWithResponse(ctx context.Context, pa
 	return ParseCourseListMineResponse(rsp)
 }
 
+// BillingTutorRevenueWithResponse My revenue per course, currency and month: gross, tax, refunds, net, payments (never summed across currencies)
+//
+// My revenue per course, currency and month: gross, tax, refunds, net, payments (never summed across currencies). Needs an access token of a user with the tutor role.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/tutors/me/revenue (the `BillingTutorRevenue` operationId).
+func (c *ClientWithResponses) BillingTutorRevenueWithResponse(ctx context.Context, params *BillingTutorRevenueParams, reqEditors ...RequestEditorFn) (*BillingTutorRevenueResponse, error) {
+	rsp, err := c.BillingTutorRevenue(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBillingTutorRevenueResponse(rsp)
+}
+
 // UserRegisterWithBodyWithResponse Register a tutor or learner account
 //
 // Register a tutor or learner account. Takes an Idempotency-Key: a retry with the same key answers the first success again. Anyone may call it; a valid access token, when sent, identifies the caller.
@@ -12827,6 +13615,83 @@ func ParseBillingDefaultPaymentMethodResponse(rsp *http.Response) (*BillingDefau
 	return response, nil
 }
 
+// ParseBillingListPaymentsResponse parses an HTTP response from a BillingListPaymentsWithResponse call
+func ParseBillingListPaymentsResponse(rsp *http.Response) (*BillingListPaymentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BillingListPaymentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BillingPaymentsPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers BillingListPaymentsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers BillingListPaymentsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseBillingPaymentActionResponse parses an HTTP response from a BillingPaymentActionWithResponse call
 func ParseBillingPaymentActionResponse(rsp *http.Response) (*BillingPaymentActionResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -12915,6 +13780,107 @@ func ParseBillingPaymentActionResponse(rsp *http.Response) (*BillingPaymentActio
 		response.Headers409 = &headers
 	case rsp.StatusCode == 503:
 		var headers BillingPaymentActionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBillingPaymentReceiptResponse parses an HTTP response from a BillingPaymentReceiptWithResponse call
+func ParseBillingPaymentReceiptResponse(rsp *http.Response) (*BillingPaymentReceiptResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BillingPaymentReceiptResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BillingReceiptView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers BillingPaymentReceiptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers BillingPaymentReceiptResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 503:
+		var headers BillingPaymentReceiptResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16544,6 +17510,90 @@ func ParseCourseListMineResponse(rsp *http.Response) (*CourseListMineResponse, e
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers CourseListMineResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseBillingTutorRevenueResponse parses an HTTP response from a BillingTutorRevenueWithResponse call
+func ParseBillingTutorRevenueResponse(rsp *http.Response) (*BillingTutorRevenueResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BillingTutorRevenueResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BillingRevenueView
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers BillingTutorRevenueResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers BillingTutorRevenueResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

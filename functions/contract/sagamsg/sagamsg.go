@@ -103,6 +103,12 @@ type PaymentArgs struct {
 	// refunds the latest period's payment); empty means the saga's own
 	// payment.
 	PaymentID string `json:"payment_id,omitempty"`
+	// TutorID and BillingInterval are the course's (from course-get-info),
+	// in a do: Billing keeps them with the payment for the receipt's period
+	// and the tutor's revenue (renewals and refunds inherit them from the
+	// subscription's first payment). Empty from an orchestrator before them.
+	TutorID         string `json:"tutor_id,omitempty"`
+	BillingInterval string `json:"billing_interval,omitempty"`
 }
 
 // PaymentData is the reply data of billing-payment.
