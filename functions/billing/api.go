@@ -112,7 +112,7 @@ func (s *Service) saveCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.gw.SetUpCard(r.Context(), "setup-"+p.UserID+"-"+pmID, c.StripeCustomerID, pmID, makeDefault)
+	res, err := s.gw.SetUpCard(r.Context(), setupKey(p.UserID, pmID, makeDefault), c.StripeCustomerID, pmID, makeDefault)
 	if errs.Is(err, errs.Invalid) {
 		return &errs.Error{Kind: errs.Invalid, Message: "the payment method could not be saved", Err: err,
 			Fields: map[string]string{"payment_method_id": "Stripe does not know this payment method, or it cannot be attached to you"}}
@@ -328,4 +328,15 @@ type ActionView struct {
 	NextAction      string     `json:"next_action,omitempty"`
 	PaymentMethodID string     `json:"payment_method_id,omitempty"`
 	ExpiresAt       *time.Time `json:"expires_at,omitempty"`
+}
+
+// setupKey is the Stripe idempotency key of saving card pm for user: a
+// retry of the same request reuses it (one SetupIntent), and saving the same
+// card again as default or not is another request with its own key (Stripe
+// refuses a key reused with other parameters).
+func setupKey(userID, pm string, makeDefault bool) string {
+	if makeDefault {
+		return "setup-" + userID + "-" + pm + "-default"
+	}
+	return "setup-" + userID + "-" + pm
 }

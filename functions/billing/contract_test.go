@@ -129,6 +129,18 @@ func TestContract_requestsMatchStripeAPI(t *testing.T) {
 					t.Fatalf("refund: %v", err)
 				}
 			}
+			// A deleted account's customer is deleted; deleting it again
+			// (a retried step) is no error.
+			for range 2 {
+				if err := gw.DeleteCustomer(ctx, cus); err != nil {
+					t.Fatalf("delete customer: %v", err)
+				}
+			}
+			if name == "stripefake" {
+				if _, err := gw.Charge(ctx, "contract-after-delete", cus, card.PaymentMethodID, money.Money{Amount: 1500, Currency: "JPY"}, "Kwipper: contract", nil, false); err == nil {
+					t.Fatal("a deleted customer's card was charged")
+				}
+			}
 		})
 	}
 	// stripe-mock really checks: a parameter Stripe does not have is refused.

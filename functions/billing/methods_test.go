@@ -203,6 +203,13 @@ func TestPaymentMethods_listAddDefaultRemove(t *testing.T) {
 	if code, _ := e.call(e.svc.removeMethod, http.MethodDelete, "u1", visa.ID, nil); code != http.StatusNotFound {
 		t.Fatalf("removing twice: %d", code)
 	}
+	// The same card saved again, now as the default, is another request to
+	// Stripe (its own idempotency key), not a reused key with other
+	// parameters (which Stripe refuses).
+	yes := true
+	if again := e.save("u1", "pm_card_jcb", &yes); !again.Default {
+		t.Fatalf("saved again as default: %+v", again)
+	}
 }
 
 // A card whose bank asks for authentication on setup answers 202 with the

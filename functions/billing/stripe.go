@@ -44,6 +44,21 @@ func (g *Gateway) CreateCustomer(ctx context.Context, userID string) (string, er
 	return c.ID, nil
 }
 
+// DeleteCustomer deletes customer at Stripe, which detaches every payment
+// method saved on it for good; a customer Stripe no longer has counts as
+// deleted (a retried deletion).
+func (g *Gateway) DeleteCustomer(ctx context.Context, customer string) error {
+	_, err := g.sc.V1Customers.Delete(ctx, customer, nil)
+	var se *stripe.Error
+	if errors.As(err, &se) && (se.HTTPStatusCode == http.StatusNotFound || se.Code == stripe.ErrorCodeResourceMissing) {
+		return nil
+	}
+	if err != nil {
+		return stripeErr(err, "delete customer")
+	}
+	return nil
+}
+
 // Card is a saved card.
 type Card struct {
 	PaymentMethodID, Brand, Last4 string

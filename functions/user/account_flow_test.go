@@ -3,6 +3,7 @@ package user_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +72,17 @@ func TestAccountLifecycle(t *testing.T) {
 			x.Courses[0].SubscriptionID != sub.ID || len(x.Sessions) < 2 {
 			t.Fatalf("export %+v", x)
 		}
+		// Every other part of the account's data answers at the path the
+		// export names, for the same token.
+		if len(x.Elsewhere) < 4 {
+			t.Fatalf("export names %d other parts", len(x.Elsewhere))
+		}
+		for _, p := range x.Elsewhere {
+			if p.Service == "course" || strings.Contains(p.Path, "/tutors/") {
+				continue // a tutor's parts; this is a learner
+			}
+			e.Must(200, "GET", p.Path, s.AccessToken, nil)
+		}
 		e.Must(401, "GET", "/v1/users/me/export", "", nil)
 	})
 	t.Run("delete_refusals_change_nothing", func(t *testing.T) {
@@ -117,6 +129,43 @@ func TestAccountLifecycle(t *testing.T) {
 		e.Eventually("progress forgets the learner", time.Minute, func() bool {
 			return progressRows("DeletedLearners") == 1 && progressRows("LearnerCourses") == 0 && progressRows("Progress") == 0
 		})
+	})
+	t.Run("deleted_account_billing_pseudonymised_customer_deleted", func(t *testing.T) {
+		db, err := spanx.Open(context.Background(), spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, "billing"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		count := func(sql string, params map[string]any) int64 {
+			n, err := spanx.Column[int64](db.Single().Query(context.Background(), spanner.Statement{SQL: sql, Params: params}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n[0]
+		}
+		mine := map[string]any{"u": learnerID}
+		e.Eventually("billing forgets the learner", time.Minute, func() bool {
+			return count("SELECT COUNT(*) FROM Customers WHERE UserId = @u", mine) == 0
+		})
+		for _, table := range []string{"Payments", "PaymentTerms", "Receipts", "PaymentMethods"} {
+			if n := count("SELECT COUNT(*) FROM "+table+" WHERE UserId = @u", mine); n != 0 {
+				t.Errorf("%s still names the learner in %d rows", table, n)
+			}
+		}
+		// The payment records tax law requires stay, under a pseudonym,
+		// without the card's digits.
+		if n := count("SELECT COUNT(*) FROM Payments WHERE STARTS_WITH(UserId, 'deleted-') AND Status = 'succeeded'", nil); n != 1 {
+			t.Errorf("%d pseudonymised payments, want the subscription's 1", n)
+		}
+		if n := count("SELECT COUNT(*) FROM Receipts WHERE STARTS_WITH(UserId, 'deleted-') AND CardLast4 IS NULL", nil); n != 1 {
+			t.Errorf("%d pseudonymised receipts without card digits, want 1", n)
+		}
+		if n := count("SELECT COUNT(*) FROM UserCountries WHERE UserId = @u AND Country = ''", mine); n != 1 {
+			t.Errorf("no tombstone of the learner's country")
+		}
+		if got := e.Stripe.Totals(); got.Succeeded != 1 || e.Stripe.Customers() != 0 {
+			t.Errorf("stripe totals %+v, %d customers left (the learner's is deleted with its cards)", got, e.Stripe.Customers())
+		}
 	})
 	t.Run("deleted_account_personal_data_gone", func(t *testing.T) {
 		db, err := spanx.Open(context.Background(), spanx.DatabasePath(e.Cfg.Project, e.Cfg.SpannerInstance, user.Database))

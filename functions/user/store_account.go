@@ -62,6 +62,7 @@ func (s *store) exportData(ctx context.Context, userID string) (Export, error) {
 			return err
 		}
 		x.Profile = u.view()
+		x.Elsewhere = exportElsewhere
 		x.Courses = []ExportCourse{}
 		err = spanx.Each(ro.Read(ctx, "UserCourses", spanner.Key{userID}.AsPrefix(),
 			[]string{"SubscriptionId", "CourseId", "CourseTitle", "AddedAt"}), func(r *spanner.Row) error {
@@ -108,6 +109,27 @@ type Export struct {
 	Courses []ExportCourse `json:"courses"`
 	// Sessions are the account's log-in sessions (devices).
 	Sessions []ExportSession `json:"sessions"`
+	// Elsewhere are the routes that answer the rest of the account's data,
+	// each from the service that holds it (GET with the same token; lists
+	// are paginated).
+	Elsewhere []ExportPart `json:"elsewhere"`
+}
+
+// ExportPart is where one service answers its part of an account's data.
+type ExportPart struct {
+	Service string `json:"service" example:"billing"`
+	Path    string `json:"path" example:"/v1/billing/payments"`
+	What    string `json:"what" example:"payments and refunds with their receipts"`
+}
+
+// exportElsewhere are the other services' parts of an account's data.
+var exportElsewhere = []ExportPart{
+	{"subscribe", "/v1/subscriptions", "subscriptions, their states and periods"},
+	{"billing", "/v1/billing/payments", "payments and refunds, with receipts at /v1/billing/payments/{id}/receipt"},
+	{"billing", "/v1/billing/payment-methods", "saved payment methods"},
+	{"progress", "/v1/me/courses", "courses and progress, per item at /v1/courses/{id}/progress"},
+	{"course", "/v1/tutors/me/courses", "a tutor's courses, drafts included"},
+	{"billing", "/v1/tutors/me/revenue", "a tutor's revenue by course, currency and month"},
 }
 
 // ExportCourse is a subscribed course as the User service records it.

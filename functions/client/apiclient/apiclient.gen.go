@@ -1022,6 +1022,7 @@ type UserEmailSent struct {
 // UserExport defines model for user.Export.
 type UserExport struct {
 	Courses    []UserExportCourse  `json:"courses"`
+	Elsewhere  []UserExportPart    `json:"elsewhere"`
 	ExportedAt time.Time           `json:"exported_at"`
 	Profile    UserView            `json:"profile"`
 	Sessions   []UserExportSession `json:"sessions"`
@@ -1033,6 +1034,18 @@ type UserExportCourse struct {
 	CourseId       string    `json:"course_id"`
 	CourseTitle    string    `json:"course_title"`
 	SubscriptionId string    `json:"subscription_id"`
+}
+
+// UserExportPart defines model for user.ExportPart.
+type UserExportPart struct {
+	// Path Examples: /v1/billing/payments
+	Path string `json:"path"`
+
+	// Service Examples: billing
+	Service string `json:"service"`
+
+	// What Examples: payments and refunds with their receipts
+	What string `json:"what"`
 }
 
 // UserExportSession defines model for user.ExportSession.

@@ -184,6 +184,13 @@ type Totals struct {
 	Succeeded, Refunded, Declined int
 }
 
+// Customers is how many customers the fake holds (deleted ones are gone).
+func (s *Server) Customers() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.customers)
+}
+
 // Totals reports the fake's payment intents by outcome.
 func (s *Server) Totals() Totals {
 	s.mu.Lock()
@@ -340,6 +347,12 @@ func (s *Server) route(r *http.Request) (int, any) {
 		c, ok := s.customers[id]
 		if !ok {
 			fail = ptr(missing("customer", "id", id))
+			break
+		}
+		if r.Method == http.MethodDelete {
+			// Deleting a customer is final: its payment methods are
+			// detached and never usable again.
+			obj = s.deleteCustomer(id)
 			break
 		}
 		if r.Method == http.MethodPost {
@@ -673,6 +686,17 @@ func (s *Server) Authenticate(id string, ok bool) bool {
 	pi["status"], pi["last_payment_error"], pi["payment_method"], pi["next_action"] = "requires_payment_method", lpe, nil, nil
 	s.emit("payment_intent.payment_failed", pi)
 	return true
+}
+
+// deleteCustomer deletes customer id and detaches its payment methods.
+func (s *Server) deleteCustomer(id string) map[string]any {
+	delete(s.customers, id)
+	for _, pm := range s.pms {
+		if str(pm.obj["customer"]) == id {
+			pm.obj["customer"], pm.detached = nil, true
+		}
+	}
+	return map[string]any{"id": id, "object": "customer", "deleted": true}
 }
 
 // detach detaches payment method id from its customer, for good.
