@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +17,15 @@ import (
 
 	"github.com/kwipper/kwipper/functions/devstack/apitest"
 )
+
+// login starts a session through the API and answers its access token.
+func login(e *apitest.Env, email, password string) string {
+	var s struct {
+		AccessToken string `json:"access_token"`
+	}
+	e.Must(200, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": password}).JSON(e.T, &s)
+	return s.AccessToken
+}
 
 // The web app end to end in Chromium against the whole local stack (real
 // emulators, no mocked API): a tutor builds and publishes a course with a
@@ -137,6 +147,8 @@ func TestJourneys(t *testing.T) {
 		p.clickButton("検索")
 		p.wait("filters in the URL", `location.hash.includes('q=nihongo') && location.hash.includes('currency=JPY')`, 10*time.Second)
 		p.waitText(".cards", "Nihongo for Travellers")
+		// The API says which words it searched for.
+		p.waitText("[data-testid=search-words]", "nihongo")
 		p.screenshot("catalog")
 		p.checkAccessible("catalog")
 
@@ -145,6 +157,14 @@ func TestJourneys(t *testing.T) {
 		p.waitText(".price", "¥1,500 / 月")
 		p.waitText("[data-testid=subscribers]", "購読者 0 人")
 		p.checkAccessible("course page (anonymous)")
+		// The tutor's other courses: the catalog filtered by tutor_id.
+		p.clickLink("Aiko Tanaka さんの他のコース")
+		p.waitText("[data-testid=tutor-filter]", "Aiko Tanaka さんのコース")
+		p.wait("tutor_id in the URL", `location.hash.includes('tutor_id=')`, 10*time.Second)
+		p.waitText(".cards", "Nihongo for Travellers")
+		p.checkAccessible("catalog by tutor")
+		p.clickLink("Nihongo for Travellers")
+		p.waitText("h1", "Nihongo for Travellers")
 		p.clickLink("ログインして購読する")
 		p.waitText("h1", "ログイン")
 		p.checkAccessible("log in")
@@ -185,17 +205,73 @@ func TestJourneys(t *testing.T) {
 		p.clickButton("を支払って購読する")
 		p.waitText("[role=status]", "お支払いが完了しました")
 		p.waitText("[data-testid=subscribers]", "購読者 1 人")
+		// A reload keeps the learner logged in (the refresh token, parked
+		// while the page unloads, is exchanged for new tokens).
+		p.do(chromedp.Reload())
+		p.waitText(".who", "Kenji")
+		p.waitText("h1", "Nihongo for Travellers")
+		p.waitText(".items a", "Greetings")
+		if parked := eval[int](p, `sessionStorage.length`); parked != 0 {
+			p.fail("the running page left %d items in sessionStorage", parked)
+		}
 		p.clickLink("Greetings")
 		p.waitText(".prose", "おはようございます — good morning.")
 		p.checkAccessible("text item")
 		p.clickLink("コースに戻る")
 		p.waitText("h1", "Nihongo for Travellers")
+		// The stack's ffmpeg transcoder makes the HLS ladder; the tutor adds
+		// Japanese captions.
+		learnerTok := login(e, "kenji@journey.test", "densha-de-go-7")
+		tutorTok := login(e, "aiko@journey.test", "kana-and-kanji-42")
+		var items struct {
+			Items []struct{ ID, Kind, Title string }
+		}
+		e.Must(200, "GET", "/v1/courses/"+courseID+"/items", "", nil).JSON(t, &items)
+		var videoID string
+		for _, it := range items.Items {
+			if it.Kind == "video" {
+				videoID = it.ID
+			}
+		}
+		item := "/v1/courses/" + courseID + "/items/" + videoID
+		e.Eventually("the stream is ready", 3*time.Minute, func() bool {
+			var c struct{ Stream struct{ Status string } }
+			e.Must(200, "GET", item+"/content", learnerTok, nil).JSON(t, &c)
+			return c.Stream.Status == "ready"
+		})
+		if r := e.DoWith("PUT", item+"/captions/ja", tutorTok, "WEBVTT\n\n00:00.000 --> 00:04.000\n駅はどこですか？\n",
+			http.Header{"Content-Type": {"text/vtt"}}); r.Status != 200 {
+			t.Fatalf("captions: %d %s", r.Status, r.Body)
+		}
 		p.clickLink("At the station")
-		p.wait("the player gets a signed URL", fmt.Sprintf(`document.querySelector('video') && document.querySelector('video').currentSrc.startsWith(%s)`,
-			js("http://"+e.Storage.Host+"/")), 20*time.Second)
-		p.wait("the video loads", `document.querySelector('video').readyState >= 1 && document.querySelector('video').duration > 3`, 20*time.Second)
+		// hls.js plays the ladder with the CDN cookie content-get set.
+		p.wait("hls.js plays the stream", `(v => v && v.dataset.mode === 'hls' && v.readyState >= 1 && v.duration > 3)(document.querySelector('video'))`, 30*time.Second)
+		p.wait("the captions menu lists Japanese", `document.querySelectorAll('#pl-captions option').length >= 2`, 20*time.Second)
+		t.Logf("quality menu: %s", eval[string](p, `[...document.querySelectorAll('#pl-quality option')].map(o => o.textContent).join(', ')`))
+		p.choose("#pl-captions", "0")
+		p.wait("captions showing", `[...document.querySelector('video').textTracks].some(t => t.mode === 'showing')`, 20*time.Second)
 		p.screenshot("player")
 		p.checkAccessible("video player")
+		// Watch to 2.5 s (a seek reports the position), reload: it resumes there.
+		eval[chromedp.Void](p, `document.querySelector('video').currentTime = 2.5`)
+		e.Eventually("the position is saved", 30*time.Second, func() bool {
+			var pr struct {
+				Position float64 `json:"position_seconds"`
+			}
+			e.Must(200, "GET", item+"/progress", learnerTok, nil).JSON(t, &pr)
+			return pr.Position > 2.4 && pr.Position < 2.6
+		})
+		p.do(chromedp.Reload())
+		p.wait("the player resumes at 2.5 s", `(v => v && v.readyState >= 1 && Math.abs(v.currentTime - 2.5) < 0.3)(document.querySelector('video'))`, 30*time.Second)
+		p.waitText("[role=status]", "前回の続き (0:02) から再生します。")
+		p.checkAccessible("video player (resumed)")
+		// My courses: the text read, the video not finished.
+		p.clickLink("受講中のコース")
+		p.waitText("h1", "受講中のコース")
+		p.waitText(".my-courses", "Nihongo for Travellers")
+		p.waitText(".my-courses", "2 件中 1 件完了 (50%)")
+		p.screenshot("my-courses")
+		p.checkAccessible("my courses")
 		p.clickLink("購読中のコース")
 		p.waitText("h1", "購読中のコース")
 		p.waitText(".sub", "有効")
@@ -205,16 +281,8 @@ func TestJourneys(t *testing.T) {
 		p.checkAccessible("my subscriptions (cancelled)")
 		// Access ends with the subscription (subscription.ended reaches
 		// the Content service), as the API tells the learner.
-		var session struct {
-			AccessToken string `json:"access_token"`
-		}
-		e.Must(200, "POST", "/v1/sessions", "", map[string]string{"email": "kenji@journey.test", "password": "densha-de-go-7"}).JSON(t, &session)
-		var items struct {
-			Items []struct{ ID, Kind string }
-		}
-		e.Must(200, "GET", "/v1/courses/"+courseID+"/items", "", nil).JSON(t, &items)
 		deadline := time.Now().Add(20 * time.Second)
-		for e.Do("GET", "/v1/courses/"+courseID+"/items/"+items.Items[0].ID+"/content", session.AccessToken, nil).Status != 403 {
+		for e.Do("GET", "/v1/courses/"+courseID+"/items/"+items.Items[0].ID+"/content", learnerTok, nil).Status != 403 {
 			if time.Now().After(deadline) {
 				t.Fatal("the learner still reads the course after cancelling")
 			}
@@ -222,6 +290,37 @@ func TestJourneys(t *testing.T) {
 		}
 		p.clickLink("Nihongo for Travellers")
 		p.waitText(".items", "購読すると開けます")
+	})
+
+	t.Run("learner_logs_out_here_and_everywhere", func(t *testing.T) {
+		p := learner
+		p.t = t
+		phone := newTab(t, bctx, e.URL, "learner-phone", "ja-JP")
+		phone.do(chromedp.Navigate(e.URL + "/#/login"))
+		phone.waitText("h1", "ログイン")
+		logIn := func() {
+			phone.typeInto("#login-email", "kenji@journey.test")
+			phone.typeInto("#login-password", "densha-de-go-7")
+			phone.clickButton("ログイン")
+			phone.waitText(".who", "Kenji")
+		}
+		logIn()
+		// Log out on this device: the other keeps its session.
+		phone.clickButton("ログアウト")
+		phone.waitText("nav", "ログイン")
+		p.do(chromedp.Reload())
+		p.waitText(".who", "Kenji")
+		p.checkAccessible("catalog, logged in")
+		// Log out everywhere: the phone's session ends too.
+		phone.goTo("#/login")
+		logIn()
+		p.clickButton("すべての端末でログアウト")
+		p.waitText("nav", "ログイン")
+		phone.do(chromedp.Reload())
+		phone.waitText("nav", "ログイン")
+		if n := eval[int](phone, `document.querySelectorAll('.who').length`); n != 0 {
+			phone.fail("still logged in after logging out everywhere")
+		}
 	})
 
 	t.Run("resumable_upload_survives_a_dropped_connection", func(t *testing.T) {
@@ -288,7 +387,12 @@ func TestJourneys(t *testing.T) {
 		t.Logf("chunk requests: %q", ranges)
 		// After the drop: a status query, then the chunk it says is missing
 		// again (not the whole file).
-		q := slices.Index(ranges, fmt.Sprintf("bytes */%d", 17<<20+123))
+		status := fmt.Sprintf("bytes */%d", 17<<20+123)
+		q := slices.Index(ranges, status)
+		// (the status query is retried while the link is still down)
+		for q >= 0 && q+1 < len(ranges) && ranges[q+1] == status {
+			q++
+		}
 		if q < 1 || q+1 >= len(ranges) || !slices.Contains(ranges[:q], ranges[q+1]) || ranges[q+1] == ranges[0] {
 			t.Fatalf("the upload did not resume where the session said: %q", ranges)
 		}

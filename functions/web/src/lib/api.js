@@ -1,7 +1,7 @@
 // api calls Kwipper's REST API on the page's own origin. Errors come back as
 // ApiError with the API's code, message and field errors, or code
 // "network" when the request never got an answer.
-import { session, refresh, clearSession } from './session.js';
+import { session, refresh, clearSession, restored } from './session.js';
 
 export class ApiError extends Error {
   constructor(status, code, message, fields) {
@@ -17,6 +17,8 @@ export class ApiError extends Error {
 export const newKey = () => crypto.randomUUID();
 
 export async function api(method, path, { body, idempotencyKey, signal, retried } = {}) {
+  // After a reload, the parked session is refreshed before the first call.
+  await restored;
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const s = session();

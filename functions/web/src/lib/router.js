@@ -9,6 +9,7 @@ const ROUTES = [
   ['login', /^\/login$/],
   ['signup', /^\/signup$/],
   ['subscriptions', /^\/subscriptions$/],
+  ['myCourses', /^\/me\/courses$/],
   ['tutor', /^\/tutor$/],
   ['tutorNew', /^\/tutor\/new$/],
   ['tutorCourse', /^\/tutor\/courses\/([^/]+)$/],

@@ -73,6 +73,7 @@ export function Course({ id }) {
       <${PageTitle} text=${course.title} />
       ${course.status !== 'published' && html`<p class="note">${t('course.draft')}</p>`}
       <p class="by">${course.tutor_name ? t('course.by', { name: course.tutor_name }) : t('course.byUnknown')}</p>
+      ${course.tutor_id && html`<p><a href=${href([], { tutor_id: course.tutor_id })}>${t('course.moreByTutor', { name: course.tutor_name || '' })}</a></p>`}
       <p class="price big">${priceLabel(course)}</p>
       <p class="meta">${t('course.items', { n: course.item_count })} · <span data-testid="subscribers">${t('course.subscribers', { n: course.subscriber_count })}</span></p>
       ${course.description && html`<p class="description">${course.description}</p>`}
