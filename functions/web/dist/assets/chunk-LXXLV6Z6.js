@@ -1,4 +1,4 @@
-import{a as F}from"./chunk-RW2HKWA5.js";import{A as P,C as E,G as R,H as w,I,M as x,N as T,R as K,S as d,T as B,b as o,c as D,e as s,n as e,o as O,r as q,x as v,z as A}from"./chunk-2QOAMD4E.js";var J=["pm_card_visa","pm_card_chargeDeclined","pm_card_chargeDeclinedInsufficientFunds","pm_card_authenticationRequired"];function N({value:a,onChange:r}){return s`<fieldset class="cards-picker">
+import{a as F}from"./chunk-4PNDLDXF.js";import{A as P,C as E,G as R,H as w,I,M as x,N as T,R as K,S as d,T as B,b as o,c as D,e as s,n as e,o as O,r as q,x as v,z as A}from"./chunk-HNQX7CN7.js";var J=["pm_card_visa","pm_card_chargeDeclined","pm_card_chargeDeclinedInsufficientFunds","pm_card_authenticationRequired"];function N({value:a,onChange:r}){return s`<fieldset class="cards-picker">
     <legend>${e("pay.card")}</legend>
     <p class="hint">${e("pay.testNotice")}</p>
     ${J.map(t=>s`<div class="radio">
