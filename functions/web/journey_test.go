@@ -421,4 +421,64 @@ func TestJourneys(t *testing.T) {
 			t.Fatalf("the upload did not resume where the session said: %q", ranges)
 		}
 	})
+
+	t.Run("learner_in_mexico_saves_cards_and_confirms_with_3ds", func(t *testing.T) {
+		p := newTab(t, bctx, e.URL, "maria", "es-MX")
+		charged := e.Stripe.Totals().Succeeded
+		p.do(chromedp.Navigate(e.URL + "/#/signup"))
+		p.waitText("h1", "Crea tu cuenta")
+		p.typeInto("#su-name", "María")
+		p.typeInto("#su-email", "maria@journey.test")
+		p.typeInto("#su-password", "tacos-al-pastor-9")
+		p.clickButton("Crear cuenta")
+		p.waitText(".who", "María")
+		p.clickLink("Métodos de pago")
+		p.waitText("h1", "Métodos de pago")
+		p.waitText("main", "No tienes métodos de pago guardados.")
+		p.checkAccessible("payment methods (none)")
+
+		// Two cards saved as the default in turn; the default switched back
+		// and forth; the other removed. (Saving a card again with another
+		// "default" than the first time is refused by Billing's Stripe
+		// idempotency key, so the card the course is paid with is saved as
+		// the default here, as the course page saves it.)
+		p.choose("#card-pm_card_visa", "true")
+		p.choose("#pm-default", "true")
+		p.clickButton("Guardar tarjeta")
+		p.waitText("[data-testid=methods]", "VISA terminada en 4242")
+		p.waitText("[data-testid=methods]", "Predeterminada")
+		p.choose("#card-pm_card_authenticationRequired", "true")
+		p.choose("#pm-default", "true")
+		p.clickButton("Guardar tarjeta")
+		p.waitText("[data-testid=methods]", "VISA terminada en 3184")
+		p.clickButton("Hacer predeterminada")
+		p.waitText("[role=status]", "La VISA terminada en 4242 ahora es tu predeterminada.")
+		p.clickButton("Hacer predeterminada")
+		p.waitText("[role=status]", "La VISA terminada en 3184 ahora es tu predeterminada.")
+		p.checkAccessible("payment methods")
+		eval[chromedp.Void](p, `[...document.querySelectorAll('button')].find(b => (b.getAttribute('aria-label') || '') === 'Eliminar la VISA terminada en 4242').setAttribute('data-click', '1')`)
+		p.do(chromedp.Click(chromedp.CSS(`button[data-click="1"]`)))
+		p.waitText("[role=status]", "Se eliminó la VISA terminada en 4242.")
+		p.wait("the removed card leaves the list", `[...document.querySelectorAll('.method')].filter(m => m.textContent.includes('4242')).length === 0`, 10*time.Second)
+
+		// Subscribing with the card that needs 3-D Secure: the step shows
+		// what the local fake waits for; the bank says yes; active.
+		p.goTo("#/courses/" + courseID)
+		p.waitText("h1", "Nihongo for Travellers")
+		p.choose("#card-pm_card_authenticationRequired", "true")
+		p.clickButton("y suscribirme")
+		p.waitText("[data-testid=threeds]", "Confirma el pago con tu banco")
+		p.wait("the payment intent shown", `document.querySelector('[data-testid=payment-intent]') && document.querySelector('[data-testid=payment-intent]').textContent.startsWith('pi_')`, 20*time.Second)
+		p.screenshot("three-d-secure")
+		p.checkAccessible("3-D Secure step")
+		if e.Stripe.Totals().Succeeded != charged {
+			t.Fatalf("charged before authenticating: %+v", e.Stripe.Totals())
+		}
+		pi := eval[string](p, `document.querySelector('[data-testid=payment-intent]').textContent`)
+		if !e.Stripe.Authenticate(pi, true) {
+			t.Fatalf("nothing waited at the fake for %s", pi)
+		}
+		p.waitText("[role=status]", "Pago recibido: ya estás suscrito.")
+		p.checkAccessible("course page (subscribed after 3-D Secure)")
+	})
 }

@@ -31,6 +31,7 @@ function lazy(load, name) {
 
 const Learn = lazy(() => import('./pages/learn.js'), 'Learn');
 const MyCourses = lazy(() => import('./pages/mycourses.js'), 'MyCourses');
+const PaymentMethods = lazy(() => import('./pages/payments.js'), 'PaymentMethods');
 const Subscriptions = lazy(() => import('./pages/subscriptions.js'), 'Subscriptions');
 const TutorHome = lazy(() => import('./pages/tutor.js'), 'TutorHome');
 const TutorNew = lazy(() => import('./pages/tutor.js'), 'TutorNew');
@@ -52,6 +53,8 @@ function Page({ route }) {
       return html`<${Signup} query=${route.query} />`;
     case 'myCourses':
       return html`<${MyCourses} />`;
+    case 'paymentMethods':
+      return html`<${PaymentMethods} />`;
     case 'subscriptions':
       return html`<${Subscriptions} />`;
     case 'tutor':

@@ -10,6 +10,7 @@ const ROUTES = [
   ['signup', /^\/signup$/],
   ['subscriptions', /^\/subscriptions$/],
   ['myCourses', /^\/me\/courses$/],
+  ['paymentMethods', /^\/payment-methods$/],
   ['tutor', /^\/tutor$/],
   ['tutorNew', /^\/tutor\/new$/],
   ['tutorCourse', /^\/tutor\/courses\/([^/]+)$/],
