@@ -451,13 +451,18 @@ func TestJourneys(t *testing.T) {
 		p.choose("#pm-default", "true")
 		p.clickButton("Guardar tarjeta")
 		p.waitText("[data-testid=methods]", "VISA terminada en 3184")
-		p.clickButton("Hacer predeterminada")
+		// (found and clicked in one step: the list re-renders as it reloads)
+		press := func(label string) {
+			find := fmt.Sprintf(`[...document.querySelectorAll('button')].find(b => !b.disabled && b.getAttribute('aria-label') === %s)`, js(label))
+			p.wait("button "+label, find, 20*time.Second)
+			eval[chromedp.Void](p, `(`+find+`).click()`)
+		}
+		press("Hacer predeterminada la VISA terminada en 4242")
 		p.waitText("[role=status]", "La VISA terminada en 4242 ahora es tu predeterminada.")
-		p.clickButton("Hacer predeterminada")
+		press("Hacer predeterminada la VISA terminada en 3184")
 		p.waitText("[role=status]", "La VISA terminada en 3184 ahora es tu predeterminada.")
 		p.checkAccessible("payment methods")
-		eval[chromedp.Void](p, `[...document.querySelectorAll('button')].find(b => (b.getAttribute('aria-label') || '') === 'Eliminar la VISA terminada en 4242').setAttribute('data-click', '1')`)
-		p.do(chromedp.Click(chromedp.CSS(`button[data-click="1"]`)))
+		press("Eliminar la VISA terminada en 4242")
 		p.waitText("[role=status]", "Se eliminó la VISA terminada en 4242.")
 		p.wait("the removed card leaves the list", `[...document.querySelectorAll('.method')].filter(m => m.textContent.includes('4242')).length === 0`, 10*time.Second)
 
