@@ -11,11 +11,63 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/kwipper/kwipper/functions/devstack/apitest"
 )
+
+// refuseTokenOnce makes the next request matching pattern carry an access
+// token the API refuses (401, as for an expired one); it answers how many
+// POST /v1/sessions/refresh the page has sent since.
+func (p *tab) refuseTokenOnce(pattern string) func() int {
+	p.t.Helper()
+	var mu sync.Mutex
+	refreshes := 0
+	ctx, cancel := context.WithCancel(p.ctx)
+	p.t.Cleanup(cancel)
+	sent := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range sent {
+			if err != nil || ctx.Err() != nil {
+				return
+			}
+			if ev.Request.Method == "POST" && strings.HasSuffix(ev.Request.URL, "/v1/sessions/refresh") {
+				mu.Lock()
+				refreshes++
+				mu.Unlock()
+			}
+		}
+	}()
+	paused := chromedp.Events(ctx, fetch.RequestPaused)
+	go func() {
+		for ev, err := range paused {
+			if err != nil || ctx.Err() != nil {
+				return
+			}
+			var headers []*fetch.HeaderEntry
+			for k, v := range ev.Request.Headers {
+				if !strings.EqualFold(k, "Authorization") {
+					headers = append(headers, &fetch.HeaderEntry{Name: k, Value: fmt.Sprint(v)})
+				}
+			}
+			headers = append(headers, &fetch.HeaderEntry{Name: "Authorization", Value: "Bearer no-longer-valid"})
+			_, _ = chromedp.Call(p.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID, Headers: headers})
+			_, _ = chromedp.Call(p.ctx, fetch.Disable, cdp.Empty{})
+			return
+		}
+	}()
+	if _, err := chromedp.Call(p.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}}); err != nil {
+		p.t.Fatal(err)
+	}
+	return func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return refreshes
+	}
+}
 
 // login starts a session through the API and answers its access token.
 func login(e *apitest.Env, email, password string) string {
@@ -289,11 +341,19 @@ func TestJourneys(t *testing.T) {
 		p.wait("the player resumes at 2.5 s", `(v => v && v.readyState >= 1 && Math.abs(v.currentTime - 2.5) < 0.3)(document.querySelector('video'))`, 30*time.Second)
 		p.waitText("[role=status]", "前回の続き (0:02) から再生します。")
 		p.checkAccessible("video player (resumed)")
-		// My courses: the text read, the video not finished.
+		// My courses: the text read, the video not finished. The API
+		// refuses the access token of the first request (it carries one
+		// that is no longer valid, as an expired one): the app refreshes
+		// and retries, and the learner stays logged in.
+		refreshes := p.refuseTokenOnce(e.URL + "/v1/me/courses*")
 		p.clickLink("受講中のコース")
 		p.waitText("h1", "受講中のコース")
 		p.waitText(".my-courses", "Nihongo for Travellers")
 		p.waitText(".my-courses", "2 件中 1 件完了 (50%)")
+		p.waitText(".who", "Kenji")
+		if n := refreshes(); n != 1 {
+			t.Fatalf("the refused token led to %d refreshes, want 1", n)
+		}
 		p.screenshot("my-courses")
 		p.checkAccessible("my courses")
 		p.clickLink("購読中のコース")
