@@ -123,12 +123,18 @@ export function Player({ content, onExpired }) {
     };
   }, [content.item_id]);
 
+  // A new answer for the same item (a renewed cookie or URL) reattaches the
+  // media and goes on where it was.
+  const keepAt = useRef(0);
   useEffect(() => {
     const video = ref.current;
     let live = true;
     setError(false);
     setLevels([]);
     setTracks([]);
+    const at = keepAt.current;
+    const goOn = () => at > 0 && (video.currentTime = at);
+    if (at > 0) video.addEventListener('loadedmetadata', goOn, { once: true });
     const native = () => {
       setMode('native');
       video.src = src;
@@ -162,12 +168,14 @@ export function Player({ content, onExpired }) {
     }
     return () => {
       live = false;
+      keepAt.current = video.currentTime;
+      video.removeEventListener('loadedmetadata', goOn);
       if (ctl.current) ctl.current.destroy();
       ctl.current = null;
       video.removeAttribute('src');
       video.load();
     };
-  }, [src]);
+  }, [content]);
 
   const onError = () => {
     // A signed URL that expired while the page was open: get a new one once.
