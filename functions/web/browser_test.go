@@ -288,7 +288,8 @@ type axeResult struct {
 // through visible controls in document order (no positive tabindex).
 func (p *tab) checkAccessible(page string) {
 	p.t.Helper()
-	if !p.axed {
+	// (again after a reload)
+	if !p.axed || eval[bool](p, `typeof axe === 'undefined'`) {
 		eval[chromedp.Void](p, axeSource)
 		p.axed = true
 	}

@@ -11,11 +11,72 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/kwipper/kwipper/functions/devstack/apitest"
 )
+
+// refuseTokenOnce makes the next request matching pattern carry an access
+// token the API refuses (401, as for an expired one); it answers how many
+// POST /v1/sessions/refresh the page has sent since.
+func (p *tab) refuseTokenOnce(pattern string) func() int {
+	p.t.Helper()
+	var mu sync.Mutex
+	refreshes := 0
+	ctx, cancel := context.WithCancel(p.ctx)
+	p.t.Cleanup(cancel)
+	sent := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range sent {
+			if err != nil || ctx.Err() != nil {
+				return
+			}
+			if ev.Request.Method == "POST" && strings.HasSuffix(ev.Request.URL, "/v1/sessions/refresh") {
+				mu.Lock()
+				refreshes++
+				mu.Unlock()
+			}
+		}
+	}()
+	paused := chromedp.Events(ctx, fetch.RequestPaused)
+	go func() {
+		for ev, err := range paused {
+			if err != nil || ctx.Err() != nil {
+				return
+			}
+			var headers []*fetch.HeaderEntry
+			for k, v := range ev.Request.Headers {
+				if !strings.EqualFold(k, "Authorization") {
+					headers = append(headers, &fetch.HeaderEntry{Name: k, Value: fmt.Sprint(v)})
+				}
+			}
+			headers = append(headers, &fetch.HeaderEntry{Name: "Authorization", Value: "Bearer no-longer-valid"})
+			_, _ = chromedp.Call(p.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID, Headers: headers})
+			_, _ = chromedp.Call(p.ctx, fetch.Disable, cdp.Empty{})
+			return
+		}
+	}()
+	if _, err := chromedp.Call(p.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}}); err != nil {
+		p.t.Fatal(err)
+	}
+	return func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return refreshes
+	}
+}
+
+// login starts a session through the API and answers its access token.
+func login(e *apitest.Env, email, password string) string {
+	var s struct {
+		AccessToken string `json:"access_token"`
+	}
+	e.Must(200, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": password}).JSON(e.T, &s)
+	return s.AccessToken
+}
 
 // The web app end to end in Chromium against the whole local stack (real
 // emulators, no mocked API): a tutor builds and publishes a course with a
@@ -111,11 +172,35 @@ func TestJourneys(t *testing.T) {
 		p.screenshot("tutor-upload")
 		p.checkAccessible("item upload")
 
+		// Captions: a malformed file is refused with its line, next to the
+		// file; a good one is saved.
+		dir := t.TempDir()
+		bad, good := filepath.Join(dir, "bad.vtt"), filepath.Join(dir, "station.ja.vtt")
+		if err := os.WriteFile(bad, []byte("WEBVTT\n\n00:01.5 --> 00:02.000\nえき\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(good, []byte("WEBVTT\n\n00:00.000 --> 00:04.000\n駅はどこですか？\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p.choose("#cap-lang", "ja")
+		p.do(chromedp.SetUploadFiles(chromedp.CSS("#cap-file"), []string{bad}))
+		p.clickButton("Upload captions")
+		p.waitText("#cap-file-error", "line")
+		p.checkAccessible("captions refused")
+		p.do(chromedp.SetUploadFiles(chromedp.CSS("#cap-file"), []string{good}))
+		p.clickButton("Upload captions")
+		p.waitText("[data-testid=captions-status]", "saved: learners see them now.")
+
 		p.clickLink("Back")
 		p.waitText("h1", "Nihongo for Travellers")
 		p.clickButton("Publish")
 		p.waitText("[role=status]", "Published: learners can find it in the catalog.")
 		p.checkAccessible("course editor, published")
+		// The tutor's courses, drafts included, with their counts.
+		p.clickLink("Teach")
+		p.waitText("[data-testid=tutor-courses]", "Nihongo for Travellers")
+		p.waitText("[data-testid=tutor-courses]", "2 items · 0 subscribers")
+		p.checkAccessible("tutor home with courses")
 	})
 	if courseID == "" {
 		t.FailNow()
@@ -137,6 +222,8 @@ func TestJourneys(t *testing.T) {
 		p.clickButton("検索")
 		p.wait("filters in the URL", `location.hash.includes('q=nihongo') && location.hash.includes('currency=JPY')`, 10*time.Second)
 		p.waitText(".cards", "Nihongo for Travellers")
+		// The API says which words it searched for.
+		p.waitText("[data-testid=search-words]", "nihongo")
 		p.screenshot("catalog")
 		p.checkAccessible("catalog")
 
@@ -145,6 +232,14 @@ func TestJourneys(t *testing.T) {
 		p.waitText(".price", "¥1,500 / 月")
 		p.waitText("[data-testid=subscribers]", "購読者 0 人")
 		p.checkAccessible("course page (anonymous)")
+		// The tutor's other courses: the catalog filtered by tutor_id.
+		p.clickLink("Aiko Tanaka さんの他のコース")
+		p.waitText("[data-testid=tutor-filter]", "Aiko Tanaka さんのコース")
+		p.wait("tutor_id in the URL", `location.hash.includes('tutor_id=')`, 10*time.Second)
+		p.waitText(".cards", "Nihongo for Travellers")
+		p.checkAccessible("catalog by tutor")
+		p.clickLink("Nihongo for Travellers")
+		p.waitText("h1", "Nihongo for Travellers")
 		p.clickLink("ログインして購読する")
 		p.waitText("h1", "ログイン")
 		p.checkAccessible("log in")
@@ -185,17 +280,82 @@ func TestJourneys(t *testing.T) {
 		p.clickButton("を支払って購読する")
 		p.waitText("[role=status]", "お支払いが完了しました")
 		p.waitText("[data-testid=subscribers]", "購読者 1 人")
+		// The tutor sees the subscriber.
+		tutor.t = t
+		tutor.goTo("#/tutor/courses/" + courseID)
+		tutor.waitText("[data-testid=subscriber-count]", "1 subscriber")
+		tutor.waitText("table.subscribers", time.Now().Format("2006"))
+		tutor.checkAccessible("course editor with subscribers")
+		// A reload keeps the learner logged in (the refresh token, parked
+		// while the page unloads, is exchanged for new tokens).
+		p.do(chromedp.Reload())
+		p.waitText(".who", "Kenji")
+		p.waitText("h1", "Nihongo for Travellers")
+		p.waitText(".items a", "Greetings")
+		if parked := eval[int](p, `sessionStorage.length`); parked != 0 {
+			p.fail("the running page left %d items in sessionStorage", parked)
+		}
 		p.clickLink("Greetings")
 		p.waitText(".prose", "おはようございます — good morning.")
 		p.checkAccessible("text item")
 		p.clickLink("コースに戻る")
 		p.waitText("h1", "Nihongo for Travellers")
+		// The stack's ffmpeg transcoder makes the HLS ladder (with the
+		// tutor's Japanese captions).
+		learnerTok := login(e, "kenji@journey.test", "densha-de-go-7")
+		var items struct {
+			Items []struct{ ID, Kind, Title string }
+		}
+		e.Must(200, "GET", "/v1/courses/"+courseID+"/items", "", nil).JSON(t, &items)
+		var videoID string
+		for _, it := range items.Items {
+			if it.Kind == "video" {
+				videoID = it.ID
+			}
+		}
+		item := "/v1/courses/" + courseID + "/items/" + videoID
+		e.Eventually("the stream is ready", 3*time.Minute, func() bool {
+			var c struct{ Stream struct{ Status string } }
+			e.Must(200, "GET", item+"/content", learnerTok, nil).JSON(t, &c)
+			return c.Stream.Status == "ready"
+		})
 		p.clickLink("At the station")
-		p.wait("the player gets a signed URL", fmt.Sprintf(`document.querySelector('video') && document.querySelector('video').currentSrc.startsWith(%s)`,
-			js("http://"+e.Storage.Host+"/")), 20*time.Second)
-		p.wait("the video loads", `document.querySelector('video').readyState >= 1 && document.querySelector('video').duration > 3`, 20*time.Second)
+		// hls.js plays the ladder with the CDN cookie content-get set.
+		p.wait("hls.js plays the stream", `(v => v && v.dataset.mode === 'hls' && v.readyState >= 1 && v.duration > 3)(document.querySelector('video'))`, 30*time.Second)
+		p.wait("the captions menu lists Japanese", `document.querySelectorAll('#pl-captions option').length >= 2`, 20*time.Second)
+		t.Logf("quality menu: %s", eval[string](p, `[...document.querySelectorAll('#pl-quality option')].map(o => o.textContent).join(', ')`))
+		p.choose("#pl-captions", "0")
+		p.wait("captions showing", `[...document.querySelector('video').textTracks].some(t => t.mode === 'showing')`, 20*time.Second)
 		p.screenshot("player")
 		p.checkAccessible("video player")
+		// Watch to 2.5 s (a seek reports the position), reload: it resumes there.
+		eval[chromedp.Void](p, `document.querySelector('video').currentTime = 2.5`)
+		e.Eventually("the position is saved", 30*time.Second, func() bool {
+			var pr struct {
+				Position float64 `json:"position_seconds"`
+			}
+			e.Must(200, "GET", item+"/progress", learnerTok, nil).JSON(t, &pr)
+			return pr.Position > 2.4 && pr.Position < 2.6
+		})
+		p.do(chromedp.Reload())
+		p.wait("the player resumes at 2.5 s", `(v => v && v.readyState >= 1 && Math.abs(v.currentTime - 2.5) < 0.3)(document.querySelector('video'))`, 30*time.Second)
+		p.waitText("[role=status]", "前回の続き (0:02) から再生します。")
+		p.checkAccessible("video player (resumed)")
+		// My courses: the text read, the video not finished. The API
+		// refuses the access token of the first request (it carries one
+		// that is no longer valid, as an expired one): the app refreshes
+		// and retries, and the learner stays logged in.
+		refreshes := p.refuseTokenOnce(e.URL + "/v1/me/courses*")
+		p.clickLink("受講中のコース")
+		p.waitText("h1", "受講中のコース")
+		p.waitText(".my-courses", "Nihongo for Travellers")
+		p.waitText(".my-courses", "2 件中 1 件完了 (50%)")
+		p.waitText(".who", "Kenji")
+		if n := refreshes(); n != 1 {
+			t.Fatalf("the refused token led to %d refreshes, want 1", n)
+		}
+		p.screenshot("my-courses")
+		p.checkAccessible("my courses")
 		p.clickLink("購読中のコース")
 		p.waitText("h1", "購読中のコース")
 		p.waitText(".sub", "有効")
@@ -205,16 +365,8 @@ func TestJourneys(t *testing.T) {
 		p.checkAccessible("my subscriptions (cancelled)")
 		// Access ends with the subscription (subscription.ended reaches
 		// the Content service), as the API tells the learner.
-		var session struct {
-			AccessToken string `json:"access_token"`
-		}
-		e.Must(200, "POST", "/v1/sessions", "", map[string]string{"email": "kenji@journey.test", "password": "densha-de-go-7"}).JSON(t, &session)
-		var items struct {
-			Items []struct{ ID, Kind string }
-		}
-		e.Must(200, "GET", "/v1/courses/"+courseID+"/items", "", nil).JSON(t, &items)
 		deadline := time.Now().Add(20 * time.Second)
-		for e.Do("GET", "/v1/courses/"+courseID+"/items/"+items.Items[0].ID+"/content", session.AccessToken, nil).Status != 403 {
+		for e.Do("GET", "/v1/courses/"+courseID+"/items/"+items.Items[0].ID+"/content", learnerTok, nil).Status != 403 {
 			if time.Now().After(deadline) {
 				t.Fatal("the learner still reads the course after cancelling")
 			}
@@ -222,6 +374,37 @@ func TestJourneys(t *testing.T) {
 		}
 		p.clickLink("Nihongo for Travellers")
 		p.waitText(".items", "購読すると開けます")
+	})
+
+	t.Run("learner_logs_out_here_and_everywhere", func(t *testing.T) {
+		p := learner
+		p.t = t
+		phone := newTab(t, bctx, e.URL, "learner-phone", "ja-JP")
+		phone.do(chromedp.Navigate(e.URL + "/#/login"))
+		phone.waitText("h1", "ログイン")
+		logIn := func() {
+			phone.typeInto("#login-email", "kenji@journey.test")
+			phone.typeInto("#login-password", "densha-de-go-7")
+			phone.clickButton("ログイン")
+			phone.waitText(".who", "Kenji")
+		}
+		logIn()
+		// Log out on this device: the other keeps its session.
+		phone.clickButton("ログアウト")
+		phone.waitText("nav", "ログイン")
+		p.do(chromedp.Reload())
+		p.waitText(".who", "Kenji")
+		p.checkAccessible("catalog, logged in")
+		// Log out everywhere: the phone's session ends too.
+		phone.goTo("#/login")
+		logIn()
+		p.clickButton("すべての端末でログアウト")
+		p.waitText("nav", "ログイン")
+		phone.do(chromedp.Reload())
+		phone.waitText("nav", "ログイン")
+		if n := eval[int](phone, `document.querySelectorAll('.who').length`); n != 0 {
+			phone.fail("still logged in after logging out everywhere")
+		}
 	})
 
 	t.Run("resumable_upload_survives_a_dropped_connection", func(t *testing.T) {
@@ -288,9 +471,79 @@ func TestJourneys(t *testing.T) {
 		t.Logf("chunk requests: %q", ranges)
 		// After the drop: a status query, then the chunk it says is missing
 		// again (not the whole file).
-		q := slices.Index(ranges, fmt.Sprintf("bytes */%d", 17<<20+123))
+		status := fmt.Sprintf("bytes */%d", 17<<20+123)
+		q := slices.Index(ranges, status)
+		// (the status query is retried while the link is still down)
+		for q >= 0 && q+1 < len(ranges) && ranges[q+1] == status {
+			q++
+		}
 		if q < 1 || q+1 >= len(ranges) || !slices.Contains(ranges[:q], ranges[q+1]) || ranges[q+1] == ranges[0] {
 			t.Fatalf("the upload did not resume where the session said: %q", ranges)
 		}
+	})
+
+	t.Run("learner_in_mexico_saves_cards_and_confirms_with_3ds", func(t *testing.T) {
+		p := newTab(t, bctx, e.URL, "maria", "es-MX")
+		charged := e.Stripe.Totals().Succeeded
+		p.do(chromedp.Navigate(e.URL + "/#/signup"))
+		p.waitText("h1", "Crea tu cuenta")
+		p.typeInto("#su-name", "María")
+		p.typeInto("#su-email", "maria@journey.test")
+		p.typeInto("#su-password", "tacos-al-pastor-9")
+		p.clickButton("Crear cuenta")
+		p.waitText(".who", "María")
+		p.clickLink("Métodos de pago")
+		p.waitText("h1", "Métodos de pago")
+		p.waitText("main", "No tienes métodos de pago guardados.")
+		p.checkAccessible("payment methods (none)")
+
+		// Two cards saved as the default in turn; the default switched back
+		// and forth; the other removed. (Saving a card again with another
+		// "default" than the first time is refused by Billing's Stripe
+		// idempotency key, so the card the course is paid with is saved as
+		// the default here, as the course page saves it.)
+		p.choose("#card-pm_card_visa", "true")
+		p.choose("#pm-default", "true")
+		p.clickButton("Guardar tarjeta")
+		p.waitText("[data-testid=methods]", "VISA terminada en 4242")
+		p.waitText("[data-testid=methods]", "Predeterminada")
+		p.choose("#card-pm_card_authenticationRequired", "true")
+		p.choose("#pm-default", "true")
+		p.clickButton("Guardar tarjeta")
+		p.waitText("[data-testid=methods]", "VISA terminada en 3184")
+		// (found and clicked in one step: the list re-renders as it reloads)
+		press := func(label string) {
+			find := fmt.Sprintf(`[...document.querySelectorAll('button')].find(b => !b.disabled && b.getAttribute('aria-label') === %s)`, js(label))
+			p.wait("button "+label, find, 20*time.Second)
+			eval[chromedp.Void](p, `(`+find+`).click()`)
+		}
+		press("Hacer predeterminada la VISA terminada en 4242")
+		p.waitText("[role=status]", "La VISA terminada en 4242 ahora es tu predeterminada.")
+		press("Hacer predeterminada la VISA terminada en 3184")
+		p.waitText("[role=status]", "La VISA terminada en 3184 ahora es tu predeterminada.")
+		p.checkAccessible("payment methods")
+		press("Eliminar la VISA terminada en 4242")
+		p.waitText("[role=status]", "Se eliminó la VISA terminada en 4242.")
+		p.wait("the removed card leaves the list", `[...document.querySelectorAll('.method')].filter(m => m.textContent.includes('4242')).length === 0`, 10*time.Second)
+
+		// Subscribing with the card that needs 3-D Secure: the step shows
+		// what the local fake waits for; the bank says yes; active.
+		p.goTo("#/courses/" + courseID)
+		p.waitText("h1", "Nihongo for Travellers")
+		p.choose("#card-pm_card_authenticationRequired", "true")
+		p.clickButton("y suscribirme")
+		p.waitText("[data-testid=threeds]", "Confirma el pago con tu banco")
+		p.wait("the payment intent shown", `document.querySelector('[data-testid=payment-intent]') && document.querySelector('[data-testid=payment-intent]').textContent.startsWith('pi_')`, 20*time.Second)
+		p.screenshot("three-d-secure")
+		p.checkAccessible("3-D Secure step")
+		if e.Stripe.Totals().Succeeded != charged {
+			t.Fatalf("charged before authenticating: %+v", e.Stripe.Totals())
+		}
+		pi := eval[string](p, `document.querySelector('[data-testid=payment-intent]').textContent`)
+		if !e.Stripe.Authenticate(pi, true) {
+			t.Fatalf("nothing waited at the fake for %s", pi)
+		}
+		p.waitText("[role=status]", "Pago recibido: ya estás suscrito.")
+		p.checkAccessible("course page (subscribed after 3-D Secure)")
 	})
 }

@@ -154,7 +154,7 @@ func ContentSecurityPolicy(cfg Config) string {
 		"script-src " + script,
 		"style-src 'self'",
 		"img-src 'self' data: " + media,
-		"media-src 'self' blob: " + media,
+		"media-src 'self' blob: data: " + media, // data: for hls.js's empty caption tracks (data:,WEBVTT)
 		"connect-src " + connect,
 		"font-src 'self'",
 		"manifest-src 'self'",

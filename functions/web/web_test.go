@@ -47,7 +47,7 @@ func TestPage_strictPolicyAndShortCache(t *testing.T) {
 	}
 	csp := w.Header().Get("Content-Security-Policy")
 	for _, want := range []string{"default-src 'none'", "script-src 'self';", "connect-src 'self' http://127.0.0.1:9999",
-		"media-src 'self' blob: http://127.0.0.1:9999", "frame-ancestors 'none'", "require-trusted-types-for 'script'", "base-uri 'none'"} {
+		"media-src 'self' blob: data: http://127.0.0.1:9999", "frame-ancestors 'none'", "require-trusted-types-for 'script'", "base-uri 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("policy lacks %q: %s", want, csp)
 		}

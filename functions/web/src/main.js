@@ -11,6 +11,7 @@ import { PageTitle, Loading, ErrorMessage } from './components/ui.js';
 import { Catalog } from './pages/catalog.js';
 import { Course } from './pages/course.js';
 import { Login, Signup } from './pages/auth.js';
+import { restored, restoring } from './lib/session.js';
 
 // lazy loads a page module the first time it is needed.
 function lazy(load, name) {
@@ -29,6 +30,8 @@ function lazy(load, name) {
 }
 
 const Learn = lazy(() => import('./pages/learn.js'), 'Learn');
+const MyCourses = lazy(() => import('./pages/mycourses.js'), 'MyCourses');
+const PaymentMethods = lazy(() => import('./pages/payments.js'), 'PaymentMethods');
 const Subscriptions = lazy(() => import('./pages/subscriptions.js'), 'Subscriptions');
 const TutorHome = lazy(() => import('./pages/tutor.js'), 'TutorHome');
 const TutorNew = lazy(() => import('./pages/tutor.js'), 'TutorNew');
@@ -48,6 +51,10 @@ function Page({ route }) {
       return html`<${Login} query=${route.query} />`;
     case 'signup':
       return html`<${Signup} query=${route.query} />`;
+    case 'myCourses':
+      return html`<${MyCourses} />`;
+    case 'paymentMethods':
+      return html`<${PaymentMethods} />`;
     case 'subscriptions':
       return html`<${Subscriptions} />`;
     case 'tutor':
@@ -66,6 +73,12 @@ function Page({ route }) {
 function App() {
   const code = useLocale();
   const route = useRoute();
+  // After a reload the parked session is restored before any page renders,
+  // so pages that need it do not send the user to log in.
+  const [ready, setReady] = useState(!restoring);
+  useEffect(() => {
+    if (!ready) restored.finally(() => setReady(true));
+  }, []);
   useEffect(() => {
     document.documentElement.lang = code;
   }, [code]);
@@ -74,7 +87,7 @@ function App() {
     const id = setTimeout(() => (window.__kwNavigated = true), 0);
     return () => clearTimeout(id);
   }, [route]);
-  return html`<${Layout} route=${route}><${Page} route=${route} key=${code} /></${Layout}>`;
+  return html`<${Layout} route=${route}>${ready ? html`<${Page} route=${route} key=${code} />` : html`<${Loading} />`}</${Layout}>`;
 }
 
 render(html`<${App} />`, document.getElementById('app'));

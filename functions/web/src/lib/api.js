@@ -1,7 +1,7 @@
 // api calls Kwipper's REST API on the page's own origin. Errors come back as
 // ApiError with the API's code, message and field errors, or code
 // "network" when the request never got an answer.
-import { session, refresh, clearSession } from './session.js';
+import { session, refresh, clearSession, restored } from './session.js';
 
 export class ApiError extends Error {
   constructor(status, code, message, fields) {
@@ -16,9 +16,13 @@ export class ApiError extends Error {
 // until it succeeds, so a retry after a lost answer cannot create twice.
 export const newKey = () => crypto.randomUUID();
 
-export async function api(method, path, { body, idempotencyKey, signal, retried } = {}) {
+// raw (with type) sends a text body as it is, e.g. WebVTT captions.
+export async function api(method, path, { body, raw, type, idempotencyKey, signal, retried } = {}) {
+  // After a reload, the parked session is refreshed before the first call.
+  await restored;
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw !== undefined) headers['Content-Type'] = type;
   const s = session();
   if (s) headers.Authorization = 'Bearer ' + s.token;
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
@@ -27,7 +31,7 @@ export async function api(method, path, { body, idempotencyKey, signal, retried 
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body),
       signal,
       credentials: 'same-origin',
       cache: 'no-store',
@@ -37,7 +41,7 @@ export async function api(method, path, { body, idempotencyKey, signal, retried 
     throw new ApiError(0, 'network', e.message);
   }
   if (res.status === 401 && s && !retried) {
-    if (await refresh()) return api(method, path, { body, idempotencyKey, signal, retried: true });
+    if (await refresh()) return api(method, path, { body, raw, type, idempotencyKey, signal, retried: true });
     clearSession();
   }
   const text = await res.text();

@@ -151,3 +151,14 @@ export function currencyName(code) {
     return code;
   }
 }
+
+// languageName names a language (a caption track's, e.g. "id", "en-PH") in
+// the user's language.
+export function languageName(code) {
+  if (!code) return '';
+  try {
+    return intl('DisplayNames', { type: 'language' }).of(code);
+  } catch {
+    return code;
+  }
+}

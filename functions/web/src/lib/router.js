@@ -9,6 +9,8 @@ const ROUTES = [
   ['login', /^\/login$/],
   ['signup', /^\/signup$/],
   ['subscriptions', /^\/subscriptions$/],
+  ['myCourses', /^\/me\/courses$/],
+  ['paymentMethods', /^\/payment-methods$/],
   ['tutor', /^\/tutor$/],
   ['tutorNew', /^\/tutor\/new$/],
   ['tutorCourse', /^\/tutor\/courses\/([^/]+)$/],

@@ -13,7 +13,7 @@ const safeNext = (next) => (typeof next === 'string' && /^#\/[^/]/.test(next) &&
 
 async function logIn(email, password) {
   const s = await post('/v1/sessions', { email, password });
-  setSession({ token: s.access_token, expiresAt: s.expires_at, user: s.user });
+  setSession(s);
   return s;
 }
 

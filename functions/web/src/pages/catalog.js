@@ -1,12 +1,12 @@
-// The catalog: search by title, filter by currency and country, newest
-// first, a page at a time. Filters are sent to the API as query parameters
-// (q, currency, country); until the API applies them (it will say so by
-// echoing them in "filters"), the page filters what it has loaded and says
-// so.
+// The catalog: search by title words, filter by currency and by tutor,
+// newest first, a page at a time. Filters are sent to the API as query
+// parameters (q, currency, tutor_id); the API answers which it applied in
+// "filters" (q normalised into its words). A filter the API did not echo
+// is applied by the page to what it has loaded, and the page says so.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get } from '../lib/api.js';
-import { t, formatMoney, formatNumber, regionName, currencyName, COUNTRIES, CURRENCIES } from '../lib/i18n.js';
+import { t, formatMoney, formatNumber, currencyName, CURRENCIES } from '../lib/i18n.js';
 import { href, navigate } from '../lib/router.js';
 import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
 
@@ -19,29 +19,33 @@ export function priceLabel(c) {
 
 // applied reports which filters the API says it applied.
 function applied(page, filters) {
-  const echoed = page && page.filters;
+  const echoed = (page && page.filters) || {};
   return {
-    q: !filters.q || (echoed && echoed.q === filters.q),
-    currency: !filters.currency || (echoed && echoed.currency === filters.currency),
-    country: !filters.country || (echoed && echoed.country === filters.country),
+    q: !filters.q || echoed.q === filters.q.trim(),
+    currency: !filters.currency || echoed.currency === filters.currency,
+    tutor_id: !filters.tutor_id || echoed.tutor_id === filters.tutor_id,
   };
 }
 
 function matches(c, filters, done) {
-  if (!done.q && !c.title.toLocaleLowerCase().includes(filters.q.toLocaleLowerCase())) return false;
+  if (!done.q) {
+    const title = c.title.toLocaleLowerCase();
+    if (!filters.q.toLocaleLowerCase().split(/\s+/).filter(Boolean).every((w) => title.includes(w))) return false;
+  }
   if (!done.currency && c.price.currency !== filters.currency) return false;
+  if (!done.tutor_id && c.tutor_id !== filters.tutor_id) return false;
   return true;
 }
 
 export function Catalog({ query }) {
-  const filters = { q: query.q || '', currency: query.currency || '', country: query.country || '' };
+  const filters = { q: query.q || '', currency: query.currency || '', tutor_id: query.tutor_id || '' };
   const [form, setForm] = useState(filters);
-  const [state, setState] = useState({ courses: [], next: '', loading: true, error: null, done: { q: true, currency: true, country: true } });
+  const [state, setState] = useState({ courses: [], next: '', loading: true, error: null, done: { q: true, currency: true, tutor_id: true }, echoed: {} });
   const set = (k) => (e) => {
     const v = e.currentTarget.value;
     setForm((f) => ({ ...f, [k]: v }));
   };
-  const ids = { q: 'cat-q', currency: 'cat-currency', country: 'cat-country' };
+  const ids = { q: 'cat-q', currency: 'cat-currency' };
 
   const load = async (cursor) => {
     setState((s) => ({ ...s, loading: true, error: null }));
@@ -56,6 +60,7 @@ export function Catalog({ query }) {
         loading: false,
         error: null,
         done: applied(page, filters),
+        echoed: page.filters || {},
       }));
     } catch (e) {
       setState((s) => ({ ...s, loading: false, error: e }));
@@ -64,14 +69,18 @@ export function Catalog({ query }) {
   useEffect(() => {
     setForm(filters);
     load('');
-  }, [filters.q, filters.currency, filters.country]);
+  }, [filters.q, filters.currency, filters.tutor_id]);
 
   const submit = (e) => {
     e.preventDefault();
-    navigate(href([], { q: form.q.trim(), currency: form.currency, country: form.country }));
+    navigate(href([], { q: form.q.trim(), currency: form.currency, tutor_id: filters.tutor_id }));
   };
   const shown = state.courses.filter((c) => matches(c, filters, state.done));
-  const local = !state.done.q || !state.done.currency;
+  const local = !state.done.q || !state.done.currency || !state.done.tutor_id;
+  // The tutor filter is a link from a course page; its name comes from the
+  // courses it found.
+  const tutorName = filters.tutor_id && (state.courses.find((c) => c.tutor_id === filters.tutor_id) || {}).tutor_name;
+  const words = state.echoed.words || [];
 
   return html`
     <${PageTitle} text=${t('catalog.title')} />
@@ -87,17 +96,14 @@ export function Catalog({ query }) {
           ${CURRENCIES.map((c) => html`<option value=${c}>${currencyName(c)} (${c})</option>`)}
         </select>
       </div>
-      <div class="field">
-        <label for=${ids.country}>${t('catalog.country')}</label>
-        <select id=${ids.country} name="country" value=${form.country} onChange=${set('country')}>
-          <option value="">${t('catalog.any')}</option>
-          ${COUNTRIES.map((c) => html`<option value=${c}>${regionName(c)}</option>`)}
-        </select>
-      </div>
       <button type="submit">${t('catalog.apply')}</button>
     </form>
     ${local && html`<p class="note">${t('catalog.localFilter')}</p>`}
-    ${!state.done.country && html`<p class="note">${t('catalog.countryUnsupported')}</p>`}
+    ${filters.tutor_id && html`<p class="chip" data-testid="tutor-filter">
+      <span>${tutorName ? t('catalog.byTutor', { name: tutorName }) : t('catalog.oneTutor')}</span>
+      <a href=${href([], { q: filters.q, currency: filters.currency })}>${t('catalog.allTutors')}</a>
+    </p>`}
+    ${!state.loading && words.length > 0 && html`<p class="note" data-testid="search-words">${t('catalog.words', { words: words.join(', ') })}</p>`}
     <section aria-labelledby="results-h">
       <h2 id="results-h" class="visually-hidden">${t('catalog.results')}</h2>
       ${!state.loading && html`<${Status}>${t('catalog.count', { n: shown.length })}</${Status}>`}

@@ -21,12 +21,15 @@ export function reasonText(sub) {
 }
 
 // pollSubscription asks for the subscription until it leaves pending.
-export async function pollSubscription(id, { signal, timeoutMs = 90000 } = {}) {
+// pollSubscription follows a subscription until it leaves pending, or
+// until it asks the learner to confirm the payment (action), unless
+// waitAction (then it keeps following while the learner confirms).
+export async function pollSubscription(id, { signal, timeoutMs = 90000, waitAction = false } = {}) {
   const deadline = Date.now() + timeoutMs;
   let wait = 500;
   for (;;) {
     const s = await get('/v1/subscriptions/' + enc(id), { signal });
-    if (s.status !== 'pending' || Date.now() > deadline) return s;
+    if (s.status !== 'pending' || (s.action && !waitAction) || Date.now() > deadline) return s;
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(wait * 1.5, 3000);
   }
@@ -73,6 +76,7 @@ export function Course({ id }) {
       <${PageTitle} text=${course.title} />
       ${course.status !== 'published' && html`<p class="note">${t('course.draft')}</p>`}
       <p class="by">${course.tutor_name ? t('course.by', { name: course.tutor_name }) : t('course.byUnknown')}</p>
+      ${course.tutor_id && html`<p><a href=${href([], { tutor_id: course.tutor_id })}>${t('course.moreByTutor', { name: course.tutor_name || '' })}</a></p>`}
       <p class="price big">${priceLabel(course)}</p>
       <p class="meta">${t('course.items', { n: course.item_count })} · <span data-testid="subscribers">${t('course.subscribers', { n: course.subscriber_count })}</span></p>
       ${course.description && html`<p class="description">${course.description}</p>`}
@@ -99,6 +103,18 @@ export function Course({ id }) {
   `;
 }
 
+// ThreeDS loads the 3-D Secure step (pages/payments.js) when needed.
+let paymentsModule = null;
+function ThreeDS(props) {
+  const [, setLoaded] = useState(!!paymentsModule);
+  useEffect(() => {
+    if (!paymentsModule) import('./payments.js').then((m) => ((paymentsModule = m), setLoaded(true)));
+  }, []);
+  if (!paymentsModule) return html`<${Loading} />`;
+  const { PaymentAction } = paymentsModule;
+  return html`<${PaymentAction} ...${props} />`;
+}
+
 function SubscribePanel({ course, sub, onChange }) {
   const s = useSession();
   const [card, setCard] = useState('pm_card_visa');
@@ -112,7 +128,7 @@ function SubscribePanel({ course, sub, onChange }) {
     // A subscription still pending when the page opened: follow it.
     if (!sub || sub.status !== 'pending' || busy) return;
     const ctl = new AbortController();
-    pollSubscription(sub.id, { signal: ctl.signal }).then(onChange, () => {});
+    pollSubscription(sub.id, { signal: ctl.signal, waitAction: true, timeoutMs: 30 * 60000 }).then(onChange, () => {});
     return () => ctl.abort();
   }, [sub && sub.id]);
 
@@ -120,6 +136,7 @@ function SubscribePanel({ course, sub, onChange }) {
     return html`<p><a class="button" href=${href(['login'], { next: currentHref() })}>${t('course.loginToSubscribe')}</a></p>`;
   }
   if (!hasRole(s, 'learner')) return html`<p class="note">${t('course.learnerOnly')}</p>`;
+  if (sub && sub.status === 'pending' && sub.action) return html`<${ThreeDS} paymentId=${sub.action.payment_id} />`;
   if (sub && sub.status === 'pending') return html`<${Status}>${t('pay.processing')}</${Status}>`;
   if (sub && LIVE.includes(sub.status)) {
     return html`<div class="subscribed">
@@ -140,10 +157,18 @@ function SubscribePanel({ course, sub, onChange }) {
         const stripe = await import('../payments/stripe.js');
         pm = await stripe.collectPaymentMethod();
       }
-      await post('/v1/billing/payment-methods', { payment_method_id: pm }, { idempotencyKey: key + '-card' });
+      // The card paid with becomes the default one.
+      await post('/v1/billing/payment-methods', { payment_method_id: pm, default: true }, { idempotencyKey: key + '-card' });
       const created = await post('/v1/subscriptions', { course_id: course.id }, { idempotencyKey: key });
       onChange(created);
-      const final = await pollSubscription(created.id);
+      let final = await pollSubscription(created.id);
+      if (final.status === 'pending' && final.action) {
+        // 3-D Secure: the panel shows the step; follow until the bank's
+        // answer (or the deadline) settles it.
+        onChange(final);
+        const left = Date.parse(final.action.expires_at) - Date.now();
+        final = await pollSubscription(created.id, { waitAction: true, timeoutMs: (left > 0 ? left : 0) + 60000 });
+      }
       setKey(newKey());
       if (final.status === 'failed') {
         setFailed(final);

@@ -3,30 +3,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, post, patch, put, del, enc, newKey } from '../lib/api.js';
-import { t, localeInfo, toMinor, toMajor, CURRENCIES, EXPONENT, currencyName } from '../lib/i18n.js';
+import { t, localeInfo, toMinor, toMajor, CURRENCIES, EXPONENT, currencyName, formatDate, languageName } from '../lib/i18n.js';
 import { useSession, hasRole } from '../lib/session.js';
 import { href, navigate, currentHref } from '../lib/router.js';
 import { useDraft } from '../lib/store.js';
 import { upload, sha256Hex } from '../lib/upload.js';
 import { ErrorMessage, Field, PageTitle, Loading, Status, fieldError, otherFields } from '../components/ui.js';
 import { priceLabel } from './catalog.js';
-
-// The API cannot list a tutor's drafts yet: the ids of courses created
-// here are remembered on this device (ids only, nothing secret).
-const remembered = (uid) => {
-  try {
-    return JSON.parse(localStorage.getItem('kw.tutor.' + uid) || '[]');
-  } catch {
-    return [];
-  }
-};
-const remember = (uid, id) => {
-  try {
-    localStorage.setItem('kw.tutor.' + uid, JSON.stringify([id, ...remembered(uid).filter((x) => x !== id)].slice(0, 100)));
-  } catch {
-    // not remembered: still reachable from the catalog once published
-  }
-};
 
 function useTutor() {
   const s = useSession();
@@ -35,39 +18,40 @@ function useTutor() {
   return { s };
 }
 
+// TutorHome lists the tutor's courses, drafts included, from the API
+// (GET /v1/tutors/me/courses), with their item and subscriber counts.
 export function TutorHome() {
   const { s, gate } = useTutor();
-  const [courses, setCourses] = useState(null);
-  const [error, setError] = useState(null);
+  const [state, setState] = useState({ courses: null, next: '', error: null, loading: false });
+  const load = async (cursor) => {
+    setState((st) => ({ ...st, loading: true, error: null }));
+    try {
+      const page = await get('/v1/tutors/me/courses?limit=20' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+      setState((st) => ({ courses: [...(cursor ? st.courses || [] : []), ...page.courses], next: page.next_cursor || '', error: null, loading: false }));
+    } catch (e) {
+      setState((st) => ({ ...st, error: e, loading: false }));
+    }
+  };
   useEffect(() => {
-    if (!s) return;
-    (async () => {
-      try {
-        const ids = remembered(s.user.id);
-        const mine = await Promise.all(ids.map((id) => get('/v1/courses/' + enc(id)).catch(() => null)));
-        const page = await get('/v1/courses?limit=100');
-        const listed = (page.courses || []).filter((c) => c.tutor_id === s.user.id && !ids.includes(c.id));
-        setCourses([...mine.filter(Boolean), ...listed]);
-      } catch (e) {
-        setError(e);
-      }
-    })();
+    if (s) load('');
   }, [s && s.user.id]);
   if (gate) return gate;
+  const { courses, error } = state;
   return html`
     <${PageTitle} text=${t('tutor.title')} />
     <p><a class="button" href="#/tutor/new">${t('tutor.newCourse')}</a></p>
     <section aria-labelledby="mine-h">
       <h2 id="mine-h">${t('tutor.myCourses')}</h2>
-      <p class="hint">${t('tutor.deviceNote')}</p>
       <${ErrorMessage} error=${error} />
-      ${!courses && !error && html`<${Loading} />`}
+      ${state.loading && html`<${Loading} />`}
       ${courses && courses.length === 0 && html`<p>${t('tutor.noCourses')}</p>`}
-      ${courses && courses.length > 0 && html`<ul class="cards">${courses.map((c) => html`<li class="card" key=${c.id}>
+      ${courses && courses.length > 0 && html`<ul class="cards" data-testid="tutor-courses">${courses.map((c) => html`<li class="card" key=${c.id}>
         <h3><a href=${href(['tutor', 'courses', c.id])}>${c.title}</a></h3>
         <p>${t('tutor.status', { status: t('tutor.status.' + c.status) })}</p>
         <p class="price">${priceLabel(c)}</p>
+        <p class="meta">${t('course.items', { n: c.item_count })} · ${t('course.subscribers', { n: c.subscriber_count })}</p>
       </li>`)}</ul>`}
+      ${state.next && !state.loading && html`<button type="button" class="secondary" onClick=${() => load(state.next)}>${t('catalog.loadMore')}</button>`}
     </section>`;
 }
 
@@ -132,7 +116,6 @@ export function TutorNew() {
   const info = localeInfo();
   const create = async (body) => {
     const c = await post('/v1/courses', body, { idempotencyKey: key });
-    remember(s.user.id, c.id);
     navigate(href(['tutor', 'courses', c.id]));
   };
   return html`<${PageTitle} text=${t('tutor.newCourse')} />
@@ -214,12 +197,44 @@ export function TutorCourse({ id }) {
       </ol>
       <${AddItem} courseId=${id} onAdded=${load} />
     </section>
+    <${Subscribers} courseId=${id} />
     <section aria-labelledby="details-h">
       <h2 id="details-h">${t('tutor.details')}</h2>
       <${CourseForm} draftKey=${'course-' + id}
         initial=${{ title: course.title, description: course.description || '', price: toMajor(course.price.amount, course.price.currency), currency: course.price.currency, interval: course.billing_interval }}
         submitLabel=${t('common.save')} onSubmit=${async (body) => setCourse(await patch(base, body))} />
     </section>`;
+}
+
+// Subscribers lists who subscribes to the course (GET .../subscribers):
+// the count, and each subscription since when (learners are shown by a
+// short reference: the API does not share their names or emails).
+function Subscribers({ courseId }) {
+  const [state, setState] = useState({ page: null, list: [], error: null, loading: true });
+  const load = async (cursor) => {
+    setState((st) => ({ ...st, loading: true, error: null }));
+    try {
+      const page = await get(`/v1/courses/${enc(courseId)}/subscribers?limit=50` + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+      setState((st) => ({ page, list: [...(cursor ? st.list : []), ...page.subscribers], error: null, loading: false }));
+    } catch (e) {
+      setState((st) => ({ ...st, error: e, loading: false }));
+    }
+  };
+  useEffect(() => {
+    load('');
+  }, [courseId]);
+  const { page, list } = state;
+  return html`<section aria-labelledby="subs-h">
+    <h2 id="subs-h">${t('tutor.subscribers')}</h2>
+    ${page && html`<p data-testid="subscriber-count">${t('course.subscribers', { n: page.subscriber_count })}</p>`}
+    ${list.length > 0 && html`<table class="subscribers">
+      <thead><tr><th scope="col">${t('tutor.subscriber')}</th><th scope="col">${t('tutor.since')}</th></tr></thead>
+      <tbody>${list.map((x) => html`<tr key=${x.subscription_id}><td><code>${x.user_id.slice(0, 8)}</code></td><td>${formatDate(x.since)}</td></tr>`)}</tbody>
+    </table>`}
+    ${state.loading && html`<${Loading} />`}
+    <${ErrorMessage} error=${state.error} />
+    ${page && page.next_cursor && !state.loading && html`<button type="button" class="secondary" onClick=${() => load(page.next_cursor)}>${t('catalog.loadMore')}</button>`}
+  </section>`;
 }
 
 function AddItem({ courseId, onAdded }) {
@@ -291,7 +306,8 @@ export function TutorItem({ courseId, itemId }) {
     <${PageTitle} text=${item.title} />
     <p><span class="kind">${t('kind.' + item.kind)}</span></p>
     <${ItemForm} courseId=${courseId} item=${item} onSaved=${setItem} />
-    ${item.kind !== 'text' && html`<${Uploader} courseId=${courseId} item=${item} onDone=${load} />`}`;
+    ${item.kind !== 'text' && html`<${Uploader} courseId=${courseId} item=${item} onDone=${load} />`}
+    ${item.kind === 'video' && html`<${Captions} courseId=${courseId} item=${item} />`}`;
 }
 
 function ItemForm({ courseId, item, onSaved }) {
@@ -328,6 +344,51 @@ function ItemForm({ courseId, item, onSaved }) {
 
 const TYPES = { mp4: 'video/mp4', webm: 'video/webm', mov: 'video/quicktime', mkv: 'video/x-matroska', pdf: 'application/pdf', zip: 'application/zip', epub: 'application/epub+zip' };
 const typeOf = (file) => file.type || TYPES[(file.name.split('.').pop() || '').toLowerCase()] || 'application/octet-stream';
+
+// CAPTION_LANGUAGES are offered for captions (the API takes these and
+// others: id, ja, en, es, fil, tl, ms, jv, su, ko, zh, with a region).
+const CAPTION_LANGUAGES = ['id', 'ja', 'en-PH', 'es-MX', 'en', 'es', 'fil', 'ko', 'zh'];
+
+// Captions uploads a WebVTT file per language (PUT .../captions/{language},
+// text/vtt): it appears in the stream's subtitles at once. A malformed file
+// is refused with the line that is wrong, shown next to the file.
+function Captions({ courseId, item }) {
+  const [lang, setLang] = useState(() => ({ id: 'id', ja: 'ja', 'en-PH': 'en-PH', 'es-MX': 'es-MX' })[localeInfo().code] || 'id');
+  const [file, setFile] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState([]);
+  const submit = async (e) => {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const text = await file.text();
+      const c = await put(`/v1/courses/${enc(courseId)}/items/${enc(item.id)}/captions/${enc(lang)}`, undefined, { raw: text, type: 'text/vtt' });
+      setSaved((list) => [c, ...list.filter((x) => x.language !== c.language)]);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section class="captions" aria-labelledby="cap-h">
+    <h2 id="cap-h">${t('tutor.captions')}</h2>
+    <form class="form" onSubmit=${submit} novalidate>
+      <${Field} id="cap-lang" label=${t('tutor.captions.language')}>${(a) =>
+        html`<select ...${a} value=${lang} onChange=${(e) => setLang(e.currentTarget.value)}>
+          ${CAPTION_LANGUAGES.map((l) => html`<option value=${l}>${languageName(l)} (${l})</option>`)}</select>`}</${Field}>
+      <${Field} id="cap-file" label=${t('tutor.captions.file')} hint=${t('tutor.captions.hint')} error=${error && error.code === 'invalid' ? error.message : ''}>${(a) =>
+        html`<input ...${a} type="file" accept=".vtt,text/vtt" onChange=${(e) => setFile(e.currentTarget.files[0] || null)} />`}</${Field}>
+      ${error && error.code !== 'invalid' && html`<${ErrorMessage} error=${error} />`}
+      <button type="submit" disabled=${busy || !file}>${t('tutor.captions.upload')}</button>
+    </form>
+    <div role="status" aria-live="polite" data-testid="captions-status">
+      ${saved.map((c) => html`<p key=${c.language}>${t('tutor.captions.saved', { name: languageName(c.language) || c.name })}</p>`)}
+    </div>
+  </section>`;
+}
 
 // Uploader declares an upload, sends the bytes with a progress bar, then
 // follows the Content service's check: pending -> ready, or rejected with

@@ -8,3 +8,10 @@
 export async function collectPaymentMethod() {
   throw Object.assign(new Error('Stripe.js is not wired yet'), { code: 'stripe_unavailable' });
 }
+
+// confirmPayment will run stripe.confirmCardPayment(clientSecret,
+// {payment_method}) for a payment the bank wants confirmed (3-D Secure in
+// Stripe's frame); the webhook then finishes the payment. Not wired yet.
+export async function confirmPayment() {
+  throw Object.assign(new Error('Stripe.js is not wired yet'), { code: 'stripe_unavailable' });
+}

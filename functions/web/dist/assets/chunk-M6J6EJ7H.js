@@ -1,10 +1,10 @@
-import{a as w,b as P}from"./chunk-ITNLPEKP.js";import"./chunk-42PZRERS.js";import{D as g,H as k,I as h,J as C,L as b,M as O,Q as y,b as d,c as v,e as s,n,o as S,r as _,w as E}from"./chunk-TAW53CQ5.js";function q(){let[t,i]=d(null),[a,$]=d({}),[p,r]=d(null),m=async()=>{try{let e=(await b("/v1/subscriptions")).subscriptions||[];i(e),r(null);let f=[...new Set(e.map(o=>o.course_id))].filter(o=>!a[o]),l=await Promise.all(f.map(o=>b("/v1/courses/"+y(o)).then(u=>[o,u.title],()=>[o,""])));$(o=>({...o,...Object.fromEntries(l)}))}catch(e){r(e)}};v(()=>{m()},[]);let c=e=>i(f=>f.map(l=>l.id===e.id?e:l));return s`
-    <${k} text=${n("subs.title")} />
+import{a as w,b as P}from"./chunk-4G4BG4CZ.js";import"./chunk-BZ5WWFDX.js";import"./chunk-J42QO36I.js";import{H as b,I as k,M as y,N as g,R as C,S as h,T as O,b as d,c as v,e as s,n,o as S,r as _,x as E}from"./chunk-7X2SHAUD.js";function q(){let[t,i]=d(null),[a,$]=d({}),[p,r]=d(null),m=async()=>{try{let e=(await b("/v1/subscriptions")).subscriptions||[];i(e),r(null);let f=[...new Set(e.map(o=>o.course_id))].filter(o=>!a[o]),l=await Promise.all(f.map(o=>b("/v1/courses/"+y(o)).then(u=>[o,u.title],()=>[o,""])));$(o=>({...o,...Object.fromEntries(l)}))}catch(e){r(e)}};v(()=>{m()},[]);let c=e=>i(f=>f.map(l=>l.id===e.id?e:l));return s`
+    <${C} text=${n("subs.title")} />
     <${g} error=${p} />
-    ${!t&&!p&&s`<${C} />`}
+    ${!t&&!p&&s`<${O} />`}
     ${t&&t.length===0&&s`<p>${n("subs.empty")}</p>`}
     ${t&&t.length>0&&s`<ul class="subs">${t.map(e=>s`<${R} key=${e.id} sub=${e} title=${a[e.course_id]} onChange=${c} />`)}</ul>`}
-  `}function R({sub:t,title:i,onChange:a}){let[$,p]=d(null),[r,m]=d(!1),c=(l,o)=>async()=>{if(!(o&&!confirm(o))){m(!0),p(null);try{let u=await O(`/v1/subscriptions/${y(t.id)}/${l}`);a(u),u.status==="refunding"&&a(await T(t.id))}catch(u){p(u)}finally{m(!1)}}},e=t.status==="active"||t.status==="past_due",f=i||t.course_id;return s`<li class="sub" aria-busy=${r?"true":"false"}>
+  `}function R({sub:t,title:i,onChange:a}){let[$,p]=d(null),[r,m]=d(!1),c=(l,o)=>async()=>{if(!(o&&!confirm(o))){m(!0),p(null);try{let u=await k(`/v1/subscriptions/${y(t.id)}/${l}`);a(u),u.status==="refunding"&&a(await T(t.id))}catch(u){p(u)}finally{m(!1)}}},e=t.status==="active"||t.status==="past_due",f=i||t.course_id;return s`<li class="sub" aria-busy=${r?"true":"false"}>
     <h2><a href=${E(["courses",t.course_id])}>${f}</a></h2>
     <p><span class=${"badge status-"+t.status}>${n("sub.status."+t.status)}</span> ${S(t.price)}</p>
     ${e&&t.period_end&&s`<p>${n(t.cancel_at_period_end?"subs.endsOn":"subs.renews",{date:_(t.period_end)})}</p>`}

@@ -1,0 +1,130 @@
+import{a as st}from"./chunk-BZ5WWFDX.js";import{A as tt,C as et,G as L,H as I,I as H,J as X,K as B,L as rt,M as k,N as T,O as v,P as R,Q as ot,R as S,S as A,T as D,b as y,c as P,e as n,f as N,i as K,j as G,l as q,n as t,p as Y,q as J,r as Q,u as V,v as z,x as _,y as W,z as Z}from"./chunk-7X2SHAUD.js";var M=class extends Error{constructor(s,r){super(s),this.status=r||0}};function j(e,s,r,l,o,a){return new Promise((c,u)=>{let d=new XMLHttpRequest;d.open(e,s);for(let[b,g]of Object.entries(r||{}))d.setRequestHeader(b,g);if(o&&(d.upload.onprogress=b=>o(b.loaded)),d.onload=()=>c(d),d.onerror=()=>u(new M("network error")),d.ontimeout=()=>u(new M("timed out")),d.onabort=()=>u(new DOMException("aborted","AbortError")),a){if(a.aborted)return u(new DOMException("aborted","AbortError"));a.addEventListener("abort",()=>d.abort(),{once:!0})}d.send(l)})}var nt=(e,s)=>new Promise((r,l)=>{let o=setTimeout(r,e);s?.addEventListener("abort",()=>{clearTimeout(o),l(new DOMException("aborted","AbortError"))})}),O=e=>e===200||e===201;function at(e){let s=/bytes=0-(\d+)/.exec(e||"");return s?Number(s[1])+1:0}async function it(e,s,{onProgress:r,onResuming:l,signal:o}={}){let a=e.size,c=$=>r&&r(Math.min($,a),a);if(!s.resumable){let $=await j(s.method,s.url,s.headers,e,c,o);if(!O($.status))throw new M(F($),$.status);c(a);return}let u=await j(s.method,s.url,s.headers,null,null,o),d=u.getResponseHeader("Location");if(!O(u.status)||!d)throw new M(F(u),u.status);let b=0,g=0;for(;b<a;){let $=Math.min(b+8388608,a);try{let p=await j("PUT",d,{"Content-Range":`bytes ${b}-${$-1}/${a}`},e.slice(b,$),m=>c(b+m),o);if(O(p.status))b=a;else if(p.status===308)b=at(p.getResponseHeader("Range")),g=0;else throw p.status>=500||p.status===429?new M(F(p),p.status):Object.assign(new M(F(p),p.status),{fatal:!0})}catch(p){if(p.name==="AbortError"||p.fatal||++g>8)throw p;l&&l(),await nt(Math.min(250*2**g,8e3),o),b=await dt(d,a,o)}c(b)}}async function dt(e,s,r){for(let l=0;;l++)try{let o=await j("PUT",e,{"Content-Range":`bytes */${s}`},null,null,r);if(O(o.status))return s;if(o.status===308)return at(o.getResponseHeader("Range"));throw Object.assign(new M(F(o),o.status),{fatal:!0})}catch(o){if(o.name==="AbortError"||o.fatal||l>=8)throw o;await nt(Math.min(500*2**l,8e3),r)}}function F(e){let s=(e.responseText||"").slice(0,300),r=/<Message>([^<]*)<\/Message>/.exec(s);return(r?r[1]:s.trim())||"HTTP "+e.status}async function ut(e){if(e.size>64*1024*1024||!crypto.subtle)return"";let s=await crypto.subtle.digest("SHA-256",await e.arrayBuffer());return[...new Uint8Array(s)].map(r=>r.toString(16).padStart(2,"0")).join("")}function U(){let e=tt();return e?et(e,"tutor")?{s:e}:{gate:n`<${S} text=${t("tutor.title")} /><p class="note">${t("tutor.needTutor")}</p>`}:{gate:n`<${S} text=${t("tutor.title")} /><p><a class="button" href=${_(["login"],{next:Z()})}>${t("nav.login")}</a></p>`}}function It(){let{s:e,gate:s}=U(),[r,l]=y({courses:null,next:"",error:null,loading:!1}),o=async u=>{l(d=>({...d,loading:!0,error:null}));try{let d=await I("/v1/tutors/me/courses?limit=20"+(u?"&cursor="+encodeURIComponent(u):""));l(b=>({courses:[...u?b.courses||[]:[],...d.courses],next:d.next_cursor||"",error:null,loading:!1}))}catch(d){l(b=>({...b,error:d,loading:!1}))}};if(P(()=>{e&&o("")},[e&&e.user.id]),s)return s;let{courses:a,error:c}=r;return n`
+    <${S} text=${t("tutor.title")} />
+    <p><a class="button" href="#/tutor/new">${t("tutor.newCourse")}</a></p>
+    <section aria-labelledby="mine-h">
+      <h2 id="mine-h">${t("tutor.myCourses")}</h2>
+      <${T} error=${c} />
+      ${r.loading&&n`<${D} />`}
+      ${a&&a.length===0&&n`<p>${t("tutor.noCourses")}</p>`}
+      ${a&&a.length>0&&n`<ul class="cards" data-testid="tutor-courses">${a.map(u=>n`<li class="card" key=${u.id}>
+        <h3><a href=${_(["tutor","courses",u.id])}>${u.title}</a></h3>
+        <p>${t("tutor.status",{status:t("tutor.status."+u.status)})}</p>
+        <p class="price">${st(u)}</p>
+        <p class="meta">${t("course.items",{n:u.item_count})} · ${t("course.subscribers",{n:u.subscriber_count})}</p>
+      </li>`)}</ul>`}
+      ${r.next&&!r.loading&&n`<button type="button" class="secondary" onClick=${()=>o(r.next)}>${t("catalog.loadMore")}</button>`}
+    </section>`}function lt({draftKey:e,initial:s,submitLabel:r,onSubmit:l}){let[o,a,c]=N(e,s),[u,d]=y(null),[b,g]=y(!1),[$,p]=y(!1),m=i=>h=>{let w=h.currentTarget.value;p(!1),a(C=>({...C,[i]:w}))},f=async i=>{i.preventDefault(),g(!0),d(null);let h=Y(o.price,o.currency);try{await l({title:o.title,description:o.description,price:{amount:h===null?-1:h,currency:o.currency},billing_interval:o.interval}),p(!0),c()}catch(w){d(w)}finally{g(!1)}},E=G[o.currency]===0||o.currency==="IDR"?"1":"0.01",x=["title","description","price","price.amount","price.currency","billing_interval"];return n`<form class="form" onSubmit=${f} novalidate>
+    <${v} id=${e+"-title"} label=${t("tutor.courseTitle")} required error=${R(u,"title")}>${i=>n`<input ...${i} value=${o.title} onInput=${m("title")} />`}</${v}>
+    <${v} id=${e+"-desc"} label=${t("tutor.description")} error=${R(u,"description")}>${i=>n`<textarea ...${i} rows="4" value=${o.description} onInput=${m("description")}></textarea>`}</${v}>
+    <div class="row">
+      <${v} id=${e+"-price"} label=${t("tutor.price")} required error=${R(u,"price.amount","price")}>${i=>n`<input ...${i} type="number" min="0" step=${E} inputmode="decimal" value=${o.price} onInput=${m("price")} />`}</${v}>
+      <${v} id=${e+"-cur"} label=${t("tutor.currency")} error=${R(u,"price.currency")}>${i=>n`<select ...${i} value=${o.currency} onChange=${m("currency")}>${K.map(h=>n`<option value=${h}>${V(h)} (${h})</option>`)}</select>`}</${v}>
+      <${v} id=${e+"-int"} label=${t("tutor.interval")} error=${R(u,"billing_interval")}>${i=>n`<select ...${i} value=${o.interval} onChange=${m("interval")}>
+          <option value="month">${t("tutor.interval.month")}</option><option value="year">${t("tutor.interval.year")}</option></select>`}</${v}>
+    </div>
+    <${T} error=${u} />
+    ${ot(u,x).map(([i,h])=>n`<p class="field-error">${i}: <span lang="en">${h}</span></p>`)}
+    <button type="submit" disabled=${b}>${r}</button>
+    ${$&&n`<${A}>${t("common.saved")}</${A}>`}
+  </form>`}function At(){let{s:e,gate:s}=U(),[r]=y(L);if(s)return s;let l=q(),o=async a=>{let c=await H("/v1/courses",a,{idempotencyKey:r});W(_(["tutor","courses",c.id]))};return n`<${S} text=${t("tutor.newCourse")} />
+    <${lt} draftKey="new-course" initial=${{title:"",description:"",price:"",currency:l.currency,interval:"month"}}
+      submitLabel=${t("tutor.create")} onSubmit=${o} />`}function Pt({id:e}){let{gate:s}=U(),[r,l]=y(null),[o,a]=y([]),[c,u]=y(null),[d,b]=y(null),[g,$]=y(""),p="/v1/courses/"+k(e),m=async()=>{try{let[i,h]=await Promise.all([I(p),I(p+"/items")]);l(i),a(h.items||[])}catch(i){u(i)}};if(P(()=>{s||m()},[e,!!s]),s)return s;if(c)return n`<${S} text=${t("error."+c.code)} /><${T} error=${c} />`;if(!r)return n`<${D} />`;let f=async(i,h)=>{b(null),$("");try{await i(),h&&$(h),await m()}catch(w){b(w)}},E=(i,h)=>{let w=o.map(C=>C.id);return[w[i],w[i+h]]=[w[i+h],w[i]],f(async()=>{let C=await B(p+"/items/order",{item_ids:w});a(C.items),requestAnimationFrame(()=>document.getElementById(`mv-${h<0?"up":"down"}-${w[i+h]}`)?.focus())})},x=r.status==="published";return n`
+    <${S} text=${r.title} />
+    <p>${t("tutor.status",{status:t("tutor.status."+r.status)})}
+      · <a href=${_(["courses",r.id])}>${t("tutor.view")}</a></p>
+    <div class="actions">
+      <button type="button" class=${x?"secondary":""} onClick=${()=>f(()=>H(p+(x?"/unpublish":"/publish")),t(x?"tutor.unpublished":"tutor.published"))}>
+        ${t(x?"tutor.unpublish":"tutor.publish")}</button>
+    </div>
+    ${g&&n`<${A}>${g}</${A}>`}
+    <${T} error=${d} />
+    <section aria-labelledby="items-h">
+      <h2 id="items-h">${t("tutor.items")}</h2>
+      <ol class="items editable">
+        ${o.map((i,h)=>n`<li key=${i.id}>
+          <span class="kind">${t("kind."+i.kind)}</span>
+          <a href=${_(["tutor","courses",e,"items",i.id])} aria-label=${t("tutor.editItem",{title:i.title})}>${i.title}</a>
+          ${i.kind!=="text"&&n`<span class=${"badge content-"+(i.content_status||"none")}>${t("tutor.content."+(i.content_status||"none"))}</span>`}
+          <span class="tools">
+            <button type="button" class="icon" id=${"mv-up-"+i.id} disabled=${h===0} aria-label=${t("tutor.moveUp",{title:i.title})} onClick=${()=>E(h,-1)}>↑</button>
+            <button type="button" class="icon" id=${"mv-down-"+i.id} disabled=${h===o.length-1} aria-label=${t("tutor.moveDown",{title:i.title})} onClick=${()=>E(h,1)}>↓</button>
+            <button type="button" class="icon danger" aria-label=${t("tutor.remove",{title:i.title})} onClick=${()=>confirm(t("tutor.confirmRemove",{title:i.title}))&&f(()=>rt(p+"/items/"+k(i.id)))}>✕</button>
+          </span>
+        </li>`)}
+      </ol>
+      <${pt} courseId=${e} onAdded=${m} />
+    </section>
+    <${$t} courseId=${e} />
+    <section aria-labelledby="details-h">
+      <h2 id="details-h">${t("tutor.details")}</h2>
+      <${lt} draftKey=${"course-"+e}
+        initial=${{title:r.title,description:r.description||"",price:J(r.price.amount,r.price.currency),currency:r.price.currency,interval:r.billing_interval}}
+        submitLabel=${t("common.save")} onSubmit=${async i=>l(await X(p,i))} />
+    </section>`}function $t({courseId:e}){let[s,r]=y({page:null,list:[],error:null,loading:!0}),l=async c=>{r(u=>({...u,loading:!0,error:null}));try{let u=await I(`/v1/courses/${k(e)}/subscribers?limit=50`+(c?"&cursor="+encodeURIComponent(c):""));r(d=>({page:u,list:[...c?d.list:[],...u.subscribers],error:null,loading:!1}))}catch(u){r(d=>({...d,error:u,loading:!1}))}};P(()=>{l("")},[e]);let{page:o,list:a}=s;return n`<section aria-labelledby="subs-h">
+    <h2 id="subs-h">${t("tutor.subscribers")}</h2>
+    ${o&&n`<p data-testid="subscriber-count">${t("course.subscribers",{n:o.subscriber_count})}</p>`}
+    ${a.length>0&&n`<table class="subscribers">
+      <thead><tr><th scope="col">${t("tutor.subscriber")}</th><th scope="col">${t("tutor.since")}</th></tr></thead>
+      <tbody>${a.map(c=>n`<tr key=${c.subscription_id}><td><code>${c.user_id.slice(0,8)}</code></td><td>${Q(c.since)}</td></tr>`)}</tbody>
+    </table>`}
+    ${s.loading&&n`<${D} />`}
+    <${T} error=${s.error} />
+    ${o&&o.next_cursor&&!s.loading&&n`<button type="button" class="secondary" onClick=${()=>l(o.next_cursor)}>${t("catalog.loadMore")}</button>`}
+  </section>`}function pt({courseId:e,onAdded:s}){let[r,l,o]=N("add-item-"+e,{kind:"text",title:"",body:""}),[a,c]=y(null),[u,d]=y(!1),[b,g]=y(L),$=m=>f=>{let E=f.currentTarget.value;l(x=>({...x,[m]:E}))};return n`<form class="form add-item" onSubmit=${async m=>{m.preventDefault(),d(!0),c(null);try{let f={kind:r.kind,title:r.title};r.kind==="text"&&(f.body=r.body),await H(`/v1/courses/${k(e)}/items`,f,{idempotencyKey:b}),g(L()),o(),await s(),document.getElementById("ai-title")?.focus()}catch(f){c(f)}finally{d(!1)}}} aria-labelledby="add-h" novalidate>
+    <h3 id="add-h">${t("tutor.addItem")}</h3>
+    <div class="row">
+      <${v} id="ai-kind" label=${t("tutor.kind")} error=${R(a,"kind")}>${m=>n`<select ...${m} value=${r.kind} onChange=${$("kind")}>
+          ${["text","video","file"].map(f=>n`<option value=${f}>${t("kind."+f)}</option>`)}</select>`}</${v}>
+      <${v} id="ai-title" label=${t("tutor.itemTitle")} required error=${R(a,"title")}>${m=>n`<input ...${m} value=${r.title} onInput=${$("title")} />`}</${v}>
+    </div>
+    ${r.kind==="text"&&n`<${v} id="ai-body" label=${t("tutor.body")} error=${R(a,"body")}>${m=>n`<textarea ...${m} rows="5" value=${r.body} onInput=${$("body")}></textarea>`}</${v}>`}
+    <${T} error=${a} />
+    <button type="submit" disabled=${u}>${t("tutor.add")}</button>
+  </form>`}function Ht({courseId:e,itemId:s}){let{gate:r}=U(),[l,o]=y(null),[a,c]=y(null),u=`/v1/courses/${k(e)}/items`,d=async()=>{try{let g=((await I(u)).items||[]).find($=>$.id===s);if(!g)throw Object.assign(new Error("item not found"),{code:"not_found",fields:{}});o(g)}catch(b){c(b)}};return P(()=>{r||d()},[e,s,!!r]),r||(a?n`<${S} text=${t("error."+a.code)} /><${T} error=${a} />`:l?n`
+    <p><a href=${_(["tutor","courses",e])}>${t("common.back")}</a></p>
+    <${S} text=${l.title} />
+    <p><span class="kind">${t("kind."+l.kind)}</span></p>
+    <${mt} courseId=${e} item=${l} onSaved=${o} />
+    ${l.kind!=="text"&&n`<${vt} courseId=${e} item=${l} onDone=${d} />`}
+    ${l.kind==="video"&&n`<${ht} courseId=${e} item=${l} />`}`:n`<${D} />`)}function mt({courseId:e,item:s,onSaved:r}){let[l,o]=N("item-"+s.id,{title:s.title,body:s.body||""}),[a,c]=y(null),[u,d]=y(!1),b=$=>p=>{let m=p.currentTarget.value;d(!1),o(f=>({...f,[$]:m}))};return n`<form class="form" onSubmit=${async $=>{$.preventDefault(),c(null);try{let p={title:l.title};s.kind==="text"&&(p.body=l.body),r(await X(`/v1/courses/${k(e)}/items/${k(s.id)}`,p)),d(!0)}catch(p){c(p)}}} novalidate>
+    <${v} id="it-title" label=${t("tutor.itemTitle")} required error=${R(a,"title")}>${$=>n`<input ...${$} value=${l.title} onInput=${b("title")} />`}</${v}>
+    ${s.kind==="text"&&n`<${v} id="it-body" label=${t("tutor.body")} error=${R(a,"body")}>${$=>n`<textarea ...${$} rows="8" value=${l.body} onInput=${b("body")}></textarea>`}</${v}>`}
+    <${T} error=${a} />
+    <button type="submit">${t("common.save")}</button>
+    ${u&&n`<${A}>${t("common.saved")}</${A}>`}
+  </form>`}var bt={mp4:"video/mp4",webm:"video/webm",mov:"video/quicktime",mkv:"video/x-matroska",pdf:"application/pdf",zip:"application/zip",epub:"application/epub+zip"},ft=e=>e.type||bt[(e.name.split(".").pop()||"").toLowerCase()]||"application/octet-stream",yt=["id","ja","en-PH","es-MX","en","es","fil","ko","zh"];function ht({courseId:e,item:s}){let[r,l]=y(()=>({id:"id",ja:"ja","en-PH":"en-PH","es-MX":"es-MX"})[q().code]||"id"),[o,a]=y(null),[c,u]=y(null),[d,b]=y(!1),[g,$]=y([]),p=async m=>{if(m.preventDefault(),!!o){b(!0),u(null);try{let f=await o.text(),E=await B(`/v1/courses/${k(e)}/items/${k(s.id)}/captions/${k(r)}`,void 0,{raw:f,type:"text/vtt"});$(x=>[E,...x.filter(i=>i.language!==E.language)])}catch(f){u(f)}finally{b(!1)}}};return n`<section class="captions" aria-labelledby="cap-h">
+    <h2 id="cap-h">${t("tutor.captions")}</h2>
+    <form class="form" onSubmit=${p} novalidate>
+      <${v} id="cap-lang" label=${t("tutor.captions.language")}>${m=>n`<select ...${m} value=${r} onChange=${f=>l(f.currentTarget.value)}>
+          ${yt.map(f=>n`<option value=${f}>${z(f)} (${f})</option>`)}</select>`}</${v}>
+      <${v} id="cap-file" label=${t("tutor.captions.file")} hint=${t("tutor.captions.hint")} error=${c&&c.code==="invalid"?c.message:""}>${m=>n`<input ...${m} type="file" accept=".vtt,text/vtt" onChange=${f=>a(f.currentTarget.files[0]||null)} />`}</${v}>
+      ${c&&c.code!=="invalid"&&n`<${T} error=${c} />`}
+      <button type="submit" disabled=${d||!o}>${t("tutor.captions.upload")}</button>
+    </form>
+    <div role="status" aria-live="polite" data-testid="captions-status">
+      ${g.map(m=>n`<p key=${m.language}>${t("tutor.captions.saved",{name:z(m.language)||m.name})}</p>`)}
+    </div>
+  </section>`}function vt({courseId:e,item:s,onDone:r}){let[l,o]=y(null),[a,c]=y("idle"),[u,d]=y(0),[b,g]=y(""),[$,p]=y(null),m=`/v1/courses/${k(e)}/items/${k(s.id)}/uploads`,f=async x=>{if(x.preventDefault(),!!l){p(null),g(""),d(0),c("sending");try{let i=await ut(l),h=await H(m,{content_type:ft(l),size:l.size,file_name:l.name,...i&&{sha256:i}});await it(l,h,{onProgress:(w,C)=>{d(Math.floor(w/C*100)),c("sending")},onResuming:()=>c("resuming")}),d(100),c("checking");for(let w=500;;w=Math.min(w*1.5,3e3)){let C=await I(m+"/"+k(h.id));if(C.status==="ready"){c("ready");break}if(C.status==="rejected"){g(C.reason||""),c("rejected");break}await new Promise(ct=>setTimeout(ct,w))}r&&r()}catch(i){p(i),c("failed")}}},E=a==="sending"||a==="resuming"||a==="checking";return n`<section class="uploader" aria-labelledby="media-h">
+    <h2 id="media-h">${t("tutor.media")}</h2>
+    <p><span class=${"badge content-"+(s.content_status||"none")}>${t("tutor.content."+(s.content_status||"none"))}</span></p>
+    <form onSubmit=${f}>
+      <div class="field">
+        <label for="up-file">${t("tutor.chooseFile")}</label>
+        <input id="up-file" type="file" accept=${s.kind==="video"?"video/*":void 0} disabled=${E}
+          onChange=${x=>o(x.currentTarget.files[0]||null)} />
+      </div>
+      <button type="submit" disabled=${!l||E}>${t("tutor.upload")}</button>
+    </form>
+    ${a!=="idle"&&n`<div class="progress">
+      <label for="up-progress">${t("tutor.uploadProgress")}</label>
+      <progress id="up-progress" max="100" value=${u}>${u}%</progress>
+    </div>`}
+    <div role="status" aria-live="polite" class="status" data-testid="upload-status">
+      ${a==="sending"&&t("tutor.uploading",{pct:u})}
+      ${a==="resuming"&&t("tutor.uploadResuming")}
+      ${a==="checking"&&t("tutor.uploadChecking")}
+      ${a==="ready"&&t("tutor.uploadReady")}
+    </div>
+    ${a==="rejected"&&n`<div class="error" role="alert"><p>${t("tutor.uploadRejected",{reason:b})}</p></div>`}
+    ${a==="failed"&&n`<${T} error=${$&&$.code?$:null} message=${$&&!$.code?t("tutor.uploadFailed",{reason:$.message}):""} />`}
+  </section>`}export{Pt as TutorCourse,It as TutorHome,Ht as TutorItem,At as TutorNew};

@@ -1,0 +1,148 @@
+// Saved payment methods (GET/POST /v1/billing/payment-methods, make
+// default, remove) and the 3-D Secure step of a payment
+// (GET /v1/billing/payments/{id}/action).
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../lib/html.js';
+import { get, post, del, enc, newKey } from '../lib/api.js';
+import { t, formatDate, formatTime } from '../lib/i18n.js';
+import { useSession, hasRole } from '../lib/session.js';
+import { href, currentHref } from '../lib/router.js';
+import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
+import { TestCardPicker } from '../payments/testcards.js';
+import { config } from '../lib/config.js';
+
+const cardLabel = (m) =>
+  m.last4 ? t('pm.card', { brand: (m.brand || m.type || '').toUpperCase(), last4: m.last4 }) : m.type || m.id;
+
+export function PaymentMethods() {
+  const s = useSession();
+  const [wallet, setWallet] = useState(null);
+  const [error, setError] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const [notice, setNotice] = useState('');
+  const load = async () => {
+    try {
+      setWallet(await get('/v1/billing/payment-methods'));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  useEffect(() => {
+    if (s) load();
+  }, [s && s.user.id]);
+  if (!s) return html`<${PageTitle} text=${t('pm.title')} /><p><a class="button" href=${href(['login'], { next: currentHref() })}>${t('nav.login')}</a></p>`;
+  const run = async (fn, ok) => {
+    setActionError(null);
+    setNotice('');
+    try {
+      await fn();
+      setNotice(ok);
+      await load();
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+  const methods = (wallet && wallet.payment_methods) || [];
+  return html`
+    <${PageTitle} text=${t('pm.title')} />
+    <${ErrorMessage} error=${error} />
+    ${!wallet && !error && html`<${Loading} />`}
+    ${notice && html`<${Status}>${notice}</${Status}>`}
+    <${ErrorMessage} error=${actionError} />
+    ${wallet && methods.length === 0 && html`<p>${t('pm.none')}</p>`}
+    ${methods.length > 0 && html`<ul class="methods" data-testid="methods">
+      ${methods.map((m) => html`<li key=${m.id} class="method">
+        <span class="label">${cardLabel(m)}</span>
+        ${m.exp_month && html`<span class="meta">${t('pm.expires', { month: String(m.exp_month).padStart(2, '0'), year: String(m.exp_year) })}</span>`}
+        ${m.default && html`<span class="badge">${t('pm.default')}</span>`}
+        ${m.status === 'requires_action' && html`<span class="badge warn">${t('pm.needsConfirm')}</span>`}
+        ${m.status === 'unusable' && html`<span class="badge danger">${t('pm.unusable')}</span>`}
+        <span class="tools">
+          ${!m.default && m.status === 'saved' && html`<button type="button" class="secondary" aria-label=${t('pm.makeDefaultOf', { card: cardLabel(m) })}
+            onClick=${() => run(() => post(`/v1/billing/payment-methods/${enc(m.id)}/default`), t('pm.defaultSet', { card: cardLabel(m) }))}>${t('pm.makeDefault')}</button>`}
+          <button type="button" class="secondary danger" aria-label=${t('pm.removeOf', { card: cardLabel(m) })}
+            onClick=${() => confirm(t('pm.confirmRemove', { card: cardLabel(m) })) && run(() => del(`/v1/billing/payment-methods/${enc(m.id)}`), t('pm.removed', { card: cardLabel(m) }))}>${t('pm.remove')}</button>
+        </span>
+      </li>`)}
+    </ul>`}
+    ${hasRole(s, 'learner') && html`<${AddCard} onSaved=${(m) => {
+      setNotice(t('pay.savedCard', { brand: (m.brand || '').toUpperCase(), last4: m.last4 || '' }));
+      load();
+    }} />`}`;
+}
+
+function AddCard({ onSaved }) {
+  const [card, setCard] = useState('pm_card_visa');
+  const [makeDefault, setMakeDefault] = useState(false);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState(null);
+  const [key, setKey] = useState(newKey);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setPending(null);
+    try {
+      let pm = card;
+      if (config.payments === 'stripe') pm = await (await import('../payments/stripe.js')).collectPaymentMethod();
+      const m = await post('/v1/billing/payment-methods', { payment_method_id: pm, default: makeDefault }, { idempotencyKey: key });
+      setKey(newKey());
+      if (m.status === 'requires_action') setPending(m);
+      onSaved(m);
+    } catch (err) {
+      setError(err.code === 'stripe_unavailable' ? { code: 'stripe' } : err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="form pay" onSubmit=${submit} aria-labelledby="add-pm-h">
+    <h2 id="add-pm-h">${t('pm.add')}</h2>
+    ${config.payments !== 'stripe' && html`<${TestCardPicker} value=${card} onChange=${setCard} />`}
+    <div class="check"><input type="checkbox" id="pm-default" checked=${makeDefault} onChange=${(e) => setMakeDefault(e.currentTarget.checked)} />
+      <label for="pm-default">${t('pm.asDefault')}</label></div>
+    <button type="submit" disabled=${busy}>${t('pm.save')}</button>
+    ${pending && html`<p class="note" data-testid="setup-action">${t('pm.setupAction', { id: pending.setup_intent_id || '' })}</p>`}
+    ${error && error.code === 'stripe' ? html`<${ErrorMessage} message=${t('pay.stripeUnavailable')} />` : html`<${ErrorMessage} error=${error} />`}
+  </form>`;
+}
+
+// PaymentAction is the 3-D Secure step of a pending subscription's payment:
+// the bank wants the learner to confirm it before the deadline. In the
+// cloud Stripe.js confirms it with the PaymentIntent's client secret (in
+// Stripe's frame); on the local stack the Stripe fake stands in for the
+// bank, and the screen says what it waits for. The subscription is then
+// followed by the caller until it is active or failed.
+export function PaymentAction({ paymentId }) {
+  const [act, setAct] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    get(`/v1/billing/payments/${enc(paymentId)}/action`).then(setAct, setError);
+  }, [paymentId]);
+  const confirmNow = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await (await import('../payments/stripe.js')).confirmPayment(act.client_secret, act.payment_method_id);
+    } catch (err) {
+      setError(err.code === 'stripe_unavailable' ? { code: 'stripe' } : err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section class="threeds" aria-labelledby="threeds-h" data-testid="threeds">
+    <h2 id="threeds-h">${t('pay.3ds.title')}</h2>
+    <p>${t('pay.3ds.why')}</p>
+    ${!act && !error && html`<${Loading} />`}
+    ${act && act.expires_at && html`<p>${t('pay.3ds.until', { date: formatDate(act.expires_at), time: formatTime(act.expires_at) })}</p>`}
+    ${act && config.payments === 'stripe' && html`<button type="button" disabled=${busy || !act.client_secret} onClick=${confirmNow}>${t('pay.3ds.confirm')}</button>`}
+    ${act && config.payments !== 'stripe' && html`<div class="note">
+      <p>${t('pay.3ds.local')}</p>
+      <p><code data-testid="payment-intent">${act.payment_intent_id}</code> · <span lang="en">${act.status}${act.next_action ? ' / ' + act.next_action : ''}</span></p>
+    </div>`}
+    <${Status}>${t('pay.3ds.waiting')}</${Status}>
+    ${error && error.code === 'stripe' ? html`<${ErrorMessage} message=${t('pay.stripeUnavailable')} />` : html`<${ErrorMessage} error=${error} />`}
+  </section>`;
+}
