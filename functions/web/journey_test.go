@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -70,6 +71,9 @@ func (p *tab) refuseTokenOnce(pattern string) func() int {
 }
 
 // login starts a session through the API and answers its access token.
+// emailLink finds the app link in an email.
+var emailLink = regexp.MustCompile(`https?://\S+/#/\S+`)
+
 func login(e *apitest.Env, email, password string) string {
 	var s struct {
 		AccessToken string `json:"access_token"`
@@ -405,6 +409,49 @@ func TestJourneys(t *testing.T) {
 		if n := eval[int](phone, `document.querySelectorAll('.who').length`); n != 0 {
 			phone.fail("still logged in after logging out everywhere")
 		}
+	})
+
+	t.Run("learner_confirms_email_and_resets_password_from_the_emailed_links", func(t *testing.T) {
+		const email = "kenji@journey.test"
+		mail := newTab(t, bctx, e.URL, "learner-mail", "ja-JP")
+		open := func(category string, n int) {
+			link := emailLink.FindString(e.Mail(email, category, n).Text)
+			if !strings.HasPrefix(link, e.URL+"/#/") {
+				mail.fail("no link to the app in the %s email", category)
+			}
+			mail.do(chromedp.Navigate(link))
+		}
+		// The sign-up email's link confirms the address; the token leaves
+		// the address bar at once.
+		open("verify_email", 1)
+		mail.waitText("h1", "メールアドレスの確認")
+		mail.waitText("[role=status]", "メールアドレスが確認されました")
+		if h := eval[string](mail, `location.hash`); h != "#/verify-email" {
+			mail.fail("the token stayed in the address bar: %s", h)
+		}
+		mail.checkAccessible("email confirmed")
+		// Forgot the password: the log-in page links to a form that emails
+		// a link; a weak new password is refused next to the field, a good
+		// one logs in.
+		mail.goTo("#/login")
+		mail.clickLink("パスワードをお忘れですか")
+		mail.waitText("h1", "パスワードの再設定")
+		mail.checkAccessible("forgot password")
+		mail.checkKeyboard("forgot password")
+		mail.typeInto("#forgot-email", email)
+		mail.clickButton("リンクをメールで受け取る")
+		mail.waitText("[role=status]", "リンクを送りました")
+		open("reset_password", 1)
+		mail.waitText("h1", "新しいパスワードの設定")
+		mail.typeInto("#reset-password", "short")
+		mail.clickButton("新しいパスワードを保存")
+		mail.wait("the weak password's error", `!!document.querySelector('#reset-password[aria-invalid="true"]')`, 20*time.Second)
+		mail.checkAccessible("reset password, refused")
+		mail.typeInto("#reset-password", "shinkansen-no-3")
+		mail.clickButton("新しいパスワードを保存")
+		mail.waitText(".who", "Kenji")
+		login(e, email, "shinkansen-no-3")
+		e.Must(401, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": "densha-de-go-7"})
 	})
 
 	t.Run("resumable_upload_survives_a_dropped_connection", func(t *testing.T) {

@@ -10,7 +10,7 @@ import { Layout } from './components/layout.js';
 import { PageTitle, Loading, ErrorMessage } from './components/ui.js';
 import { Catalog } from './pages/catalog.js';
 import { Course } from './pages/course.js';
-import { Login, Signup } from './pages/auth.js';
+import { Login, Signup, VerifyEmail, ForgotPassword, ResetPassword } from './pages/auth.js';
 import { restored, restoring } from './lib/session.js';
 
 // lazy loads a page module the first time it is needed.
@@ -51,6 +51,12 @@ function Page({ route }) {
       return html`<${Login} query=${route.query} />`;
     case 'signup':
       return html`<${Signup} query=${route.query} />`;
+    case 'verifyEmail':
+      return html`<${VerifyEmail} query=${route.query} />`;
+    case 'forgotPassword':
+      return html`<${ForgotPassword} />`;
+    case 'resetPassword':
+      return html`<${ResetPassword} query=${route.query} />`;
     case 'myCourses':
       return html`<${MyCourses} />`;
     case 'paymentMethods':

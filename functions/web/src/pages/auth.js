@@ -1,5 +1,5 @@
 // Sign up, log in. The session (token and user) stays in memory.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { post, newKey } from '../lib/api.js';
 import { t, localeInfo, regionName, COUNTRIES } from '../lib/i18n.js';
@@ -52,6 +52,7 @@ export function Login({ query }) {
       <button type="submit" disabled=${busy}>${t('auth.login.submit')}</button>
       <p class="hint">${t('auth.memoryNote')}</p>
       <p><a href=${href(['signup'], { next: query.next })}>${t('auth.noAccount')}</a></p>
+      <p><a href="#/forgot-password">${t('auth.forgot.link')}</a></p>
     </form>`;
 }
 
@@ -105,5 +106,95 @@ export function Signup({ query }) {
       <button type="submit" disabled=${busy}>${t('auth.signup.submit')}</button>
       <p class="hint">${t('auth.memoryNote')}</p>
       <p><a href=${href(['login'], { next: query.next })}>${t('auth.haveAccount')}</a></p>
+    </form>`;
+}
+
+// takeToken reads an emailed link's token once and removes it from the
+// address bar and the history, so it is not left where another page or a
+// shared screen could read it.
+function takeToken(query, path) {
+  const [token] = useState(() => query.token || '');
+  useEffect(() => {
+    if (query.token) navigate('#/' + path, { replace: true });
+  }, []);
+  return token;
+}
+
+// VerifyEmail uses the token of the link emailed at sign-up.
+export function VerifyEmail({ query }) {
+  const token = takeToken(query, 'verify-email');
+  const [state, setState] = useState(token ? 'busy' : 'failed');
+  useEffect(() => {
+    if (!token) return;
+    post('/v1/email-verifications', { token }).then(() => setState('done'), () => setState('failed'));
+  }, []);
+  return html`
+    <${PageTitle} text=${t('auth.verify.title')} />
+    ${state === 'busy' && html`<p role="status">${t('auth.verify.busy')}</p>`}
+    ${state === 'done' && html`<p role="status" class="note">${t('auth.verify.done')}</p><p><a href="#/">${t('nav.catalog')}</a></p>`}
+    ${state === 'failed' && html`<${ErrorMessage} message=${t('auth.verify.failed')} /><p><a href="#/login">${t('auth.login.title')}</a></p>`}`;
+}
+
+// ForgotPassword asks for a link that sets a new password.
+export function ForgotPassword() {
+  const [email, setEmail] = useState('');
+  const [error, setError] = useState(null);
+  const [sent, setSent] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await post('/v1/password-resets', { email });
+      setSent(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`
+    <${PageTitle} text=${t('auth.forgot.title')} />
+    ${sent
+      ? html`<p role="status" class="note">${t('auth.forgot.sent')}</p>`
+      : html`<form class="form narrow" onSubmit=${submit} novalidate>
+          <${Field} id="forgot-email" label=${t('auth.email')} error=${fieldError(error, 'email')}>${(a) =>
+            html`<input ...${a} type="email" autocomplete="username" value=${email} onInput=${(e) => setEmail(e.currentTarget.value)} />`}</${Field}>
+          <${ErrorMessage} error=${error && !Object.keys(error.fields).length ? error : null} />
+          <button type="submit" disabled=${busy}>${t('auth.forgot.submit')}</button>
+        </form>`}`;
+}
+
+// ResetPassword sets a new password with the emailed link's token: every
+// other session ends and this one starts.
+export function ResetPassword({ query }) {
+  const token = takeToken(query, 'reset-password');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await post('/v1/password-resets/confirm', { token, new_password: password });
+      setSession(s);
+      setPassword('');
+      navigate('#/');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const badLink = error && fieldError(error, 'token');
+  return html`
+    <${PageTitle} text=${t('auth.reset.title')} />
+    <form class="form narrow" onSubmit=${submit} novalidate>
+      <${Field} id="reset-password" label=${t('auth.reset.new')} hint=${t('auth.passwordHint')} error=${fieldError(error, 'new_password')}>${(a) =>
+        html`<input ...${a} type="password" autocomplete="new-password" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} />`}</${Field}>
+      ${badLink ? html`<${ErrorMessage} message=${t('auth.reset.badLink')} /><p><a href="#/forgot-password">${t('auth.forgot.link')}</a></p>` : html`<${ErrorMessage} error=${error && !Object.keys(error.fields).length ? error : null} />`}
+      <button type="submit" disabled=${busy || !token}>${t('auth.reset.submit')}</button>
     </form>`;
 }
