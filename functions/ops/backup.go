@@ -78,7 +78,7 @@ func exportAt(ctx context.Context, cfg config.Config, dir string, ts time.Time, 
 		total += rows
 		tables += int64(len(d.Tables))
 		meter.Update(i+1, len(dbs), fmt.Sprintf("databases · %s done, %s rows so far", p.Database, count(total)))
-		log.InfoContext(ctx, "database exported", "database", p.Database, "tables", len(d.Tables), "rows", rows)
+		log.DebugContext(ctx, "database exported", "database", p.Database, "tables", len(d.Tables), "rows", rows)
 		m.Databases = append(m.Databases, d)
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
@@ -202,7 +202,7 @@ func Restore(ctx context.Context, cfg config.Config, dir string, opts RestoreOpt
 			rep.Rows += t.Rows
 			meter.Update(int(rep.Rows), int(want), fmt.Sprintf("rows · %s.%s", d.Name, t.Name))
 		}
-		log.InfoContext(ctx, "database restored", "database", d.Name, "tables", len(d.Tables))
+		log.DebugContext(ctx, "database restored", "database", d.Name, "tables", len(d.Tables))
 	}
 	rep.Load = time.Since(start)
 	if len(clients) > 0 {
@@ -221,7 +221,7 @@ func Restore(ctx context.Context, cfg config.Config, dir string, opts RestoreOpt
 			return fmt.Errorf("restore %s: %w", d.Name, err)
 		}
 		rep.Replayed[d.Name] = replayed
-		log.InfoContext(ctx, "events marked for replay", "database", d.Name, "events_to_replay", replayed)
+		log.DebugContext(ctx, "events marked for replay", "database", d.Name, "events_to_replay", replayed)
 	}
 	rep.Replay = time.Since(start)
 	rep.summary(meter)
