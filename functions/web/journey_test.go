@@ -360,6 +360,19 @@ func TestJourneys(t *testing.T) {
 		}
 		p.screenshot("my-courses")
 		p.checkAccessible("my courses")
+		// Payments and receipts: the payment, tax-inclusive with the
+		// consumption tax itemised, and its receipt.
+		p.goTo("#/payments")
+		p.waitText("h1", "お支払いと領収書")
+		p.waitText("[data-testid=payments]", "Consumption tax 10%")
+		p.clickButton("領収書")
+		p.waitText("[data-testid=receipt]", "合計")
+		p.checkAccessible("payments and receipts")
+		// The tutor sees the course's revenue by month.
+		tutor.goTo("#/tutor")
+		tutor.waitText("[data-testid=revenue]", "Nihongo for Travellers")
+		tutor.waitText("[data-testid=revenue]", time.Now().UTC().Format("2006-01"))
+		tutor.checkAccessible("tutor home with revenue")
 		p.clickLink("購読中のコース")
 		p.waitText("h1", "購読中のコース")
 		p.waitText(".sub", "有効")

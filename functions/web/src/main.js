@@ -32,6 +32,7 @@ function lazy(load, name) {
 const Learn = lazy(() => import('./pages/learn.js'), 'Learn');
 const MyCourses = lazy(() => import('./pages/mycourses.js'), 'MyCourses');
 const PaymentMethods = lazy(() => import('./pages/payments.js'), 'PaymentMethods');
+const Payments = lazy(() => import('./pages/history.js'), 'Payments');
 const Subscriptions = lazy(() => import('./pages/subscriptions.js'), 'Subscriptions');
 const TutorHome = lazy(() => import('./pages/tutor.js'), 'TutorHome');
 const TutorNew = lazy(() => import('./pages/tutor.js'), 'TutorNew');
@@ -61,6 +62,8 @@ function Page({ route }) {
       return html`<${MyCourses} />`;
     case 'paymentMethods':
       return html`<${PaymentMethods} />`;
+    case 'payments':
+      return html`<${Payments} />`;
     case 'subscriptions':
       return html`<${Subscriptions} />`;
     case 'tutor':

@@ -31,6 +31,7 @@ export function Layout({ children, route }) {
           ${hasRole(s, 'learner') && html`<li><a href="#/me/courses" aria-current=${here('myCourses')}>${t('nav.myCourses')}</a></li>`}
           ${hasRole(s, 'learner') && html`<li><a href="#/subscriptions" aria-current=${here('subscriptions')}>${t('nav.subscriptions')}</a></li>`}
           ${hasRole(s, 'learner') && html`<li><a href="#/payment-methods" aria-current=${here('paymentMethods')}>${t('nav.paymentMethods')}</a></li>`}
+          ${hasRole(s, 'learner') && html`<li><a href="#/payments" aria-current=${here('payments')}>${t('nav.payments')}</a></li>`}
           ${hasRole(s, 'tutor') && html`<li><a href="#/tutor" aria-current=${here('tutor')}>${t('nav.teach')}</a></li>`}
           ${!s && html`<li><a href=${href(['login'])} aria-current=${here('login')}>${t('nav.login')}</a></li>
             <li><a href=${href(['signup'])} aria-current=${here('signup')}>${t('nav.signup')}</a></li>`}

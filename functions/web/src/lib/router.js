@@ -14,6 +14,7 @@ const ROUTES = [
   ['subscriptions', /^\/subscriptions$/],
   ['myCourses', /^\/me\/courses$/],
   ['paymentMethods', /^\/payment-methods$/],
+  ['payments', /^\/payments$/],
   ['tutor', /^\/tutor$/],
   ['tutorNew', /^\/tutor\/new$/],
   ['tutorCourse', /^\/tutor\/courses\/([^/]+)$/],

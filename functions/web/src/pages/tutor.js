@@ -10,6 +10,7 @@ import { useDraft } from '../lib/store.js';
 import { upload, sha256Hex } from '../lib/upload.js';
 import { ErrorMessage, Field, PageTitle, Loading, Status, fieldError, otherFields } from '../components/ui.js';
 import { priceLabel } from './catalog.js';
+import { Revenue } from './history.js';
 
 function useTutor() {
   const s = useSession();
@@ -52,7 +53,8 @@ export function TutorHome() {
         <p class="meta">${t('course.items', { n: c.item_count })} · ${t('course.subscribers', { n: c.subscriber_count })}</p>
       </li>`)}</ul>`}
       ${state.next && !state.loading && html`<button type="button" class="secondary" onClick=${() => load(state.next)}>${t('catalog.loadMore')}</button>`}
-    </section>`;
+    </section>
+    <${Revenue} titles=${Object.fromEntries((courses || []).map((c) => [c.id, c.title]))} />`;
 }
 
 // CourseForm edits a course's details; onSubmit gets the API body.
