@@ -22,6 +22,7 @@ type Service struct {
 	log           *slog.Logger
 	now           func() time.Time
 	actionTimeout time.Duration
+	payLater      map[string]MethodWait
 }
 
 // build makes the service from its settings.
@@ -52,7 +53,8 @@ func New(d fnreg.Deps, c Config) *Service {
 	if c.ActionTimeout <= 0 {
 		c.ActionTimeout = DefaultActionTimeout
 	}
-	return &Service{store: newStore(d), gw: gw, webhookSecret: c.WebhookSecret.Reveal(), log: log, now: c.Now, actionTimeout: c.ActionTimeout}
+	return &Service{store: newStore(d), gw: gw, webhookSecret: c.WebhookSecret.Reveal(), log: log, now: c.Now, actionTimeout: c.ActionTimeout,
+		payLater: c.PayLater}
 }
 
 var errNoStripe = errs.E(errs.Unavailable, "Stripe is not configured (KW_STRIPE_SECRET_KEY); scripts/dev starts a local Stripe fake")
@@ -273,7 +275,9 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 
 // paymentAction answers what the caller needs to authenticate one of their
 // payments their bank asked about (3-D Secure): the PaymentIntent's client
-// secret and next action for Stripe.js, and until when. A payment that is
+// secret and next action for Stripe.js, and until when; or, for a payment
+// made with a voucher, bank transfer or QR code, what to pay it with
+// (Instructions). A payment that is
 // not theirs is 404; one that waits for nothing is 409 with its status.
 func (s *Service) paymentAction(w http.ResponseWriter, r *http.Request) error {
 	if s.gw == nil {
@@ -296,7 +300,10 @@ func (s *Service) paymentAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := ActionView{PaymentID: p.ID, PaymentIntentID: p.PaymentIntentID, Status: act.Status, ClientSecret: act.ClientSecret,
-		NextAction: act.NextAction, PaymentMethodID: p.PaymentMethodID}
+		NextAction: act.NextAction, PaymentMethodID: p.PaymentMethodID, MethodType: p.MethodType}
+	if act.Instructions != nil && p.Status == StatusActionRequired {
+		v.Kind, v.Instructions = act.Instructions.Kind, act.Instructions
+	}
 	if !p.ActionDeadline.IsZero() {
 		v.ExpiresAt = &p.ActionDeadline
 	}
@@ -310,7 +317,11 @@ func (s *Service) paymentAction(w http.ResponseWriter, r *http.Request) error {
 // ActionView is what a learner needs to authenticate a payment with
 // Stripe.js (stripe.confirmCardPayment(client_secret, {payment_method})):
 // Status is the PaymentIntent's (requires_action; requires_payment_method
-// for an off-session renewal the bank wants confirmed on-session).
+// for an off-session renewal the bank wants confirmed on-session). For a
+// pay-later payment (MethodType konbini, oxxo, customer_balance for SPEI,
+// qris, gopay) Kind and Instructions say what to pay it with, and ExpiresAt
+// is when Kwipper gives up on it (the instructions' own expiry, plus the
+// time Stripe may take to confirm a payment made at the last moment).
 type ActionView struct {
 	PaymentID       string     `json:"payment_id"`
 	PaymentIntentID string     `json:"payment_intent_id"`
@@ -319,4 +330,10 @@ type ActionView struct {
 	NextAction      string     `json:"next_action,omitempty"`
 	PaymentMethodID string     `json:"payment_method_id,omitempty"`
 	ExpiresAt       *time.Time `json:"expires_at,omitempty"`
+	// MethodType is the pay-later method ("" for a card).
+	MethodType string `json:"method_type,omitempty"`
+	// Kind is voucher, bank_transfer or qr for a pay-later payment that
+	// waits to be paid.
+	Kind         string        `json:"kind,omitempty" enum:"voucher,bank_transfer,qr"`
+	Instructions *Instructions `json:"instructions,omitempty"`
 }

@@ -33,6 +33,9 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	if s.gw == nil {
 		return nil, errNoStripe
 	}
+	if billingmsg.PayLater(args.MethodType) {
+		return s.preparePayLater(ctx, cmd, args)
+	}
 	c, ok, err := s.store.getCustomer(ctx, cmd.UserID)
 	if err != nil {
 		return nil, err
@@ -84,6 +87,10 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 // The payment step and its compensation (replaying an interrupted charge)
 // both call it, so the two send Stripe the same request under that key.
 func (s *Service) chargeSaga(ctx context.Context, cmd saga.Command, args sagamsg.PaymentArgs, c Customer) (ChargeResult, error) {
+	if billingmsg.PayLater(args.MethodType) {
+		return s.chargeLater(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, args.MethodType, args,
+			map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID})
+	}
 	return s.gw.Charge(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, c.PaymentMethod, args.Amount, args.Description,
 		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID}, true)
 }
@@ -107,6 +114,9 @@ func (s *Service) awaitAction(ctx context.Context, p Payment) (any, error) {
 		return p, nil
 	}
 	p.Status, p.FailureCode, p.FailureMessage = StatusFailed, CodeActionTimedOut, "the payment was not authenticated in time; nothing was charged"
+	if p.MethodType != "" {
+		p.FailureCode, p.FailureMessage = sagamsg.CodePaymentExpired, expiredMessage
+	}
 	return p, nil
 }
 
@@ -157,6 +167,9 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 			p.Status = StatusSucceeded
 		} else if p.Status == StatusActionRequired {
 			p.Status, p.FailureCode, p.FailureMessage = StatusFailed, CodeActionTimedOut, "the payment was not authenticated in time; nothing was charged"
+			if p.MethodType != "" {
+				p.FailureCode, p.FailureMessage = sagamsg.CodePaymentExpired, expiredMessage
+			}
 		}
 	}
 	if p.Status == StatusAttempting {
@@ -177,6 +190,13 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 			return nil, err
 		}
 		p.PaymentIntentID = res.PaymentIntentID
+		if res.ActionRequired && res.PaymentIntentID != "" {
+			// The replayed charge waits for the learner (a voucher, or
+			// 3-D Secure): cancel it so it can no longer be paid.
+			if res, err = s.gw.CancelIntent(ctx, refundKeyOf(cmd.SagaID, id)+"-cancel", res.PaymentIntentID); err != nil {
+				return nil, err
+			}
+		}
 		if res.Succeeded {
 			p.Status = StatusSucceeded
 		} else {

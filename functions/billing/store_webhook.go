@@ -7,6 +7,7 @@ import (
 	"github.com/stripe/stripe-go/v85"
 
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
@@ -41,6 +42,10 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, 
 			d = declineOf("card_declined", "")
 			if e := pi.LastPaymentError; e != nil {
 				d = declineOf(string(e.Code), string(e.DeclineCode))
+				if e.Code == stripe.ErrorCodePaymentIntentPaymentAttemptExpired {
+					// A voucher, transfer or QR code not paid in time.
+					d = Decline{Code: sagamsg.CodePaymentExpired, Message: expiredMessage, Class: Soft, Stripe: string(e.Code)}
+				}
 				if e.PaymentMethod != nil {
 					pm = e.PaymentMethod.ID
 				}
@@ -99,7 +104,15 @@ func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, md map[st
 		return err
 	}
 	if p.Status == StatusActionRequired && to == StatusFailed {
-		return nil // authentication failed: the learner may try again until the deadline decides
+		q := p
+		if edit != nil {
+			edit(&q)
+		}
+		if q.FailureCode != sagamsg.CodePaymentExpired {
+			return nil // authentication failed: the learner may try again until the deadline decides
+		}
+		// What the learner had to pay expired at Stripe: the payment fails
+		// now, before its deadline.
 	}
 	from := p.Status
 	p.Status = to

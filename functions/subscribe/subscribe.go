@@ -22,8 +22,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/errs"
@@ -61,25 +63,29 @@ const (
 
 // Reason codes a failed or ended subscription shows, with what they say.
 var reasons = map[string]string{
-	"card_declined":            "your card was declined; try another card",
-	"insufficient_funds":       "your card has insufficient funds",
-	"authentication_required":  "your bank asks you to authenticate this payment: confirm it with the client secret of GET /v1/billing/payments/{payment_id}/action",
-	"authentication_timed_out": "the payment was not authenticated in time; nothing was charged",
-	"expired_card":             "your card has expired; add another payment method",
-	"card_refused":             "your bank refused this card and will not accept it again; add another payment method",
-	"card_invalid":             "your card's details are not valid; add the card again or another payment method",
-	"no_payment_method":        "save a card first (POST /v1/billing/payment-methods)",
-	"course_not_found":         "the course does not exist",
-	"course_not_published":     "the course is not published",
-	"own_course":               "you cannot subscribe to your own course",
-	"already_subscribed":       "you already have a subscription to this course",
-	"price_unknown":            "the course has no price in a supported currency",
-	"user_not_found":           "your account was not found",
-	"not_a_learner":            "only learners can subscribe to courses",
-	"timed_out":                "the subscription could not be completed in time; nothing was charged or any charge was refunded",
-	"cancelled":                "you cancelled the subscription",
-	"refunded":                 "the payment was refunded",
-	CodeAccountDeleted:         "the account was deleted",
+	"card_declined":             "your card was declined; try another card",
+	"insufficient_funds":        "your card has insufficient funds",
+	"authentication_required":   "your bank asks you to authenticate this payment: confirm it with the client secret of GET /v1/billing/payments/{payment_id}/action",
+	"authentication_timed_out":  "the payment was not authenticated in time; nothing was charged",
+	"expired_card":              "your card has expired; add another payment method",
+	"card_refused":              "your bank refused this card and will not accept it again; add another payment method",
+	"card_invalid":              "your card's details are not valid; add the card again or another payment method",
+	"no_payment_method":         "save a card first (POST /v1/billing/payment-methods)",
+	"course_not_found":          "the course does not exist",
+	"course_not_published":      "the course is not published",
+	"own_course":                "you cannot subscribe to your own course",
+	"already_subscribed":        "you already have a subscription to this course",
+	"price_unknown":             "the course has no price in a supported currency",
+	"user_not_found":            "your account was not found",
+	"not_a_learner":             "only learners can subscribe to courses",
+	"timed_out":                 "the subscription could not be completed in time; nothing was charged or any charge was refunded",
+	"cancelled":                 "you cancelled the subscription",
+	"refunded":                  "the payment was refunded",
+	CodeAccountDeleted:          "the account was deleted",
+	sagamsg.CodeAwaitingPayment: "pay with the voucher, bank transfer or QR code of GET /v1/billing/payments/{payment_id}/action before it expires; the subscription starts once the payment is confirmed",
+	sagamsg.CodePaymentExpired:  "the payment was not made before its instructions expired; nothing was charged",
+	"method_not_offered":        "this payment method does not pay in the course's currency; pay with a card",
+	"payment_rejected":          "the payment could not be made with this payment method",
 }
 
 // CodeAccountDeleted ends the subscriptions of a deleted account.
@@ -135,6 +141,8 @@ func validateCreate(req CreateRequest) error {
 	var f errs.Fields
 	f.Check(req.CourseID != "", "course_id", "is required")
 	f.Check(len(req.CourseID) <= 36, "course_id", "is not a course id")
+	f.Check(req.PaymentMethodType == "" || req.PaymentMethodType == billingmsg.MethodCard || billingmsg.PayLater(req.PaymentMethodType),
+		"payment_method_type", "must be card (the saved card, the default) or one of "+strings.Join(billingmsg.PayLaterMethods, ", "))
 	return f.Err()
 }
 
@@ -170,6 +178,9 @@ type State struct {
 	// RefundPaymentID is, in a refund saga, the payment refunded (the
 	// latest period's).
 	RefundPaymentID string `json:"refund_payment_id,omitempty"`
+	// MethodType is the single-use method the first payment is made with
+	// (a billingmsg.PayLaterMethods type; "" for the saved card).
+	MethodType string `json:"payment_method_type,omitempty"`
 }
 
 // Transition is what the orchestrator does after a reply or a timeout: the
@@ -209,7 +220,7 @@ func (st *State) command(sagaID string) (saga.Command, error) {
 	case sagamsg.StepValidate:
 		args = st.Info
 	case sagamsg.StepPayment:
-		args = sagamsg.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title}
+		args = sagamsg.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title, MethodType: st.MethodType}
 	case sagamsg.StepSubscribe:
 		args = sagamsg.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID}
 	case sagamsg.StepUserUpdateInfo:

@@ -103,6 +103,10 @@ type PaymentArgs struct {
 	// refunds the latest period's payment); empty means the saga's own
 	// payment.
 	PaymentID string `json:"payment_id,omitempty"`
+	// MethodType, when set to one of billingmsg.PayLaterMethods, pays
+	// with that single-use method (a voucher, transfer or QR code the
+	// learner pays later) instead of the saved card.
+	MethodType string `json:"payment_method_type,omitempty"`
 }
 
 // PaymentData is the reply data of billing-payment.
@@ -144,4 +148,10 @@ const (
 	CodeCardDeclined       = "card_declined"
 	CodePaymentRejected    = "payment_rejected"
 	CodeUnreconciled       = "payment_unreconciled"
+	// CodeAwaitingPayment: the payment step waits for the learner to pay a
+	// voucher, transfer or QR code (a pending reply).
+	CodeAwaitingPayment = "awaiting_payment"
+	// CodePaymentExpired: the voucher, transfer or QR code was not paid in
+	// time; nothing was charged.
+	CodePaymentExpired = "payment_expired"
 )
