@@ -6,6 +6,7 @@ import (
 
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
+	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/saga"
@@ -62,10 +63,12 @@ func (w MethodWait) VoucherDays() int64 {
 
 // Deadline is when a pay-later payment created at created gives up: the
 // earlier of Stripe's expiry of what the learner pays (zero when Stripe
-// gives none) and created+Wait, plus Settle.
+// gives none; ignored when not after created, as for a renewal the billing
+// cycle runs as of another time than Stripe's clock) and created+Wait,
+// plus Settle.
 func (w MethodWait) Deadline(created, expires time.Time) time.Time {
 	end := created.Add(w.Wait)
-	if !expires.IsZero() && expires.Before(end) {
+	if expires.After(created) && expires.Before(end) {
 		end = expires
 	}
 	return end.Add(w.Settle).UTC()
@@ -208,3 +211,50 @@ func instructionsEvent(p Payment, subscriptionID string) (*events.Event, error) 
 // expiredMessage is what a learner hears of a pay-later payment not made
 // in time.
 const expiredMessage = "the payment was not made before its instructions expired; nothing was charged"
+
+// renewalPayLater is a pay-later renewal: the period's payment is created
+// once (attempting, then the PaymentIntent under the renewal's key) and
+// waits for the learner until its deadline, counted from the billing
+// cycle's time; asked again after the deadline, it is cancelled at Stripe
+// and settles as paid (the learner paid before the cancel) or expired.
+// settled is the outcome to record (nil when the record already holds it).
+func (s *Service) renewalPayLater(ctx context.Context, c subscribemsg.RenewalCharge) (Payment, *Payment, error) {
+	now := c.AsOf
+	if now.IsZero() {
+		now = s.now()
+	}
+	if cur := methodCurrency[c.MethodType]; cur != c.Amount.Currency {
+		return Payment{Status: StatusFailed, FailureCode: CodeMethodNotOffered}, nil, nil
+	}
+	cu, err := s.ensureCustomer(ctx, c.UserID)
+	if err != nil {
+		return Payment{}, nil, err
+	}
+	p, err := s.store.begin(ctx, Payment{ID: c.Key, UserID: c.UserID, Amount: c.Amount, MethodType: c.MethodType})
+	if err != nil {
+		return Payment{}, nil, err
+	}
+	switch p.Status {
+	case StatusActionRequired:
+		got, err := s.awaitActionAt(ctx, p, now)
+		if err != nil || got.Status == StatusActionRequired {
+			return got, nil, err
+		}
+		return got, &got, nil
+	case StatusAttempting:
+	default:
+		return p, nil, nil // settled before: never charge twice
+	}
+	res, err := s.chargeLater(ctx, c.Key, cu.StripeCustomerID, c.MethodType,
+		sagamsg.PaymentArgs{Amount: c.Amount, Description: "Kwipper renewal"},
+		map[string]string{"subscription_id": c.SubscriptionID, "user_id": c.UserID, "course_id": c.CourseID, "renewal": c.Key})
+	if errs.Is(err, errs.Invalid) {
+		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, sagamsg.CodePaymentRejected, "the payment could not be made with "+c.MethodType
+		return p, &p, nil
+	}
+	if err != nil {
+		return Payment{}, nil, err
+	}
+	p = s.payLaterOutcome(p, res, now)
+	return p, &p, nil
+}

@@ -19,6 +19,7 @@ func TestMethodWait_deadlineAndVoucherDays(t *testing.T) {
 	}{
 		{"voucher_expiry_first", MethodWait{Wait: 72 * time.Hour, Settle: 48 * time.Hour}, at.Add(60 * time.Hour), at.Add(108 * time.Hour), 3},
 		{"configured_wait_first", MethodWait{Wait: 2 * time.Hour, Settle: time.Hour}, at.Add(72 * time.Hour), at.Add(3 * time.Hour), 1},
+		{"stripe_expiry_before_creation_ignored", MethodWait{Wait: 72 * time.Hour}, at.Add(-time.Hour), at.Add(72 * time.Hour), 3},
 		{"no_expiry_from_stripe", MethodWait{Wait: 15 * time.Minute}, time.Time{}, at.Add(15 * time.Minute), 1},
 		{"days_rounded_up", MethodWait{Wait: 49 * time.Hour}, time.Time{}, at.Add(49 * time.Hour), 3},
 		{"days_capped_at_60", MethodWait{Wait: 90 * 24 * time.Hour}, time.Time{}, at.Add(90 * 24 * time.Hour), 60},

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"time"
 
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
@@ -102,12 +103,17 @@ func (s *Service) chargeSaga(ctx context.Context, cmd saga.Command, args sagamsg
 // learner authenticated before the cancel), or failed
 // (authentication_timed_out, compensated like a decline).
 func (s *Service) awaitAction(ctx context.Context, p Payment) (any, error) {
-	if s.now().Before(p.ActionDeadline) {
+	return s.awaitActionAt(ctx, p, s.now())
+}
+
+// awaitActionAt is awaitAction as of now (a renewal's billing cycle time).
+func (s *Service) awaitActionAt(ctx context.Context, p Payment, now time.Time) (Payment, error) {
+	if now.Before(p.ActionDeadline) {
 		return p, nil
 	}
 	res, err := s.gw.CancelIntent(ctx, p.ID+"-cancel", p.PaymentIntentID)
 	if err != nil {
-		return nil, err
+		return Payment{}, err
 	}
 	if res.Succeeded {
 		p.Status = StatusSucceeded
@@ -237,6 +243,10 @@ func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
 	switch {
 	case p.Status == StatusSucceeded || p.Status == StatusRefunded:
 		out.Result = billingmsg.ChargeSucceeded
+	case p.MethodType != "" && p.Status == StatusActionRequired:
+		out.Result, out.Deadline = billingmsg.ChargeAwaitingPayment, p.ActionDeadline
+	case p.MethodType != "" && p.Status == StatusFailed && p.FailureCode == sagamsg.CodePaymentExpired:
+		out.Result, out.Code = billingmsg.ChargeExpired, p.FailureCode
 	case p.Class() == Action:
 		out.Result, out.Code = billingmsg.ChargeAuthRequired, p.FailureCode
 	case p.Class() == Hard || p.FailureCode == "no_payment_method":
@@ -248,7 +258,18 @@ func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
 	if err != nil {
 		return err
 	}
-	return s.store.recordRenewal(ctx, settled, ev)
+	var extra []events.Event
+	if settled != nil && settled.Status == StatusActionRequired && settled.MethodType != "" {
+		// The learner is told what to pay for the next period.
+		in, err := instructionsEvent(*settled, c.SubscriptionID)
+		if err != nil {
+			return err
+		}
+		if in != nil {
+			extra = append(extra, *in)
+		}
+	}
+	return s.store.recordRenewal(ctx, settled, ev, extra...)
 }
 
 // renewalPayment returns the attempt's payment as it stands after charging
@@ -257,6 +278,9 @@ func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
 func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalCharge) (Payment, *Payment, error) {
 	if s.gw == nil {
 		return Payment{}, nil, errNoStripe
+	}
+	if billingmsg.PayLater(c.MethodType) {
+		return s.renewalPayLater(ctx, c)
 	}
 	cu, ok, err := s.store.getCustomer(ctx, c.UserID)
 	if err != nil {

@@ -216,7 +216,7 @@ func (s *store) settle(ctx context.Context, tx *spanx.Tx, p Payment) error {
 // recordRenewal records a renewal charge's outcome (settled; nil when the
 // record holds it already) and sends ev, Billing's answer, in one
 // transaction.
-func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.Event) error {
+func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.Event, extra ...events.Event) error {
 	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		if settled != nil {
 			cur, ok, err := s.payment(ctx, tx, settled.ID)
@@ -227,6 +227,11 @@ func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.E
 				if err := s.settle(ctx, tx, *settled); err != nil {
 					return err
 				}
+			}
+		}
+		for _, e := range extra {
+			if err := s.outbox.Add(ctx, tx, e); err != nil {
+				return err
 			}
 		}
 		return s.outbox.Add(ctx, tx, ev)

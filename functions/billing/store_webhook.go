@@ -131,13 +131,23 @@ func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, md map[st
 			return err
 		}
 	}
-	if to == StatusSucceeded && from == StatusFailed && md["renewal"] == p.ID && md["subscription_id"] != "" {
-		ev, err := events.New(billingmsg.Topic, billingmsg.EventRenewalCharged, billingmsg.RenewalCharged{Key: p.ID,
-			SubscriptionID: md["subscription_id"], Result: billingmsg.ChargeSucceeded, PaymentIntentID: p.PaymentIntentID})
-		if err != nil {
-			return err
+	if md["renewal"] == p.ID && md["subscription_id"] != "" {
+		// A renewal paid late (3-D Secure after a decline), or a pay-later
+		// renewal paid or expired: Subscribe hears the outcome.
+		out := billingmsg.RenewalCharged{Key: p.ID, SubscriptionID: md["subscription_id"], PaymentIntentID: p.PaymentIntentID}
+		switch {
+		case to == StatusSucceeded && (from == StatusFailed || (from == StatusActionRequired && p.MethodType != "")):
+			out.Result = billingmsg.ChargeSucceeded
+		case to == StatusFailed && from == StatusActionRequired && p.MethodType != "":
+			out.Result, out.Code = billingmsg.ChargeExpired, p.FailureCode
 		}
-		return s.outbox.Add(ctx, tx, ev)
+		if out.Result != "" {
+			ev, err := events.New(billingmsg.Topic, billingmsg.EventRenewalCharged, out)
+			if err != nil {
+				return err
+			}
+			return s.outbox.Add(ctx, tx, ev)
+		}
 	}
 	if to == StatusRefunded && from == StatusSucceeded {
 		ev, err := events.New(billingmsg.Topic, billingmsg.EventPaymentRefunded,

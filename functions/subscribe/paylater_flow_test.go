@@ -8,6 +8,7 @@ import (
 
 	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/functions/subscribe"
+	"github.com/kwipper/kwipper/shared/billingcal"
 )
 
 type payLaterAction struct {
@@ -174,5 +175,92 @@ func TestSubscribe_payLater_voucherTransferAndQR(t *testing.T) {
 	}
 	if !s.bodies(konbiniTok, jpy) || s.bodies(oxxoTok, mxn) {
 		t.Fatal("access does not follow payment")
+	}
+}
+
+// Pay-per-period renewals with an OXXO voucher, through the whole stack on
+// the billing clock: the cycle issues the next period's voucher three days
+// (KW_PAYLATER_RENEWAL_LEAD) before the period ends; the subscription stays
+// active, its action naming the voucher Billing hands out. The learner who
+// pays gets the next period from the anchor; the one who never pays keeps
+// access after the period ended (grace) until the voucher's deadline, when
+// the cycle settles it: ended, payment_expired, and the voucher cancelled.
+// Every tick is processed twice; nothing is charged twice.
+func TestRecurring_payLater_voucherPerPeriod(t *testing.T) {
+	s := newStack(t)
+	mxn := s.course(15000, "MXN")
+	type learner struct{ tok, sub string }
+	mk := func() learner {
+		_, tok := s.learner("")
+		sub := s.subscribeWith(tok, mxn, "oxxo")
+		_, act := s.awaitingPayment(tok, sub.ID)
+		if !s.Stripe.PayVoucher(act.PaymentIntentID) {
+			t.Fatal("the first voucher did not wait")
+		}
+		if got := s.settled(tok, sub.ID, false); got.Status != subscribe.StatusActive {
+			t.Fatalf("first period: %+v", got)
+		}
+		return learner{tok, sub.ID}
+	}
+	pays, lapses := mk(), mk()
+	periodEnd := func(l learner, n int) time.Time {
+		return billingcal.PeriodEnd(s.rec(l.sub).Anchor, billingcal.Month, n)
+	}
+	acts := map[string]payLaterAction{}
+	// One cycle an hour after both are due (the cycle's time: whole seconds).
+	renewAt := periodEnd(lapses, 1).Add(-72 * time.Hour).Add(time.Hour).UTC().Truncate(time.Second)
+	if pe := periodEnd(pays, 1).Add(-72 * time.Hour).Add(time.Hour).UTC().Truncate(time.Second); pe.After(renewAt) {
+		renewAt = pe
+	}
+	s.cycle(renewAt)
+	s.cycle(renewAt)
+	for _, l := range []learner{pays, lapses} {
+		r := s.waitRec("the next period's voucher is issued", l.sub, func(r recRow) bool { return r.Code == "awaiting_payment" })
+		if r.Status != subscribe.StatusActive || r.Period != 0 || r.Failures != 0 {
+			t.Fatalf("awaiting the renewal voucher: %+v", r)
+		}
+		var v actionSub
+		s.Must(200, "GET", "/v1/subscriptions/"+l.sub, l.tok, nil).JSON(t, &v)
+		// OXXO waits 72h from the cycle's time, then 48h for Stripe to confirm.
+		if v.Action == nil || !v.Action.ExpiresAt.Equal(renewAt.Add(120*time.Hour)) {
+			t.Fatalf("renewal action %+v", v.Action)
+		}
+		var act payLaterAction
+		s.Must(200, "GET", "/v1/billing/payments/"+v.Action.PaymentID+"/action", l.tok, nil).JSON(t, &act)
+		if act.Kind != "voucher" || act.Instructions == nil || act.Instructions.Number == "" {
+			t.Fatalf("renewal voucher %+v", act)
+		}
+		acts[l.sub] = act
+	}
+	if !s.Stripe.PayVoucher(acts[pays.sub].PaymentIntentID) {
+		t.Fatal("the renewal voucher did not wait")
+	}
+	p := s.waitRec("the paid voucher renews", pays.sub, func(r recRow) bool { return r.Period == 1 })
+	if p.Status != subscribe.StatusActive || p.Code != "" || !p.PeriodEnd.Equal(periodEnd(pays, 2)) {
+		t.Fatalf("after paying: %+v", p)
+	}
+	// The unpaid one's period ends: access continues until the deadline.
+	s.cycle(periodEnd(lapses, 1).Add(time.Hour))
+	if r := s.rec(lapses.sub); r.Status != subscribe.StatusActive || r.Code != "awaiting_payment" {
+		t.Fatalf("in the grace period: %+v", r)
+	}
+	deadline := renewAt.Add(120 * time.Hour)
+	s.cycle(deadline.Add(time.Minute))
+	s.cycle(deadline.Add(time.Minute))
+	n := s.waitRec("the unpaid voucher ends it", lapses.sub, func(r recRow) bool { return r.Status == subscribe.StatusEnded })
+	if n.Code != "payment_expired" || n.Period != 0 {
+		t.Fatalf("never paid: %+v", n)
+	}
+	if s.Stripe.PayVoucher(acts[lapses.sub].PaymentIntentID) {
+		t.Fatal("the expired renewal voucher could still be paid")
+	}
+	var v actionSub
+	s.Must(200, "GET", "/v1/subscriptions/"+lapses.sub, lapses.tok, nil).JSON(t, &v)
+	if v.Action != nil || v.Status != subscribe.StatusEnded {
+		t.Fatalf("ended subscription %+v", v)
+	}
+	// Two first periods and one renewal paid; nothing else charged.
+	if tot := s.Stripe.Totals(); tot.Succeeded != 3 || tot.Refunded != 0 {
+		t.Fatalf("stripe totals %+v", tot)
 	}
 }

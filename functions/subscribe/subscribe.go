@@ -82,7 +82,7 @@ var reasons = map[string]string{
 	"cancelled":                 "you cancelled the subscription",
 	"refunded":                  "the payment was refunded",
 	CodeAccountDeleted:          "the account was deleted",
-	sagamsg.CodeAwaitingPayment: "pay with the voucher, bank transfer or QR code of GET /v1/billing/payments/{payment_id}/action before it expires; the subscription starts once the payment is confirmed",
+	sagamsg.CodeAwaitingPayment: "pay with the voucher, bank transfer or QR code of GET /v1/billing/payments/{payment_id}/action before it expires; the subscription starts, or its next period begins, once the payment is confirmed",
 	sagamsg.CodePaymentExpired:  "the payment was not made before its instructions expired; nothing was charged",
 	"method_not_offered":        "this payment method does not pay in the course's currency; pay with a card",
 	"payment_rejected":          "the payment could not be made with this payment method",
@@ -222,7 +222,7 @@ func (st *State) command(sagaID string) (saga.Command, error) {
 	case sagamsg.StepPayment:
 		args = sagamsg.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title, MethodType: st.MethodType}
 	case sagamsg.StepSubscribe:
-		args = sagamsg.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID}
+		args = sagamsg.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID, MethodType: st.MethodType}
 	case sagamsg.StepUserUpdateInfo:
 		args = sagamsg.UserUpdateArgs{CourseTitle: st.Info.Title}
 	}

@@ -108,6 +108,15 @@ const (
 	// stolen, expired, invalid...), or none is saved; not retried until the
 	// learner saves another.
 	ChargeHardDeclined = "hard_declined"
+	// ChargeAwaitingPayment: a pay-later renewal (subscribemsg
+	// RenewalCharge.MethodType) waits for the learner to pay until
+	// Deadline (payment.instructions says what to pay); its final outcome
+	// follows (succeeded or expired), or the same charge asked again after
+	// Deadline settles it.
+	ChargeAwaitingPayment = "awaiting_payment"
+	// ChargeExpired: a pay-later renewal was not paid in time (nothing was
+	// charged; it cannot be paid any more).
+	ChargeExpired = "expired"
 )
 
 // RenewalCharged is the outcome of a renewal charge.
@@ -117,4 +126,7 @@ type RenewalCharged struct {
 	Result          string `json:"result"` // a Charge* constant
 	Code            string `json:"code,omitempty"`
 	PaymentIntentID string `json:"payment_intent_id,omitempty"`
+	// Deadline is, for ChargeAwaitingPayment, when the payment is given up
+	// on.
+	Deadline time.Time `json:"deadline,omitzero"`
 }

@@ -120,6 +120,9 @@ type SubscribeArgs struct {
 	Price           money.Money `json:"price"`
 	BillingInterval string      `json:"billing_interval"`
 	PaymentID       string      `json:"payment_id"`
+	// MethodType is the single-use method the subscription pays each
+	// period with ("" for the saved card).
+	MethodType string `json:"payment_method_type,omitempty"`
 }
 
 // SubscribeData is the reply data of subscribe-subscribe.
