@@ -89,6 +89,13 @@ func TestSubscribe_payLater_voucherTransferAndQR(t *testing.T) {
 	qris := s.subscribeWith(qrisTok, idr, "qris")
 	wrong := s.subscribeWith(wrongTok, mxn, "konbini")
 	s.Must(400, "POST", "/v1/subscriptions", wrongTok, map[string]string{"course_id": jpy, "payment_method_type": "paypay"})
+	var mine struct {
+		Subscriptions []subView `json:"subscriptions"`
+	}
+	s.Must(200, "GET", "/v1/subscriptions", wrongTok, nil).JSON(t, &mine)
+	if len(mine.Subscriptions) != 1 || mine.Subscriptions[0].ID != wrong.ID {
+		t.Fatalf("a refused method started a subscription: %+v", mine.Subscriptions)
+	}
 
 	kv, kact := s.awaitingPayment(konbiniTok, konbini.ID)
 	if kact.MethodType != "konbini" || kact.Kind != "voucher" || kact.Instructions.Number == "" || kact.Instructions.HostedURL == "" ||

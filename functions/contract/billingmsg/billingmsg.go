@@ -1,5 +1,7 @@
 // Package billingmsg is the Billing service's published language: payments
-// refunded outside a saga, and the outcome of each renewal charge.
+// refunded outside a saga, the outcome of each renewal charge, the payment
+// method types Kwipper accepts, and the instructions of a payment the
+// learner makes later (a voucher, bank transfer or QR code).
 package billingmsg
 
 import "time"
