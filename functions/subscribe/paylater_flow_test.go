@@ -1,14 +1,20 @@
 package subscribe_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
+	"cloud.google.com/go/spanner"
+
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/devstack/apitest"
 	"github.com/kwipper/kwipper/functions/subscribe"
 	"github.com/kwipper/kwipper/shared/billingcal"
+	"github.com/kwipper/kwipper/shared/spanx"
 )
 
 type payLaterAction struct {
@@ -27,6 +33,34 @@ type payLaterAction struct {
 		HostedURL   string     `json:"hosted_instructions_url"`
 		ExpiresAt   *time.Time `json:"expires_at"`
 	} `json:"instructions"`
+}
+
+// instructions are the payment.instructions events Billing's outbox holds,
+// by payment id.
+func (s *stack) instructions() map[string]billingmsg.PaymentInstructions {
+	s.T.Helper()
+	out := map[string]billingmsg.PaymentInstructions{}
+	err := spanx.Each(s.billingDB.Single().Query(context.Background(), spanner.Statement{
+		SQL:    "SELECT Data FROM Outbox WHERE Type = @t",
+		Params: map[string]any{"t": billingmsg.EventPaymentInstructions}}), func(r *spanner.Row) error {
+		var b []byte
+		if err := r.Columns(&b); err != nil {
+			return err
+		}
+		var in billingmsg.PaymentInstructions
+		if err := json.Unmarshal(b, &in); err != nil {
+			return err
+		}
+		if _, dup := out[in.PaymentID]; dup {
+			s.T.Errorf("payment %s announced twice", in.PaymentID)
+		}
+		out[in.PaymentID] = in
+		return nil
+	})
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	return out
 }
 
 // subscribeWith starts a subscription paid with method.
@@ -183,6 +217,13 @@ func TestSubscribe_payLater_voucherTransferAndQR(t *testing.T) {
 	if !s.bodies(konbiniTok, jpy) || s.bodies(oxxoTok, mxn) {
 		t.Fatal("access does not follow payment")
 	}
+	// Billing told each learner once, on billing-events, what to pay.
+	ins := s.instructions()
+	k := ins[kv.Action.PaymentID]
+	if len(ins) != 4 || k.UserID != konbiniID || k.Method != "konbini" || k.Kind != "voucher" || k.Number != kact.Instructions.Number ||
+		k.SagaID != konbini.ID || k.Amount != 1500 || k.Currency != "JPY" || k.Deadline.Sub(kv.Action.ExpiresAt).Abs() > time.Millisecond {
+		t.Fatalf("payment.instructions %d events, konbini's %+v", len(ins), k)
+	}
 }
 
 // Pay-per-period renewals with an OXXO voucher, through the whole stack on
@@ -265,6 +306,16 @@ func TestRecurring_payLater_voucherPerPeriod(t *testing.T) {
 	s.Must(200, "GET", "/v1/subscriptions/"+lapses.sub, lapses.tok, nil).JSON(t, &v)
 	if v.Action != nil || v.Status != subscribe.StatusEnded {
 		t.Fatalf("ended subscription %+v", v)
+	}
+	// Each renewal's instructions were announced once, naming the subscription.
+	for _, l := range []learner{pays, lapses} {
+		var found bool
+		for _, in := range s.instructions() {
+			found = found || (in.SubscriptionID == l.sub && in.PaymentIntentID == acts[l.sub].PaymentIntentID && in.Kind == "voucher")
+		}
+		if !found {
+			t.Fatalf("no payment.instructions for %s's renewal", l.sub)
+		}
 	}
 	// Two first periods and one renewal paid; nothing else charged.
 	if tot := s.Stripe.Totals(); tot.Succeeded != 3 || tot.Refunded != 0 {
