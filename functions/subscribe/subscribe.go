@@ -63,29 +63,32 @@ const (
 
 // Reason codes a failed or ended subscription shows, with what they say.
 var reasons = map[string]string{
-	"card_declined":             "your card was declined; try another card",
-	"insufficient_funds":        "your card has insufficient funds",
-	"authentication_required":   "your bank asks you to authenticate this payment: confirm it with the client secret of GET /v1/billing/payments/{payment_id}/action",
-	"authentication_timed_out":  "the payment was not authenticated in time; nothing was charged",
-	"expired_card":              "your card has expired; add another payment method",
-	"card_refused":              "your bank refused this card and will not accept it again; add another payment method",
-	"card_invalid":              "your card's details are not valid; add the card again or another payment method",
-	"no_payment_method":         "save a card first (POST /v1/billing/payment-methods)",
-	"course_not_found":          "the course does not exist",
-	"course_not_published":      "the course is not published",
-	"own_course":                "you cannot subscribe to your own course",
-	"already_subscribed":        "you already have a subscription to this course",
-	"price_unknown":             "the course has no price in a supported currency",
-	"user_not_found":            "your account was not found",
-	"not_a_learner":             "only learners can subscribe to courses",
-	"timed_out":                 "the subscription could not be completed in time; nothing was charged or any charge was refunded",
-	"cancelled":                 "you cancelled the subscription",
-	"refunded":                  "the payment was refunded",
-	CodeAccountDeleted:          "the account was deleted",
-	sagamsg.CodeAwaitingPayment: "pay with the voucher, bank transfer or QR code of GET /v1/billing/payments/{payment_id}/action before it expires; the subscription starts, or its next period begins, once the payment is confirmed",
-	sagamsg.CodePaymentExpired:  "the payment was not made before its instructions expired; nothing was charged",
-	"method_not_offered":        "this payment method does not pay in the course's currency; pay with a card",
-	"payment_rejected":          "the payment could not be made with this payment method",
+	"card_declined":            "your card was declined; try another card",
+	"insufficient_funds":       "your card has insufficient funds",
+	"authentication_required":  "your bank asks you to authenticate this payment: confirm it with the client secret of GET /v1/billing/payments/{payment_id}/action",
+	"authentication_timed_out": "the payment was not authenticated in time; nothing was charged",
+	"expired_card":             "your card has expired; add another payment method",
+	"card_refused":             "your bank refused this card and will not accept it again; add another payment method",
+	"card_invalid":             "your card's details are not valid; add the card again or another payment method",
+	"no_payment_method":        "save a card first (POST /v1/billing/payment-methods)",
+	"course_not_found":         "the course does not exist",
+	"course_not_published":     "the course is not published",
+	"own_course":               "you cannot subscribe to your own course",
+	"already_subscribed":       "you already have a subscription to this course",
+	"price_unknown":            "the course has no price in a supported currency",
+	"user_not_found":           "your account was not found",
+	"not_a_learner":            "only learners can subscribe to courses",
+	"timed_out":                "the subscription could not be completed in time; nothing was charged or any charge was refunded",
+	"cancelled":                "you cancelled the subscription",
+	"refunded":                 "the payment was refunded",
+	CodeAccountDeleted:         "the account was deleted",
+}
+
+// Reasons of payments made with a voucher, bank transfer or QR code.
+func init() {
+	reasons[sagamsg.CodeAwaitingPayment] = "pay with the voucher, bank transfer or QR code of GET /v1/billing/payments/{payment_id}/action before it expires; the subscription starts, or its next period begins, once the payment is confirmed"
+	reasons[sagamsg.CodePaymentExpired] = "the payment was not made before its instructions expired; nothing was charged"
+	reasons["method_not_offered"] = "this payment method does not pay in the course's currency; pay with a card"
 }
 
 // CodeAccountDeleted ends the subscriptions of a deleted account.
