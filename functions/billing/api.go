@@ -24,6 +24,7 @@ type Service struct {
 	now           func() time.Time
 	actionTimeout time.Duration
 	taxRates      tax.Table
+	payLater      map[string]MethodWait
 }
 
 // build makes the service from its settings.
@@ -61,7 +62,7 @@ func New(d fnreg.Deps, c Config) *Service {
 	st := newStore(d)
 	st.rates = c.TaxRates
 	return &Service{store: st, gw: gw, webhookSecret: c.WebhookSecret.Reveal(), log: log, now: c.Now, actionTimeout: c.ActionTimeout,
-		taxRates: *c.TaxRates}
+		taxRates: *c.TaxRates, payLater: c.PayLater}
 }
 
 var errNoStripe = errs.E(errs.Unavailable, "Stripe is not configured (KW_STRIPE_SECRET_KEY); scripts/dev starts a local Stripe fake")
@@ -282,7 +283,9 @@ func (s *Service) relay(ctx context.Context, _ events.Message) error {
 
 // paymentAction answers what the caller needs to authenticate one of their
 // payments their bank asked about (3-D Secure): the PaymentIntent's client
-// secret and next action for Stripe.js, and until when. A payment that is
+// secret and next action for Stripe.js, and until when; or, for a payment
+// made with a voucher, bank transfer or QR code, what to pay it with
+// (Instructions). A payment that is
 // not theirs is 404; one that waits for nothing is 409 with its status.
 func (s *Service) paymentAction(w http.ResponseWriter, r *http.Request) error {
 	if s.gw == nil {
@@ -305,7 +308,10 @@ func (s *Service) paymentAction(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := ActionView{PaymentID: p.ID, PaymentIntentID: p.PaymentIntentID, Status: act.Status, ClientSecret: act.ClientSecret,
-		NextAction: act.NextAction, PaymentMethodID: p.PaymentMethodID}
+		NextAction: act.NextAction, PaymentMethodID: p.PaymentMethodID, MethodType: p.MethodType}
+	if act.Instructions != nil && p.Status == StatusActionRequired {
+		v.Kind, v.Instructions = act.Instructions.Kind, act.Instructions
+	}
 	if !p.ActionDeadline.IsZero() {
 		v.ExpiresAt = &p.ActionDeadline
 	}
@@ -319,7 +325,11 @@ func (s *Service) paymentAction(w http.ResponseWriter, r *http.Request) error {
 // ActionView is what a learner needs to authenticate a payment with
 // Stripe.js (stripe.confirmCardPayment(client_secret, {payment_method})):
 // Status is the PaymentIntent's (requires_action; requires_payment_method
-// for an off-session renewal the bank wants confirmed on-session).
+// for an off-session renewal the bank wants confirmed on-session). For a
+// pay-later payment (MethodType konbini, oxxo, customer_balance for SPEI,
+// qris, gopay) Kind and Instructions say what to pay it with, and ExpiresAt
+// is when Kwipper gives up on it (the instructions' own expiry, plus the
+// time Stripe may take to confirm a payment made at the last moment).
 type ActionView struct {
 	PaymentID       string     `json:"payment_id"`
 	PaymentIntentID string     `json:"payment_intent_id"`
@@ -328,6 +338,12 @@ type ActionView struct {
 	NextAction      string     `json:"next_action,omitempty"`
 	PaymentMethodID string     `json:"payment_method_id,omitempty"`
 	ExpiresAt       *time.Time `json:"expires_at,omitempty"`
+	// MethodType is the pay-later method ("" for a card).
+	MethodType string `json:"method_type,omitempty"`
+	// Kind is voucher, bank_transfer or qr for a pay-later payment that
+	// waits to be paid.
+	Kind         string        `json:"kind,omitempty" enum:"voucher,bank_transfer,qr"`
+	Instructions *Instructions `json:"instructions,omitempty"`
 }
 
 // setupKey is the Stripe idempotency key of saving card pm for user: a

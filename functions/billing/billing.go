@@ -81,6 +81,13 @@ type Payment struct {
 	DeclineCode     string
 	// ActionDeadline is when a payment waiting for the learner fails.
 	ActionDeadline time.Time
+	// MethodType is the single-use method the payment is made with (a
+	// billingmsg.PayLaterMethods type; "" for the saved card).
+	MethodType string
+	// Instructions are what the learner needs to pay a pay-later payment
+	// (set when Stripe answered them; not stored: the action endpoint
+	// asks Stripe again).
+	Instructions *Instructions
 }
 
 // Class is the class of p's decline ("" when it did not fail).

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"time"
 
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
@@ -32,6 +33,9 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	}
 	if s.gw == nil {
 		return nil, errNoStripe
+	}
+	if billingmsg.PayLater(args.MethodType) {
+		return s.preparePayLater(ctx, cmd, args)
 	}
 	c, ok, err := s.store.getCustomer(ctx, cmd.UserID)
 	if err != nil {
@@ -87,6 +91,10 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 // The payment step and its compensation (replaying an interrupted charge)
 // both call it, so the two send Stripe the same request under that key.
 func (s *Service) chargeSaga(ctx context.Context, cmd saga.Command, args sagamsg.PaymentArgs, c Customer) (ChargeResult, error) {
+	if billingmsg.PayLater(args.MethodType) {
+		return s.chargeLater(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, args.MethodType, args,
+			map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID})
+	}
 	return s.gw.Charge(ctx, paymentKey(cmd.SagaID), c.StripeCustomerID, c.PaymentMethod, args.Amount, args.Description,
 		map[string]string{"saga_id": cmd.SagaID, "user_id": cmd.UserID, "course_id": cmd.CourseID}, true)
 }
@@ -98,18 +106,26 @@ func (s *Service) chargeSaga(ctx context.Context, cmd saga.Command, args sagamsg
 // learner authenticated before the cancel), or failed
 // (authentication_timed_out, compensated like a decline).
 func (s *Service) awaitAction(ctx context.Context, p Payment) (any, error) {
-	if s.now().Before(p.ActionDeadline) {
+	return s.awaitActionAt(ctx, p, s.now())
+}
+
+// awaitActionAt is awaitAction as of now (a renewal's billing cycle time).
+func (s *Service) awaitActionAt(ctx context.Context, p Payment, now time.Time) (Payment, error) {
+	if now.Before(p.ActionDeadline) {
 		return p, nil
 	}
 	res, err := s.gw.CancelIntent(ctx, p.ID+"-cancel", p.PaymentIntentID)
 	if err != nil {
-		return nil, err
+		return Payment{}, err
 	}
 	if res.Succeeded {
 		p.Status = StatusSucceeded
 		return p, nil
 	}
 	p.Status, p.FailureCode, p.FailureMessage = StatusFailed, CodeActionTimedOut, "the payment was not authenticated in time; nothing was charged"
+	if p.MethodType != "" {
+		p.FailureCode, p.FailureMessage = sagamsg.CodePaymentExpired, expiredMessage
+	}
 	return p, nil
 }
 
@@ -160,6 +176,9 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 			p.Status = StatusSucceeded
 		} else if p.Status == StatusActionRequired {
 			p.Status, p.FailureCode, p.FailureMessage = StatusFailed, CodeActionTimedOut, "the payment was not authenticated in time; nothing was charged"
+			if p.MethodType != "" {
+				p.FailureCode, p.FailureMessage = sagamsg.CodePaymentExpired, expiredMessage
+			}
 		}
 	}
 	if p.Status == StatusAttempting {
@@ -180,6 +199,13 @@ func (s *Service) prepareRefund(ctx context.Context, cmd saga.Command) (any, err
 			return nil, err
 		}
 		p.PaymentIntentID = res.PaymentIntentID
+		if res.ActionRequired && res.PaymentIntentID != "" {
+			// The replayed charge waits for the learner (a voucher, or
+			// 3-D Secure): cancel it so it can no longer be paid.
+			if res, err = s.gw.CancelIntent(ctx, refundKeyOf(cmd.SagaID, id)+"-cancel", res.PaymentIntentID); err != nil {
+				return nil, err
+			}
+		}
 		if res.Succeeded {
 			p.Status = StatusSucceeded
 		} else {
@@ -220,6 +246,10 @@ func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
 	switch {
 	case p.Status == StatusSucceeded || p.Status == StatusRefunded:
 		out.Result = billingmsg.ChargeSucceeded
+	case p.MethodType != "" && p.Status == StatusActionRequired:
+		out.Result, out.Deadline = billingmsg.ChargeAwaitingPayment, p.ActionDeadline
+	case p.MethodType != "" && p.Status == StatusFailed && p.FailureCode == sagamsg.CodePaymentExpired:
+		out.Result, out.Code = billingmsg.ChargeExpired, p.FailureCode
 	case p.Class() == Action:
 		out.Result, out.Code = billingmsg.ChargeAuthRequired, p.FailureCode
 	case p.Class() == Hard || p.FailureCode == "no_payment_method":
@@ -231,7 +261,18 @@ func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
 	if err != nil {
 		return err
 	}
-	return s.store.recordRenewal(ctx, settled, ev)
+	var extra []events.Event
+	if settled != nil && settled.Status == StatusActionRequired && settled.MethodType != "" {
+		// The learner is told what to pay for the next period.
+		in, err := instructionsEvent(*settled, c.SubscriptionID)
+		if err != nil {
+			return err
+		}
+		if in != nil {
+			extra = append(extra, *in)
+		}
+	}
+	return s.store.recordRenewal(ctx, settled, ev, extra...)
 }
 
 // renewalPayment returns the attempt's payment as it stands after charging
@@ -240,6 +281,9 @@ func (s *Service) chargeRenewal(ctx context.Context, m events.Message) error {
 func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalCharge) (Payment, *Payment, error) {
 	if s.gw == nil {
 		return Payment{}, nil, errNoStripe
+	}
+	if billingmsg.PayLater(c.MethodType) {
+		return s.renewalPayLater(ctx, c)
 	}
 	cu, ok, err := s.store.getCustomer(ctx, c.UserID)
 	if err != nil {

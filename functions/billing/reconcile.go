@@ -100,6 +100,12 @@ func (s *Service) stripeSays(ctx context.Context, p Payment, asOf time.Time) (Pa
 		// The learner was asked (a first payment): the saga's next command
 		// decides at the deadline, which has passed.
 		p.Status, p.FailureCode, p.FailureMessage, p.ActionDeadline = StatusActionRequired, f.Result.Decline.Code, f.Result.Decline.Message, asOf
+		if p.MethodType != "" {
+			// A voucher, transfer or QR code was issued: the learner may pay
+			// it until its own deadline (a renewal must not be charged
+			// again meanwhile).
+			p = s.payLaterOutcome(p, f.Result, p.CreatedAt)
+		}
 	default:
 		p.Status, p.FailureCode, p.FailureMessage, p.DeclineCode = StatusFailed, f.Result.Decline.Code, f.Result.Decline.Message, f.Result.Decline.Stripe
 	}
@@ -111,6 +117,8 @@ func (s *Service) stripeSays(ctx context.Context, p Payment, asOf time.Time) (Pa
 	switch {
 	case p.Status == StatusSucceeded:
 		out.Result, out.Code = billingmsg.ChargeSucceeded, ""
+	case p.MethodType != "" && p.Status == StatusActionRequired:
+		out.Result, out.Code, out.Deadline = billingmsg.ChargeAwaitingPayment, "", p.ActionDeadline
 	case p.Class() == Action:
 		out.Result = billingmsg.ChargeAuthRequired
 	case p.Class() == Hard:

@@ -50,7 +50,7 @@ func routes(s *Service) []fnreg.Func {
 			Summary: "Remove one of my saved payment methods (detached at Stripe)", Status: http.StatusNoContent},
 			HTTP: s.removeMethod},
 		{Spec: fnreg.Spec{Name: "billing-payment-action", Method: http.MethodGet, Path: "/v1/billing/payments/{paymentId}/action", Access: fnreg.User,
-			Summary: "What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)", Response: ActionView{}, Refuses: []errs.Kind{errs.FailedPrecondition}},
+			Summary: "What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions)", Response: ActionView{}, Refuses: []errs.Kind{errs.FailedPrecondition}},
 			HTTP: s.paymentAction},
 		// Receipts and revenue (receipts_api.go).
 		{Spec: fnreg.Spec{Name: "billing-list-payments", Method: http.MethodGet, Path: "/v1/billing/payments", Access: fnreg.User,

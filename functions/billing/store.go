@@ -23,7 +23,7 @@ var migrationFiles embed.FS
 var (
 	customerColumns = []string{"UserId", "StripeCustomerId", "DefaultPaymentMethod", "CardBrand", "CardLast4"}
 	paymentColumns  = []string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentIntentId",
-		"RefundId", "FailureCode", "FailureMessage", "CreatedAt", "PaymentMethodId", "DeclineCode", "ActionDeadline"}
+		"RefundId", "FailureCode", "FailureMessage", "CreatedAt", "PaymentMethodId", "DeclineCode", "ActionDeadline", "MethodType"}
 )
 
 // store keeps customers and payments in Spanner.
@@ -137,13 +137,14 @@ func (s *store) paymentByIntent(ctx context.Context, rd spanx.Reader, pi string)
 
 func scanPayment(row *spanner.Row) (Payment, error) {
 	var p Payment
-	var saga, pi, re, code, msg, pm, decline spanner.NullString
+	var saga, pi, re, code, msg, pm, decline, method spanner.NullString
 	var deadline spanner.NullTime
-	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt, &pm, &decline, &deadline); err != nil {
+	if err := row.Columns(&p.ID, &saga, &p.UserID, &p.Amount.Amount, &p.Amount.Currency, &p.Status, &pi, &re, &code, &msg, &p.CreatedAt, &pm, &decline, &deadline, &method); err != nil {
 		return Payment{}, err
 	}
 	p.SagaID, p.PaymentIntentID, p.RefundID, p.FailureCode, p.FailureMessage = saga.StringVal, pi.StringVal, re.StringVal, code.StringVal, msg.StringVal
 	p.PaymentMethodID, p.DeclineCode, p.ActionDeadline = pm.StringVal, decline.StringVal, deadline.Time
+	p.MethodType = method.StringVal
 	return p, nil
 }
 
@@ -163,9 +164,10 @@ func (s *store) begin(ctx context.Context, p Payment) (Payment, error) {
 		got = p
 		got.Status = StatusAttempting
 		return tx.BufferWrite([]*spanner.Mutation{spanner.Insert("Payments",
-			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentMethodId", "CreatedAt", "UpdatedAt"},
+			[]string{"PaymentId", "SagaId", "UserId", "Amount", "Currency", "Status", "PaymentMethodId", "MethodType", "CreatedAt", "UpdatedAt"},
 			[]any{p.ID, spanner.NullString{StringVal: p.SagaID, Valid: p.SagaID != ""}, p.UserID, p.Amount.Amount, p.Amount.Currency, StatusAttempting,
-				spanner.NullString{StringVal: p.PaymentMethodID, Valid: p.PaymentMethodID != ""}, spanner.CommitTimestamp, spanner.CommitTimestamp})})
+				spanner.NullString{StringVal: p.PaymentMethodID, Valid: p.PaymentMethodID != ""},
+				spanner.NullString{StringVal: p.MethodType, Valid: p.MethodType != ""}, spanner.CommitTimestamp, spanner.CommitTimestamp})})
 	})
 	return got, spanx.Translate(err, "billingdb.begin")
 }
@@ -219,7 +221,7 @@ func (s *store) settle(ctx context.Context, tx *spanx.Tx, p Payment) error {
 // recordRenewal records a renewal charge's outcome (settled; nil when the
 // record holds it already) and sends ev, Billing's answer, in one
 // transaction.
-func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.Event) error {
+func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.Event, extra ...events.Event) error {
 	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		if settled != nil {
 			cur, ok, err := s.payment(ctx, tx, settled.ID)
@@ -230,6 +232,11 @@ func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.E
 				if err := s.settle(ctx, tx, *settled); err != nil {
 					return err
 				}
+			}
+		}
+		for _, e := range extra {
+			if err := s.outbox.Add(ctx, tx, e); err != nil {
+				return err
 			}
 		}
 		return s.outbox.Add(ctx, tx, ev)

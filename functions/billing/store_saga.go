@@ -31,6 +31,18 @@ func (s *store) applyPayment(ctx context.Context, tx *spanx.Tx, _ saga.Command, 
 			if err := s.settle(ctx, tx, v); err != nil {
 				return saga.Outcome{}, err
 			}
+			if v.Status == StatusActionRequired && v.MethodType != "" {
+				// The learner is told what to pay (payment.instructions).
+				ev, err := instructionsEvent(v, "")
+				if err != nil {
+					return saga.Outcome{}, err
+				}
+				if ev != nil {
+					if err := s.outbox.Add(ctx, tx, *ev); err != nil {
+						return saga.Outcome{}, err
+					}
+				}
+			}
 		case ok && cur.Status != v.Status:
 			v = cur // the webhook got there first
 		}
@@ -45,7 +57,11 @@ func stepOutcome(p Payment) saga.Outcome {
 	case p.Status == StatusSucceeded:
 		return saga.Success(sagamsg.PaymentData{PaymentID: p.ID, PaymentIntentID: p.PaymentIntentID})
 	case p.Status == StatusActionRequired:
-		return saga.Waiting("authentication_required", p.ActionDeadline, sagamsg.PaymentData{PaymentID: p.ID, PaymentIntentID: p.PaymentIntentID})
+		code := "authentication_required"
+		if p.MethodType != "" {
+			code = sagamsg.CodeAwaitingPayment
+		}
+		return saga.Waiting(code, p.ActionDeadline, sagamsg.PaymentData{PaymentID: p.ID, PaymentIntentID: p.PaymentIntentID})
 	case p.FailureCode == "":
 		return saga.Failure("card_declined", "your card was declined; try another card")
 	}

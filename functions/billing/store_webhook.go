@@ -7,6 +7,7 @@ import (
 	"github.com/stripe/stripe-go/v85"
 
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
+	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/spanx"
@@ -41,6 +42,10 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, 
 			d = declineOf("card_declined", "")
 			if e := pi.LastPaymentError; e != nil {
 				d = declineOf(string(e.Code), string(e.DeclineCode))
+				if e.Code == stripe.ErrorCodePaymentIntentPaymentAttemptExpired {
+					// A voucher, transfer or QR code not paid in time.
+					d = Decline{Code: sagamsg.CodePaymentExpired, Message: expiredMessage, Class: Soft, Stripe: string(e.Code)}
+				}
 				if e.PaymentMethod != nil {
 					pm = e.PaymentMethod.ID
 				}
@@ -99,7 +104,15 @@ func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, md map[st
 		return err
 	}
 	if p.Status == StatusActionRequired && to == StatusFailed {
-		return nil // authentication failed: the learner may try again until the deadline decides
+		q := p
+		if edit != nil {
+			edit(&q)
+		}
+		if q.FailureCode != sagamsg.CodePaymentExpired {
+			return nil // authentication failed: the learner may try again until the deadline decides
+		}
+		// What the learner had to pay expired at Stripe: the payment fails
+		// now, before its deadline.
 	}
 	from := p.Status
 	p.Status = to
@@ -118,13 +131,23 @@ func (s *store) move(ctx context.Context, tx *spanx.Tx, pi, to string, md map[st
 			return err
 		}
 	}
-	if to == StatusSucceeded && from == StatusFailed && md["renewal"] == p.ID && md["subscription_id"] != "" {
-		ev, err := events.New(billingmsg.Topic, billingmsg.EventRenewalCharged, billingmsg.RenewalCharged{Key: p.ID,
-			SubscriptionID: md["subscription_id"], Result: billingmsg.ChargeSucceeded, PaymentIntentID: p.PaymentIntentID})
-		if err != nil {
-			return err
+	if md["renewal"] == p.ID && md["subscription_id"] != "" {
+		// A renewal paid late (3-D Secure after a decline), or a pay-later
+		// renewal paid or expired: Subscribe hears the outcome.
+		out := billingmsg.RenewalCharged{Key: p.ID, SubscriptionID: md["subscription_id"], PaymentIntentID: p.PaymentIntentID}
+		switch {
+		case to == StatusSucceeded && (from == StatusFailed || (from == StatusActionRequired && p.MethodType != "")):
+			out.Result = billingmsg.ChargeSucceeded
+		case to == StatusFailed && from == StatusActionRequired && p.MethodType != "":
+			out.Result, out.Code = billingmsg.ChargeExpired, p.FailureCode
 		}
-		return s.outbox.Add(ctx, tx, ev)
+		if out.Result != "" {
+			ev, err := events.New(billingmsg.Topic, billingmsg.EventRenewalCharged, out)
+			if err != nil {
+				return err
+			}
+			return s.outbox.Add(ctx, tx, ev)
+		}
 	}
 	if to == StatusRefunded && from == StatusSucceeded {
 		ev, err := events.New(billingmsg.Topic, billingmsg.EventPaymentRefunded,

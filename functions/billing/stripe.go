@@ -197,6 +197,9 @@ type ChargeResult struct {
 	ActionRequired  bool
 	NextAction      string
 	Decline         Decline
+	// Instructions are what the learner needs to pay a pay-later
+	// payment (nil for cards).
+	Instructions *Instructions
 }
 
 // Charge charges amount to customer's card pm with idempotency key key:
@@ -238,7 +241,7 @@ func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount m
 
 // resultOf is what PaymentIntent pi says of its charge.
 func resultOf(pi *stripe.PaymentIntent) ChargeResult {
-	r := ChargeResult{PaymentIntentID: pi.ID}
+	r := ChargeResult{PaymentIntentID: pi.ID, Instructions: instructionsOf(pi)}
 	switch pi.Status {
 	case stripe.PaymentIntentStatusSucceeded, stripe.PaymentIntentStatusProcessing:
 		r.Succeeded = true
@@ -262,6 +265,7 @@ type IntentAction struct {
 	Status       string
 	ClientSecret string
 	NextAction   string
+	Instructions *Instructions
 }
 
 // Intent returns PaymentIntent pi's outcome and, while it waits for the
@@ -272,7 +276,7 @@ func (g *Gateway) Intent(ctx context.Context, pi string) (ChargeResult, IntentAc
 		return ChargeResult{}, IntentAction{}, stripeErr(err, "retrieve payment intent")
 	}
 	r := resultOf(got)
-	return r, IntentAction{Status: string(got.Status), ClientSecret: got.ClientSecret, NextAction: r.NextAction}, nil
+	return r, IntentAction{Status: string(got.Status), ClientSecret: got.ClientSecret, NextAction: r.NextAction, Instructions: r.Instructions}, nil
 }
 
 // FoundIntent is a PaymentIntent found by its metadata.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/fnreg"
 	"github.com/kwipper/kwipper/shared/hashring"
@@ -72,6 +73,9 @@ func (s *Service) create(w http.ResponseWriter, r *http.Request) error {
 	p := auth.Caller(r)
 	sub := Subscription{ID: idempotency.ID(r.Context(), 0), UserID: p.UserID, CourseID: req.CourseID, Status: StatusPending}
 	st := State{UserID: sub.UserID, Course: sub.CourseID}
+	if billingmsg.PayLater(req.PaymentMethodType) {
+		st.MethodType = req.PaymentMethodType
+	}
 	tr, err := st.Start(sub.ID)
 	if err != nil {
 		return err
@@ -159,6 +163,15 @@ func (s *Service) resume(w http.ResponseWriter, r *http.Request) error {
 // CreateRequest is the body of POST /v1/subscriptions.
 type CreateRequest struct {
 	CourseID string `json:"course_id" example:"7c9e6679-7425-40de-944b-e07fc1f90ae7"`
+	// PaymentMethodType is how the first payment is made: card (the saved
+	// card; the default) or a method the learner pays after subscribing
+	// (konbini in JP; oxxo or customer_balance, a SPEI transfer, in MX;
+	// qris or gopay in ID). The subscription stays pending, its action
+	// naming the payment whose instructions GET
+	// /v1/billing/payments/{payment_id}/action gives, and starts once the
+	// payment is confirmed; unpaid when the instructions expire, it fails
+	// (payment_expired) and nothing is charged.
+	PaymentMethodType string `json:"payment_method_type,omitempty" enum:"card,konbini,oxxo,customer_balance,qris,gopay" example:"oxxo"`
 }
 
 // View is a subscription as the API shows it.

@@ -32,6 +32,13 @@ type Config struct {
 	// may have a subscription refunded (KW_REFUND_WINDOW, default 336h:
 	// 14 days).
 	RefundWindow time.Duration
+	// PayLaterLead is how long before a period ends a subscription paid
+	// with a single-use method (a voucher, transfer or QR code) is sent
+	// the next period's payment (KW_PAYLATER_RENEWAL_LEAD, default 72h).
+	// Access continues until that payment's deadline (Billing's
+	// KW_PAYMENT_WAIT_/SETTLE_<METHOD>): the grace after the period ends
+	// is that deadline less the lead.
+	PayLaterLead time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -44,6 +51,7 @@ func loadConfig(r *config.Reader) Config {
 		Shards:       int(r.Int("KW_BILLING_SHARDS", "16", 1, 4096)),
 		Workers:      r.List("KW_BILLING_WORKERS", "default"),
 		RefundWindow: r.Duration("KW_REFUND_WINDOW", "336h", time.Nanosecond, 366*24*time.Hour),
+		PayLaterLead: r.Duration("KW_PAYLATER_RENEWAL_LEAD", "72h", 0, 28*24*time.Hour),
 	}
 	if len(c.Workers) == 0 {
 		r.Problemf("KW_BILLING_WORKERS must name at least one worker, e.g. asia-northeast1,asia-southeast2")

@@ -33,10 +33,15 @@ const StatusPastDue = "past_due"
 
 // Codes a recurring subscription ends or is past due with.
 const (
-	CodePaymentFailed   = "payment_failed"
-	CodeCancelledAtEnd  = "cancelled_at_period_end"
-	CodeAuthRequired    = "authentication_required"
-	CodeMethodRequired  = "payment_method_required"
+	CodePaymentFailed  = "payment_failed"
+	CodeCancelledAtEnd = "cancelled_at_period_end"
+	CodeAuthRequired   = "authentication_required"
+	CodeMethodRequired = "payment_method_required"
+	// CodeAwaitingPayment: a pay-later renewal waits for the learner to
+	// pay; CodePaymentExpired: it was not paid in time (the subscription
+	// ended).
+	CodeAwaitingPayment = "awaiting_payment"
+	CodePaymentExpired  = "payment_expired"
 	DefaultRetryDays    = "1,3,5,7"
 	DefaultRefundWindow = 14 * 24 * time.Hour
 )
@@ -72,6 +77,23 @@ type Recurring struct {
 	DueAt time.Time
 	// Code says why the subscription is past due or ended.
 	Code string
+	// MethodType is the single-use method each period is paid with ("" for
+	// the saved card): its renewal is issued Lead before the period ends,
+	// and waits for the learner until the payment's deadline (access
+	// continues meanwhile: the grace).
+	MethodType string
+	// Lead is how long before the period ends a pay-later renewal is
+	// issued (configuration, not stored).
+	Lead time.Duration
+}
+
+// RenewAt is when the cycle next renews r's period: when it ends, or Lead
+// before for a pay-later subscription.
+func (r Recurring) RenewAt() time.Time {
+	if r.MethodType == "" {
+		return r.PeriodEnd()
+	}
+	return r.PeriodEnd().Add(-r.Lead)
 }
 
 // PeriodEnd is when the period paid for ends (access lasts until then, and
@@ -119,6 +141,9 @@ func (n Renewal) ID() string { return n.Key() }
 type ChargeOutcome struct {
 	Result string // a Charge* constant
 	Code   string // the decline code, when declined
+	// Deadline is when a pay-later payment (ChargeAwaitingPayment) is
+	// given up on.
+	Deadline time.Time
 }
 
 // Step is what the cycle does with a due subscription: Charge a renewal, or
@@ -147,7 +172,7 @@ func (r *Recurring) OnLatePayment(n Renewal) RecurringChange {
 		return RecurringChange{}
 	}
 	r.Period, r.Failures, r.Status, r.Code = n.Period, 0, StatusActive, ""
-	r.DueAt = r.PeriodEnd()
+	r.DueAt = r.RenewAt()
 	return RecurringChange{Event: subscribemsg.EventRenewed}
 }
 
@@ -175,8 +200,22 @@ func (r *Recurring) OnCharge(n Renewal, out ChargeOutcome, retryDays []int) Recu
 	}
 	if out.Result == billingmsg.ChargeSucceeded {
 		r.Period, r.Failures, r.Status, r.Code = n.Period, 0, StatusActive, ""
-		r.DueAt = r.PeriodEnd()
+		r.DueAt = r.RenewAt()
 		return RecurringChange{Event: subscribemsg.EventRenewed}
+	}
+	switch out.Result {
+	case billingmsg.ChargeAwaitingPayment:
+		// The learner pays the next period with the instructions Billing
+		// sent; access continues until the payment's deadline, when the
+		// cycle asks for the same charge again and Billing settles it.
+		if r.Code == CodeAwaitingPayment && r.DueAt.Equal(out.Deadline) {
+			return RecurringChange{} // told before
+		}
+		r.Code, r.DueAt = CodeAwaitingPayment, out.Deadline
+		return RecurringChange{Event: subscribemsg.EventActionRequired}
+	case billingmsg.ChargeExpired:
+		r.Status, r.Code = StatusEnded, CodePaymentExpired
+		return RecurringChange{Event: subscribemsg.EventEnded, Ended: true}
 	}
 	r.Failures++
 	if r.Failures > len(retryDays) {

@@ -33,7 +33,7 @@ type CycleReport struct {
 	// What Billing's answers did to the renewals the cycle started:
 	// Renewed paid the next period; PastDue declined and wait for a
 	// dunning retry; ActionRequired wait for the learner (authenticate,
-	// another method); EndedUnpaid ended after the last retry; Waiting have
+	// another method, pay a voucher); EndedUnpaid ended after the last retry; Waiting have
 	// no answer yet.
 	Renewed        int `json:"renewed"`
 	PastDue        int `json:"past_due"`
@@ -98,6 +98,8 @@ func ReadCycle(ctx context.Context, c *spanner.Client, asOf time.Time) (CycleRep
 			return err
 		}
 		switch {
+		case status == RenewalCharging && outcome == outcomeAwaitingPayment:
+			rep.ActionRequired += int(n) // a voucher, transfer or QR code the learner has yet to pay
 		case status == RenewalCharging:
 			rep.Waiting += int(n)
 		case outcome == outcomeOf(subscribemsg.EventRenewed):
@@ -113,6 +115,11 @@ func ReadCycle(ctx context.Context, c *spanner.Client, asOf time.Time) (CycleRep
 	})
 	return rep, spanx.Translate(err, "subscriptiondb.ReadCycle")
 }
+
+// outcomeAwaitingPayment marks a renewal still charging because Billing
+// answered that it waits for the learner to pay (a voucher, transfer or QR
+// code).
+const outcomeAwaitingPayment = "awaiting_payment"
 
 // outcomeOf is what a settled renewal records of the event its settlement
 // announced ("subscription.renewed" → "renewed").

@@ -20,7 +20,7 @@ const (
 )
 
 var recurringColumns = []string{"SubscriptionId", "UserId", "CourseId", "Status", "PriceAmount", "Currency", "Anchor",
-	"BillingInterval", "Period", "Failures", "CancelAtPeriodEnd", "DueAt", "ReasonCode"}
+	"BillingInterval", "Period", "Failures", "CancelAtPeriodEnd", "DueAt", "ReasonCode", "PaymentMethodType"}
 
 // recurring reads subscription id's recurring state in tx (ok false when it
 // has none: not found, or never activated with a period).
@@ -36,12 +36,12 @@ func (s *store) recurring(ctx context.Context, tx *spanx.Tx, id string) (Recurri
 		r                  Recurring
 		amount, period, nf spanner.NullInt64
 		currency, interval spanner.NullString
-		code               spanner.NullString
+		code, method       spanner.NullString
 		anchor, due        spanner.NullTime
 		cancel             spanner.NullBool
 	)
 	if err := row.Columns(&r.SubscriptionID, &r.UserID, &r.CourseID, &r.Status, &amount, &currency, &anchor, &interval,
-		&period, &nf, &cancel, &due, &code); err != nil {
+		&period, &nf, &cancel, &due, &code, &method); err != nil {
 		return Recurring{}, false, err
 	}
 	if !anchor.Valid || !amount.Valid {
@@ -50,6 +50,9 @@ func (s *store) recurring(ctx context.Context, tx *spanx.Tx, id string) (Recurri
 	r.Price.Amount, r.Price.Currency = amount.Int64, currency.StringVal
 	r.Anchor, r.Interval, r.Period, r.Failures = anchor.Time, interval.StringVal, int(period.Int64), int(nf.Int64)
 	r.CancelAtPeriodEnd, r.DueAt, r.Code = cancel.Bool, due.Time, code.StringVal
+	if r.MethodType = method.StringVal; r.MethodType != "" {
+		r.Lead = s.cfg.PayLaterLead
+	}
 	return r, true, nil
 }
 
@@ -131,7 +134,8 @@ func (s *store) renewOne(ctx context.Context, id string, asOf time.Time) (string
 		}
 		did = "charging"
 		ev, err := events.New(subscribemsg.RenewalChargeTopic, subscribemsg.EventRenewalCharge, subscribemsg.RenewalCharge{Key: n.Key(), SubscriptionID: id, UserID: r.UserID,
-			CourseID: r.CourseID, Period: n.Period, Attempt: n.Attempt, PeriodStart: n.PeriodStart, Amount: r.Price, EarlierKeys: n.EarlierKeys()})
+			CourseID: r.CourseID, Period: n.Period, Attempt: n.Attempt, PeriodStart: n.PeriodStart, Amount: r.Price, EarlierKeys: n.EarlierKeys(),
+			MethodType: r.MethodType, AsOf: asOf})
 		if err != nil {
 			return err
 		}
@@ -178,11 +182,18 @@ func (s *store) settleRenewal(ctx context.Context, c billingmsg.RenewalCharged, 
 				return nil // that period is paid already (or the subscription ended)
 			}
 		} else {
-			ch = r.OnCharge(n, ChargeOutcome{Result: c.Result, Code: c.Code}, retryDays)
+			ch = r.OnCharge(n, ChargeOutcome{Result: c.Result, Code: c.Code, Deadline: c.Deadline}, retryDays)
+		}
+		// A pay-later renewal that waits for the learner stays charging:
+		// its final outcome (paid, expired) settles it. Meanwhile the
+		// cycle's report counts it as waiting for the learner.
+		status, code := RenewalSettled, spanner.NullString{StringVal: c.Result + ":" + c.Code, Valid: true}
+		outcome := spanner.NullString{StringVal: outcomeOf(ch.Event), Valid: ch.Event != ""}
+		if c.Result == billingmsg.ChargeAwaitingPayment {
+			status, code, outcome = RenewalCharging, spanner.NullString{}, spanner.NullString{StringVal: outcomeAwaitingPayment, Valid: true}
 		}
 		if err := tx.BufferWrite([]*spanner.Mutation{spanner.Update("Renewals", []string{"SubscriptionId", "RenewalKey", "Status", "Code", "Outcome", "UpdatedAt"},
-			[]any{c.SubscriptionID, c.Key, RenewalSettled, spanner.NullString{StringVal: c.Result + ":" + c.Code, Valid: true},
-				spanner.NullString{StringVal: outcomeOf(ch.Event), Valid: ch.Event != ""}, spanner.CommitTimestamp})}); err != nil {
+			[]any{c.SubscriptionID, c.Key, status, code, outcome, spanner.CommitTimestamp})}); err != nil {
 			return err
 		}
 		if err := s.saveRecurring(ctx, tx, r, ch); err != nil {
@@ -191,7 +202,8 @@ func (s *store) settleRenewal(ctx context.Context, c billingmsg.RenewalCharged, 
 		// The payment the learner may authenticate until the last retry,
 		// or none any more.
 		action := []any{c.SubscriptionID, nil, nil}
-		if !late && c.Result == billingmsg.ChargeAuthRequired && r.Status == StatusPastDue {
+		if !late && ((c.Result == billingmsg.ChargeAuthRequired && r.Status == StatusPastDue) ||
+			(c.Result == billingmsg.ChargeAwaitingPayment && r.Status == StatusActive)) {
 			action = []any{c.SubscriptionID, c.Key, r.DueAt}
 		}
 		return tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions", []string{"SubscriptionId", "ActionPaymentId", "ActionDeadline"}, action)})

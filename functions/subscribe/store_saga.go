@@ -56,12 +56,18 @@ func (s *store) sagaSubscribe(_ context.Context, tx *spanx.Tx, cmd saga.Command,
 	}
 	end := billingcal.PeriodEnd(start, interval, 1)
 	// The recurring columns: anchored at the start, due when the first
-	// period ends (the cycle acts only once the subscription is active).
+	// period ends, or Lead before for a pay-later subscription (the cycle
+	// acts only once the subscription is active).
+	r := Recurring{Anchor: start, Interval: interval, MethodType: args.MethodType}
+	if r.MethodType != "" {
+		r.Lead = s.cfg.PayLaterLead
+	}
 	return saga.Success(sagamsg.SubscribeData{PeriodStart: start, PeriodEnd: end}), tx.BufferWrite([]*spanner.Mutation{spanner.Update("Subscriptions",
 		[]string{"SubscriptionId", "PriceAmount", "Currency", "PaymentId", "PeriodStart", "PeriodEnd", "Anchor", "BillingInterval",
-			"Period", "Failures", "CancelAtPeriodEnd", "DueAt", "Shard", "UpdatedAt"},
+			"Period", "Failures", "CancelAtPeriodEnd", "DueAt", "Shard", "PaymentMethodType", "UpdatedAt"},
 		[]any{cmd.SagaID, args.Price.Amount, args.Price.Currency, args.PaymentID, start, end, start, interval,
-			int64(0), int64(0), false, end, int64(ShardOf(cmd.SagaID, s.cfg.Shards)), spanner.CommitTimestamp})})
+			int64(0), int64(0), false, r.RenewAt(), int64(ShardOf(cmd.SagaID, s.cfg.Shards)),
+			spanner.NullString{StringVal: args.MethodType, Valid: args.MethodType != ""}, spanner.CommitTimestamp})})
 }
 
 // sagaUnsubscribe is Unsubscribe, the compensation of Subscribe.

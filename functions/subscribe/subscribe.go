@@ -22,8 +22,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/functions/contract/sagamsg"
 	"github.com/kwipper/kwipper/shared/errs"
@@ -82,6 +84,13 @@ var reasons = map[string]string{
 	CodeAccountDeleted:         "the account was deleted",
 }
 
+// Reasons of payments made with a voucher, bank transfer or QR code.
+func init() {
+	reasons[sagamsg.CodeAwaitingPayment] = "pay with the voucher, bank transfer or QR code of GET /v1/billing/payments/{payment_id}/action before it expires; the subscription starts, or its next period begins, once the payment is confirmed"
+	reasons[sagamsg.CodePaymentExpired] = "the payment was not made before its instructions expired; nothing was charged"
+	reasons["method_not_offered"] = "this payment method does not pay in the course's currency; pay with a card"
+}
+
 // CodeAccountDeleted ends the subscriptions of a deleted account.
 const CodeAccountDeleted = "account_deleted"
 
@@ -135,6 +144,8 @@ func validateCreate(req CreateRequest) error {
 	var f errs.Fields
 	f.Check(req.CourseID != "", "course_id", "is required")
 	f.Check(len(req.CourseID) <= 36, "course_id", "is not a course id")
+	f.Check(req.PaymentMethodType == "" || req.PaymentMethodType == billingmsg.MethodCard || billingmsg.PayLater(req.PaymentMethodType),
+		"payment_method_type", "must be card (the saved card, the default) or one of "+strings.Join(billingmsg.PayLaterMethods, ", "))
 	return f.Err()
 }
 
@@ -170,6 +181,9 @@ type State struct {
 	// RefundPaymentID is, in a refund saga, the payment refunded (the
 	// latest period's).
 	RefundPaymentID string `json:"refund_payment_id,omitempty"`
+	// MethodType is the single-use method the first payment is made with
+	// (a billingmsg.PayLaterMethods type; "" for the saved card).
+	MethodType string `json:"payment_method_type,omitempty"`
 }
 
 // Transition is what the orchestrator does after a reply or a timeout: the
@@ -210,9 +224,9 @@ func (st *State) command(sagaID string) (saga.Command, error) {
 		args = st.Info
 	case sagamsg.StepPayment:
 		args = sagamsg.PaymentArgs{Amount: st.Info.Price, Description: "Kwipper: " + st.Info.Title,
-			TutorID: st.Info.TutorID, BillingInterval: st.Info.BillingInterval}
+			TutorID: st.Info.TutorID, BillingInterval: st.Info.BillingInterval, MethodType: st.MethodType}
 	case sagamsg.StepSubscribe:
-		args = sagamsg.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID}
+		args = sagamsg.SubscribeArgs{Price: st.Info.Price, BillingInterval: st.Info.BillingInterval, PaymentID: st.Payment.PaymentID, MethodType: st.MethodType}
 	case sagamsg.StepUserUpdateInfo:
 		args = sagamsg.UserUpdateArgs{CourseTitle: st.Info.Title}
 	}

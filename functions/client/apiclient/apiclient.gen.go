@@ -65,6 +65,48 @@ func (e ErrorErrorCode) Valid() bool {
 	}
 }
 
+// Defines values for BillingActionViewKind.
+const (
+	BillingActionViewKindBankTransfer BillingActionViewKind = "bank_transfer"
+	BillingActionViewKindQr           BillingActionViewKind = "qr"
+	BillingActionViewKindVoucher      BillingActionViewKind = "voucher"
+)
+
+// Valid indicates whether the value is a known member of the BillingActionViewKind enum.
+func (e BillingActionViewKind) Valid() bool {
+	switch e {
+	case BillingActionViewKindBankTransfer:
+		return true
+	case BillingActionViewKindQr:
+		return true
+	case BillingActionViewKindVoucher:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BillingInstructionsKind.
+const (
+	BillingInstructionsKindBankTransfer BillingInstructionsKind = "bank_transfer"
+	BillingInstructionsKindQr           BillingInstructionsKind = "qr"
+	BillingInstructionsKindVoucher      BillingInstructionsKind = "voucher"
+)
+
+// Valid indicates whether the value is a known member of the BillingInstructionsKind enum.
+func (e BillingInstructionsKind) Valid() bool {
+	switch e {
+	case BillingInstructionsKindBankTransfer:
+		return true
+	case BillingInstructionsKindQr:
+		return true
+	case BillingInstructionsKindVoucher:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BillingPaymentRecordViewKind.
 const (
 	BillingPaymentRecordViewKindPayment BillingPaymentRecordViewKind = "payment"
@@ -242,6 +284,36 @@ func (e ProgressItemProgressViewKind) Valid() bool {
 	}
 }
 
+// Defines values for SubscribeCreateRequestPaymentMethodType.
+const (
+	SubscribeCreateRequestPaymentMethodTypeCard            SubscribeCreateRequestPaymentMethodType = "card"
+	SubscribeCreateRequestPaymentMethodTypeCustomerBalance SubscribeCreateRequestPaymentMethodType = "customer_balance"
+	SubscribeCreateRequestPaymentMethodTypeGopay           SubscribeCreateRequestPaymentMethodType = "gopay"
+	SubscribeCreateRequestPaymentMethodTypeKonbini         SubscribeCreateRequestPaymentMethodType = "konbini"
+	SubscribeCreateRequestPaymentMethodTypeOxxo            SubscribeCreateRequestPaymentMethodType = "oxxo"
+	SubscribeCreateRequestPaymentMethodTypeQris            SubscribeCreateRequestPaymentMethodType = "qris"
+)
+
+// Valid indicates whether the value is a known member of the SubscribeCreateRequestPaymentMethodType enum.
+func (e SubscribeCreateRequestPaymentMethodType) Valid() bool {
+	switch e {
+	case SubscribeCreateRequestPaymentMethodTypeCard:
+		return true
+	case SubscribeCreateRequestPaymentMethodTypeCustomerBalance:
+		return true
+	case SubscribeCreateRequestPaymentMethodTypeGopay:
+		return true
+	case SubscribeCreateRequestPaymentMethodTypeKonbini:
+		return true
+	case SubscribeCreateRequestPaymentMethodTypeOxxo:
+		return true
+	case SubscribeCreateRequestPaymentMethodTypeQris:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SubscribeViewStatus.
 const (
 	SubscribeViewStatusActive    SubscribeViewStatus = "active"
@@ -347,14 +419,46 @@ type AuthRevocationList struct {
 
 // BillingActionView defines model for billing.ActionView.
 type BillingActionView struct {
-	ClientSecret    *string    `json:"client_secret,omitempty"`
-	ExpiresAt       *time.Time `json:"expires_at,omitempty"`
-	NextAction      *string    `json:"next_action,omitempty"`
-	PaymentId       string     `json:"payment_id"`
-	PaymentIntentId string     `json:"payment_intent_id"`
-	PaymentMethodId *string    `json:"payment_method_id,omitempty"`
-	Status          string     `json:"status"`
+	ClientSecret    *string                `json:"client_secret,omitempty"`
+	ExpiresAt       *time.Time             `json:"expires_at,omitempty"`
+	Instructions    *BillingInstructions   `json:"instructions,omitempty"`
+	Kind            *BillingActionViewKind `json:"kind,omitempty"`
+	MethodType      *string                `json:"method_type,omitempty"`
+	NextAction      *string                `json:"next_action,omitempty"`
+	PaymentId       string                 `json:"payment_id"`
+	PaymentIntentId string                 `json:"payment_intent_id"`
+	PaymentMethodId *string                `json:"payment_method_id,omitempty"`
+	Status          string                 `json:"status"`
 }
+
+// BillingActionViewKind defines model for BillingActionView.Kind.
+type BillingActionViewKind string
+
+// BillingInstructions defines model for billing.Instructions.
+type BillingInstructions struct {
+	AmountRemaining       *int64     `json:"amount_remaining,omitempty"`
+	BankAccount           *string    `json:"bank_account,omitempty"`
+	BankName              *string    `json:"bank_name,omitempty"`
+	ConfirmationNumber    *string    `json:"confirmation_number,omitempty"`
+	ExpiresAt             *time.Time `json:"expires_at,omitempty"`
+	HostedInstructionsUrl *string    `json:"hosted_instructions_url,omitempty"`
+
+	// Kind Examples: voucher
+	Kind BillingInstructionsKind `json:"kind"`
+
+	// Method Examples: oxxo
+	Method string `json:"method"`
+
+	// Number Examples: 12345678901234657890123456789012
+	Number      *string `json:"number,omitempty"`
+	QrData      *string `json:"qr_data,omitempty"`
+	QrImageUrl  *string `json:"qr_image_url,omitempty"`
+	RedirectUrl *string `json:"redirect_url,omitempty"`
+	Reference   *string `json:"reference,omitempty"`
+}
+
+// BillingInstructionsKind Examples: voucher
+type BillingInstructionsKind string
 
 // BillingMethodSummary defines model for billing.MethodSummary.
 type BillingMethodSummary struct {
@@ -966,7 +1070,13 @@ type SubscribeActionView struct {
 type SubscribeCreateRequest struct {
 	// CourseId Examples: 7c9e6679-7425-40de-944b-e07fc1f90ae7
 	CourseId string `json:"course_id"`
+
+	// PaymentMethodType Examples: oxxo
+	PaymentMethodType *SubscribeCreateRequestPaymentMethodType `json:"payment_method_type,omitempty"`
 }
+
+// SubscribeCreateRequestPaymentMethodType Examples: oxxo
+type SubscribeCreateRequestPaymentMethodType string
 
 // SubscribeList defines model for subscribe.List.
 type SubscribeList struct {
@@ -1460,9 +1570,9 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/billing/payments (the `BillingListPayments` operationId).
 	BillingListPayments(ctx context.Context, params *BillingListPaymentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// BillingPaymentAction What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
+	// BillingPaymentAction What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions)
 	//
-	// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
+	// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions). Needs an access token.
 	//
 	// Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
 	BillingPaymentAction(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2148,9 +2258,9 @@ func (c *Client) BillingListPayments(ctx context.Context, params *BillingListPay
 	return c.Client.Do(req)
 }
 
-// BillingPaymentAction What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
+// BillingPaymentAction What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions)
 //
-// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
+// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions). Needs an access token.
 //
 // Corresponds with GET /v1/billing/payments/{paymentId}/action (the `BillingPaymentAction` operationId).
 func (c *Client) BillingPaymentAction(ctx context.Context, paymentId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5870,9 +5980,9 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/billing/payments (the `BillingListPayments` operationId).
 	BillingListPaymentsWithResponse(ctx context.Context, params *BillingListPaymentsParams, reqEditors ...RequestEditorFn) (*BillingListPaymentsResponse, error)
 
-	// BillingPaymentActionWithResponse What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
+	// BillingPaymentActionWithResponse What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions)
 	//
-	// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
+	// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions). Needs an access token.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -12066,9 +12176,9 @@ func (c *ClientWithResponses) BillingListPaymentsWithResponse(ctx context.Contex
 	return ParseBillingListPaymentsResponse(rsp)
 }
 
-// BillingPaymentActionWithResponse What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action)
+// BillingPaymentActionWithResponse What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions)
 //
-// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action). Needs an access token.
+// What I need to authenticate a payment my bank asked about (PaymentIntent client secret and next action), or to pay a voucher, bank transfer or QR code (instructions). Needs an access token.
 //
 // Returns a wrapper object for the known response body format(s).
 //

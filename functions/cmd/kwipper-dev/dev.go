@@ -41,8 +41,11 @@ func dev(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 	defer st.Close()
-	order := []string{"SPANNER_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "KW_PROJECT", "KW_API_URL"}
+	order := []string{"SPANNER_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST", "STORAGE_EMULATOR_HOST", "KW_PROJECT", "KW_API_URL", "KW_STRIPE_API_BASE"}
 	vals := map[string]string{"KW_API_URL": st.URL, "KW_PROJECT": st.Cfg.Project}
+	if st.Stripe != nil {
+		vals["KW_STRIPE_API_BASE"] = st.Stripe.URL // kwipper-dev stripe pay-voucher finds the fake here
+	}
 	for _, k := range order[:3] {
 		vals[k] = st.Getenv(k)
 	}
@@ -60,7 +63,8 @@ func dev(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	fmt.Printf("\nKwipper is up at %s\n  web app: %s/\n  health:  %s/healthz\n  API doc: %s/openapi.json\n  mailbox: %s%s (every email the platform sends; they are printed here too)\n"+
 		"  Spanner emulator %s, Pub/Sub emulator %s\n"+
-		"  Operator commands (go run ./functions/cmd/kwipper billing-cycle | export | restore | migrate) find this stack through %s.\n"+
+		"  Operator commands (go run ./functions/cmd/kwipper billing-cycle | export | restore | migrate) find this stack through %s,\n"+
+		"  and so does go run ./functions/cmd/kwipper-dev stripe pay-voucher <payment id> (the learner paying a voucher).\n"+
 		"Ctrl-C stops everything.\n\n",
 		st.URL, st.URL, st.URL, st.URL, st.URL, devstack.MailMount, vals["SPANNER_EMULATOR_HOST"], vals["PUBSUB_EMULATOR_HOST"], ops.LocalStackFile)
 	<-ctx.Done()

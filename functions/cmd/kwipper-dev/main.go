@@ -4,6 +4,8 @@
 //
 //	kwipper-dev dev [--demo]            start the emulators and the whole platform locally
 //	kwipper-dev emulators -env-file F   start the emulators, write their env to F, run until stopped
+//	kwipper-dev stripe pay-voucher ID   play the learner paying a voucher, transfer or QR code (local Stripe fake)
+//	kwipper-dev stripe expire-voucher ID  play it expiring unpaid
 package main
 
 import (
@@ -33,9 +35,11 @@ func run(args []string) error {
 	switch cmd {
 	case "emulators":
 		return emulators(ctx, args)
+	case "stripe":
+		return stripeMain(ctx, args)
 	case "dev":
 	default:
-		return fmt.Errorf("unknown command %q (dev, emulators)", cmd)
+		return fmt.Errorf("unknown command %q (dev, emulators, stripe)", cmd)
 	}
 	_, log, done, err := ops.Setup(os.Getenv)
 	if err != nil {

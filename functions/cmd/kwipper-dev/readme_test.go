@@ -76,6 +76,9 @@ func TestREADMEExamples_runAsWritten(t *testing.T) {
 		strings.ReplaceAll(strings.Join(blocks, "\n"), "API=http://127.0.0.1:8080", "API="+e.URL)
 	cmd := exec.CommandContext(ctx, "bash", "-c", script)
 	cmd.Dir = root
+	// kwipper-dev stripe pay-voucher finds this stack's Stripe fake here
+	// (scripts/dev writes it to .dev/stack.env).
+	cmd.Env = append(os.Environ(), "KW_STRIPE_API_BASE="+e.Stripe.URL)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

@@ -109,6 +109,10 @@ type PaymentArgs struct {
 	// subscription's first payment). Empty from an orchestrator before them.
 	TutorID         string `json:"tutor_id,omitempty"`
 	BillingInterval string `json:"billing_interval,omitempty"`
+	// MethodType, when set to one of billingmsg.PayLaterMethods, pays
+	// with that single-use method (a voucher, transfer or QR code the
+	// learner pays later) instead of the saved card.
+	MethodType string `json:"payment_method_type,omitempty"`
 }
 
 // PaymentData is the reply data of billing-payment.
@@ -122,6 +126,9 @@ type SubscribeArgs struct {
 	Price           money.Money `json:"price"`
 	BillingInterval string      `json:"billing_interval"`
 	PaymentID       string      `json:"payment_id"`
+	// MethodType is the single-use method the subscription pays each
+	// period with ("" for the saved card).
+	MethodType string `json:"payment_method_type,omitempty"`
 }
 
 // SubscribeData is the reply data of subscribe-subscribe.
@@ -150,4 +157,10 @@ const (
 	CodeCardDeclined       = "card_declined"
 	CodePaymentRejected    = "payment_rejected"
 	CodeUnreconciled       = "payment_unreconciled"
+	// CodeAwaitingPayment: the payment step waits for the learner to pay a
+	// voucher, transfer or QR code (a pending reply).
+	CodeAwaitingPayment = "awaiting_payment"
+	// CodePaymentExpired: the voucher, transfer or QR code was not paid in
+	// time; nothing was charged.
+	CodePaymentExpired = "payment_expired"
 )

@@ -81,4 +81,12 @@ type RenewalCharge struct {
 	// this attempt charges nothing; else cancelled), so a period is never
 	// paid twice.
 	EarlierKeys []string `json:"earlier_keys,omitempty"`
+	// MethodType, for a subscription paid period by period with a
+	// single-use method (billingmsg.PayLaterMethods), is that method: the
+	// charge creates a payment the learner pays (billingmsg
+	// ChargeAwaitingPayment) instead of charging the saved card.
+	MethodType string `json:"payment_method_type,omitempty"`
+	// AsOf is the billing cycle's time the charge was asked at (a
+	// pay-later payment's deadline counts from it).
+	AsOf time.Time `json:"as_of,omitzero"`
 }

@@ -17,6 +17,9 @@
 // asks on setup (a SetupIntent in requires_action until Authenticate) and
 // not for off-session charges after it. Payment methods detach for good.
 //
+// Pay-later methods (konbini, OXXO, SPEI, QRIS, GoPay) wait for the
+// customer: see paylater.go.
+//
 // stripe-mock checks request shapes against Stripe's OpenAPI document (see
 // the contract test); this fake keeps state so whole flows can run.
 package stripefake
@@ -401,6 +404,8 @@ func (s *Server) route(r *http.Request) (int, any) {
 		obj = pi
 	case res == "payment_intents" && action == "cancel" && r.Method == http.MethodPost:
 		obj, fail = s.cancelPaymentIntent(id, f.Get("cancellation_reason"))
+	case res == "test_helpers" && r.Method == http.MethodPost:
+		return s.testHelper(parts)
 	case res == "refunds" && id == "" && r.Method == http.MethodPost:
 		obj, fail = s.createRefund(f)
 	case res == "refunds" && id != "" && r.Method == http.MethodGet:
@@ -746,6 +751,19 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 		"client_secret": id + "_secret_fake"}
 	if pm != nil {
 		pi["payment_method"], pi["status"] = pm.obj["id"], "requires_confirmation"
+	}
+	if typ := orDefault(get(f, "payment_method_types[0]"), get(f, "payment_method_types[]")); typ != "" && typ != "card" {
+		if payLaterCurrency[typ] == "" {
+			return nil, ptr(invalid("payment_method_types", fmt.Sprintf("The payment method type %q is invalid or not served by the fake.", typ)))
+		}
+		if pm != nil {
+			return nil, ptr(invalid("payment_method", "A "+typ+" payment is made with payment_method_data, not a saved payment method."))
+		}
+		out, fail := s.createPayLater(pi, typ, f)
+		if fail == nil {
+			s.intents[id] = pi
+		}
+		return out, fail
 	}
 	s.intents[id] = pi
 	if get(f, "confirm") != "true" {
