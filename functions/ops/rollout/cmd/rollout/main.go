@@ -2,7 +2,7 @@
 // it between traffic steps):
 //
 //	rollout plan   --regions a,b [--steps 5,25,50,100] [--format text|tsv]
-//	rollout decide --canary FILE --baseline FILE [--thresholds FILE]
+//	rollout decide --canary FILE --baseline FILE [--probes FILE] [--thresholds FILE]
 //	rollout watch  --project P --region R --targets FILE [--since T]
 //	               [--min-duration 5m] [--timeout 20m] [--interval 1m]
 //	               [--thresholds FILE] [--access-token TOKEN]
@@ -150,6 +150,7 @@ func decide(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("decide", stderr)
 	canaryPath := fs.String("canary", "", "canary revision's series (JSON)")
 	baselinePath := fs.String("baseline", "", "baseline revision's series (JSON)")
+	probesPath := fs.String("probes", "", "synthetic probes sent to the canary (JSON, the form of rollout.ProbeSeries; optional)")
 	thresholdsPath := fs.String("thresholds", "", "JSON file overriding default thresholds")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -173,7 +174,18 @@ func decide(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rollout decide:", err)
 		return exitError
 	}
-	d, err := rollout.Decide(canary, baseline, t)
+	var probes rollout.ProbeSeries
+	if *probesPath != "" {
+		b, err := os.ReadFile(*probesPath)
+		if err == nil {
+			err = json.Unmarshal(b, &probes)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "rollout decide: --probes:", err)
+			return exitError
+		}
+	}
+	d, err := rollout.Decide(canary, baseline, probes, t)
 	if err != nil {
 		fmt.Fprintln(stderr, "rollout decide:", err)
 		return exitError
