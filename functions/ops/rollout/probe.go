@@ -91,8 +91,11 @@ type ProbeTarget struct {
 	// URL is the base URL the probes go to: the revision's tag URL
 	// (https://canary---<service>-<hash>.<region>.run.app) or any address
 	// that reaches exactly that revision.
-	URL    string  `json:"url"`
-	Probes []Probe `json:"probes"`
+	URL string `json:"url"`
+	// Header is sent with every probe (e.g. the region header the load
+	// balancer's canary route selects the region by).
+	Header map[string]string `json:"header,omitempty"`
+	Probes []Probe           `json:"probes"`
 }
 
 // ProbeRound is the outcome of one round of probes against one revision:
@@ -163,7 +166,7 @@ func (p *Prober) Round(ctx context.Context, t ProbeTarget) (ProbeRound, error) {
 				return round, err
 			}
 			start := now()
-			status, err := p.send(ctx, client, timeout, pr.Method, base+pr.Path)
+			status, err := p.send(ctx, client, timeout, pr.Method, base+pr.Path, t.Header)
 			latencies = append(latencies, float64(now().Sub(start))/float64(time.Millisecond))
 			round.Sent++
 			var why string
@@ -187,12 +190,15 @@ func (p *Prober) Round(ctx context.Context, t ProbeTarget) (ProbeRound, error) {
 	return round, nil
 }
 
-func (p *Prober) send(ctx context.Context, client *http.Client, timeout time.Duration, method, url string) (int, error) {
+func (p *Prober) send(ctx context.Context, client *http.Client, timeout time.Duration, method, url string, header map[string]string) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
 		return 0, err
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	req.Header.Set("User-Agent", "kwipper-rollout-probe")
 	resp, err := client.Do(req)
@@ -247,4 +253,48 @@ func SummarizeProbes(s ProbeSeries) ProbeSummary {
 		sum.SuccessRatio = float64(sum.Sent-sum.Failed) / float64(sum.Sent)
 	}
 	return sum
+}
+
+// CanaryRegionHeader is the request header the load balancer's canary host
+// routes by: canary.<api domain>/kw-<function>/<path> with this header set
+// to a region reaches that region's revision tagged "canary" of
+// kw-<function> (terraform/modules/global/lb.tf, the serverless NEG
+// kw-canary of each region).
+const CanaryRegionHeader = "X-Kw-Canary-Region"
+
+// WithProbes gives every HTTP target its probes (chosen by ProbesFor from
+// the catalog function of the same Cloud Run service, kw-<name>) and the
+// address they go to: with probeBase (https://canary.<api domain>) the load
+// balancer's canary route, probeBase/<service> with CanaryRegionHeader set
+// to region; without it the target's own URL (its tag URL), left as it is.
+// Pub/Sub targets get no probes (only Pub/Sub may invoke them). A target
+// missing from the catalog is an error: the catalog and the deploy
+// disagree.
+func WithProbes(targets []Target, catalog []CatalogFunction, region, probeBase string) ([]Target, error) {
+	byService := map[string]CatalogFunction{}
+	for _, f := range catalog {
+		byService["kw-"+f.Name] = f
+	}
+	out := slices.Clone(targets)
+	for i, t := range out {
+		if t.Trigger != TriggerHTTP {
+			continue
+		}
+		f, ok := byService[t.Service]
+		if !ok {
+			return nil, fmt.Errorf("%s is not a function of the catalog", t.Service)
+		}
+		out[i].Probes = ProbesFor(f)
+		if probeBase != "" {
+			out[i].URL = strings.TrimRight(probeBase, "/") + "/" + t.Service
+			out[i].Header = map[string]string{CanaryRegionHeader: region}
+		}
+		if out[i].URL == "-" {
+			out[i].URL = ""
+		}
+		if out[i].URL == "" {
+			return nil, fmt.Errorf("%s: no URL reaches its canary revision to probe", t.Service)
+		}
+	}
+	return out, nil
 }

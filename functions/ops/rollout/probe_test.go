@@ -156,3 +156,56 @@ func TestWatchWithProber(t *testing.T) {
 		})
 	}
 }
+
+func TestWithProbes(t *testing.T) {
+	catalog := []CatalogFunction{userUpdate, {Name: "user-outbox-relay", Trigger: "pubsub", Path: "/push/user-outbox-relay", Auth: "pubsub"}}
+	targets := []Target{
+		{Service: "kw-user-update-me", Trigger: TriggerHTTP, Canary: "new", Baseline: "old", URL: "https://canary---kw-user-update-me-abc.a.run.app"},
+		{Service: "kw-user-outbox-relay", Trigger: TriggerPubSub, Canary: "new", Baseline: "old", URL: "https://canary---kw-user-outbox-relay-abc.a.run.app"},
+	}
+	viaLB, err := WithProbes(targets, catalog, "asia-southeast2", "https://canary.api.kwipper.example/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := viaLB[0]; got.URL != "https://canary.api.kwipper.example/kw-user-update-me" || got.Header[CanaryRegionHeader] != "asia-southeast2" || len(got.Probes) != 2 {
+		t.Errorf("through the load balancer: %+v", got)
+	}
+	if got := viaLB[1]; len(got.Probes) != 0 || got.Header != nil {
+		t.Errorf("a Pub/Sub function is probed: %+v", got)
+	}
+	if targets[0].Probes != nil {
+		t.Error("WithProbes changed its input")
+	}
+	viaTag, err := WithProbes(targets, catalog, "asia-southeast2", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := viaTag[0]; got.URL != targets[0].URL || got.Header != nil || len(got.Probes) != 2 {
+		t.Errorf("through the tag URL: %+v", got)
+	}
+	noURL := []Target{{Service: "kw-user-update-me", Trigger: TriggerHTTP, URL: "-"}}
+	if _, err := WithProbes(noURL, catalog, "asia-southeast2", ""); err == nil {
+		t.Error("a canary without any URL accepted")
+	}
+	if _, err := WithProbes([]Target{{Service: "kw-gone", Trigger: TriggerHTTP, URL: "x"}}, catalog, "asia-southeast2", ""); err == nil {
+		t.Error("a target missing from the catalog accepted")
+	}
+}
+
+// TestProberSendsTheHeader: the load balancer's canary route selects the
+// region by a header; without it the local server answers 404.
+func TestProberSendsTheHeader(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get(CanaryRegionHeader) != "asia-southeast2" || r.URL.Path != "/kw-user-update-me/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	r, err := (&Prober{Repeat: 2}).Round(context.Background(), ProbeTarget{Service: "kw-user-update-me", URL: srv.URL + "/kw-user-update-me",
+		Header: map[string]string{CanaryRegionHeader: "asia-southeast2"}, Probes: ProbesFor(CatalogFunction{})})
+	if err != nil || r.Sent != 2 || r.Failed != 0 {
+		t.Errorf("round %+v, %v: want 2 sent, none failed", r, err)
+	}
+}

@@ -16,8 +16,10 @@ type Target struct {
 	Baseline string `json:"baseline"`
 	// URL reaches the canary revision alone (its tag URL); with Probes and
 	// a WatchConfig.Prober, every look sends the probes there first.
-	URL    string  `json:"url,omitempty"`
-	Probes []Probe `json:"probes,omitempty"`
+	URL string `json:"url,omitempty"`
+	// Header goes with every probe (ProbeTarget.Header).
+	Header map[string]string `json:"header,omitempty"`
+	Probes []Probe           `json:"probes,omitempty"`
 }
 
 // ProbeRunner sends one round of probes (Prober in the cloud).
@@ -97,7 +99,7 @@ func WatchCanaries(ctx context.Context, src SeriesSource, cfg WatchConfig) (Verd
 		var ds []Decision
 		for i, tg := range cfg.Targets {
 			if cfg.Prober != nil && tg.URL != "" && len(tg.Probes) > 0 {
-				r, err := cfg.Prober.Round(ctx, ProbeTarget{Service: tg.Service, Revision: tg.Canary, URL: tg.URL, Probes: tg.Probes})
+				r, err := cfg.Prober.Round(ctx, ProbeTarget{Service: tg.Service, Revision: tg.Canary, URL: tg.URL, Header: tg.Header, Probes: tg.Probes})
 				if err != nil {
 					return "", nil, fmt.Errorf("%s: probes: %w", tg.Service, err)
 				}
