@@ -8,6 +8,11 @@ output "api_domain" {
   value       = var.api_domain
 }
 
+output "canary_url" {
+  description = "The load balancer's canary route (scripts/deploy --probe-base); point its DNS A record, like api_domain's, at lb_ip_address."
+  value       = "https://${local.canary_domain}"
+}
+
 output "lb_ip_address" {
   description = "Global anycast IP address of the load balancer."
   value       = google_compute_global_address.api.address

@@ -140,3 +140,19 @@ resource "google_compute_region_network_endpoint_group" "fn" {
     service = google_cloud_run_v2_service.fn[each.key].name
   }
 }
+
+# The canary route of the load balancer (terraform/modules/global/lb.tf):
+# canary.<api domain>/kw-<function>/... reaches the revision of kw-<function>
+# tagged "canary" in this region. The mask takes the tag from the host and
+# the service from the first path segment, which the function strips
+# (functions/cmd/kwipper). Nothing is tagged canary between deploys: the
+# route then answers 404.
+resource "google_compute_region_network_endpoint_group" "canary" {
+  project               = var.project
+  region                = var.region
+  name                  = "kw-canary"
+  network_endpoint_type = "SERVERLESS"
+  cloud_run {
+    url_mask = "<tag>.${var.api_domain}/<service>"
+  }
+}

@@ -8,6 +8,11 @@ output "api_domain" {
   value       = module.global.api_domain
 }
 
+output "canary_url" {
+  description = "The load balancer's canary route for the deploy's synthetic requests (scripts/deploy --probe-base; DNS A record -> lb_ip_address)."
+  value       = module.global.canary_url
+}
+
 output "lb_ip_address" {
   description = "Load balancer IP address for the API DNS record."
   value       = module.global.lb_ip_address
