@@ -61,8 +61,8 @@ func TestCanaryRoute(t *testing.T) {
 	if got := exprText(nf, neg.Body.Attributes["name"].Expr); got != `"kw-canary"` {
 		t.Errorf("the region's canary NEG is named %s, not kw-canary (the global backends build its self link)", got)
 	}
-	if cr := nested(neg, "cloud_run"); cr == nil || exprText(nf, cr.Body.Attributes["url_mask"].Expr) != `"<tag>.${var.api_domain}/<service>"` {
-		t.Error(`the canary NEG's url_mask is not "<tag>.${var.api_domain}/<service>"`)
+	if cr := nested(neg, "cloud_run"); cr == nil || exprText(nf, cr.Body.Attributes["url_mask"].Expr) != `"<tag>.${var.global.api_domain}/<service>"` {
+		t.Error(`the canary NEG's url_mask is not "<tag>.${var.global.api_domain}/<service>"`)
 	}
 
 	global := parseDir(t, "modules/global")
