@@ -73,6 +73,7 @@ func build(d fnreg.Deps) (*Service, error) {
 		cfg: c, staleness: max(d.Config.CatalogStaleness, 0), now: time.Now, log: log,
 		media: stream.GCS{Bucket: client.Bucket(c.Bucket)}}
 	s.store.afterDelete = s.deleteObjects
+	s.store.afterLadder = s.deleteLadders
 	if err := s.buildStreaming(d); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kwipper/kwipper/functions/content/stream"
+	"github.com/kwipper/kwipper/functions/contract/coursemsg"
 	"github.com/kwipper/kwipper/shared/auth"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/httpx"
@@ -70,6 +71,76 @@ func (s *Service) putCaption(w http.ResponseWriter, r *http.Request) error {
 		UpdatedAt: s.now().UTC()}
 	v.Published = s.republish(r.Context(), it)
 	httpx.WriteJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// CaptionList is an item's captions, by language.
+type CaptionList struct {
+	Captions []CaptionView `json:"captions"`
+}
+
+// listCaptions answers the captions of an item to its tutor and to users
+// entitled to the course (a text or file item has none). Published is
+// whether a ladder serves the item: its master lists every caption stored.
+func (s *Service) listCaptions(w http.ResponseWriter, r *http.Request) error {
+	courseID, itemID, err := pathIDs(r)
+	if err != nil {
+		return err
+	}
+	ctx, userID := r.Context(), auth.Caller(r).UserID
+	ic, err := s.store.get(ctx, courseID, itemID, 0)
+	if err != nil {
+		return err
+	}
+	entitled := false
+	if !ic.Course.isOwner(userID) {
+		if entitled, err = s.store.entitled(ctx, userID, courseID, 0); err != nil {
+			return err
+		}
+	}
+	if !ic.Course.maySee(userID, entitled) {
+		return ErrNotEntitled
+	}
+	list := CaptionList{Captions: []CaptionView{}}
+	if ic.Item.Kind == coursemsg.KindVideo {
+		if list.Captions, err = s.store.captionList(ctx, courseID, itemID, 0); err != nil {
+			return err
+		}
+	}
+	for i := range list.Captions {
+		list.Captions[i].Published = ic.Item.StreamUploadID != ""
+	}
+	httpx.WriteJSON(w, http.StatusOK, list)
+	return nil
+}
+
+// deleteCaption deletes an item's caption in the path's language (the
+// course's tutor only), then rewrites the serving ladder's master playlist
+// without it and removes the ladder's copy of the file. Both are best
+// effort once the caption is gone: a copy left behind is listed nowhere and
+// goes with its ladder.
+func (s *Service) deleteCaption(w http.ResponseWriter, r *http.Request) error {
+	courseID, itemID, err := pathIDs(r)
+	if err != nil {
+		return err
+	}
+	lang, err := stream.CaptionLanguage(r.PathValue("language"))
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	it, prefix, err := s.store.deleteCaption(ctx, courseID, itemID, auth.Caller(r).UserID, lang)
+	if err != nil {
+		return err
+	}
+	if prefix != "" && s.republish(ctx, it) {
+		for _, name := range []string{stream.CaptionVTTName(lang), stream.CaptionPlaylistName(lang)} {
+			if err := s.objects.delete(ctx, prefix+name, 0); err != nil {
+				s.log.WarnContext(ctx, "deleted caption's file left in its ladder", "object", prefix+name, "err", err.Error())
+			}
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

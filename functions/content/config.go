@@ -58,6 +58,11 @@ type Config struct {
 	// StreamCookieTTL is how long a signed streaming cookie lasts; players
 	// renew it by asking content-get again (KW_STREAM_COOKIE_TTL).
 	StreamCookieTTL time.Duration
+	// ReplacedLadderGrace is how long a ladder a newer one replaced stays
+	// in the bucket: players that loaded its master fetch its segments
+	// until their cookie ends, so the default is the cookie's TTL
+	// (KW_STREAM_REPLACED_LADDER_GRACE; 0 deletes it at once).
+	ReplacedLadderGrace time.Duration
 	// StreamCookieDomain is the cookie's Domain when the CDN is on another
 	// host than the API (KW_STREAM_COOKIE_DOMAIN, e.g. example.com).
 	StreamCookieDomain string
@@ -122,6 +127,7 @@ func loadConfig(r *config.Reader, platform config.Config) Config {
 		r.Problemf("streaming needs KW_URL_SIGNING_KEY and KW_URL_SIGNING_KEY_NAME (the Cloud CDN key that signs cookies)")
 	}
 	c.StreamCookieTTL = r.Duration("KW_STREAM_COOKIE_TTL", "15m", 10*time.Second, 24*time.Hour)
+	c.ReplacedLadderGrace = r.Duration("KW_STREAM_REPLACED_LADDER_GRACE", c.StreamCookieTTL.String(), 0, 7*24*time.Hour)
 	c.StreamCookieDomain = r.String("KW_STREAM_COOKIE_DOMAIN", "")
 	return c
 }

@@ -126,15 +126,37 @@ func (s *Service) onSubscriptionEvent(ctx context.Context, m events.Message) err
 	return s.store.applySubscription(ctx, m.ID, d, m.Type == subscribemsg.EventEnded)
 }
 
-// relay publishes what the outbox still holds and deletes the objects whose
-// deletion was recorded but not done; a Cloud Scheduler tick triggers it.
+// relay publishes what the outbox still holds and deletes the objects and
+// replaced ladders whose deletion was recorded (and is due) but not done; a
+// Cloud Scheduler tick triggers it.
 func (s *Service) relay(ctx context.Context, _ events.Message) error {
 	_, err := s.store.outbox.Sweep(ctx, 500)
 	ds, derr := s.store.pendingDeletions(ctx, time.Minute, 500)
 	if derr == nil {
 		s.deleteObjects(ctx, ds)
 	}
-	return errors.Join(err, derr, s.resubmitStreams(ctx))
+	ls, lerr := s.store.dueLadderDeletions(ctx, s.now(), 50)
+	if lerr == nil {
+		s.deleteLadders(ctx, ls)
+	}
+	return errors.Join(err, derr, lerr, s.resubmitStreams(ctx))
+}
+
+// deleteLadders deletes the outputs of replaced ladders and forgets each
+// deletion done; what fails stays recorded for the relay.
+func (s *Service) deleteLadders(ctx context.Context, ls []ladderDeletion) {
+	for _, d := range ls {
+		n, err := s.objects.deleteLadder(ctx, d.Prefix)
+		if err != nil {
+			s.log.WarnContext(ctx, "replaced ladder not (wholly) deleted; the relay will retry", "prefix", d.Prefix, "deleted", n, "err", err.Error())
+			continue
+		}
+		if err := s.store.ladderDeleted(ctx, d); err != nil {
+			s.log.WarnContext(ctx, "replaced ladder deleted but its record stays; the relay will retry", "prefix", d.Prefix, "err", err.Error())
+			continue
+		}
+		s.log.InfoContext(ctx, "replaced ladder deleted", "upload_id", d.UploadID, "prefix", d.Prefix, "objects", n)
+	}
 }
 
 // deleteObjects deletes ds from the bucket and forgets each deletion done;

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"cloud.google.com/go/storage"
+	"google.golang.org/api/iterator"
 	"google.golang.org/api/option"
 
+	"github.com/kwipper/kwipper/functions/content/stream"
 	"github.com/kwipper/kwipper/shared/errs"
 )
 
@@ -22,6 +25,10 @@ type objectStore interface {
 	// delete removes generation gen of object name (the live object when
 	// gen is 0). An object already gone is no error.
 	delete(ctx context.Context, name string, gen int64) error
+	// deleteLadder removes every object under prefix, the output prefix of
+	// a ladder (it must end in stream.OutputSuffix + "/"), and reports how
+	// many it removed. Objects already gone are no error.
+	deleteLadder(ctx context.Context, prefix string) (int, error)
 }
 
 // gcsObjects is objectStore on a Cloud Storage bucket.
@@ -87,4 +94,25 @@ func (g gcsObjects) delete(ctx context.Context, name string, gen int64) error {
 		return fmt.Errorf("contentobj.delete %s#%d: %w", name, gen, err)
 	}
 	return nil
+}
+
+func (g gcsObjects) deleteLadder(ctx context.Context, prefix string) (int, error) {
+	if !strings.HasSuffix(prefix, stream.OutputSuffix+"/") || strings.Count(prefix, "/") < 2 {
+		return 0, fmt.Errorf("contentobj.deleteLadder: %q is not a ladder's output prefix", prefix)
+	}
+	n := 0
+	it := g.bucket.Objects(ctx, &storage.Query{Prefix: prefix})
+	for {
+		attrs, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("contentobj.deleteLadder %s: %w", prefix, err)
+		}
+		if err := g.bucket.Object(attrs.Name).Delete(ctx); err != nil && !errors.Is(err, storage.ErrObjectNotExist) {
+			return n, fmt.Errorf("contentobj.deleteLadder %s: %w", attrs.Name, err)
+		}
+		n++
+	}
 }

@@ -43,6 +43,9 @@ type store struct {
 	outbox *events.Outbox
 	// afterDelete runs after a transaction that recorded deletions commits.
 	afterDelete func(context.Context, []deletion)
+	// afterLadder runs after a transaction that recorded ladder deletions
+	// already due commits.
+	afterLadder func(context.Context, []ladderDeletion)
 	// afterStream runs after a transaction that started a ladder commits:
 	// it submits the job.
 	afterStream func(context.Context, Stream)

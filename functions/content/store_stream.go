@@ -106,9 +106,12 @@ func (s *store) recordJob(ctx context.Context, uploadID, name string) (bool, err
 // finishStream records the outcome of job jobName (st with Status ready and
 // Outputs, or failed and Reason), once per job however often its
 // notification arrives: the ladder's row, and the item when the ladder is
-// of the upload it serves (Item.finishStream). A ladder that is no longer
-// processing changes nothing. It reports the ladder as recorded.
-func (s *store) finishStream(ctx context.Context, jobName string, st Stream) (Stream, error) {
+// of the upload it serves (Item.finishStream). The ladder a ready one
+// replaces is marked replaced and its outputs recorded for deletion after
+// deleteAfter (deleted once that passes: after commit when it has, else by
+// the relay). A ladder that is no longer processing changes nothing. It
+// reports the ladder as recorded.
+func (s *store) finishStream(ctx context.Context, jobName string, st Stream, deleteAfter time.Time) (Stream, error) {
 	var out Stream
 	// Processed event ids are 36 characters: a UUID of the job's name.
 	key := uuid.NewSHA1(uuid.NameSpaceURL, []byte("transcoder-job:"+jobName)).String()
@@ -140,6 +143,11 @@ func (s *store) finishStream(ctx context.Context, jobName string, st Stream) (St
 				muts = append(muts, itemContentMutation(it))
 				if replaced != "" {
 					muts = append(muts, spanner.Update("Streams", []string{"UploadId", "Status"}, []any{replaced, StreamReplaced}))
+					m, err := s.deleteLadder(ctx, tx, replaced, deleteAfter)
+					if err != nil {
+						return err
+					}
+					muts = append(muts, m...)
 				}
 			}
 		}
@@ -234,4 +242,135 @@ func (s *store) putCaption(ctx context.Context, courseID, itemID, tutorID, lang 
 			[]any{courseID, itemID, lang, string(vtt), spanner.CommitTimestamp})})
 	})
 	return it, spanx.Translate(err, "contentdb.putCaption")
+}
+
+// ErrCaptionNotFound is a language the item has no caption in.
+var ErrCaptionNotFound = errs.E(errs.NotFound, "this item has no caption in that language")
+
+// captionList returns the item's captions without their text, by language,
+// read at most stale old.
+func (s *store) captionList(ctx context.Context, courseID, itemID string, stale time.Duration) ([]CaptionView, error) {
+	stmt := spanner.Statement{SQL: `SELECT Language, LENGTH(CAST(Vtt AS BYTES)), UpdatedAt FROM Captions
+		WHERE CourseId = @course AND ItemId = @item ORDER BY Language`,
+		Params: map[string]any{"course": courseID, "item": itemID}}
+	out := []CaptionView{}
+	err := spanx.Each(spanx.Single(s.db, stale).Query(ctx, stmt), func(r *spanner.Row) error {
+		v := CaptionView{CourseID: courseID, ItemID: itemID}
+		var size int64
+		if err := r.Columns(&v.Language, &size, &v.UpdatedAt); err != nil {
+			return err
+		}
+		v.Size, v.Name = int(size), stream.LanguageName(v.Language)
+		out = append(out, v)
+		return nil
+	})
+	return out, spanx.Translate(err, "contentdb.captionList")
+}
+
+// deleteCaption deletes the caption of video item itemID in language lang:
+// the tutor must own the course (ErrNotOwner), the caption must exist
+// (ErrCaptionNotFound). It returns the item as it stands and the output
+// prefix of the ladder that serves it ("" for none), whose copy of the
+// caption the caller removes once the master no longer lists it.
+func (s *store) deleteCaption(ctx context.Context, courseID, itemID, tutorID, lang string) (Item, string, error) {
+	var (
+		it     Item
+		prefix string
+	)
+	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
+		prefix = ""
+		row, err := tx.ReadRow(ctx, "Courses", spanner.Key{courseID}, []string{"TutorId"})
+		if spanx.IsNotFound(err) {
+			return ErrCourseNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var c Course
+		if err := row.Columns(&c.TutorID); err != nil {
+			return err
+		}
+		if !c.isOwner(tutorID) {
+			return ErrNotOwner
+		}
+		if it, err = readItem(ctx, tx, courseID, itemID); err != nil {
+			return err
+		}
+		if it.Removed {
+			return ErrItemNotFound
+		}
+		key := spanner.Key{courseID, itemID, lang}
+		if _, err := tx.ReadRow(ctx, "Captions", key, []string{"Language"}); spanx.IsNotFound(err) {
+			return ErrCaptionNotFound
+		} else if err != nil {
+			return err
+		}
+		if it.StreamUploadID != "" {
+			row, err := tx.ReadRow(ctx, "Streams", spanner.Key{it.StreamUploadID}, []string{"OutputPrefix"})
+			if err != nil && !spanx.IsNotFound(err) {
+				return err
+			}
+			if err == nil {
+				if err := row.Columns(&prefix); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.BufferWrite([]*spanner.Mutation{spanner.Delete("Captions", key)})
+	})
+	return it, prefix, spanx.Translate(err, "contentdb.deleteCaption")
+}
+
+// ladderDeletion is a replaced ladder's outputs to delete.
+type ladderDeletion struct {
+	Prefix, UploadID string
+	DeleteAfter      time.Time
+}
+
+// deleteLadder returns the mutation recording the deletion of upload
+// uploadID's ladder outputs after deleteAfter, and arranges the deletion
+// after commit when that time has passed (none when the ladder has no row).
+func (s *store) deleteLadder(ctx context.Context, tx *spanx.Tx, uploadID string, deleteAfter time.Time) ([]*spanner.Mutation, error) {
+	row, err := tx.ReadRow(ctx, "Streams", spanner.Key{uploadID}, []string{"OutputPrefix"})
+	if spanx.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := ladderDeletion{UploadID: uploadID, DeleteAfter: deleteAfter}
+	if err := row.Columns(&d.Prefix); err != nil {
+		return nil, err
+	}
+	if s.afterLadder != nil && !deleteAfter.After(time.Now()) {
+		tx.AfterCommit(func(ctx context.Context) { s.afterLadder(ctx, []ladderDeletion{d}) })
+	}
+	return []*spanner.Mutation{spanner.InsertOrUpdate("LadderDeletions", []string{"Prefix", "UploadId", "DeleteAfter", "CreatedAt"},
+		[]any{d.Prefix, d.UploadID, d.DeleteAfter, spanner.CommitTimestamp})}, nil
+}
+
+// dueLadderDeletions returns up to limit recorded ladder deletions whose
+// time has come.
+func (s *store) dueLadderDeletions(ctx context.Context, now time.Time, limit int) ([]ladderDeletion, error) {
+	stmt := spanner.Statement{
+		SQL: `SELECT Prefix, UploadId, DeleteAfter FROM LadderDeletions@{FORCE_INDEX=LadderDeletionsByDue}
+		      WHERE DeleteAfter <= @now ORDER BY DeleteAfter LIMIT @limit`,
+		Params: map[string]any{"now": now, "limit": int64(limit)},
+	}
+	var out []ladderDeletion
+	err := spanx.Each(s.db.Single().Query(ctx, stmt), func(r *spanner.Row) error {
+		var d ladderDeletion
+		if err := r.Columns(&d.Prefix, &d.UploadID, &d.DeleteAfter); err != nil {
+			return err
+		}
+		out = append(out, d)
+		return nil
+	})
+	return out, spanx.Translate(err, "contentdb.dueLadderDeletions")
+}
+
+// ladderDeleted forgets a ladder deletion that is done.
+func (s *store) ladderDeleted(ctx context.Context, d ladderDeletion) error {
+	err := spanx.Apply(ctx, s.db, spanner.Delete("LadderDeletions", spanner.Key{d.Prefix}))
+	return spanx.Translate(err, "contentdb.ladderDeleted")
 }

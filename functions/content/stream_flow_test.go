@@ -170,6 +170,8 @@ func ladderURLs(t *testing.T, cv streamContent, cookie *http.Cookie) []string {
 // original MP4 stays the download; a redelivered notification changes
 // nothing.
 func TestFlow_streamingLadderBehindSignedCookies(t *testing.T) {
+	// A replaced ladder is deleted at once (no grace for players).
+	t.Setenv("KW_STREAM_REPLACED_LADDER_GRACE", "0s")
 	s := start(t)
 	_, tutor := s.User("tutor@stream.test", "tutor")
 	learnerID, learner := s.User("learner@stream.test", "learner")
@@ -221,6 +223,21 @@ func TestFlow_streamingLadderBehindSignedCookies(t *testing.T) {
 	_, idVTT := fetch(t, strings.TrimSuffix(tv.Stream.MasterURL, stream.MasterName)+stream.CaptionVTTName("id"), tutorCookie)
 	if !strings.Contains(string(idVTT), "Selamat pagi") || strings.Contains(string(idVTT), "broken") {
 		t.Errorf("id captions after a refused upload:\n%s", idVTT)
+	}
+	// Deleting a caption takes it out of the master and the ladder; it may
+	// be uploaded again.
+	s.Must(http.StatusNoContent, "DELETE", captions+"es", tutor, nil)
+	if _, m := fetch(t, tv.Stream.MasterURL, tutorCookie); strings.Contains(string(m), `LANGUAGE="es"`) || !strings.Contains(string(m), `LANGUAGE="ja"`) {
+		t.Errorf("master after deleting the es captions:\n%s", m)
+	}
+	for _, name := range []string{stream.CaptionVTTName("es"), stream.CaptionPlaylistName("es")} {
+		if o := ladderPrefix(t, tv.Stream.MasterURL) + name; !s.objectGone(o) {
+			t.Errorf("%s stays in the ladder after its caption was deleted", o)
+		}
+	}
+	s.putVTT(http.StatusOK, tutor, captions+"es", "WEBVTT\n\n00:00.500 --> 00:03.000\n"+vtt["es"]+"\n")
+	if _, m := fetch(t, tv.Stream.MasterURL, tutorCookie); !bytes.Equal(m, master) {
+		t.Errorf("master after uploading es again differs from before its deletion:\n%s", m)
 	}
 
 	// Subscribed (as the Subscribe service announces it): playlist + cookie.
@@ -301,6 +318,15 @@ func TestFlow_streamingLadderBehindSignedCookies(t *testing.T) {
 	if replaced.Stream.MasterURL == cv.Stream.MasterURL {
 		t.Fatal("the replacement's ladder does not serve once ready")
 	}
+	// The replaced ladder's outputs go (here at once: no grace); the new
+	// ladder's and the other item's stay.
+	oldLadder := ladderPrefix(t, cv.Stream.MasterURL)
+	s.Eventually("the replaced ladder deleted", 30*time.Second, func() bool { return len(s.objectsUnder(oldLadder)) == 0 })
+	for _, p := range []string{ladderPrefix(t, replaced.Stream.MasterURL), ladderPrefix(t, otherCv(t, s, learner, course, other))} {
+		if len(s.objectsUnder(p)) < 8 {
+			t.Errorf("ladder %s lost objects: %v", p, s.objectsUnder(p))
+		}
+	}
 
 	// A video the transcoder cannot read: failed with a reason; the MP4
 	// still serves.
@@ -362,4 +388,26 @@ func (s *stack) streamJob(item string) string {
 		s.t.Fatalf("job of item %s: %q %v", item, job, err)
 	}
 	return job
+}
+
+// ladderPrefix is the object prefix of the ladder whose master is served at
+// masterURL (the local stack serves object O at <base>/media/O).
+func ladderPrefix(t *testing.T, masterURL string) string {
+	t.Helper()
+	u, err := url.Parse(masterURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, ok := strings.CutPrefix(u.Path, "/media/")
+	if !ok || !strings.HasSuffix(obj, "/"+stream.MasterName) {
+		t.Fatalf("master URL %s is not /media/<object>/%s", masterURL, stream.MasterName)
+	}
+	return strings.TrimSuffix(obj, stream.MasterName)
+}
+
+// otherCv returns the master URL of item's ladder as token sees it.
+func otherCv(t *testing.T, s *stack, token, course, item string) string {
+	t.Helper()
+	cv, _ := s.streamReady(token, course, item)
+	return cv.Stream.MasterURL
 }

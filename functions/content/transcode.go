@@ -84,7 +84,7 @@ func (s *Service) submitStream(ctx context.Context, st Stream) {
 	name, err := s.transcoder.Submit(ctx, j)
 	if errs.KindOf(err) == errs.Invalid {
 		st.Status, st.Reason = StreamFailed, "the video cannot be transcoded: "+clientMessage(err)
-		if _, err := s.store.finishStream(ctx, "submit:"+st.UploadID, st); err != nil {
+		if _, err := s.store.finishStream(ctx, "submit:"+st.UploadID, st, s.now().Add(s.cfg.ReplacedLadderGrace)); err != nil {
 			log.WarnContext(ctx, "transcoding refused; recording it failed (the relay retries)", "err", err.Error())
 		}
 		return
@@ -155,7 +155,7 @@ func (s *Service) onTranscoded(ctx context.Context, m events.Message) error {
 			done.Status, done.Reason, done.Outputs = StreamReady, "", &o
 		}
 	}
-	got, err := s.store.finishStream(ctx, res.Name, done)
+	got, err := s.store.finishStream(ctx, res.Name, done, s.now().Add(s.cfg.ReplacedLadderGrace))
 	if err != nil {
 		return err
 	}

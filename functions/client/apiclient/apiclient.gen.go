@@ -660,6 +660,11 @@ type BillingWebhookAck struct {
 	Received bool `json:"received"`
 }
 
+// ContentCaptionList defines model for content.CaptionList.
+type ContentCaptionList struct {
+	Captions []ContentCaptionView `json:"captions"`
+}
+
 // ContentCaptionView defines model for content.CaptionView.
 type ContentCaptionView struct {
 	CourseId  string    `json:"course_id"`
@@ -1716,6 +1721,20 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/courses/{courseId}/items/{itemId} (the `CourseItemUpdate` operationId).
 	CourseItemUpdate(ctx context.Context, courseId string, itemId string, body CourseItemUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ContentCaptionList List a video item's captions: language, name, size, whether the serving ladder lists them (the tutor and subscribers)
+	//
+	// List a video item's captions: language, name, size, whether the serving ladder lists them (the tutor and subscribers). Needs an access token.
+	//
+	// Corresponds with GET /v1/courses/{courseId}/items/{itemId}/captions (the `ContentCaptionList` operationId).
+	ContentCaptionList(ctx context.Context, courseId string, itemId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ContentCaptionDelete Delete a video item's captions in a language: the master playlist no longer lists them
+	//
+	// Delete a video item's captions in a language: the master playlist no longer lists them. Needs an access token of a user with the tutor role.
+	//
+	// Corresponds with DELETE /v1/courses/{courseId}/items/{itemId}/captions/{language} (the `ContentCaptionDelete` operationId).
+	ContentCaptionDelete(ctx context.Context, courseId string, itemId string, language string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ContentCaptionPut Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong
 	//
 	// Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong. Needs an access token of a user with the tutor role.
@@ -2574,6 +2593,40 @@ func (c *Client) CourseItemUpdateWithBody(ctx context.Context, courseId string, 
 // Corresponds with PATCH /v1/courses/{courseId}/items/{itemId} (the `CourseItemUpdate` operationId).
 func (c *Client) CourseItemUpdate(ctx context.Context, courseId string, itemId string, body CourseItemUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCourseItemUpdateRequest(c.Server, courseId, itemId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ContentCaptionList List a video item's captions: language, name, size, whether the serving ladder lists them (the tutor and subscribers)
+//
+// List a video item's captions: language, name, size, whether the serving ladder lists them (the tutor and subscribers). Needs an access token.
+//
+// Corresponds with GET /v1/courses/{courseId}/items/{itemId}/captions (the `ContentCaptionList` operationId).
+func (c *Client) ContentCaptionList(ctx context.Context, courseId string, itemId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContentCaptionListRequest(c.Server, courseId, itemId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ContentCaptionDelete Delete a video item's captions in a language: the master playlist no longer lists them
+//
+// Delete a video item's captions in a language: the master playlist no longer lists them. Needs an access token of a user with the tutor role.
+//
+// Corresponds with DELETE /v1/courses/{courseId}/items/{itemId}/captions/{language} (the `ContentCaptionDelete` operationId).
+func (c *Client) ContentCaptionDelete(ctx context.Context, courseId string, itemId string, language string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewContentCaptionDeleteRequest(c.Server, courseId, itemId, language)
 	if err != nil {
 		return nil, err
 	}
@@ -4346,6 +4399,95 @@ func NewCourseItemUpdateRequestWithBody(server string, courseId string, itemId s
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewContentCaptionListRequest constructs an http.Request for the ContentCaptionList method
+func NewContentCaptionListRequest(server string, courseId string, itemId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "courseId", courseId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "itemId", itemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/courses/%s/items/%s/captions", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewContentCaptionDeleteRequest constructs an http.Request for the ContentCaptionDelete method
+func NewContentCaptionDeleteRequest(server string, courseId string, itemId string, language string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "courseId", courseId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "itemId", itemId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam2 string
+
+	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "language", language, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/courses/%s/items/%s/captions/%s", pathParam0, pathParam1, pathParam2)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -6141,6 +6283,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/courses/{courseId}/items/{itemId} (the `CourseItemUpdate` operationId).
 	CourseItemUpdateWithResponse(ctx context.Context, courseId string, itemId string, body CourseItemUpdateJSONRequestBody, reqEditors ...RequestEditorFn) (*CourseItemUpdateResponse, error)
+
+	// ContentCaptionListWithResponse List a video item's captions: language, name, size, whether the serving ladder lists them (the tutor and subscribers)
+	//
+	// List a video item's captions: language, name, size, whether the serving ladder lists them (the tutor and subscribers). Needs an access token.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/courses/{courseId}/items/{itemId}/captions (the `ContentCaptionList` operationId).
+	ContentCaptionListWithResponse(ctx context.Context, courseId string, itemId string, reqEditors ...RequestEditorFn) (*ContentCaptionListResponse, error)
+
+	// ContentCaptionDeleteWithResponse Delete a video item's captions in a language: the master playlist no longer lists them
+	//
+	// Delete a video item's captions in a language: the master playlist no longer lists them. Needs an access token of a user with the tutor role.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/courses/{courseId}/items/{itemId}/captions/{language} (the `ContentCaptionDelete` operationId).
+	ContentCaptionDeleteWithResponse(ctx context.Context, courseId string, itemId string, language string, reqEditors ...RequestEditorFn) (*ContentCaptionDeleteResponse, error)
 
 	// ContentCaptionPutWithResponse Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong
 	//
@@ -8550,6 +8710,193 @@ func (r CourseItemUpdateResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CourseItemUpdateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ContentCaptionListResponse401Headers the declared response headers of an HTTP 401 response for ContentCaptionList
+type ContentCaptionListResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ContentCaptionListResponse503Headers the declared response headers of an HTTP 503 response for ContentCaptionList
+type ContentCaptionListResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ContentCaptionListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContentCaptionList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ContentCaptionListResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ContentCaptionListResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ContentCaptionListResponse) GetJSON200() *ContentCaptionList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ContentCaptionListResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ContentCaptionListResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ContentCaptionListResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ContentCaptionListResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ContentCaptionListResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ContentCaptionListResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ContentCaptionListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ContentCaptionListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ContentCaptionListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ContentCaptionListResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ContentCaptionDeleteResponse401Headers the declared response headers of an HTTP 401 response for ContentCaptionDelete
+type ContentCaptionDeleteResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ContentCaptionDeleteResponse503Headers the declared response headers of an HTTP 503 response for ContentCaptionDelete
+type ContentCaptionDeleteResponse503Headers struct {
+	RetryAfter *string
+}
+
+type ContentCaptionDeleteResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Error
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *Error
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ContentCaptionDeleteResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ContentCaptionDeleteResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ContentCaptionDeleteResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ContentCaptionDeleteResponse) GetJSON401() *Error {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ContentCaptionDeleteResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ContentCaptionDeleteResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ContentCaptionDeleteResponse) GetJSON500() *Error {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ContentCaptionDeleteResponse) GetJSON503() *Error {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ContentCaptionDeleteResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ContentCaptionDeleteResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ContentCaptionDeleteResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ContentCaptionDeleteResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12446,6 +12793,36 @@ func (c *ClientWithResponses) CourseItemUpdateWithResponse(ctx context.Context, 
 	return ParseCourseItemUpdateResponse(rsp)
 }
 
+// ContentCaptionListWithResponse List a video item's captions: language, name, size, whether the serving ladder lists them (the tutor and subscribers)
+//
+// List a video item's captions: language, name, size, whether the serving ladder lists them (the tutor and subscribers). Needs an access token.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/courses/{courseId}/items/{itemId}/captions (the `ContentCaptionList` operationId).
+func (c *ClientWithResponses) ContentCaptionListWithResponse(ctx context.Context, courseId string, itemId string, reqEditors ...RequestEditorFn) (*ContentCaptionListResponse, error) {
+	rsp, err := c.ContentCaptionList(ctx, courseId, itemId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseContentCaptionListResponse(rsp)
+}
+
+// ContentCaptionDeleteWithResponse Delete a video item's captions in a language: the master playlist no longer lists them
+//
+// Delete a video item's captions in a language: the master playlist no longer lists them. Needs an access token of a user with the tutor role.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/courses/{courseId}/items/{itemId}/captions/{language} (the `ContentCaptionDelete` operationId).
+func (c *ClientWithResponses) ContentCaptionDeleteWithResponse(ctx context.Context, courseId string, itemId string, language string, reqEditors ...RequestEditorFn) (*ContentCaptionDeleteResponse, error) {
+	rsp, err := c.ContentCaptionDelete(ctx, courseId, itemId, language, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseContentCaptionDeleteResponse(rsp)
+}
+
 // ContentCaptionPutWithResponse Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong
 //
 // Upload a video item's captions in a language (id, ja, en, es, ...): the WebVTT file as the body (Content-Type: text/vtt, at most 2 MiB); a malformed file is refused with the line that is wrong. Needs an access token of a user with the tutor role.
@@ -15044,6 +15421,184 @@ func ParseCourseItemUpdateResponse(rsp *http.Response) (*CourseItemUpdateRespons
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers CourseItemUpdateResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseContentCaptionListResponse parses an HTTP response from a ContentCaptionListWithResponse call
+func ParseContentCaptionListResponse(rsp *http.Response) (*ContentCaptionListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ContentCaptionListResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContentCaptionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ContentCaptionListResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ContentCaptionListResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseContentCaptionDeleteResponse parses an HTTP response from a ContentCaptionDeleteWithResponse call
+func ParseContentCaptionDeleteResponse(rsp *http.Response) (*ContentCaptionDeleteResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ContentCaptionDeleteResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ContentCaptionDeleteResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ContentCaptionDeleteResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

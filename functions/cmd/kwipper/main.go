@@ -97,7 +97,7 @@ func serveOne(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			app.Functions = []fnreg.Function{f}
 		}
 	}
-	h := app.Handler()
+	h := canaryPath("kw-"+spec.Name, app.Handler())
 	ff.HTTP(spec.Name, h.ServeHTTP)
 	log.InfoContext(ctx, "serving function", "function", spec.Name, "port", cfg.Port)
 	errc := make(chan error, 1)

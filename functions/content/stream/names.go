@@ -50,8 +50,11 @@ func CaptionPlaylistName(lang string) string { return CaptionDir + lang + ".m3u8
 // and a cookie for one upload's prefix never covers another's (or the source
 // object itself). It ends in "/".
 func OutputPrefix(sourceObject string) string {
-	return strings.TrimSuffix(sourceObject, "/") + ".hls/"
+	return strings.TrimSuffix(sourceObject, "/") + OutputSuffix + "/"
 }
+
+// OutputSuffix ends the name of every ladder's output prefix.
+const OutputSuffix = ".hls"
 
 // ContentType is the media type a streaming output is served with, by its
 // name's extension.

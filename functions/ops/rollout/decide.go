@@ -10,6 +10,8 @@ package rollout
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"time"
 )
 
@@ -77,6 +79,15 @@ type Thresholds struct {
 	ErrorRatioTolerance float64 `json:"error_ratio_tolerance"`
 	// P95BudgetMs is the highest p95 latency the canary may have.
 	P95BudgetMs float64 `json:"p95_budget_ms"`
+	// MinProbes is the number of synthetic requests (probes) needed before
+	// their success ratio and latency are judged; below it the probes roll
+	// back only when their failures already exceed what MinProbeSuccessRatio
+	// allows for MinProbes.
+	MinProbes int `json:"min_probes"`
+	// MinProbeSuccessRatio is the lowest share of probes that must succeed.
+	MinProbeSuccessRatio float64 `json:"min_probe_success_ratio"`
+	// ProbeP95BudgetMs is the highest p95 latency of a round of probes.
+	ProbeP95BudgetMs float64 `json:"probe_p95_budget_ms"`
 	// MaxP95ToBaseline bounds the canary's p95 relative to the baseline's:
 	// canary <= baseline*MaxP95ToBaseline + P95ToleranceMs.
 	MaxP95ToBaseline float64 `json:"max_p95_to_baseline"`
@@ -102,16 +113,19 @@ func DefaultThresholds() Thresholds {
 		P95ToleranceMs:          50,
 		MinDeliveries:           20,
 		MaxDeliveryErrorRatio:   0.05,
+		MinProbes:               10,
+		MinProbeSuccessRatio:    0.9,
+		ProbeP95BudgetMs:        3000,
 	}
 }
 
 // Validate reports thresholds that cannot work.
 func (t Thresholds) Validate() error {
 	var errs []error
-	if t.MinRequests < 1 || t.MinDeliveries < 1 {
-		errs = append(errs, errors.New("min_requests and min_deliveries must be at least 1"))
+	if t.MinRequests < 1 || t.MinDeliveries < 1 || t.MinProbes < 1 {
+		errs = append(errs, errors.New("min_requests, min_deliveries and min_probes must be at least 1"))
 	}
-	for name, r := range map[string]float64{"max_error_ratio": t.MaxErrorRatio, "max_delivery_error_ratio": t.MaxDeliveryErrorRatio, "error_ratio_tolerance": t.ErrorRatioTolerance} {
+	for name, r := range map[string]float64{"max_error_ratio": t.MaxErrorRatio, "max_delivery_error_ratio": t.MaxDeliveryErrorRatio, "error_ratio_tolerance": t.ErrorRatioTolerance, "min_probe_success_ratio": t.MinProbeSuccessRatio} {
 		if r < 0 || r > 1 {
 			errs = append(errs, fmt.Errorf("%s must be between 0 and 1, not %g", name, r))
 		}
@@ -119,8 +133,8 @@ func (t Thresholds) Validate() error {
 	if t.MaxErrorRatioToBaseline < 1 || t.MaxP95ToBaseline < 1 {
 		errs = append(errs, errors.New("max_error_ratio_to_baseline and max_p95_to_baseline must be at least 1"))
 	}
-	if t.P95BudgetMs <= 0 || t.P95ToleranceMs < 0 {
-		errs = append(errs, errors.New("p95_budget_ms must be positive and p95_tolerance_ms not negative"))
+	if t.P95BudgetMs <= 0 || t.P95ToleranceMs < 0 || t.ProbeP95BudgetMs <= 0 {
+		errs = append(errs, errors.New("p95_budget_ms and probe_p95_budget_ms must be positive and p95_tolerance_ms not negative"))
 	}
 	return errors.Join(errs...)
 }
@@ -167,16 +181,23 @@ type Decision struct {
 	Reasons  []string `json:"reasons"`
 	Canary   Summary  `json:"canary"`
 	Baseline Summary  `json:"baseline"`
+	// Probes summarizes the synthetic requests sent to the canary (Rounds
+	// 0: none were sent, e.g. for a Pub/Sub function).
+	Probes ProbeSummary `json:"probes"`
 }
 
 // Decide compares the canary's series with the baseline's over the same
-// window. It returns ROLLBACK when any bound is broken (error ratio, error
-// ratio against the baseline, p95 budget, p95 against the baseline; for
-// Pub/Sub the delivery error ratio), HOLD when the canary has served too
-// little to judge, else PROMOTE. Bounds relative to the baseline apply only
-// when the baseline itself has enough traffic. The canary's trigger decides
-// which rules apply; baseline and canary must be of the same service.
-func Decide(canary, baseline Series, t Thresholds) (Decision, error) {
+// window, and judges the synthetic requests sent to the canary (probes; an
+// empty series when none were sent). It returns ROLLBACK when any bound is
+// broken (error ratio, error ratio against the baseline, p95 budget, p95
+// against the baseline; for Pub/Sub the delivery error ratio; the probes'
+// success ratio and p95), HOLD when the canary has served too little to
+// judge, else PROMOTE. The probes are judged whatever the traffic: failing
+// probes roll back a canary Monitoring cannot judge yet. Bounds relative to
+// the baseline apply only when the baseline itself has enough traffic. The
+// canary's trigger decides which rules apply; baseline and canary must be
+// of the same service.
+func Decide(canary, baseline Series, probes ProbeSeries, t Thresholds) (Decision, error) {
 	if err := t.Validate(); err != nil {
 		return Decision{}, err
 	}
@@ -189,8 +210,14 @@ func Decide(canary, baseline Series, t Thresholds) (Decision, error) {
 	if canary.Service != "" && baseline.Service != "" && canary.Service != baseline.Service {
 		return Decision{}, fmt.Errorf("canary is of service %q, baseline of %q", canary.Service, baseline.Service)
 	}
+	if canary.Service != "" && probes.Service != "" && canary.Service != probes.Service {
+		return Decision{}, fmt.Errorf("canary is of service %q, probes of %q", canary.Service, probes.Service)
+	}
+	if canary.Revision != "" && probes.Revision != "" && canary.Revision != probes.Revision {
+		return Decision{}, fmt.Errorf("canary is revision %q, probes went to %q", canary.Revision, probes.Revision)
+	}
 	baseline.Trigger = canary.Trigger
-	d := Decision{Canary: Summarize(canary), Baseline: Summarize(baseline)}
+	d := Decision{Canary: Summarize(canary), Baseline: Summarize(baseline), Probes: SummarizeProbes(probes)}
 	c, b := d.Canary, d.Baseline
 
 	minimum, maxRatio, what := t.MinRequests, t.MaxErrorRatio, "5xx ratio"
@@ -224,6 +251,27 @@ func Decide(canary, baseline Series, t Thresholds) (Decision, error) {
 			}
 		}
 	}
+	if p := d.Probes; p.Sent > 0 {
+		why := ""
+		if len(p.Failures) > 0 {
+			why = " (" + strings.Join(p.Failures, "; ") + ")"
+		}
+		// epsilon keeps 1 failure in 10 within a 90 % bound (1-0.9 is
+		// 0.09999... in floating point).
+		const epsilon = 1e-9
+		if p.Sent < t.MinProbes {
+			if allowed := int(math.Floor((1-t.MinProbeSuccessRatio)*float64(t.MinProbes) + epsilon)); p.Failed > allowed {
+				fail("synthetic probes: %d failed already exceed the %d allowed in the minimum %d%s", p.Failed, allowed, t.MinProbes, why)
+			}
+		} else {
+			if p.SuccessRatio < t.MinProbeSuccessRatio-epsilon {
+				fail("synthetic probes: %d of %d succeeded (%.1f%% < %.1f%%)%s", p.Sent-p.Failed, p.Sent, p.SuccessRatio*100, t.MinProbeSuccessRatio*100, why)
+			}
+			if p.P95Ms > t.ProbeP95BudgetMs {
+				fail("synthetic probes: p95 latency %.0f ms > budget %.0f ms", p.P95Ms, t.ProbeP95BudgetMs)
+			}
+		}
+	}
 	switch {
 	case len(d.Reasons) > 0:
 		d.Verdict = Rollback
@@ -233,6 +281,9 @@ func Decide(canary, baseline Series, t Thresholds) (Decision, error) {
 	default:
 		d.Verdict = Promote
 		d.Reasons = []string{fmt.Sprintf("%s %.2f%%, p95 %.0f ms over %d requests: within bounds", what, c.ErrorRatio*100, c.P95Ms, c.Requests)}
+	}
+	if p := d.Probes; p.Sent > 0 && d.Verdict != Rollback {
+		d.Reasons = append(d.Reasons, fmt.Sprintf("synthetic probes: %d of %d succeeded, p95 %.0f ms", p.Sent-p.Failed, p.Sent, p.P95Ms))
 	}
 	return d, nil
 }
@@ -253,19 +304,19 @@ func Combine(ds ...Decision) Verdict {
 }
 
 // OnHoldTimeout resolves a decision still HOLD when the watch runs out of
-// time: a canary that served without a single error is promoted (a rarely
-// called function would otherwise never ship), one with errors is rolled
-// back.
+// time: a canary that served without a single error and failed no probe is
+// promoted (a rarely called function would otherwise never ship), one with
+// errors is rolled back.
 func OnHoldTimeout(d Decision) Decision {
 	if d.Verdict != Hold {
 		return d
 	}
-	if d.Canary.Errors == 0 {
+	if d.Canary.Errors == 0 && d.Probes.Failed == 0 {
 		d.Verdict = Promote
 		d.Reasons = append(d.Reasons, fmt.Sprintf("watch timed out with %d requests and no errors: promoted", d.Canary.Requests))
 	} else {
 		d.Verdict = Rollback
-		d.Reasons = append(d.Reasons, fmt.Sprintf("watch timed out with %d errors in %d requests: rolled back", d.Canary.Errors, d.Canary.Requests))
+		d.Reasons = append(d.Reasons, fmt.Sprintf("watch timed out with %d errors in %d requests and %d failed probes: rolled back", d.Canary.Errors, d.Canary.Requests, d.Probes.Failed))
 	}
 	return d
 }

@@ -2,6 +2,7 @@ package rollout
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,8 +22,26 @@ func readSeries(t *testing.T, path string) Series {
 	return s
 }
 
+func readProbes(t *testing.T, path string) ProbeSeries {
+	t.Helper()
+	var s ProbeSeries
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return s
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return s
+}
+
 // TestDecideRecordedSeries runs Decide on the recorded series under
-// testdata/<case>/{canary,baseline}.json with the default thresholds.
+// testdata/<case>/{canary,baseline}.json, and the probes of
+// testdata/<case>/probes.json when there is one, with the default
+// thresholds.
 func TestDecideRecordedSeries(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -36,10 +55,18 @@ func TestDecideRecordedSeries(t *testing.T) {
 		{"pubsub_delivery_errors_rollback", Rollback, "push delivery error ratio"},
 		{"pubsub_healthy_promote", Promote, "push delivery error ratio"},
 		{"early_errors_rollback", Rollback, "already exceed"},
+		// Synthetic requests: Monitoring has 10 requests, too few to judge,
+		// but every probe got a 500 (or no answer): roll back now.
+		{"probes_failing_little_traffic_rollback", Rollback, "synthetic probes: 0 of 12 succeeded"},
+		{"probes_timeout_little_traffic_rollback", Rollback, "no answer within 10s"},
+		{"probes_healthy_little_traffic_hold", Hold, "synthetic probes: 18 of 18 succeeded"},
+		{"probes_healthy_promote", Promote, "synthetic probes: 30 of 30 succeeded"},
+		{"probes_one_blip_promote", Promote, "synthetic probes: 29 of 30 succeeded"},
+		{"probes_slow_rollback", Rollback, "synthetic probes: p95 latency 3900 ms > budget 3000 ms"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join("testdata", tc.name)
-			d, err := Decide(readSeries(t, filepath.Join(dir, "canary.json")), readSeries(t, filepath.Join(dir, "baseline.json")), DefaultThresholds())
+			d, err := Decide(readSeries(t, filepath.Join(dir, "canary.json")), readSeries(t, filepath.Join(dir, "baseline.json")), readProbes(t, filepath.Join(dir, "probes.json")), DefaultThresholds())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,19 +89,24 @@ func TestDecideRules(t *testing.T) {
 	for _, tc := range []struct {
 		name             string
 		canary, baseline Series
+		probes           ProbeSeries
 		want             Verdict
 	}{
-		{"4xx_not_held_against_http", httpSeries(Point{Requests: 200, Errors4xx: 150, LatencyP95Ms: 100}), httpSeries(Point{Requests: 2000, LatencyP95Ms: 100}), Promote},
-		{"4xx_are_failed_pushes", Series{Trigger: TriggerPubSub, Points: []Point{{Requests: 200, Errors4xx: 30, LatencyP95Ms: 50}}}, Series{Trigger: TriggerPubSub}, Rollback},
-		{"over_p95_budget_without_baseline", httpSeries(Point{Requests: 500, LatencyP95Ms: 2000}), httpSeries(), Rollback},
-		{"baseline_too_quiet_only_absolute_bounds", httpSeries(Point{Requests: 500, Errors5xx: 5, LatencyP95Ms: 900}), httpSeries(Point{Requests: 10, LatencyP95Ms: 100}), Promote},
-		{"error_ratio_near_a_noisy_baseline", httpSeries(Point{Requests: 1000, Errors5xx: 15, LatencyP95Ms: 100}), httpSeries(Point{Requests: 10000, Errors5xx: 120, LatencyP95Ms: 100}), Promote},
-		{"error_ratio_twice_the_baseline_and_more", httpSeries(Point{Requests: 1000, Errors5xx: 19, LatencyP95Ms: 100}), httpSeries(Point{Requests: 10000, Errors5xx: 20, LatencyP95Ms: 100}), Rollback},
-		{"small_p95_change_within_tolerance", httpSeries(Point{Requests: 500, LatencyP95Ms: 40}), httpSeries(Point{Requests: 5000, LatencyP95Ms: 10}), Promote},
-		{"no_points_hold", httpSeries(), httpSeries(), Hold},
+		{"4xx_not_held_against_http", httpSeries(Point{Requests: 200, Errors4xx: 150, LatencyP95Ms: 100}), httpSeries(Point{Requests: 2000, LatencyP95Ms: 100}), ProbeSeries{}, Promote},
+		{"4xx_are_failed_pushes", Series{Trigger: TriggerPubSub, Points: []Point{{Requests: 200, Errors4xx: 30, LatencyP95Ms: 50}}}, Series{Trigger: TriggerPubSub}, ProbeSeries{}, Rollback},
+		{"over_p95_budget_without_baseline", httpSeries(Point{Requests: 500, LatencyP95Ms: 2000}), httpSeries(), ProbeSeries{}, Rollback},
+		{"baseline_too_quiet_only_absolute_bounds", httpSeries(Point{Requests: 500, Errors5xx: 5, LatencyP95Ms: 900}), httpSeries(Point{Requests: 10, LatencyP95Ms: 100}), ProbeSeries{}, Promote},
+		{"error_ratio_near_a_noisy_baseline", httpSeries(Point{Requests: 1000, Errors5xx: 15, LatencyP95Ms: 100}), httpSeries(Point{Requests: 10000, Errors5xx: 120, LatencyP95Ms: 100}), ProbeSeries{}, Promote},
+		{"error_ratio_twice_the_baseline_and_more", httpSeries(Point{Requests: 1000, Errors5xx: 19, LatencyP95Ms: 100}), httpSeries(Point{Requests: 10000, Errors5xx: 20, LatencyP95Ms: 100}), ProbeSeries{}, Rollback},
+		{"small_p95_change_within_tolerance", httpSeries(Point{Requests: 500, LatencyP95Ms: 40}), httpSeries(Point{Requests: 5000, LatencyP95Ms: 10}), ProbeSeries{}, Promote},
+		{"no_points_hold", httpSeries(), httpSeries(), ProbeSeries{}, Hold},
+		{"no_traffic_failing_probes_rollback", httpSeries(), httpSeries(), ProbeSeries{Rounds: []ProbeRound{{Sent: 6, Failed: 2}}}, Rollback},
+		{"no_traffic_one_failed_probe_hold", httpSeries(), httpSeries(), ProbeSeries{Rounds: []ProbeRound{{Sent: 6, Failed: 1}}}, Hold},
+		{"monitoring_healthy_probes_failing_rollback", httpSeries(Point{Requests: 500, LatencyP95Ms: 90}), httpSeries(Point{Requests: 5000, LatencyP95Ms: 90}), ProbeSeries{Rounds: []ProbeRound{{Sent: 6}, {Sent: 6, Failed: 6}}}, Rollback},
+		{"pubsub_without_probes_promote", Series{Trigger: TriggerPubSub, Points: []Point{{Requests: 200, LatencyP95Ms: 50}}}, Series{Trigger: TriggerPubSub}, ProbeSeries{}, Promote},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := Decide(tc.canary, tc.baseline, th)
+			d, err := Decide(tc.canary, tc.baseline, tc.probes, th)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,19 +119,27 @@ func TestDecideRules(t *testing.T) {
 
 func TestDecideRejects(t *testing.T) {
 	ok := httpSeries(Point{Requests: 1})
-	if _, err := Decide(Series{Trigger: "cron"}, ok, DefaultThresholds()); err == nil {
+	if _, err := Decide(Series{Trigger: "cron"}, ok, ProbeSeries{}, DefaultThresholds()); err == nil {
 		t.Error("unknown trigger accepted")
 	}
-	if _, err := Decide(ok, Series{Trigger: TriggerPubSub}, DefaultThresholds()); err == nil {
+	if _, err := Decide(ok, Series{Trigger: TriggerPubSub}, ProbeSeries{}, DefaultThresholds()); err == nil {
 		t.Error("canary and baseline of different triggers accepted")
 	}
-	if _, err := Decide(ok, Series{Service: "kw-y", Trigger: TriggerHTTP}, DefaultThresholds()); err == nil {
+	if _, err := Decide(ok, Series{Service: "kw-y", Trigger: TriggerHTTP}, ProbeSeries{}, DefaultThresholds()); err == nil {
 		t.Error("canary and baseline of different services accepted")
 	}
+	if _, err := Decide(ok, ok, ProbeSeries{Revision: "another"}, DefaultThresholds()); err == nil {
+		t.Error("probes of another revision accepted")
+	}
 	bad := DefaultThresholds()
+	bad.MinProbeSuccessRatio = 1.5
+	if _, err := Decide(ok, ok, ProbeSeries{}, bad); err == nil {
+		t.Error("a probe success ratio above 1 accepted")
+	}
+	bad = DefaultThresholds()
 	bad.MaxErrorRatio = 2
 	bad.MinRequests = 0
-	if _, err := Decide(ok, ok, bad); err == nil {
+	if _, err := Decide(ok, ok, ProbeSeries{}, bad); err == nil {
 		t.Error("impossible thresholds accepted")
 	}
 }
@@ -119,6 +159,10 @@ func TestOnHoldTimeout(t *testing.T) {
 	dirty := Decision{Verdict: Hold, Canary: Summary{Requests: 12, Errors: 1}}
 	if got := OnHoldTimeout(dirty).Verdict; got != Rollback {
 		t.Errorf("hold with errors at timeout: %s, want ROLLBACK", got)
+	}
+	probeFailed := Decision{Verdict: Hold, Canary: Summary{Requests: 12}, Probes: ProbeSummary{Sent: 6, Failed: 1}}
+	if got := OnHoldTimeout(probeFailed).Verdict; got != Rollback {
+		t.Errorf("hold with a failed probe at timeout: %s, want ROLLBACK", got)
 	}
 	if got := OnHoldTimeout(Decision{Verdict: Rollback}).Verdict; got != Rollback {
 		t.Errorf("rollback changed to %s", got)

@@ -20,12 +20,14 @@ const (
 	// Deploy applies the region stack: one new revision per changed
 	// function, tagged "canary", without traffic.
 	Deploy Action = "deploy"
-	// Smoke sends synthetic requests to the canary tag and fails on errors.
+	// Smoke checks every canary revision has its tag and sends it a round of
+	// synthetic requests (probes); a failure rolls back before any traffic.
 	Smoke Action = "smoke"
 	// Shift gives the canary Percent of the traffic.
 	Shift Action = "shift"
-	// Watch decides from Cloud Monitoring, every minute, until PROMOTE
-	// (next step) or ROLLBACK (all traffic back to the stable revision, stop).
+	// Watch probes the canaries and decides from the probes and Cloud
+	// Monitoring, every minute, until PROMOTE (next step) or ROLLBACK (all
+	// traffic back to the stable revision, stop).
 	Watch Action = "watch"
 	// Finish pins 100 % on the canary revision by name and removes the tag.
 	Finish Action = "finish"
@@ -51,11 +53,11 @@ func (s Step) String() string {
 	case Deploy:
 		return s.Region + ": apply the region stack: new revisions tagged canary, 0% traffic"
 	case Smoke:
-		return s.Region + ": smoke test: every canary revision has its tag URL, then --smoke-cmd if given (any failure rolls back)"
+		return s.Region + ": smoke test: every canary revision has its tag URL and answers a round of synthetic requests (rollout probe), then --smoke-cmd if given (any failure rolls back)"
 	case Shift:
 		return fmt.Sprintf("%s: shift %d%% of traffic to the canary revisions", s.Region, s.Percent)
 	case Watch:
-		return fmt.Sprintf("%s: watch the canary at %d%% (PROMOTE: next step, HOLD: keep watching, ROLLBACK: all traffic back to stable, stop)", s.Region, s.Percent)
+		return fmt.Sprintf("%s: watch the canary at %d%%: synthetic probes and Cloud Monitoring each minute (PROMOTE: next step, HOLD: keep watching, ROLLBACK: all traffic back to stable, stop)", s.Region, s.Percent)
 	case Finish:
 		return s.Region + ": pin 100% on the canary revisions by name, remove the canary tag"
 	}

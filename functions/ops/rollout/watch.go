@@ -14,6 +14,17 @@ type Target struct {
 	Trigger  string `json:"trigger"`
 	Canary   string `json:"canary"`
 	Baseline string `json:"baseline"`
+	// URL reaches the canary revision alone (its tag URL); with Probes and
+	// a WatchConfig.Prober, every look sends the probes there first.
+	URL string `json:"url,omitempty"`
+	// Header goes with every probe (ProbeTarget.Header).
+	Header map[string]string `json:"header,omitempty"`
+	Probes []Probe           `json:"probes,omitempty"`
+}
+
+// ProbeRunner sends one round of probes (Prober in the cloud).
+type ProbeRunner interface {
+	Round(ctx context.Context, t ProbeTarget) (ProbeRound, error)
 }
 
 // SeriesSource reads a revision's series (Monitoring in the cloud).
@@ -37,6 +48,9 @@ type WatchConfig struct {
 	// Interval between two looks.
 	Interval   time.Duration
 	Thresholds Thresholds
+	// Prober, when set, probes every target that has a URL and Probes
+	// once per look; the rounds of the step feed Decide.
+	Prober ProbeRunner
 	// Now and Sleep default to the wall clock; tests replace them.
 	Now   func() time.Time
 	Sleep func(context.Context, time.Duration) error
@@ -45,8 +59,9 @@ type WatchConfig struct {
 }
 
 // WatchCanaries looks at every target's canary against its baseline each Interval
-// and returns ROLLBACK as soon as one target says so, PROMOTE once all do
-// (not before MinDuration), and at Timeout the combined verdict after
+// (first sending a round of probes to each canary that has them) and
+// returns ROLLBACK as soon as one target says so, PROMOTE once all do (not
+// before MinDuration), and at Timeout the combined verdict after
 // OnHoldTimeout. The decisions of the last look come with the verdict.
 func WatchCanaries(ctx context.Context, src SeriesSource, cfg WatchConfig) (Verdict, []Decision, error) {
 	now, sleep, log := cfg.Now, cfg.Sleep, cfg.Log
@@ -74,11 +89,22 @@ func WatchCanaries(ctx context.Context, src SeriesSource, cfg WatchConfig) (Verd
 	if cfg.Interval <= 0 {
 		cfg.Interval = time.Minute
 	}
+	probes := make([]ProbeSeries, len(cfg.Targets))
+	for i, tg := range cfg.Targets {
+		probes[i] = ProbeSeries{Service: tg.Service, Revision: tg.Canary}
+	}
 	for {
 		t := now()
 		elapsed := t.Sub(cfg.Since)
 		var ds []Decision
-		for _, tg := range cfg.Targets {
+		for i, tg := range cfg.Targets {
+			if cfg.Prober != nil && tg.URL != "" && len(tg.Probes) > 0 {
+				r, err := cfg.Prober.Round(ctx, ProbeTarget{Service: tg.Service, Revision: tg.Canary, URL: tg.URL, Header: tg.Header, Probes: tg.Probes})
+				if err != nil {
+					return "", nil, fmt.Errorf("%s: probes: %w", tg.Service, err)
+				}
+				probes[i].Rounds = append(probes[i].Rounds, r)
+			}
 			q := Query{Service: tg.Service, Region: cfg.Region, Trigger: tg.Trigger, Start: cfg.Since, End: t}
 			q.Revision = tg.Canary
 			canary, err := src.Series(ctx, q)
@@ -90,7 +116,7 @@ func WatchCanaries(ctx context.Context, src SeriesSource, cfg WatchConfig) (Verd
 			if err != nil {
 				return "", nil, err
 			}
-			d, err := Decide(canary, baseline, cfg.Thresholds)
+			d, err := Decide(canary, baseline, probes[i], cfg.Thresholds)
 			if err != nil {
 				return "", nil, fmt.Errorf("%s: %w", tg.Service, err)
 			}

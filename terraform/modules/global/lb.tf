@@ -9,6 +9,13 @@
 locals {
   neg_base = "https://www.googleapis.com/compute/v1/projects/${var.project}/regions"
 
+  # canary.<api domain>/kw-<function>/<path>, with the header
+  # X-Kw-Canary-Region: <region>, reaches that region's revision tagged
+  # "canary" of kw-<function>: the deploy's synthetic requests
+  # (functions/ops/rollout, rollout probe --probe-base). Cloud Run's ingress
+  # (load balancer only) closes the tag URLs to Cloud Build.
+  canary_domain = "canary.${var.api_domain}"
+
   # Go ServeMux patterns -> URL map path templates:
   # {name...} -> {name=**}, {name} -> {name=*}, a trailing {$} is dropped.
   route_paths = {
@@ -32,6 +39,17 @@ locals {
 resource "google_compute_global_address" "api" {
   project = var.project
   name    = "kw-api"
+}
+
+# The canary route (below) has its own certificate: adding a domain to an
+# existing managed certificate replaces it, and the API would serve no
+# certificate until the new one is provisioned.
+resource "google_compute_managed_ssl_certificate" "canary" {
+  project = var.project
+  name    = "kw-api-canary"
+  managed {
+    domains = [local.canary_domain]
+  }
 }
 
 resource "google_compute_managed_ssl_certificate" "api" {
@@ -77,6 +95,73 @@ resource "google_compute_backend_service" "fn" {
   log_config {
     enable      = true
     sample_rate = var.lb_log_sample_rate
+  }
+}
+
+# One backend per serving region for the canary route: its only backend is
+# the region's URL-mask NEG kw-canary (terraform/modules/region), which takes
+# the Cloud Run service from the path and the tag from the host, so the
+# request goes to exactly that region's canary revision (a backend listing
+# every region would send it to the nearest one).
+resource "google_compute_backend_service" "canary" {
+  for_each              = toset(var.serving_regions)
+  project               = var.project
+  name                  = "kw-canary-${each.key}"
+  description           = "Canary revisions (tag canary) of every function in ${each.key}, for the deploy's synthetic requests."
+  load_balancing_scheme = "EXTERNAL_MANAGED"
+  enable_cdn            = false
+
+  backend {
+    group = "${local.neg_base}/${each.key}/networkEndpointGroups/kw-canary"
+  }
+
+  # Anyone may reach the canary host; the per-IP throttle keeps it from
+  # becoming a way around the credential routes' tighter limits.
+  security_policy = google_compute_security_policy.canary.id
+
+  log_config {
+    enable      = true
+    sample_rate = 1
+  }
+}
+
+resource "google_compute_security_policy" "canary" {
+  project     = var.project
+  name        = "kw-canary-rate-limit"
+  description = "Per-IP rate limit on canary.<api domain>: ${var.canary_rate_limit} requests a minute."
+  type        = "CLOUD_ARMOR"
+
+  rule {
+    action      = "throttle"
+    priority    = 1000
+    description = "At most ${var.canary_rate_limit} requests a minute per client IP; 429 beyond."
+    match {
+      versioned_expr = "SRC_IPS_V1"
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
+    rate_limit_options {
+      conform_action = "allow"
+      exceed_action  = "deny(429)"
+      enforce_on_key = "IP"
+      rate_limit_threshold {
+        count        = var.canary_rate_limit
+        interval_sec = 60
+      }
+    }
+  }
+
+  rule {
+    action      = "allow"
+    priority    = 2147483647
+    description = "Default: allow."
+    match {
+      versioned_expr = "SRC_IPS_V1"
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
   }
 }
 
@@ -144,6 +229,37 @@ resource "google_compute_url_map" "api" {
     path_matcher = "api"
   }
 
+  host_rule {
+    hosts        = [local.canary_domain]
+    path_matcher = "canary"
+  }
+
+  # The canary host routes by the X-Kw-Canary-Region header only; anything
+  # else goes to the web app.
+  path_matcher {
+    name = "canary"
+    default_url_redirect {
+      host_redirect          = trimprefix(var.web_origin, "https://")
+      redirect_response_code = "FOUND"
+      strip_query            = true
+    }
+
+    dynamic "route_rules" {
+      for_each = { for i, r in var.serving_regions : r => i }
+      content {
+        priority = 1 + route_rules.value
+        service  = google_compute_backend_service.canary[route_rules.key].id
+        match_rules {
+          prefix_match = "/"
+          header_matches {
+            header_name = "X-Kw-Canary-Region"
+            exact_match = route_rules.key
+          }
+        }
+      }
+    }
+  }
+
   path_matcher {
     name = "api"
     default_url_redirect {
@@ -204,7 +320,7 @@ resource "google_compute_target_https_proxy" "api" {
   project          = var.project
   name             = "kw-api"
   url_map          = google_compute_url_map.api.id
-  ssl_certificates = [google_compute_managed_ssl_certificate.api.id]
+  ssl_certificates = [google_compute_managed_ssl_certificate.api.id, google_compute_managed_ssl_certificate.canary.id]
   ssl_policy       = google_compute_ssl_policy.api.id
 }
 

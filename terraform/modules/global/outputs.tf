@@ -8,6 +8,11 @@ output "api_domain" {
   value       = var.api_domain
 }
 
+output "canary_url" {
+  description = "The load balancer's canary route (scripts/deploy --probe-base); point its DNS A record, like api_domain's, at lb_ip_address."
+  value       = "https://${local.canary_domain}"
+}
+
 output "lb_ip_address" {
   description = "Global anycast IP address of the load balancer."
   value       = google_compute_global_address.api.address
@@ -31,6 +36,21 @@ output "web_origin" {
 output "artifact_registry_repo" {
   description = "Docker repository for the function image: push <repo>/kwipper:<tag>."
   value       = "${var.artifact_registry_location}-docker.pkg.dev/${var.project}/${google_artifact_registry_repository.images.repository_id}"
+}
+
+output "region" {
+  description = "What every region stack needs from the global stack, as one object: the type of modules/region's variable global (pass it whole)."
+  value = {
+    service_accounts   = { for s, sa in google_service_account.runtime : s => sa.email }
+    push_invoker_email = google_service_account.push_invoker.email
+    push_audiences     = local.push_endpoints
+    secret_env         = local.secret_env
+    spanner_instance   = google_spanner_instance.kw.name
+    api_domain         = var.api_domain
+    jwks_url           = "${local.api_url}/.well-known/jwks.json"
+    token_issuer       = local.issuer
+    web_origin         = var.web_origin
+  }
 }
 
 output "runtime_service_accounts" {

@@ -174,3 +174,13 @@ variable "credential_rate_limit" {
     error_message = "credential_rate_limit values must be between 1 and 10000 requests a minute."
   }
 }
+
+variable "canary_rate_limit" {
+  description = "Cloud Armor rate limit (requests a minute per client IP) on canary.<api_domain>, the route the deploy probes canary revisions through (about 6 requests per HTTP function a minute)."
+  type        = number
+  default     = 600
+  validation {
+    condition     = var.canary_rate_limit >= 60 && var.canary_rate_limit <= 10000
+    error_message = "canary_rate_limit must be between 60 and 10000 requests a minute."
+  }
+}

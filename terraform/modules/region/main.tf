@@ -8,17 +8,17 @@ locals {
   common_env = {
     KW_ENV              = "cloud"
     KW_PROJECT          = var.project
-    KW_SPANNER_INSTANCE = var.spanner_instance
-    KW_JWKS_URL         = var.jwks_url
-    KW_TOKEN_ISSUER     = var.token_issuer
+    KW_SPANNER_INSTANCE = var.global.spanner_instance
+    KW_JWKS_URL         = var.global.jwks_url
+    KW_TOKEN_ISSUER     = var.global.token_issuer
     KW_REGION           = var.region
     KW_MEDIA_BUCKET     = google_storage_bucket.media.name
     KW_LOG_LEVEL        = var.log_level
     # Push endpoints check Pub/Sub's OIDC token: signed as the push invoker,
     # for audience KW_BASE_URL + the push path (the global stack's
     # push_audiences).
-    KW_BASE_URL     = "https://${var.api_domain}"
-    KW_PUSH_INVOKER = var.push_invoker_email
+    KW_BASE_URL     = "https://${var.global.api_domain}"
+    KW_PUSH_INVOKER = var.global.push_invoker_email
     # OpenTelemetry spans go to Cloud Trace through the Telemetry API (OTLP).
     KW_OTLP_ENDPOINT = "telemetry.googleapis.com:443"
   }
@@ -32,7 +32,7 @@ locals {
       KW_WEB_URL   = var.web_origin
     }
     content = {
-      KW_MEDIA_CDN_BASE_URL   = "https://${var.api_domain}"
+      KW_MEDIA_CDN_BASE_URL   = "https://${var.global.api_domain}"
       KW_MEDIA_OBJECT_PREFIX  = local.media_prefix
       KW_URL_SIGNING_KEY_NAME = local.cdn_key_name
       # Videos are transcoded by the Transcoder API in this region (jobs
@@ -41,7 +41,7 @@ locals {
       KW_TRANSCODER          = "cloud"
       KW_TRANSCODER_LOCATION = var.region
       # The V4 key (secret kw-gcs-signing-key) is a key of this account.
-      KW_GCS_SIGNER_EMAIL = lookup(var.service_accounts, "content", "")
+      KW_GCS_SIGNER_EMAIL = lookup(var.global.service_accounts, "content", "")
     }
   }
 }
@@ -54,14 +54,14 @@ resource "google_cloud_run_v2_service" "fn" {
   description         = "${each.value.trigger} function ${each.key} of service ${each.value.service}"
   ingress             = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
   deletion_protection = false
-  custom_audiences    = each.value.trigger == "pubsub" ? [var.push_audiences[each.key]] : null
+  custom_audiences    = each.value.trigger == "pubsub" ? [var.global.push_audiences[each.key]] : null
   labels = {
     kw-service = each.value.service
     kw-trigger = each.value.trigger
   }
 
   template {
-    service_account                  = var.service_accounts[each.value.service]
+    service_account                  = var.global.service_accounts[each.value.service]
     max_instance_request_concurrency = var.cloud_run.concurrency
     timeout                          = var.cloud_run.request_timeout
 
@@ -96,7 +96,7 @@ resource "google_cloud_run_v2_service" "fn" {
       }
 
       dynamic "env" {
-        for_each = lookup(var.secret_env, each.value.service, {})
+        for_each = lookup(var.global.secret_env, each.value.service, {})
         content {
           name = env.key
           value_source {
@@ -131,7 +131,7 @@ resource "google_cloud_run_v2_service_iam_member" "invoker" {
   location = var.region
   name     = google_cloud_run_v2_service.fn[each.key].name
   role     = "roles/run.invoker"
-  member   = each.value.trigger == "http" ? "allUsers" : "serviceAccount:${var.push_invoker_email}"
+  member   = each.value.trigger == "http" ? "allUsers" : "serviceAccount:${var.global.push_invoker_email}"
 }
 
 # Named kw-<function> in every region: the global backend services build these
@@ -144,5 +144,21 @@ resource "google_compute_region_network_endpoint_group" "fn" {
   network_endpoint_type = "SERVERLESS"
   cloud_run {
     service = google_cloud_run_v2_service.fn[each.key].name
+  }
+}
+
+# The canary route of the load balancer (terraform/modules/global/lb.tf):
+# canary.<api domain>/kw-<function>/... reaches the revision of kw-<function>
+# tagged "canary" in this region. The mask takes the tag from the host and
+# the service from the first path segment, which the function strips
+# (functions/cmd/kwipper). Nothing is tagged canary between deploys: the
+# route then answers 404.
+resource "google_compute_region_network_endpoint_group" "canary" {
+  project               = var.project
+  region                = var.region
+  name                  = "kw-canary"
+  network_endpoint_type = "SERVERLESS"
+  cloud_run {
+    url_mask = "<tag>.${var.global.api_domain}/<service>"
   }
 }

@@ -49,7 +49,7 @@ resource "google_storage_bucket" "media" {
 
   # Browsers upload straight to signed upload URLs from the web origin.
   cors {
-    origin          = [var.web_origin]
+    origin          = [var.global.web_origin]
     method          = ["PUT", "POST"]
     response_header = ["Content-Type", "Content-MD5", "x-goog-resumable", "x-goog-content-sha256", "Location"]
     max_age_seconds = 3600
@@ -114,7 +114,7 @@ resource "google_storage_bucket_iam_member" "content_objects" {
   for_each = contains(local.services, "content") ? toset(["content"]) : toset([])
   bucket   = google_storage_bucket.media.name
   role     = "roles/storage.objectUser"
-  member   = "serviceAccount:${var.service_accounts[each.key]}"
+  member   = "serviceAccount:${var.global.service_accounts[each.key]}"
 }
 
 # Named kw-media-<region>: the global URL map routes /media/<region>/ here.

@@ -15,5 +15,5 @@ output "media_bucket" {
 
 output "media_cdn_url_prefix" {
   description = "Public (signed) URL prefix of this region's media objects."
-  value       = "https://${var.api_domain}/${local.media_prefix}"
+  value       = "https://${var.global.api_domain}/${local.media_prefix}"
 }

@@ -35,49 +35,31 @@ variable "image" {
   }
 }
 
-variable "service_accounts" {
-  description = "Runtime service account email of each service (global stack output runtime_service_accounts)."
-  type        = map(string)
-}
-
-variable "push_invoker_email" {
-  description = "Service account Pub/Sub signs push requests as; the only invoker of Pub/Sub-triggered functions."
-  type        = string
-}
-
-variable "push_audiences" {
-  description = "OIDC audience of each Pub/Sub-triggered function (global stack output push_audiences); set as the service's custom audience."
-  type        = map(string)
-}
-
-variable "secret_env" {
-  description = "Per service: environment variable => Secret Manager secret ID (global stack output secret_env)."
-  type        = map(map(string))
-}
-
-variable "spanner_instance" {
-  description = "Spanner instance ID (KW_SPANNER_INSTANCE)."
-  type        = string
-}
-
-variable "api_domain" {
-  description = "Host name of the public API."
-  type        = string
-}
-
-variable "jwks_url" {
-  description = "JWKS URL (KW_JWKS_URL)."
-  type        = string
-}
-
-variable "token_issuer" {
-  description = "Token issuer (KW_TOKEN_ISSUER)."
-  type        = string
-}
-
-variable "web_origin" {
-  description = "Web application origin allowed by the media bucket's CORS policy for browser uploads."
-  type        = string
+variable "global" {
+  description = "What the region needs from the global stack, as one object: its output region (terraform_remote_state), passed whole."
+  type = object({
+    # Runtime service account email of each service.
+    service_accounts = map(string)
+    # Service account Pub/Sub signs push requests as; the only invoker of
+    # Pub/Sub-triggered functions.
+    push_invoker_email = string
+    # OIDC audience of each Pub/Sub-triggered function; set as the service's
+    # custom audience.
+    push_audiences = map(string)
+    # Per service: environment variable => Secret Manager secret ID.
+    secret_env = map(map(string))
+    # Spanner instance ID (KW_SPANNER_INSTANCE).
+    spanner_instance = string
+    # Host name of the public API.
+    api_domain = string
+    # JWKS URL (KW_JWKS_URL).
+    jwks_url = string
+    # Token issuer (KW_TOKEN_ISSUER).
+    token_issuer = string
+    # Web application origin allowed by the media bucket's CORS policy for
+    # browser uploads.
+    web_origin = string
+  })
 }
 
 variable "log_level" {

@@ -8,6 +8,11 @@ output "api_domain" {
   value       = module.global.api_domain
 }
 
+output "canary_url" {
+  description = "The load balancer's canary route for the deploy's synthetic requests (scripts/deploy --probe-base; DNS A record -> lb_ip_address)."
+  value       = module.global.canary_url
+}
+
 output "lb_ip_address" {
   description = "Load balancer IP address for the API DNS record."
   value       = module.global.lb_ip_address
@@ -33,24 +38,9 @@ output "artifact_registry_repo" {
   value       = module.global.artifact_registry_repo
 }
 
-output "runtime_service_accounts" {
-  description = "Runtime service account per service (read by the region stacks)."
-  value       = module.global.runtime_service_accounts
-}
-
-output "push_invoker_email" {
-  description = "Pub/Sub push invoker service account (read by the region stacks)."
-  value       = module.global.push_invoker_email
-}
-
-output "push_audiences" {
-  description = "OIDC audience per Pub/Sub-triggered function (read by the region stacks)."
-  value       = module.global.push_audiences
-}
-
-output "secret_env" {
-  description = "Secret env vars per service (read by the region stacks)."
-  value       = module.global.secret_env
+output "region" {
+  description = "What every region stack needs from this one, as one object (read by the region stacks, passed whole to modules/region)."
+  value       = module.global.region
 }
 
 output "spanner_instance" {

@@ -38,7 +38,6 @@ provider "google" {
 
 locals {
   catalog = jsondecode(file("${path.module}/../../functions.json"))
-  global  = data.terraform_remote_state.global.outputs
 }
 
 data "terraform_remote_state" "global" {
@@ -67,14 +66,5 @@ module "region" {
   log_level            = var.log_level
   media_location       = var.media_location
   media_data_locations = var.media_data_locations
-
-  service_accounts   = local.global.runtime_service_accounts
-  push_invoker_email = local.global.push_invoker_email
-  push_audiences     = local.global.push_audiences
-  secret_env         = local.global.secret_env
-  spanner_instance   = local.global.spanner_instance
-  api_domain         = local.global.api_domain
-  jwks_url           = local.global.jwks_url
-  token_issuer       = local.global.token_issuer
-  web_origin         = local.global.web_origin
+  global               = data.terraform_remote_state.global.outputs.region
 }

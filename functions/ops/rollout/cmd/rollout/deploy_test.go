@@ -12,7 +12,8 @@ import (
 // gcloud describes each kw-* service as following its latest revision
 // <svc>-old until its region's apply, <svc>-new after, with the canary tag's
 // URL once tagged. The rollout wrapper runs the real binary
-// except for watch, which exits $FAKE_WATCH_EXIT.
+// except for watch and probe, which exit $FAKE_WATCH_EXIT and
+// $FAKE_PROBE_EXIT.
 const fakeGcloud = `#!/usr/bin/env bash
 echo "gcloud $*" >>"$FAKE_LOG"
 region="$(sed -n 's/.*--region \([^ ]*\).*/\1/p' <<<"$*")"
@@ -35,6 +36,7 @@ exit 0
 
 const fakeRollout = `#!/usr/bin/env bash
 if [[ "$1" == watch ]]; then echo "rollout $*" >>"$FAKE_LOG"; exit "${FAKE_WATCH_EXIT:-0}"; fi
+if [[ "$1" == probe ]]; then echo "rollout $*" >>"$FAKE_LOG"; exit "${FAKE_PROBE_EXIT:-0}"; fi
 exec "$REAL_ROLLOUT" "$@"
 `
 
@@ -74,6 +76,7 @@ func TestDeployScript(t *testing.T) {
 	}
 	const nfn = 3
 
+	probeExit := "0"
 	deploy := func(t *testing.T, watchExit string, extra ...string) (int, string, []string) {
 		t.Helper()
 		state, log := t.TempDir(), filepath.Join(t.TempDir(), "calls")
@@ -83,7 +86,7 @@ func TestDeployScript(t *testing.T) {
 			"--regions", "asia-southeast2,asia-northeast1", "--yes", "--rollout", filepath.Join(bin, "rollout"), "--catalog", catalog}, extra...)
 		cmd := exec.Command(bash, args...)
 		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_LOG="+log, "FAKE_STATE="+state,
-			"FAKE_WATCH_EXIT="+watchExit, "REAL_ROLLOUT="+real)
+			"FAKE_WATCH_EXIT="+watchExit, "FAKE_PROBE_EXIT="+probeExit, "REAL_ROLLOUT="+real)
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -115,7 +118,7 @@ func TestDeployScript(t *testing.T) {
 	}
 
 	t.Run("promoted_region_by_region", func(t *testing.T) {
-		code, out, calls := deploy(t, "0")
+		code, out, calls := deploy(t, "0", "--probe-base", "https://canary.api.kwipper.example")
 		if code != 0 {
 			t.Fatalf("exit %d:\n%s", code, out)
 		}
@@ -130,8 +133,11 @@ func TestDeployScript(t *testing.T) {
 			if n := count(calls, "update-traffic", "--region "+r); n != 7*nfn {
 				t.Errorf("%s: %d update-traffic calls, want 7 per function (%d)", r, n, 7*nfn)
 			}
-			if n := count(calls, "rollout watch", "--region "+r); n != 3 {
-				t.Errorf("%s: %d watches, want 3 (5, 25, 50 %%)", r, n)
+			if n := count(calls, "rollout watch", "--region "+r, "--catalog "+catalog, "--probe-base https://canary.api.kwipper.example"); n != 3 {
+				t.Errorf("%s: %d watches probing through the canary route, want 3 (5, 25, 50 %%)", r, n)
+			}
+			if n := count(calls, "rollout probe", "--region "+r, "--catalog "+catalog, "--probe-base https://canary.api.kwipper.example"); n != 1 {
+				t.Errorf("%s: %d probe rounds at the smoke step, want 1", r, n)
 			}
 		}
 		// The second region is applied only after the first one finished.
@@ -168,12 +174,35 @@ func TestDeployScript(t *testing.T) {
 		}
 	})
 
+	t.Run("failing_probe_rolls_back_before_traffic", func(t *testing.T) {
+		probeExit = "4"
+		defer func() { probeExit = "0" }()
+		code, out, calls := deploy(t, "0")
+		if code == 0 || !strings.Contains(out, "asia-southeast2 rolled back at step 4 (smoke") {
+			t.Fatalf("exit %d, want a rollback at the smoke step:\n%s", code, out)
+		}
+		if n := count(calls, "update-traffic", "--region asia-southeast2", "-new=5,"); n != 0 {
+			t.Errorf("a canary that failed its probes got traffic (%d shifts)", n)
+		}
+		if n := count(calls, "rollout watch"); n != 0 {
+			t.Errorf("%d watches after a failed probe", n)
+		}
+	})
+
+	t.Run("no_probes_sends_none", func(t *testing.T) {
+		code, out, calls := deploy(t, "0", "--no-probes")
+		if code != 0 || count(calls, "rollout probe") != 0 || count(calls, "--catalog") != 0 {
+			t.Errorf("exit %d, calls:\n%s\n%s", code, strings.Join(calls, "\n"), out)
+		}
+	})
+
 	t.Run("dry_run_calls_nothing", func(t *testing.T) {
 		code, out, calls := deploy(t, "0", "--dry-run")
 		if code != 0 || len(calls) != 0 {
 			t.Fatalf("exit %d, %d calls (want none):\n%s\n%s", code, len(calls), out, strings.Join(calls, "\n"))
 		}
 		for _, want := range []string{"1. global: apply the global stack", "asia-southeast2: shift 5% of traffic", "rollout watch --project kw-prod --region asia-southeast2",
+			"rollout probe --region asia-southeast2", "answers a round of synthetic requests", "a round of synthetic requests to every HTTP canary",
 			"gcloud run services update-traffic kw-<function> --region asia-northeast1", "--to-revisions=<new-revision>=25,<stable-revision>=75",
 			"terraform -chdir=" + filepath.Join(root, "terraform", "stacks", "region") + " apply", "--to-revisions=<stable-revision>=100 --remove-tags=canary"} {
 			if !strings.Contains(out, want) {

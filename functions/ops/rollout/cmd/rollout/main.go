@@ -2,18 +2,26 @@
 // it between traffic steps):
 //
 //	rollout plan   --regions a,b [--steps 5,25,50,100] [--format text|tsv]
-//	rollout decide --canary FILE --baseline FILE [--thresholds FILE]
+//	rollout decide --canary FILE --baseline FILE [--probes FILE] [--thresholds FILE]
 //	rollout watch  --project P --region R --targets FILE [--since T]
 //	               [--min-duration 5m] [--timeout 20m] [--interval 1m]
 //	               [--thresholds FILE] [--access-token TOKEN]
+//	               [--catalog FILE [--probe-base URL] [--probe-repeat 3] [--probe-timeout 10s]]
+//	rollout probe  --region R --targets FILE --catalog FILE [--probe-base URL]
+//	               [--probe-repeat 3] [--probe-timeout 10s] [--thresholds FILE]
 //	rollout functions [--catalog terraform/functions.json]
 //	gcloud run services describe S --format=json | rollout service-state [--tag canary]
 //
 // plan prints the steps of a deploy. decide judges two recorded series
 // (JSON, the form of rollout.Series). watch reads the series of every target
-// (lines "service trigger canary-revision baseline-revision") from Cloud
-// Monitoring each interval until a verdict; the token is --access-token,
-// else $ROLLOUT_ACCESS_TOKEN, else the metadata server's. functions lists
+// (lines "service trigger canary-revision baseline-revision [tag-url]") from
+// Cloud Monitoring each interval until a verdict; the token is
+// --access-token, else $ROLLOUT_ACCESS_TOKEN, else the metadata server's.
+// With --catalog, each look first sends synthetic requests (probes) to every
+// HTTP canary, through the load balancer's canary route when --probe-base
+// is given (https://canary.<api domain>), else to the tag URL, and the gate
+// judges them with the metrics. probe sends one round and judges the probes
+// alone (scripts/deploy's smoke step, before any traffic shifts). functions lists
 // the Cloud Run services of the catalog with their trigger; service-state
 // tells scripts/deploy a service's stable and latest revisions.
 //
@@ -55,14 +63,14 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: rollout plan|decide|watch|functions|service-state [flags] (rollout CMD -h for flags)")
+		fmt.Fprintln(stderr, "usage: rollout plan|decide|watch|probe|functions|service-state [flags] (rollout CMD -h for flags)")
 		return exitUsage
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) int{"plan": plan, "decide": decide, "watch": watch,
-		"functions": functions, "service-state": serviceState}
+		"probe": probe, "functions": functions, "service-state": serviceState}
 	cmd, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "rollout: unknown command %q (plan, decide, watch, functions, service-state)\n", args[0])
+		fmt.Fprintf(stderr, "rollout: unknown command %q (plan, decide, watch, probe, functions, service-state)\n", args[0])
 		return exitUsage
 	}
 	return cmd(ctx, args[1:], stdout, stderr)
@@ -150,6 +158,7 @@ func decide(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("decide", stderr)
 	canaryPath := fs.String("canary", "", "canary revision's series (JSON)")
 	baselinePath := fs.String("baseline", "", "baseline revision's series (JSON)")
+	probesPath := fs.String("probes", "", "synthetic probes sent to the canary (JSON, the form of rollout.ProbeSeries; optional)")
 	thresholdsPath := fs.String("thresholds", "", "JSON file overriding default thresholds")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -173,7 +182,18 @@ func decide(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rollout decide:", err)
 		return exitError
 	}
-	d, err := rollout.Decide(canary, baseline, t)
+	var probes rollout.ProbeSeries
+	if *probesPath != "" {
+		b, err := os.ReadFile(*probesPath)
+		if err == nil {
+			err = json.Unmarshal(b, &probes)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "rollout decide: --probes:", err)
+			return exitError
+		}
+	}
+	d, err := rollout.Decide(canary, baseline, probes, t)
 	if err != nil {
 		fmt.Fprintln(stderr, "rollout decide:", err)
 		return exitError
@@ -183,7 +203,8 @@ func decide(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitFor(d.Verdict)
 }
 
-// readTargets reads lines "service trigger canary baseline" ('#' comments).
+// readTargets reads lines "service trigger canary baseline [tag-url]"
+// ('#' comments; a tag URL of "-" means none).
 func readTargets(r io.Reader) ([]rollout.Target, error) {
 	var ts []rollout.Target
 	sc := bufio.NewScanner(r)
@@ -193,10 +214,14 @@ func readTargets(r io.Reader) ([]rollout.Target, error) {
 			continue
 		}
 		f := strings.Fields(line)
-		if len(f) != 4 {
-			return nil, fmt.Errorf("targets line %d: want service, trigger, canary and baseline revisions: %q", n, line)
+		if len(f) != 4 && len(f) != 5 {
+			return nil, fmt.Errorf("targets line %d: want service, trigger, canary and baseline revisions, and optionally the tag URL: %q", n, line)
 		}
-		ts = append(ts, rollout.Target{Service: f[0], Trigger: f[1], Canary: f[2], Baseline: f[3]})
+		t := rollout.Target{Service: f[0], Trigger: f[1], Canary: f[2], Baseline: f[3]}
+		if len(f) == 5 && f[4] != "-" {
+			t.URL = f[4]
+		}
+		ts = append(ts, t)
 	}
 	return ts, sc.Err()
 }
@@ -205,7 +230,7 @@ func watch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("watch", stderr)
 	project := fs.String("project", "", "project whose Cloud Monitoring metrics are read")
 	region := fs.String("region", "", "region of the Cloud Run services")
-	targetsPath := fs.String("targets", "", `file (or "-") of lines "service trigger canary-revision baseline-revision"`)
+	targetsPath := fs.String("targets", "", `file (or "-") of lines "service trigger canary-revision baseline-revision [tag-url]"`)
 	since := fs.String("since", "", "start of the traffic step, RFC 3339 (default: now)")
 	minDuration := fs.Duration("min-duration", 5*time.Minute, "least time watched before PROMOTE")
 	timeout := fs.Duration("timeout", 20*time.Minute, "longest time watched; still-HOLD canaries are then promoted if they had no error, else rolled back")
@@ -213,6 +238,7 @@ func watch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	thresholdsPath := fs.String("thresholds", "", "JSON file overriding default thresholds")
 	token := fs.String("access-token", os.Getenv("ROLLOUT_ACCESS_TOKEN"), "OAuth access token (default: $ROLLOUT_ACCESS_TOKEN, else the metadata server's)")
 	monitoringURL := fs.String("monitoring-url", "https://monitoring.googleapis.com", "Cloud Monitoring API base URL")
+	pf := probeFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -247,6 +273,11 @@ func watch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rollout watch:", err)
 		return exitUsage
 	}
+	targets, prober, err := pf.setup(targets, *region)
+	if err != nil {
+		fmt.Fprintln(stderr, "rollout watch:", err)
+		return exitUsage
+	}
 	ts := rollout.MetadataToken(nil)
 	if *token != "" {
 		ts = rollout.StaticToken(*token)
@@ -255,7 +286,7 @@ func watch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	v, ds, err := rollout.WatchCanaries(ctx, m, rollout.WatchConfig{
 		Region: *region, Targets: targets, Since: start,
 		MinDuration: *minDuration, Timeout: *timeout, Interval: *interval,
-		Thresholds: t, Log: stderr,
+		Thresholds: t, Log: stderr, Prober: prober,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "rollout watch:", err)
