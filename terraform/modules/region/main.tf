@@ -19,18 +19,17 @@ locals {
     # push_audiences).
     KW_BASE_URL     = "https://${var.global.api_domain}"
     KW_PUSH_INVOKER = var.global.push_invoker_email
+    # Email (verification, password reset; the User service) goes through
+    # SendGrid with the key in secret kw-mail-api-key; its links open the
+    # web app.
+    KW_MAIL_FROM = "Kwipper <no-reply@${var.global.api_domain}>"
+    KW_WEB_URL   = var.global.web_origin
     # OpenTelemetry spans go to Cloud Trace through the Telemetry API (OTLP).
     KW_OTLP_ENDPOINT = "telemetry.googleapis.com:443"
   }
   # The content service also builds Cloud CDN signed URLs:
   # https://<api>/<object> for objects under media/<region>/.
   service_env = {
-    # Email (verification, password reset) goes through SendGrid with the
-    # key in secret kw-mail-api-key; its links open the web app (web_origin).
-    user = {
-      KW_MAIL_FROM = "Kwipper <no-reply@${var.api_domain}>"
-      KW_WEB_URL   = var.web_origin
-    }
     content = {
       KW_MEDIA_CDN_BASE_URL   = "https://${var.global.api_domain}"
       KW_MEDIA_OBJECT_PREFIX  = local.media_prefix
