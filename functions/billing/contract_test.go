@@ -144,7 +144,7 @@ func TestContract_requestsMatchStripeAPI(t *testing.T) {
 				{"customer_balance", money.Money{Amount: 29900, Currency: "MXN"}}, {"qris", money.Money{Amount: 9900000, Currency: "IDR"}},
 				{"gopay", money.Money{Amount: 9900000, Currency: "IDR"}}} {
 				key := fmt.Sprintf("contract-%s-%s", name, c.method)
-				res, err := gw.ChargeLater(ctx, key, cus, c.method, c.m, "Kwipper: contract", map[string]string{"saga_id": key}, 3)
+				res, err := gw.ChargeLater(ctx, key, cus, c.method, Buyer{Name: "Ana Torres", Email: "ana@example.com"}, c.m, "Kwipper: contract", map[string]string{"saga_id": key}, 3)
 				if name == "stripe-mock" && (c.method == "qris" || c.method == "gopay") {
 					if !errs.Is(err, errs.Invalid) {
 						t.Fatalf("stripe-mock now knows %s (%v): check the fake's next_action for it against Stripe's and test it here", c.method, err)

@@ -182,8 +182,20 @@ func (s *Service) payLaterOutcome(p Payment, res ChargeResult, created time.Time
 // (key: the saga's payment key) or a renewal; the same request under the
 // same key whenever it is replayed (the voucher's days come from the
 // configuration, not the clock).
+//
+// The voucher or transfer is made out to the learner's name and email (from
+// user events): Stripe requires them for OXXO and konbini.
 func (s *Service) chargeLater(ctx context.Context, key, customer, method string, args sagamsg.PaymentArgs, metadata map[string]string) (ChargeResult, error) {
-	return s.gw.ChargeLater(ctx, key, customer, method, args.Amount, args.Description, metadata, s.payLaterWait(method).VoucherDays())
+	buyer, err := s.store.buyer(ctx, metadata["user_id"])
+	if err != nil {
+		return ChargeResult{}, err
+	}
+	if (method == billingmsg.MethodOXXO || method == billingmsg.MethodKonbini) && (buyer.Name == "" || buyer.Email == "") {
+		// The user event is still on its way (a learner who subscribes
+		// right after signing up): the command is delivered again.
+		return ChargeResult{}, errs.E(errs.Unavailable, "billing has not yet heard the learner's name and email, which a %s voucher needs", method)
+	}
+	return s.gw.ChargeLater(ctx, key, customer, method, buyer, args.Amount, args.Description, metadata, s.payLaterWait(method).VoucherDays())
 }
 
 // instructionsEvent is payment.instructions for pay-later payment p that

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/functions/contract/usermsg"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/money"
 )
@@ -63,6 +64,12 @@ func TestReconcile_payLaterRenewalWaitsForTheLearner(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	e.customer("u8", "pm_card_visa")
+	// An OXXO voucher is made out to the learner's name and email, which
+	// Billing hears from user events.
+	if err := e.svc.onUserEvent(ctx, events.Message{Event: events.Event{ID: "ev-u8", Type: usermsg.EventRegistered,
+		Data: mustJSON(t, usermsg.EventData{UserID: "u8", Country: "MX", DisplayName: "Ana Torres", Email: "ana@example.com", Version: 1})}}); err != nil {
+		t.Fatal(err)
+	}
 	renewal := subscribemsg.RenewalCharge{Key: "renew-sub-8-20270301T000000Z-1", SubscriptionID: "sub-8", UserID: "u8", CourseID: "c1",
 		Period: 1, Attempt: 1, Amount: money.Money{Amount: 29900, Currency: "MXN"}, MethodType: billingmsg.MethodOXXO}
 	data, _ := json.Marshal(renewal)

@@ -69,8 +69,8 @@ func (s *store) forgetUser(ctx context.Context, eventID string, d usermsg.EventD
 			return err
 		}
 		ms = append(ms, spanner.Delete("Customers", spanner.Key{d.UserID}),
-			spanner.InsertOrUpdate("UserCountries", []string{"UserId", "Country", "EventVersion", "UpdatedAt"},
-				[]any{d.UserID, "", spanner.NullInt64{Int64: d.Version, Valid: d.Version > 0}, spanner.CommitTimestamp}))
+			spanner.InsertOrUpdate("UserCountries", []string{"UserId", "Country", "DisplayName", "Email", "EventVersion", "UpdatedAt"},
+				[]any{d.UserID, "", nil, nil, spanner.NullInt64{Int64: d.Version, Valid: d.Version > 0}, spanner.CommitTimestamp}))
 		return tx.BufferWrite(ms)
 	})
 	return spanx.Translate(err, "billingdb.forgetUser")

@@ -75,6 +75,23 @@ func (s *store) terms(ctx context.Context, rd spanx.Reader, id string) (Terms, b
 	return t, true, nil
 }
 
+// buyer is the name and email the User service last gave for userID
+// (empty when not heard yet, or the account was deleted).
+func (s *store) buyer(ctx context.Context, userID string) (Buyer, error) {
+	row, err := s.db.Single().ReadRow(ctx, "UserCountries", spanner.Key{userID}, []string{"DisplayName", "Email"})
+	if spanx.IsNotFound(err) {
+		return Buyer{}, nil
+	}
+	if err != nil {
+		return Buyer{}, spanx.Translate(err, "billingdb.buyer")
+	}
+	var name, email spanner.NullString
+	if err := row.Columns(&name, &email); err != nil {
+		return Buyer{}, err
+	}
+	return Buyer{Name: name.StringVal, Email: email.StringVal}, nil
+}
+
 // userCountry is the learner's country as the User service last said
 // ("" when not heard yet).
 func (s *store) userCountry(ctx context.Context, userID string) (string, error) {

@@ -21,7 +21,7 @@ import (
 // type mx_bank_transfer. Stripe answers requires_action with the
 // instructions (ChargeResult.Instructions); the payment is confirmed later,
 // by webhook. A refusal is errs.Invalid.
-func (g *Gateway) ChargeLater(ctx context.Context, key, customer, method string, amount money.Money, description string, metadata map[string]string, voucherDays int64) (ChargeResult, error) {
+func (g *Gateway) ChargeLater(ctx context.Context, key, customer, method string, buyer Buyer, amount money.Money, description string, metadata map[string]string, voucherDays int64) (ChargeResult, error) {
 	cur, err := StripeCurrency(amount)
 	if err != nil {
 		return ChargeResult{}, err
@@ -29,7 +29,7 @@ func (g *Gateway) ChargeLater(ctx context.Context, key, customer, method string,
 	p := &stripe.PaymentIntentCreateParams{
 		Amount: stripe.Int64(amount.Amount), Currency: stripe.String(cur), Customer: stripe.String(customer),
 		PaymentMethodTypes: []*string{stripe.String(method)},
-		PaymentMethodData:  &stripe.PaymentIntentCreatePaymentMethodDataParams{Type: stripe.String(method)},
+		PaymentMethodData:  &stripe.PaymentIntentCreatePaymentMethodDataParams{Type: stripe.String(method), BillingDetails: buyer.params()},
 		Confirm:            stripe.Bool(true),
 		Description:        stripe.String(description), Metadata: metadata,
 	}
@@ -142,4 +142,24 @@ func instructionsOf(pi *stripe.PaymentIntent) *Instructions {
 		}
 	}
 	return in
+}
+
+// Buyer is who a voucher, transfer or QR payment is made out to.
+type Buyer struct {
+	Name, Email string
+}
+
+// params are buyer's billing details for Stripe (nil when unknown).
+func (b Buyer) params() *stripe.PaymentIntentCreatePaymentMethodDataBillingDetailsParams {
+	if b.Name == "" && b.Email == "" {
+		return nil
+	}
+	p := &stripe.PaymentIntentCreatePaymentMethodDataBillingDetailsParams{}
+	if b.Name != "" {
+		p.Name = stripe.String(b.Name)
+	}
+	if b.Email != "" {
+		p.Email = stripe.String(b.Email)
+	}
+	return p
 }

@@ -58,7 +58,7 @@ func (u User) view() View {
 
 // eventData is what a user event says of u (its version set by the store).
 func (u User) eventData() usermsg.EventData {
-	return usermsg.EventData{UserID: u.ID, DisplayName: u.DisplayName, Roles: roleNames(u.Roles), Country: u.Country}
+	return usermsg.EventData{UserID: u.ID, DisplayName: u.DisplayName, Roles: roleNames(u.Roles), Country: u.Country, Email: u.Email}
 }
 
 // sagaInfo is what the subscribe saga learns of u (GetUserInfo), or the code

@@ -25,8 +25,9 @@ func TestStripeCommand_paysTheVoucherOnce(t *testing.T) {
 		URL: stripe.String(fake.URL), LeveledLogger: &stripe.LeveledLogger{Level: stripe.LevelNull}})))
 	pi, err := sc.V1PaymentIntents.Create(context.Background(), &stripe.PaymentIntentCreateParams{
 		Amount: stripe.Int64(1500), Currency: stripe.String("jpy"), PaymentMethodTypes: []*string{stripe.String("konbini")},
-		PaymentMethodData: &stripe.PaymentIntentCreatePaymentMethodDataParams{Type: stripe.String("konbini")},
-		Confirm:           stripe.Bool(true), Metadata: map[string]string{"saga_id": "0b7c"}})
+		PaymentMethodData: &stripe.PaymentIntentCreatePaymentMethodDataParams{Type: stripe.String("konbini"),
+			BillingDetails: &stripe.PaymentIntentCreatePaymentMethodDataBillingDetailsParams{Name: stripe.String("Kenji"), Email: stripe.String("kenji@example.com")}},
+		Confirm: stripe.Bool(true), Metadata: map[string]string{"saga_id": "0b7c"}})
 	if err != nil {
 		t.Fatal(err)
 	}

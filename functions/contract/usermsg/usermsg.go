@@ -22,6 +22,9 @@ type EventData struct {
 	DisplayName string   `json:"display_name"`
 	Roles       []string `json:"roles"`
 	Country     string   `json:"country"`
+	// Email is the account's address: Billing makes vouchers and bank
+	// transfers out to it (Stripe requires a name and email for them).
+	Email string `json:"email,omitempty"`
 	// Version numbers the user's events: 1 for user.registered, one more
 	// for each update. A consumer applies an event only when it is newer
 	// than what it has.

@@ -50,6 +50,11 @@ func (s *Server) createPayLater(pi map[string]any, typ string, f map[string][]st
 			days = n
 		}
 	}
+	name, email := get(f, "payment_method_data[billing_details][name]"), get(f, "payment_method_data[billing_details][email]")
+	if (typ == "oxxo" || typ == "konbini") && (name == "" || email == "") {
+		// As Stripe: the voucher is made out to a person it can email.
+		return nil, ptr(invalid("payment_method_data[billing_details]", fmt.Sprintf("Payments with %s require billing_details[name] and billing_details[email].", typ)))
+	}
 	if typ == "customer_balance" {
 		if pi["customer"] == nil {
 			return nil, ptr(invalid("customer", "A customer is required to use the customer_balance payment method."))
@@ -62,7 +67,7 @@ func (s *Server) createPayLater(pi map[string]any, typ string, f map[string][]st
 	pmID := s.newID("pm")
 	pm := &paymentMethod{behavior: "paylater", obj: map[string]any{"id": pmID, "object": "payment_method", "type": typ,
 		"created": now(), "livemode": false, "customer": nil, "metadata": map[string]any{},
-		"billing_details": map[string]any{"email": nil, "name": nil}, typ: map[string]any{}}}
+		"billing_details": map[string]any{"email": nilIfEmpty(email), "name": nilIfEmpty(name)}, typ: map[string]any{}}}
 	s.pms[pmID] = pm
 	pi["payment_method"], pi["payment_method_types"], pi["status"] = pmID, []string{typ}, "requires_confirmation"
 	if get(f, "confirm") != "true" {
