@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,6 +210,35 @@ func TestPaymentMethods_listAddDefaultRemove(t *testing.T) {
 	yes := true
 	if again := e.save("u1", "pm_card_jcb", &yes); !again.Default {
 		t.Fatalf("saved again as default: %+v", again)
+	}
+}
+
+// A setup's webhook that arrives late, after the learner chose another
+// default, changes nothing: the API call saved that card already.
+func TestPaymentMethods_lateSetupWebhook_keepsTheChosenDefault(t *testing.T) {
+	e := newEnv(t)
+	srv := httptest.NewServer(httpx.Handler(e.svc.webhook))
+	defer srv.Close()
+	yes := true
+	visa := e.save("u9", "pm_card_visa", &yes)
+	master := e.save("u9", "pm_card_mastercard", &yes)
+	if got := e.wallet("u9").DefaultPaymentMethodID; got != master.ID {
+		t.Fatalf("default %s, want the mastercard", got)
+	}
+	delivered := 0
+	for _, ev := range e.fake.Events() {
+		if ev.Type == "setup_intent.succeeded" && strings.Contains(string(ev.Body), visa.ID) {
+			if err := e.fake.Deliver(srv.URL, ev.Body); err != nil {
+				t.Fatal(err)
+			}
+			delivered++
+		}
+	}
+	if delivered == 0 {
+		t.Fatal("the fake sent no setup_intent.succeeded for the visa")
+	}
+	if w := e.wallet("u9"); w.DefaultPaymentMethodID != master.ID || len(w.PaymentMethods) != 2 {
+		t.Fatalf("after the visa's late webhook: default %s, %d methods; want the mastercard, 2", w.DefaultPaymentMethodID, len(w.PaymentMethods))
 	}
 }
 

@@ -82,6 +82,16 @@ func (s *store) applyEvent(ctx context.Context, tx *spanx.Tx, evt stripe.Event, 
 		if d, ok := details[m.ID]; ok && m.Last4 == "" {
 			m = d
 		}
+		// A setup the API call saved already (no authentication needed):
+		// the webhook, which may arrive after the learner chose another
+		// default, changes nothing.
+		ms, err := s.methods(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if _, saved := methodOf(ms, m.ID); saved {
+			return nil
+		}
 		_, err = s.addMethodTx(ctx, tx, c.UserID, m, si.Metadata["make_default"] != "false")
 		if errs.Is(err, errs.FailedPrecondition) {
 			return nil // ten saved already: the learner removes one and saves it again

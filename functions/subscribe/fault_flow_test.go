@@ -104,7 +104,15 @@ func TestFaults_stackKilledMidRenewal_chargedOnce(t *testing.T) {
 	s.cycle(end1.Add(time.Hour))
 	s.Restart(func() { time.Sleep(1500 * time.Millisecond) })
 	s.cycle(end1.Add(time.Hour))
-	r := s.waitRec("the renewal lands after the restart", subID, func(r recRow) bool { return r.Period == 1 })
+	// What the stopped processes had not published waits in the outboxes
+	// for their relays, which Cloud Scheduler ticks in the cloud.
+	var r recRow
+	s.Eventually("the renewal lands after the restart", wait, func() bool {
+		s.Do("POST", s.PushPath("subscribe-sweep"), "", tick())
+		s.Do("POST", s.PushPath("billing-outbox-relay"), "", tick())
+		r = s.rec(subID)
+		return r.Period == 1
+	})
 	if r.Status != subscribe.StatusActive || r.Failures != 0 {
 		t.Fatalf("after the renewal: %+v", r)
 	}

@@ -28,7 +28,8 @@ func TestFake_payLaterLifecycle(t *testing.T) {
 		t.Helper()
 		p := &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(150000), Currency: stripe.String(cur), Customer: stripe.String(cus.ID),
 			PaymentMethodTypes: []*string{stripe.String(typ)}, Confirm: stripe.Bool(true),
-			PaymentMethodData: &stripe.PaymentIntentCreatePaymentMethodDataParams{Type: stripe.String(typ)}}
+			PaymentMethodData: &stripe.PaymentIntentCreatePaymentMethodDataParams{Type: stripe.String(typ),
+				BillingDetails: &stripe.PaymentIntentCreatePaymentMethodDataBillingDetailsParams{Name: stripe.String("Ana Torres"), Email: stripe.String("ana@example.com")}}}
 		switch typ {
 		case "oxxo":
 			p.PaymentMethodOptions = &stripe.PaymentIntentCreatePaymentMethodOptionsParams{OXXO: &stripe.PaymentIntentCreatePaymentMethodOptionsOXXOParams{ExpiresAfterDays: stripe.Int64(2)}}
@@ -70,7 +71,8 @@ func TestFake_payLaterLifecycle(t *testing.T) {
 	}
 	p := &stripe.PaymentIntentCreateParams{Amount: stripe.Int64(100), Currency: stripe.String("mxn"),
 		PaymentMethodTypes: []*string{stripe.String("konbini")}, Confirm: stripe.Bool(true),
-		PaymentMethodData: &stripe.PaymentIntentCreatePaymentMethodDataParams{Type: stripe.String("konbini")}}
+		PaymentMethodData: &stripe.PaymentIntentCreatePaymentMethodDataParams{Type: stripe.String("konbini"),
+			BillingDetails: &stripe.PaymentIntentCreatePaymentMethodDataBillingDetailsParams{Name: stripe.String("Kenji"), Email: stripe.String("kenji@example.com")}}}
 	if _, err := sc.V1PaymentIntents.Create(ctx, p); err == nil {
 		t.Fatal("konbini in MXN accepted")
 	}
