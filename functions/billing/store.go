@@ -246,7 +246,7 @@ func (s *store) recordRenewal(ctx context.Context, settled *Payment, ev events.E
 
 // attempting lists up to limit payments attempting since before before.
 func (s *store) attempting(ctx context.Context, before time.Time, limit int) ([]Payment, error) {
-	stmt := spanner.Statement{SQL: `SELECT ` + strings.Join(paymentColumns, ", ") + ` FROM Payments
+	stmt := spanner.Statement{SQL: `SELECT ` + strings.Join(paymentColumns, ", ") + ` FROM Payments@{FORCE_INDEX=PaymentsByStatus}
 		WHERE Status = @status AND CreatedAt < @before ORDER BY CreatedAt LIMIT @limit`,
 		Params: map[string]any{"status": StatusAttempting, "before": before, "limit": int64(limit)}}
 	var out []Payment

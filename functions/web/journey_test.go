@@ -542,6 +542,49 @@ func TestJourneys(t *testing.T) {
 		}
 	})
 
+	t.Run("learner_in_japan_pays_at_the_konbini", func(t *testing.T) {
+		p := newTab(t, bctx, e.URL, "yuki", "ja-JP")
+		charged := e.Stripe.Totals().Succeeded
+		p.do(chromedp.Navigate(e.URL + "/#/signup"))
+		p.waitText("h1", "アカウントを作成")
+		p.typeInto("#su-name", "Yuki")
+		p.typeInto("#su-email", "yuki@journey.test")
+		p.typeInto("#su-password", "onigiri-shake-5")
+		p.clickButton("アカウントを作成")
+		p.waitText(".who", "Yuki")
+		// The course page offers what Japan pays with: card or konbini.
+		p.goTo("#/courses/" + courseID)
+		p.waitText("h1", "Nihongo for Travellers")
+		p.waitText(".methods-choice", "コンビニ払い")
+		p.choose("#method-konbini", "true")
+		p.waitText(".methods-choice", "入金が確認されると購読が始まります")
+		p.checkAccessible("course page (konbini chosen)")
+		p.clickButton("を支払って購読する")
+		// The voucher: the payment code, the confirmation number and the
+		// deadline; nothing is charged until it is paid.
+		p.waitText("[data-testid=paylater]", "お支払い番号でお支払いください")
+		p.wait("the payment code shown", `!!document.querySelector('[data-testid=voucher-number]')`, 20*time.Second)
+		p.waitText("[data-testid=paylater]", "お支払い期限")
+		p.screenshot("konbini-voucher")
+		p.checkAccessible("konbini voucher")
+		if e.Stripe.Totals().Succeeded != charged {
+			t.Fatalf("charged before the voucher was paid: %+v", e.Stripe.Totals())
+		}
+		// The learner pays at the register (the fake plays it): active.
+		payment := eval[string](p, `document.querySelector('[data-testid=payment-id]').textContent`)
+		var act struct {
+			PaymentIntentID string `json:"payment_intent_id"`
+		}
+		e.Must(200, "GET", "/v1/billing/payments/"+payment+"/action", login(e, "yuki@journey.test", "onigiri-shake-5"), nil).JSON(t, &act)
+		if !e.Stripe.PayVoucher(act.PaymentIntentID) {
+			t.Fatalf("no voucher %s waited at the fake", act.PaymentIntentID)
+		}
+		p.waitText("[role=status]", "お支払いが完了しました")
+		if got := e.Stripe.Totals().Succeeded; got != charged+1 {
+			t.Fatalf("%d charges for one voucher", got-charged)
+		}
+	})
+
 	t.Run("learner_in_mexico_saves_cards_and_confirms_with_3ds", func(t *testing.T) {
 		p := newTab(t, bctx, e.URL, "maria", "es-MX")
 		charged := e.Stripe.Totals().Succeeded

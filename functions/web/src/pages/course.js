@@ -24,6 +24,10 @@ export function reasonText(sub) {
 // pollSubscription follows a subscription until it leaves pending, or
 // until it asks the learner to confirm the payment (action), unless
 // waitAction (then it keeps following while the learner confirms).
+// PAY_LATER_CURRENCY is the one currency each voucher, transfer or QR
+// method pays in (as Stripe has them).
+const PAY_LATER_CURRENCY = { konbini: 'JPY', oxxo: 'MXN', customer_balance: 'MXN', qris: 'IDR', gopay: 'IDR' };
+
 export async function pollSubscription(id, { signal, timeoutMs = 90000, waitAction = false } = {}) {
   const deadline = Date.now() + timeoutMs;
   let wait = 500;
@@ -118,6 +122,8 @@ function ThreeDS(props) {
 function SubscribePanel({ course, sub, onChange }) {
   const s = useSession();
   const [card, setCard] = useState('pm_card_visa');
+  const [method, setMethod] = useState('card');
+  const [offered, setOffered] = useState([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [failed, setFailed] = useState(null);
@@ -131,6 +137,16 @@ function SubscribePanel({ course, sub, onChange }) {
     pollSubscription(sub.id, { signal: ctl.signal, waitAction: true, timeoutMs: 30 * 60000 }).then(onChange, () => {});
     return () => ctl.abort();
   }, [sub && sub.id]);
+
+  useEffect(() => {
+    // The methods the learner's country offers that can pay this course's
+    // currency (a voucher, transfer or QR code is paid later).
+    if (!s || !hasRole(s, 'learner')) return;
+    get('/v1/billing/payment-methods').then(
+      (w) => setOffered((w.available || []).filter((m) => m.type !== 'card' && PAY_LATER_CURRENCY[m.type] === course.price.currency)),
+      () => setOffered([]),
+    );
+  }, [s && s.user.id, course.id]);
 
   if (!s) {
     return html`<p><a class="button" href=${href(['login'], { next: currentHref() })}>${t('course.loginToSubscribe')}</a></p>`;
@@ -152,14 +168,19 @@ function SubscribePanel({ course, sub, onChange }) {
     setError(null);
     setFailed(null);
     try {
-      let pm = card;
-      if (config.payments === 'stripe') {
-        const stripe = await import('../payments/stripe.js');
-        pm = await stripe.collectPaymentMethod();
+      const body = { course_id: course.id };
+      if (method === 'card') {
+        let pm = card;
+        if (config.payments === 'stripe') {
+          const stripe = await import('../payments/stripe.js');
+          pm = await stripe.collectPaymentMethod();
+        }
+        // The card paid with becomes the default one.
+        await post('/v1/billing/payment-methods', { payment_method_id: pm, default: true }, { idempotencyKey: key + '-card' });
+      } else {
+        body.payment_method_type = method;
       }
-      // The card paid with becomes the default one.
-      await post('/v1/billing/payment-methods', { payment_method_id: pm, default: true }, { idempotencyKey: key + '-card' });
-      const created = await post('/v1/subscriptions', { course_id: course.id }, { idempotencyKey: key });
+      const created = await post('/v1/subscriptions', body, { idempotencyKey: key });
       onChange(created);
       let final = await pollSubscription(created.id);
       if (final.status === 'pending' && final.action) {
@@ -185,7 +206,14 @@ function SubscribePanel({ course, sub, onChange }) {
   };
   return html`<form class="pay" onSubmit=${pay} aria-labelledby="pay-h" aria-busy=${busy ? 'true' : 'false'}>
     <h2 id="pay-h">${t('pay.heading')}</h2>
-    ${config.payments !== 'stripe' && html`<${TestCardPicker} value=${card} onChange=${setCard} />`}
+    ${offered.length > 0 && html`<fieldset class="methods-choice">
+      <legend>${t('pay.how')}</legend>
+      ${[{ type: 'card' }, ...offered].map((m) => html`<div class="check" key=${m.type}>
+        <input type="radio" name="pay-method" id=${'method-' + m.type} value=${m.type} checked=${method === m.type} onChange=${() => setMethod(m.type)} />
+        <label for=${'method-' + m.type}>${t('method.' + m.type)}</label></div>`)}
+      ${method !== 'card' && html`<p class="hint">${t('pay.laterHint')}</p>`}
+    </fieldset>`}
+    ${method === 'card' && config.payments !== 'stripe' && html`<${TestCardPicker} value=${card} onChange=${setCard} />`}
     <button type="submit" disabled=${busy}>${t('pay.submit', { price: formatMoney(course.price) })}</button>
     ${busy && html`<${Status}>${t('pay.processing')}</${Status}>`}
     ${failed && html`<div class="error" role="alert" data-testid="pay-failed"><p>${reasonText(failed)}</p><p>${t('pay.failed')}</p></div>`}

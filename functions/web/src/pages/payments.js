@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, post, del, enc, newKey } from '../lib/api.js';
-import { t, formatDate, formatTime } from '../lib/i18n.js';
+import { t, formatDate, formatTime, formatMoney } from '../lib/i18n.js';
 import { useSession, hasRole } from '../lib/session.js';
 import { href, currentHref } from '../lib/router.js';
 import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
@@ -132,6 +132,7 @@ export function PaymentAction({ paymentId }) {
       setBusy(false);
     }
   };
+  if (act && act.instructions) return html`<${PayLater} act=${act} />`;
   return html`<section class="threeds" aria-labelledby="threeds-h" data-testid="threeds">
     <h2 id="threeds-h">${t('pay.3ds.title')}</h2>
     <p>${t('pay.3ds.why')}</p>
@@ -146,3 +147,30 @@ export function PaymentAction({ paymentId }) {
     ${error && error.code === 'stripe' ? html`<${ErrorMessage} message=${t('pay.stripeUnavailable')} />` : html`<${ErrorMessage} error=${error} />`}
   </section>`;
 }
+
+// PayLater shows what the learner needs to pay a voucher, a bank transfer
+// or a QR code, and until when; the subscription starts once it is paid.
+function PayLater({ act }) {
+  const i = act.instructions;
+  const row = (label, value, id) => value && html`<div><dt>${label}</dt><dd><code data-testid=${id}>${value}</code></dd></div>`;
+  return html`<section class="paylater" aria-labelledby="paylater-h" data-testid="paylater">
+    <h2 id="paylater-h">${t('paylater.title.' + i.kind)}</h2>
+    <p>${t('paylater.how.' + i.method)}</p>
+    <dl class="voucher">
+      ${row(t('paylater.number'), i.number, 'voucher-number')}
+      ${row(t('paylater.confirmation'), i.confirmation_number, 'voucher-confirmation')}
+      ${row(t('paylater.bank'), i.bank_name, 'bank-name')}
+      ${row(t('paylater.account'), i.bank_account, 'bank-account')}
+      ${row(t('paylater.reference'), i.reference, 'reference')}
+      ${i.amount_remaining > 0 && html`<div><dt>${t('paylater.amount')}</dt><dd>${formatMoney({ amount: i.amount_remaining, currency: METHOD_CURRENCY[i.method] || 'MXN' })}</dd></div>`}
+      ${i.expires_at && html`<div><dt>${t('paylater.until')}</dt><dd>${formatDate(i.expires_at)} ${formatTime(i.expires_at)}</dd></div>`}
+    </dl>
+    ${i.qr_data && html`<p>${t('paylater.qr')} <code>${i.qr_data}</code></p>`}
+    ${i.hosted_instructions_url && html`<p><a href=${i.hosted_instructions_url} target="_blank" rel="noopener noreferrer">${t('paylater.hosted')}</a></p>`}
+    ${i.redirect_url && html`<p><a class="button" href=${i.redirect_url} rel="noopener noreferrer">${t('paylater.open.' + i.method)}</a></p>`}
+    ${config.payments !== 'stripe' && html`<p class="note">${t('paylater.local')} <code data-testid="payment-id">${act.payment_id}</code></p>`}
+    <${Status}>${t('paylater.waiting')}</${Status}>
+  </section>`;
+}
+
+const METHOD_CURRENCY = { konbini: 'JPY', oxxo: 'MXN', customer_balance: 'MXN', qris: 'IDR', gopay: 'IDR' };
