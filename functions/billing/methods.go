@@ -17,8 +17,11 @@ type MethodType struct {
 	Type string `json:"type"`
 	// Name is what a learner sees.
 	Name string `json:"name"`
-	// Reusable says whether it can be saved and charged later without the
-	// learner (renewals): cards (SetupIntent, usage off_session) and GoPay.
+	// Reusable says whether Kwipper saves it and charges it later without
+	// the learner (renewals): cards (SetupIntent, usage off_session). Stripe
+	// documents saving GoPay too, but stripe-go v85 has no GoPay type and
+	// its setup is a redirect the API does not take yet: GoPay is paid per
+	// period, like the vouchers, until then.
 	Reusable bool `json:"reusable"`
 	// Confirmation is "instant" (the charge answers at once, a card may ask
 	// for 3-D Secure) or "async" (a voucher, transfer or QR code the learner
@@ -39,7 +42,7 @@ var methodCatalog = []MethodType{
 	{Type: "oxxo", Name: "OXXO (cash voucher)", Confirmation: "async", Docs: "https://docs.stripe.com/payments/oxxo", countries: []string{"MX"}},
 	{Type: "customer_balance", Name: "SPEI bank transfer", Confirmation: "async", Docs: "https://docs.stripe.com/payments/bank-transfers", countries: []string{"MX"}},
 	{Type: "qris", Name: "QRIS", Confirmation: "async", Docs: "https://docs.stripe.com/payments/qris", countries: []string{"ID"}},
-	{Type: "gopay", Name: "GoPay", Reusable: true, Confirmation: "async", Docs: "https://docs.stripe.com/payments/gopay", countries: []string{"ID"}},
+	{Type: "gopay", Name: "GoPay", Confirmation: "async", Docs: "https://docs.stripe.com/payments/gopay", countries: []string{"ID"}},
 }
 
 // Markets are the countries Kwipper serves.

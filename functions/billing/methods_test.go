@@ -42,7 +42,7 @@ func TestOfferedMethods_perCountry(t *testing.T) {
 		}
 	}
 	for _, m := range OfferedMethods("ID") {
-		if want := m.Type == "card" || m.Type == "gopay"; m.Reusable != want {
+		if want := m.Type == "card"; m.Reusable != want {
 			t.Errorf("%s reusable = %v", m.Type, m.Reusable)
 		}
 	}
