@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -10,7 +11,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/kwipper/kwipper/functions/client"
 	"github.com/kwipper/kwipper/functions/devstack/apitest"
+	"github.com/kwipper/kwipper/functions/devstack/sample"
 )
 
 // BenchmarkFirstLoad measures, in Chromium on slow 4G (150 ms RTT,
@@ -104,4 +107,97 @@ func BenchmarkFirstLoad(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+// BenchmarkVideoStart measures, in Chromium on slow 4G with the CPU slowed
+// 4x and the cache cleared after logging in, how long a subscriber waits
+// from opening a video item to the player being ready (the lazy player
+// chunk, hls.js, the signed cookie and the HLS master fetched) and to the
+// first frame playing after pressing play (the first segment of the
+// ladder's lowest rendition fetched and decoded):
+//
+//	scripts/test ./functions/web -run '^$' -bench VideoStart -benchtime 3x
+//
+// It reports figures; no test asserts on time.
+func BenchmarkVideoStart(b *testing.B) {
+	e := apitest.Start(b)
+	_, tutor := e.User("video-tutor@web.test", "tutor")
+	var c, item struct{ ID string }
+	e.Must(201, "POST", "/v1/courses", tutor, map[string]any{"title": "Video", "description": "d",
+		"price": map[string]any{"amount": 150000, "currency": "JPY"}, "billing_interval": "month"}).JSON(b, &c)
+	e.Must(201, "POST", "/v1/courses/"+c.ID+"/items", tutor, map[string]any{"kind": "video", "title": "Clip"}).JSON(b, &item)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if _, err := (&client.Client{Base: e.URL, Token: tutor, HTTP: e.HTTPClient()}).UploadMedia(ctx, c.ID, item.ID, "video/mp4", "lesson.mp4", sample.LessonMP4); err != nil {
+		b.Fatal(err)
+	}
+	e.Must(200, "POST", "/v1/courses/"+c.ID+"/publish", tutor, nil)
+	const email, password = "video-learner@web.test", "ekiben-time-8"
+	e.Must(201, "POST", "/v1/users", "", map[string]any{"email": email, "password": password, "display_name": "Viewer",
+		"roles": []string{"learner"}, "country": "JP"})
+	learner := login(e, email, password)
+	e.Must(201, "POST", "/v1/billing/payment-methods", learner, map[string]string{"payment_method_id": "pm_card_visa"})
+	var sub struct{ ID, Status string }
+	e.Must(202, "POST", "/v1/subscriptions", learner, map[string]string{"course_id": c.ID}).JSON(b, &sub)
+	e.Eventually("the subscription is active", 2*time.Minute, func() bool {
+		e.Must(200, "GET", "/v1/subscriptions/"+sub.ID, learner, nil).JSON(b, &sub)
+		return sub.Status == "active"
+	})
+	path := "/v1/courses/" + c.ID + "/items/" + item.ID
+	e.Eventually("the HLS ladder is ready to the subscriber", 3*time.Minute, func() bool {
+		var got struct{ Stream struct{ Status string } }
+		r := e.Do("GET", path+"/content", learner, nil)
+		if r.Status != 200 {
+			return false // the entitlement reaches the Content service by event
+		}
+		r.JSON(b, &got)
+		return got.Stream.Status == "ready"
+	})
+	bctx := startBrowser(b)
+	var ready, first float64
+	for i := 0; i < b.N; i++ {
+		p := newTab(b, bctx, e.URL, "video", "ja-JP")
+		p.do(chromedp.Navigate(e.URL + "/#/login"))
+		p.typeInto("#login-email", email)
+		p.typeInto("#login-password", password)
+		p.clickButton("ログイン")
+		p.waitText(".who", "Viewer")
+		if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{URLPattern: "", Latency: 150, DownloadThroughput: 1.6e6 / 8,
+				UploadThroughput: 750e3 / 8, ConnectionType: network.ConnectionTypeCellular4g}}}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := chromedp.Call(p.ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 4}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := chromedp.Call(p.ctx, network.ClearBrowserCache, struct{}{}); err != nil {
+			b.Fatal(err)
+		}
+		start := eval[float64](p, `performance.now()`)
+		eval[chromedp.Void](p, `location.hash = `+js("#/courses/"+c.ID+"/items/"+item.ID))
+		at := func(what, cond string) float64 {
+			deadline := time.Now().Add(90 * time.Second)
+			for {
+				v, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`(`+cond+`) ? performance.now() : -1`))
+				if err == nil && v > 0 {
+					return v - start
+				}
+				if time.Now().After(deadline) {
+					p.fail("%s did not happen", what)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		r := at("the player is ready", `(v => v && v.dataset.mode === 'hls' && v.readyState >= 1)(document.querySelector('video'))`)
+		eval[chromedp.Void](p, `(v => { v.muted = true; v.play(); })(document.querySelector('video'))`)
+		f := at("the first frame plays", `(v => v && v.currentTime > 0 && !v.paused)(document.querySelector('video'))`)
+		b.Logf("video #%d: player ready at %.0f ms, first frame at %.0f ms after opening the item", i+1, r, f)
+		ready += r
+		first += f
+		_, _ = chromedp.Call(p.ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 1})
+	}
+	n := float64(b.N)
+	b.ReportMetric(ready/n, "player-ready-ms")
+	b.ReportMetric(first/n, "first-frame-ms")
+	b.ReportMetric(0, "ns/op")
 }
