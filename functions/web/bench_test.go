@@ -174,7 +174,8 @@ func BenchmarkVideoStart(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := eval[float64](p, `performance.now()`)
-		eval[chromedp.Void](p, `location.hash = `+js("#/courses/"+c.ID+"/items/"+item.ID))
+		// As the course page links a video item.
+		eval[chromedp.Void](p, `location.hash = `+js("#/courses/"+c.ID+"/items/"+item.ID+"?kind=video"))
 		at := func(what, cond string) float64 {
 			deadline := time.Now().Add(90 * time.Second)
 			for {

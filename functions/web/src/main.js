@@ -47,7 +47,7 @@ function Page({ route }) {
     case 'course':
       return html`<${Course} id=${a} key=${a} />`;
     case 'learn':
-      return html`<${Learn} courseId=${a} itemId=${b} key=${a + b} />`;
+      return html`<${Learn} courseId=${a} itemId=${b} kind=${route.query.kind} key=${a + b} />`;
     case 'login':
       return html`<${Login} query=${route.query} />`;
     case 'signup':

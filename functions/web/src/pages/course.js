@@ -91,7 +91,7 @@ export function Course({ id }) {
           ${items.map((it) => html`<li key=${it.id}>
             <span class="kind">${t('kind.' + it.kind)}</span>
             ${entitled && (it.kind === 'text' || it.content_status === 'ready')
-              ? html`<a href=${href(['courses', course.id, 'items', it.id])} aria-label=${t('course.open', { title: it.title })}>${it.title}</a>`
+              ? html`<a href=${href(['courses', course.id, 'items', it.id], it.kind === 'video' ? { kind: 'video' } : null)} aria-label=${t('course.open', { title: it.title })}>${it.title}</a>`
               : html`<span>${it.title}</span>`}
             ${entitled && it.kind !== 'text' && it.content_status !== 'ready' && html` <span class="badge">${t('course.notReady')}</span>`}
             ${!entitled && html` <span class="badge muted">${t('course.locked')}</span>`}

@@ -7,10 +7,15 @@ import { t, formatTime, languageName } from '../lib/i18n.js';
 import { href } from '../lib/router.js';
 import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
 
-export function Learn({ courseId, itemId }) {
+export function Learn({ courseId, itemId, kind }) {
   const [content, setContent] = useState(null);
   const [error, setError] = useState(null);
   const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    // A video's link says so: the player (hls.js) loads while the content
+    // is asked for, not after.
+    if (kind === 'video') import('../player/hls.js').catch(() => {});
+  }, []);
   useEffect(() => {
     let live = true;
     get(`/v1/courses/${enc(courseId)}/items/${enc(itemId)}/content`)
