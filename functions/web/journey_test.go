@@ -391,6 +391,16 @@ func TestJourneys(t *testing.T) {
 		}
 		p.clickLink("Nihongo for Travellers")
 		p.waitText(".items", "購読すると開けます")
+		// Subscribing again with the card saved last time: nothing to type.
+		charged := e.Stripe.Totals().Succeeded
+		p.waitText(".methods-choice", "保存済みの VISA (下 4 桁 4242)")
+		p.choose("#method-saved", "true")
+		p.checkAccessible("course page (saved card offered)")
+		p.clickButton("を支払って購読する")
+		p.waitText("[role=status]", "お支払いが完了しました")
+		if got := e.Stripe.Totals().Succeeded; got != charged+1 {
+			t.Fatalf("%d charges for subscribing again with the saved card", got-charged)
+		}
 	})
 
 	t.Run("learner_logs_out_here_and_everywhere", func(t *testing.T) {

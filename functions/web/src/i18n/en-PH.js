@@ -54,6 +54,8 @@ export default {
   'kind.file': 'File',
   'pay.heading': 'Subscribe and pay',
   'pay.how': 'How do you want to pay?',
+  'pay.withSaved': 'My saved {card}',
+  'pay.newCard': 'Another card',
   'pay.laterHint': 'You get a payment code or instructions now and pay them before they expire; the subscription starts once the payment arrives.',
   'method.card': 'Card',
   'method.konbini': 'Convenience store (konbini)',

@@ -53,6 +53,8 @@ export default {
   'kind.file': 'Archivo',
   'pay.heading': 'Suscribirte y pagar',
   'pay.how': '¿Cómo quieres pagar?',
+  'pay.withSaved': 'Mi {card} guardada',
+  'pay.newCard': 'Otra tarjeta',
   'pay.laterHint': 'Recibes ahora una referencia o instrucciones de pago y pagas antes de que venzan; la suscripción empieza cuando llega el pago.',
   'method.card': 'Tarjeta',
   'method.konbini': 'Tienda de conveniencia (konbini)',

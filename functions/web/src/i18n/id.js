@@ -53,6 +53,8 @@ export default {
   'kind.file': 'Berkas',
   'pay.heading': 'Berlangganan dan bayar',
   'pay.how': 'Bagaimana Anda ingin membayar?',
+  'pay.withSaved': '{card} yang tersimpan',
+  'pay.newCard': 'Kartu lain',
   'pay.laterHint': 'Anda menerima kode atau petunjuk pembayaran sekarang dan membayarnya sebelum kedaluwarsa; langganan dimulai setelah pembayaran diterima.',
   'method.card': 'Kartu',
   'method.konbini': 'Minimarket (konbini)',

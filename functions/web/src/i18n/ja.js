@@ -53,6 +53,8 @@ export default {
   'kind.file': 'ファイル',
   'pay.heading': '購読とお支払い',
   'pay.how': 'お支払い方法',
+  'pay.withSaved': '保存済みの {card}',
+  'pay.newCard': '別のカード',
   'pay.laterHint': 'お支払い番号または案内が表示されます。期限までにお支払いください。入金が確認されると購読が始まります。',
   'method.card': 'カード',
   'method.konbini': 'コンビニ払い',

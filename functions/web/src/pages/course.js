@@ -124,6 +124,7 @@ function SubscribePanel({ course, sub, onChange }) {
   const [card, setCard] = useState('pm_card_visa');
   const [method, setMethod] = useState('card');
   const [offered, setOffered] = useState([]);
+  const [saved, setSaved] = useState(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [failed, setFailed] = useState(null);
@@ -143,7 +144,11 @@ function SubscribePanel({ course, sub, onChange }) {
     // currency (a voucher, transfer or QR code is paid later).
     if (!s || !hasRole(s, 'learner')) return;
     get('/v1/billing/payment-methods').then(
-      (w) => setOffered((w.available || []).filter((m) => m.type !== 'card' && PAY_LATER_CURRENCY[m.type] === course.price.currency)),
+      (w) => {
+        setOffered((w.available || []).filter((m) => m.type !== 'card' && PAY_LATER_CURRENCY[m.type] === course.price.currency));
+        // The default saved card pays without typing it again.
+        setSaved((w.payment_methods || []).find((m) => m.default && m.status === 'saved') || null);
+      },
       () => setOffered([]),
     );
   }, [s && s.user.id, course.id]);
@@ -169,7 +174,9 @@ function SubscribePanel({ course, sub, onChange }) {
     setFailed(null);
     try {
       const body = { course_id: course.id };
-      if (method === 'card') {
+      if (method === 'saved') {
+        // Billing charges the default saved card.
+      } else if (method === 'card') {
         let pm = card;
         if (config.payments === 'stripe') {
           const stripe = await import('../payments/stripe.js');
@@ -206,12 +213,15 @@ function SubscribePanel({ course, sub, onChange }) {
   };
   return html`<form class="pay" onSubmit=${pay} aria-labelledby="pay-h" aria-busy=${busy ? 'true' : 'false'}>
     <h2 id="pay-h">${t('pay.heading')}</h2>
-    ${offered.length > 0 && html`<fieldset class="methods-choice">
+    ${(offered.length > 0 || saved) && html`<fieldset class="methods-choice">
       <legend>${t('pay.how')}</legend>
+      ${saved && html`<div class="check" key="saved">
+        <input type="radio" name="pay-method" id="method-saved" value="saved" checked=${method === 'saved'} onChange=${() => setMethod('saved')} />
+        <label for="method-saved">${t('pay.withSaved', { card: t('pm.card', { brand: (saved.brand || saved.type || '').toUpperCase(), last4: saved.last4 || '' }) })}</label></div>`}
       ${[{ type: 'card' }, ...offered].map((m) => html`<div class="check" key=${m.type}>
         <input type="radio" name="pay-method" id=${'method-' + m.type} value=${m.type} checked=${method === m.type} onChange=${() => setMethod(m.type)} />
-        <label for=${'method-' + m.type}>${t('method.' + m.type)}</label></div>`)}
-      ${method !== 'card' && html`<p class="hint">${t('pay.laterHint')}</p>`}
+        <label for=${'method-' + m.type}>${t(saved && m.type === 'card' ? 'pay.newCard' : 'method.' + m.type)}</label></div>`)}
+      ${method !== 'card' && method !== 'saved' && html`<p class="hint">${t('pay.laterHint')}</p>`}
     </fieldset>`}
     ${method === 'card' && config.payments !== 'stripe' && html`<${TestCardPicker} value=${card} onChange=${setCard} />`}
     <button type="submit" disabled=${busy}>${t('pay.submit', { price: formatMoney(course.price) })}</button>

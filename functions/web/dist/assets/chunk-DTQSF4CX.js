@@ -1,4 +1,4 @@
-import{H as p,N as $,R as d,T as y,b as c,c as u,e as r,n as t,r as i,x as m}from"./chunk-NTJHWW7K.js";function x(){let[o,a]=c({courses:[],next:"",loading:!0,error:null}),l=async e=>{a(s=>({...s,loading:!0,error:null}));try{let s=await p("/v1/me/courses?limit=20"+(e?"&cursor="+encodeURIComponent(e):""));a(n=>({courses:e?[...n.courses,...s.courses]:s.courses,next:s.next_cursor||"",loading:!1,error:null}))}catch(s){a(n=>({...n,loading:!1,error:s}))}};return u(()=>{l("")},[]),r`
+import{H as p,N as $,R as d,T as y,b as c,c as u,e as r,n as t,r as i,x as m}from"./chunk-UMPXI75O.js";function x(){let[o,a]=c({courses:[],next:"",loading:!0,error:null}),l=async e=>{a(s=>({...s,loading:!0,error:null}));try{let s=await p("/v1/me/courses?limit=20"+(e?"&cursor="+encodeURIComponent(e):""));a(n=>({courses:e?[...n.courses,...s.courses]:s.courses,next:s.next_cursor||"",loading:!1,error:null}))}catch(s){a(n=>({...n,loading:!1,error:s}))}};return u(()=>{l("")},[]),r`
     <${d} text=${t("my.title")} />
     ${!o.loading&&!o.error&&o.courses.length===0&&r`<p>${t("my.empty")} <a href="#/">${t("nav.catalog")}</a></p>`}
     ${o.courses.length>0&&r`<ul class="my-courses">
