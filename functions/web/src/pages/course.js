@@ -70,6 +70,25 @@ export function Course({ id }) {
     };
   }, [id, s && s.token, reload]);
 
+  // A subscriber on a course with a ready video is likely to watch next:
+  // the player (hls.js) loads while they choose, once the browser is idle,
+  // unless they asked to save data.
+  const watchable =
+    !!course &&
+    !!s &&
+    (s.user.id === course.tutor_id || (!!sub && ['active', 'past_due'].includes(sub.status))) &&
+    items.some((it) => it.kind === 'video' && it.content_status === 'ready');
+  useEffect(() => {
+    if (!watchable || (navigator.connection && navigator.connection.saveData)) return;
+    const load = () => import('../player/hls.js').catch(() => {});
+    if (window.requestIdleCallback) {
+      const id = requestIdleCallback(load, { timeout: 3000 });
+      return () => cancelIdleCallback(id);
+    }
+    const id = setTimeout(load, 1000);
+    return () => clearTimeout(id);
+  }, [watchable]);
+
   if (error && !course) return html`<${PageTitle} text=${t('error.' + error.code) || t('error.other')} /><${ErrorMessage} error=${error} />`;
   if (!course) return html`<${Loading} />`;
   const owner = s && s.user.id === course.tutor_id;
