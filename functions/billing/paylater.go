@@ -9,7 +9,6 @@ import (
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/shared/errs"
 	"github.com/kwipper/kwipper/shared/events"
-	"github.com/kwipper/kwipper/shared/saga"
 )
 
 // Pay-later payments: konbini and OXXO vouchers, SPEI bank transfers, QRIS
@@ -112,50 +111,6 @@ func (s *Service) payLaterWait(method string) MethodWait {
 		return w
 	}
 	return DefaultPayLater[method]
-}
-
-// preparePayLater is the saga's payment step with a pay-later method: our
-// payment record first (attempting), then the PaymentIntent, confirmed with
-// the method, under the saga's idempotency key. Stripe answers
-// requires_action with the instructions; the step then waits (a pending
-// reply) until the payment's deadline.
-func (s *Service) preparePayLater(ctx context.Context, cmd saga.Command, args sagamsg.PaymentArgs) (any, error) {
-	if cur := methodCurrency[args.MethodType]; cur != args.Amount.Currency {
-		return saga.Failure(CodeMethodNotOffered, args.MethodType+" pays only in "+cur+"; pay with a card"), nil
-	}
-	c, err := s.ensureCustomer(ctx, cmd.UserID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.store.begin(ctx, Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount, MethodType: args.MethodType})
-	if err != nil {
-		return nil, err
-	}
-	if p.Status == StatusActionRequired {
-		return s.awaitAction(ctx, p)
-	}
-	if p.Status != StatusAttempting {
-		return p, nil // settled before: never charge twice
-	}
-	if p.PaymentIntentID == "" && !p.CreatedAt.IsZero() && s.now().Sub(p.CreatedAt) > ReplayWindow {
-		s.log.ErrorContext(ctx, "payment attempt older than Stripe's idempotency window: not retrying; reconcile by hand",
-			"payment_id", p.ID, "saga_id", cmd.SagaID)
-		return saga.Failure(sagamsg.CodeUnreconciled, "the payment could not be confirmed; nothing more will be charged"), nil
-	}
-	res, err := s.chargeSaga(ctx, cmd, args, c)
-	if errs.Is(err, errs.Invalid) {
-		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, sagamsg.CodePaymentRejected, "the payment could not be made with "+args.MethodType
-		s.log.WarnContext(ctx, "Stripe rejected a payment request", "payment_id", p.ID, "err", err.Error())
-		return p, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	created := p.CreatedAt
-	if created.IsZero() {
-		created = s.now()
-	}
-	return s.payLaterOutcome(p, res, created), nil
 }
 
 // payLaterOutcome is payment p after Stripe answered res for it.

@@ -34,20 +34,40 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	if s.gw == nil {
 		return nil, errNoStripe
 	}
-	if billingmsg.PayLater(args.MethodType) {
-		return s.preparePayLater(ctx, cmd, args)
-	}
-	c, ok, err := s.store.getCustomer(ctx, cmd.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if !ok || c.PaymentMethod == "" {
-		return saga.Failure("no_payment_method", "save a card first (POST /v1/billing/payment-methods)"), nil
+	// A card is the customer's saved default; a pay-later method (a
+	// voucher, transfer or QR code) pays only in its currency and needs no
+	// saved method: Stripe answers requires_action with the instructions,
+	// and the step waits (a pending reply) until the payment's deadline.
+	payLater := billingmsg.PayLater(args.MethodType)
+	var c Customer
+	if payLater {
+		if cur := methodCurrency[args.MethodType]; cur != args.Amount.Currency {
+			return saga.Failure(CodeMethodNotOffered, args.MethodType+" pays only in "+cur+"; pay with a card"), nil
+		}
+		var err error
+		if c, err = s.ensureCustomer(ctx, cmd.UserID); err != nil {
+			return nil, err
+		}
+	} else {
+		var (
+			ok  bool
+			err error
+		)
+		if c, ok, err = s.store.getCustomer(ctx, cmd.UserID); err != nil {
+			return nil, err
+		}
+		if !ok || c.PaymentMethod == "" {
+			return saga.Failure("no_payment_method", "save a card first (POST /v1/billing/payment-methods)"), nil
+		}
 	}
 	if err := s.noteSagaTerms(ctx, cmd, args); err != nil { // receipts.go: what it is for, its tax
 		return nil, err
 	}
-	p, err := s.store.begin(ctx, Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount, PaymentMethodID: c.PaymentMethod})
+	rec := Payment{ID: PaymentID(cmd.SagaID), SagaID: cmd.SagaID, UserID: cmd.UserID, Amount: args.Amount, PaymentMethodID: c.PaymentMethod}
+	if payLater {
+		rec.PaymentMethodID, rec.MethodType = "", args.MethodType
+	}
+	p, err := s.store.begin(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -60,16 +80,27 @@ func (s *Service) preparePayment(ctx context.Context, cmd saga.Command) (any, er
 	if p.PaymentIntentID == "" && !p.CreatedAt.IsZero() && s.now().Sub(p.CreatedAt) > ReplayWindow {
 		s.log.ErrorContext(ctx, "payment attempt older than Stripe's idempotency window: not retrying; reconcile by hand",
 			"payment_id", p.ID, "saga_id", cmd.SagaID)
-		return saga.Failure("payment_unreconciled", "the payment could not be confirmed; nothing more will be charged"), nil
+		return saga.Failure(sagamsg.CodeUnreconciled, "the payment could not be confirmed; nothing more will be charged"), nil
 	}
 	res, err := s.chargeSaga(ctx, cmd, args, c)
 	if errs.Is(err, errs.Invalid) {
-		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, "payment_rejected", "the payment could not be made with the saved card"
+		with := "the saved card"
+		if payLater {
+			with = args.MethodType
+		}
+		p.Status, p.FailureCode, p.FailureMessage = StatusFailed, sagamsg.CodePaymentRejected, "the payment could not be made with "+with
 		s.log.WarnContext(ctx, "Stripe rejected a payment request", "payment_id", p.ID, "err", err.Error())
 		return p, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	if payLater {
+		created := p.CreatedAt
+		if created.IsZero() {
+			created = s.now()
+		}
+		return s.payLaterOutcome(p, res, created), nil
 	}
 	p.PaymentIntentID = res.PaymentIntentID
 	switch {
@@ -283,6 +314,9 @@ func (s *Service) renewalPayment(ctx context.Context, c subscribemsg.RenewalChar
 		return Payment{}, nil, errNoStripe
 	}
 	if billingmsg.PayLater(c.MethodType) {
+		if err := s.noteRenewalTerms(ctx, c); err != nil { // receipts.go: what it is for, its tax
+			return Payment{}, nil, err
+		}
 		return s.renewalPayLater(ctx, c)
 	}
 	cu, ok, err := s.store.getCustomer(ctx, c.UserID)

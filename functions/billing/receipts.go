@@ -124,6 +124,9 @@ func receiptsFor(p Payment, t Terms, m PaymentMethod) []Receipt {
 		Amount: p.Amount, Tax: t.Tax, Country: t.Country, Rate: t.Rate, PeriodStart: t.PeriodStart, PeriodEnd: t.PeriodEnd,
 		MethodType: m.Type, CardBrand: m.Brand, CardLast4: m.Last4}
 	if base.MethodType == "" {
+		base.MethodType = p.MethodType // a voucher, transfer or QR code
+	}
+	if base.MethodType == "" {
 		base.MethodType = "card"
 	}
 	kinds := []string{KindPayment}

@@ -214,7 +214,7 @@ func (s *store) applyUserCountry(ctx context.Context, eventID string, d usermsg.
 		}
 		return tx.BufferWrite([]*spanner.Mutation{spanner.InsertOrUpdate("UserCountries",
 			[]string{"UserId", "Country", "DisplayName", "Email", "EventVersion", "UpdatedAt"},
-			[]any{d.UserID, d.Country, nullString(d.DisplayName), nullString(d.Email), spanner.NullInt64{Int64: d.Version, Valid: d.Version > 0}, spanner.CommitTimestamp})})
+			[]any{d.UserID, d.Country, nullStr(d.DisplayName), nullStr(d.Email), spanner.NullInt64{Int64: d.Version, Valid: d.Version > 0}, spanner.CommitTimestamp})})
 	})
 	return spanx.Translate(err, "billingdb.applyUserCountry")
 }
@@ -262,6 +262,3 @@ func markedIn(ms []PaymentMethod, id, code string) []PaymentMethod {
 	}
 	return out
 }
-
-// nullString is s, NULL when empty.
-func nullString(s string) spanner.NullString { return spanner.NullString{StringVal: s, Valid: s != ""} }

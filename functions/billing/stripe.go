@@ -224,6 +224,12 @@ func (g *Gateway) Charge(ctx context.Context, key, customer, pm string, amount m
 		p.OffSession = stripe.Bool(true)
 	}
 	p.SetIdempotencyKey(key)
+	return g.createIntent(ctx, p)
+}
+
+// createIntent creates (and confirms) PaymentIntent p: a card error is a
+// decline, not an error; any other refusal is one.
+func (g *Gateway) createIntent(ctx context.Context, p *stripe.PaymentIntentCreateParams) (ChargeResult, error) {
 	pi, err := g.sc.V1PaymentIntents.Create(ctx, p)
 	var se *stripe.Error
 	if errors.As(err, &se) && se.Type == stripe.ErrorTypeCard {

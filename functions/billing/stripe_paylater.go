@@ -3,7 +3,6 @@ package billing
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/stripe/stripe-go/v85"
@@ -48,19 +47,7 @@ func (g *Gateway) ChargeLater(ctx context.Context, key, customer, method string,
 					Type: stripe.String("mx_bank_transfer")}}}
 	}
 	p.SetIdempotencyKey(key)
-	pi, err := g.sc.V1PaymentIntents.Create(ctx, p)
-	var se *stripe.Error
-	if errors.As(err, &se) && se.Type == stripe.ErrorTypeCard {
-		r := ChargeResult{Decline: declineOf(string(se.Code), string(se.DeclineCode))}
-		if se.PaymentIntent != nil {
-			r.PaymentIntentID = se.PaymentIntent.ID
-		}
-		return r, nil
-	}
-	if err != nil {
-		return ChargeResult{}, stripeErr(err, "create payment intent")
-	}
-	return resultOf(pi), nil
+	return g.createIntent(ctx, p)
 }
 
 // instructionsOf reads what the learner needs to pay PaymentIntent pi from

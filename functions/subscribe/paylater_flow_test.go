@@ -167,6 +167,25 @@ func TestSubscribe_payLater_voucherTransferAndQR(t *testing.T) {
 			t.Fatalf("an active subscription still waits for a payment: %+v", v)
 		}
 	}
+	// A paid voucher is a payment like a card's: its receipt itemises the
+	// tax its price includes and the period it pays for (the payment's
+	// terms are recorded before Stripe is asked, as for a card).
+	var paid struct {
+		Payments []struct {
+			Kind        string `json:"kind"`
+			Status      string `json:"status"`
+			Tax         struct{ Amount int64 }
+			Method      struct{ Type string }
+			PeriodStart *time.Time `json:"period_start"`
+		} `json:"payments"`
+	}
+	s.Eventually("the konbini payment's receipt", wait, func() bool {
+		s.Must(200, "GET", "/v1/billing/payments", konbiniTok, nil).JSON(t, &paid)
+		return len(paid.Payments) == 1
+	})
+	if r := paid.Payments[0]; r.Kind != "payment" || r.Tax.Amount <= 0 || r.PeriodStart == nil || r.Method.Type != "konbini" {
+		t.Fatalf("konbini receipt %+v (learner %s)", r, konbiniID)
+	}
 	// The OXXO voucher expires unpaid: failed at once, nothing charged.
 	if !s.Stripe.ExpireVoucher(oact.PaymentIntentID) {
 		t.Fatal("the OXXO voucher did not wait")
