@@ -137,6 +137,34 @@ func (s *store) entitled(ctx context.Context, userID, courseID string, stale tim
 	return ok, nil
 }
 
+// ownedItem reads item itemID of course courseID for tutorID, in tx: the
+// course must exist (ErrCourseNotFound) and be theirs (ErrNotOwner), and
+// the item must exist and not be removed (ErrItemNotFound).
+func ownedItem(ctx context.Context, tx *spanx.Tx, courseID, itemID, tutorID string) (Item, error) {
+	row, err := tx.ReadRow(ctx, "Courses", spanner.Key{courseID}, []string{"TutorId"})
+	if spanx.IsNotFound(err) {
+		return Item{}, ErrCourseNotFound
+	}
+	if err != nil {
+		return Item{}, err
+	}
+	var c Course
+	if err := row.Columns(&c.TutorID); err != nil {
+		return Item{}, err
+	}
+	if !c.isOwner(tutorID) {
+		return Item{}, ErrNotOwner
+	}
+	it, err := readItem(ctx, tx, courseID, itemID)
+	if err != nil {
+		return Item{}, err
+	}
+	if it.Removed {
+		return Item{}, ErrItemNotFound
+	}
+	return it, nil
+}
+
 // getUpload returns upload id (ErrUploadNotFound when absent).
 func (s *store) getUpload(ctx context.Context, id string) (Upload, error) {
 	row, err := s.db.Single().ReadRow(ctx, "Uploads", spanner.Key{id}, uploadColumns)
@@ -157,26 +185,9 @@ func (s *store) getUpload(ctx context.Context, id string) (Upload, error) {
 // should one have been written, deleted.
 func (s *store) startUpload(ctx context.Context, up Upload, now time.Time) error {
 	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
-		row, err := tx.ReadRow(ctx, "Courses", spanner.Key{up.CourseID}, []string{"TutorId"})
-		if spanx.IsNotFound(err) {
-			return ErrCourseNotFound
-		}
+		it, err := ownedItem(ctx, tx, up.CourseID, up.ItemID, up.TutorID)
 		if err != nil {
 			return err
-		}
-		var c Course
-		if err := row.Columns(&c.TutorID); err != nil {
-			return err
-		}
-		if !c.isOwner(up.TutorID) {
-			return ErrNotOwner
-		}
-		it, err := readItem(ctx, tx, up.CourseID, up.ItemID)
-		if err != nil {
-			return err
-		}
-		if it.Removed {
-			return ErrItemNotFound
 		}
 		var ds []deletion
 		if it.ActiveUploadID != "" {

@@ -214,25 +214,9 @@ func (s *store) captionFiles(ctx context.Context, courseID, itemID string) ([]st
 func (s *store) putCaption(ctx context.Context, courseID, itemID, tutorID, lang string, vtt []byte) (Item, error) {
 	var it Item
 	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
-		row, err := tx.ReadRow(ctx, "Courses", spanner.Key{courseID}, []string{"TutorId"})
-		if spanx.IsNotFound(err) {
-			return ErrCourseNotFound
-		}
-		if err != nil {
+		var err error
+		if it, err = ownedItem(ctx, tx, courseID, itemID, tutorID); err != nil {
 			return err
-		}
-		var c Course
-		if err := row.Columns(&c.TutorID); err != nil {
-			return err
-		}
-		if !c.isOwner(tutorID) {
-			return ErrNotOwner
-		}
-		if it, err = readItem(ctx, tx, courseID, itemID); err != nil {
-			return err
-		}
-		if it.Removed {
-			return ErrItemNotFound
 		}
 		if it.Kind != coursemsg.KindVideo {
 			return ErrCaptionsVideoOnly
@@ -279,25 +263,9 @@ func (s *store) deleteCaption(ctx context.Context, courseID, itemID, tutorID, la
 	)
 	err := spanx.ReadWrite(ctx, s.db, func(ctx context.Context, tx *spanx.Tx) error {
 		prefix = ""
-		row, err := tx.ReadRow(ctx, "Courses", spanner.Key{courseID}, []string{"TutorId"})
-		if spanx.IsNotFound(err) {
-			return ErrCourseNotFound
-		}
-		if err != nil {
+		var err error
+		if it, err = ownedItem(ctx, tx, courseID, itemID, tutorID); err != nil {
 			return err
-		}
-		var c Course
-		if err := row.Columns(&c.TutorID); err != nil {
-			return err
-		}
-		if !c.isOwner(tutorID) {
-			return ErrNotOwner
-		}
-		if it, err = readItem(ctx, tx, courseID, itemID); err != nil {
-			return err
-		}
-		if it.Removed {
-			return ErrItemNotFound
 		}
 		key := spanner.Key{courseID, itemID, lang}
 		if _, err := tx.ReadRow(ctx, "Captions", key, []string{"Language"}); spanx.IsNotFound(err) {
