@@ -49,6 +49,9 @@ import (
 const (
 	StripeKey           = "sk_test_kwipper_local"
 	StripeWebhookSecret = "whsec_kwipper_local"
+	// StripePublishableKey is what the web app's Stripe.js (the fake's
+	// stand-in, with KW_WEB_PAYMENTS=stripe) uses locally.
+	StripePublishableKey = "pk_test_kwipper_local"
 	// MailKey is the local mailbox's API key (not a secret either).
 	MailKey = "kw-local-mail"
 )
@@ -190,14 +193,18 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	if s.Getenv("KW_STRIPE_SECRET_KEY") == "" {
 		// Stripe: the stateful fake in process; its webhooks come back to
 		// billing-webhook, signed with the local webhook secret.
-		fake, err := stripefake.Start(stripefake.Options{SecretKey: StripeKey, WebhookSecret: StripeWebhookSecret,
-			WebhookURL: s.Cfg.BaseURL + "/v1/billing/webhook"})
+		fake, err := stripefake.Start(stripefake.Options{SecretKey: StripeKey, PublishableKey: StripePublishableKey,
+			WebhookSecret: StripeWebhookSecret, WebhookURL: s.Cfg.BaseURL + "/v1/billing/webhook"})
 		if err != nil {
 			return nil, err
 		}
 		s.closers = append(s.closers, fake.Close)
 		s.Stripe = fake
 		env["KW_STRIPE_SECRET_KEY"], env["KW_STRIPE_WEBHOOK_SECRET"], env["KW_STRIPE_API_BASE"] = StripeKey, StripeWebhookSecret, fake.URL
+		// The web app's card form in stripe mode loads the fake's Stripe.js.
+		if s.Getenv("KW_STRIPE_PUBLISHABLE_KEY") == "" {
+			env["KW_STRIPE_PUBLISHABLE_KEY"], env["KW_STRIPE_JS_URL"] = StripePublishableKey, fake.URL+"/v3/stripe.js"
+		}
 	}
 	if s.Getenv("KW_MAIL_API_KEY") == "" {
 		// Email: the mailbox in process, speaking the provider's API.

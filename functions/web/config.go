@@ -33,7 +33,17 @@ type Config struct {
 	// StripePublishableKey is Stripe.js's key (KW_STRIPE_PUBLISHABLE_KEY;
 	// public, required with stripe).
 	StripePublishableKey string
+	// StripeJSURL is where Stripe.js loads from (KW_STRIPE_JS_URL; default
+	// StripeJSDefault, the release of Stripe.js that matches the API version
+	// Billing speaks; the local stack points it at the Stripe fake's
+	// stand-in). The page's policy admits its origin for scripts and frames.
+	StripeJSURL string
 }
+
+// StripeJSDefault is Stripe.js for the API version stripe-go pins
+// (2026-03-25.dahlia): Stripe releases Stripe.js per API release, at
+// https://js.stripe.com/<release>/stripe.js.
+const StripeJSDefault = "https://js.stripe.com/dahlia/stripe.js"
 
 // loadConfig reads the app's settings, recording what is wrong in r. env is
 // the platform's KW_ENV.
@@ -68,6 +78,10 @@ func loadConfig(r *config.Reader, env string) Config {
 	}
 	c.Payments = r.String("KW_WEB_PAYMENTS", def)
 	c.StripePublishableKey = r.String("KW_STRIPE_PUBLISHABLE_KEY", "")
+	c.StripeJSURL = r.String("KW_STRIPE_JS_URL", StripeJSDefault)
+	if u, err := url.Parse(c.StripeJSURL); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && env != "cloud")) {
+		r.Problemf("KW_STRIPE_JS_URL: %q is not an https URL like %s", c.StripeJSURL, StripeJSDefault)
+	}
 	switch {
 	case c.Payments != PaymentsTestCards && c.Payments != PaymentsStripe:
 		r.Problemf("KW_WEB_PAYMENTS must be %s or %s, not %q", PaymentsTestCards, PaymentsStripe, c.Payments)

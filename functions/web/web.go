@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -74,6 +75,7 @@ type asset struct {
 type clientConfig struct {
 	Payments             string `json:"payments"`
 	StripePublishableKey string `json:"stripe_publishable_key,omitempty"`
+	StripeJSURL          string `json:"stripe_js_url,omitempty"`
 }
 
 func build(d fnreg.Deps) (*Service, error) {
@@ -120,7 +122,10 @@ func newService(cfg Config, files fs.FS) (*Service, error) {
 			return nil, fmt.Errorf("web: the manifest names %q, which is not in dist/assets (run go generate ./functions/web)", name)
 		}
 	}
-	conf, err := json.Marshal(clientConfig{Payments: cfg.Payments, StripePublishableKey: cfg.StripePublishableKey})
+	conf, err := json.Marshal(clientConfig{Payments: cfg.Payments})
+	if cfg.Payments == PaymentsStripe {
+		conf, err = json.Marshal(clientConfig{Payments: cfg.Payments, StripePublishableKey: cfg.StripePublishableKey, StripeJSURL: cfg.StripeJSURL})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -140,14 +145,29 @@ func newService(cfg Config, files fs.FS) (*Service, error) {
 // the app's origin (no inline script, no eval), the API on the same origin,
 // media (uploads, downloads, video) only from cfg.MediaOrigins, no frames,
 // no plugins, and Trusted Types enforced, so no script can write HTML
-// strings into the page (innerHTML and friends throw).
+// strings into the page (innerHTML and friends throw). With Stripe.js
+// (payments "stripe") its origin may add scripts and frames (the card
+// fields and the bank's authentication are Stripe's frames), Stripe's API
+// may be called, and one Trusted Types policy, kw-stripe, may exist: the
+// app's loader, which turns exactly cfg.StripeJSURL into a script URL.
 func ContentSecurityPolicy(cfg Config) string {
 	media := strings.Join(cfg.MediaOrigins, " ")
-	script, connect, frame := "'self'", "'self' "+media, "'none'"
+	script, connect, frame, policies := "'self'", "'self' "+media, "'none'", "'none'"
 	if cfg.Payments == PaymentsStripe {
-		script += " https://js.stripe.com"
-		connect += " https://api.stripe.com"
-		frame = "https://js.stripe.com https://hooks.stripe.com"
+		js := "https://js.stripe.com"
+		if u, err := url.Parse(cfg.StripeJSURL); err == nil && u.Host != "" {
+			js = u.Scheme + "://" + u.Host
+		}
+		script += " " + js
+		frame, policies = js, "kw-stripe"
+		if js == "https://js.stripe.com" {
+			// Stripe's security guide: its API, and the 3-D Secure pages
+			// hooks.stripe.com serves.
+			connect += " https://api.stripe.com"
+			frame += " https://hooks.stripe.com"
+		} else {
+			connect += " " + js
+		}
 	}
 	return strings.Join([]string{
 		"default-src 'none'",
@@ -165,7 +185,7 @@ func ContentSecurityPolicy(cfg Config) string {
 		"form-action 'self'",
 		"frame-ancestors 'none'",
 		"require-trusted-types-for 'script'",
-		"trusted-types 'none'",
+		"trusted-types " + policies,
 	}, "; ")
 }
 

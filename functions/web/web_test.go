@@ -127,13 +127,32 @@ func TestConfig(t *testing.T) {
 	if err != nil || strings.Join(c.MediaOrigins, " ") != "https://storage.googleapis.com https://media.kwipper.example" || c.Payments != PaymentsStripe {
 		t.Fatalf("cloud: %+v %v", c, err)
 	}
-	if !strings.Contains(ContentSecurityPolicy(c), "script-src 'self' https://js.stripe.com") {
-		t.Errorf("stripe policy: %s", ContentSecurityPolicy(c))
+	if c.StripeJSURL != StripeJSDefault {
+		t.Errorf("Stripe.js = %s, want %s", c.StripeJSURL, StripeJSDefault)
+	}
+	csp := ContentSecurityPolicy(c)
+	for _, want := range []string{"script-src 'self' https://js.stripe.com;", "frame-src https://js.stripe.com https://hooks.stripe.com;",
+		"https://api.stripe.com;", "trusted-types kw-stripe"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("stripe policy lacks %q: %s", want, csp)
+		}
+	}
+	// Locally the fake's stand-in: its origin, and nothing of Stripe's.
+	c, err = load("local", map[string]string{"KW_WEB_PAYMENTS": "stripe", "KW_STRIPE_PUBLISHABLE_KEY": "pk_test_1", "KW_STRIPE_JS_URL": "http://127.0.0.1:5555/v3/stripe.js"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if csp := ContentSecurityPolicy(c); !strings.Contains(csp, "script-src 'self' http://127.0.0.1:5555;") || !strings.Contains(csp, "frame-src http://127.0.0.1:5555;") || strings.Contains(csp, "stripe.com") {
+		t.Errorf("local stripe policy: %s", csp)
+	}
+	if csp := ContentSecurityPolicy(Config{Payments: PaymentsTestCards}); !strings.Contains(csp, "trusted-types 'none'") || !strings.Contains(csp, "frame-src 'none'") {
+		t.Errorf("test-cards policy: %s", csp)
 	}
 	for name, vars := range map[string]map[string]string{
-		"stripe_without_key": {},
-		"test_cards":         {"KW_WEB_PAYMENTS": "test-cards"},
-		"bad_origin":         {"KW_WEB_MEDIA_ORIGINS": "ftp://x", "KW_STRIPE_PUBLISHABLE_KEY": "pk_1"},
+		"stripe_without_key":  {},
+		"stripe_js_over_http": {"KW_STRIPE_PUBLISHABLE_KEY": "pk_1", "KW_STRIPE_JS_URL": "http://js.stripe.com/dahlia/stripe.js"},
+		"test_cards":          {"KW_WEB_PAYMENTS": "test-cards"},
+		"bad_origin":          {"KW_WEB_MEDIA_ORIGINS": "ftp://x", "KW_STRIPE_PUBLISHABLE_KEY": "pk_1"},
 	} {
 		if _, err := load("cloud", vars); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -50,6 +50,9 @@ const APIVersion = "2026-03-25.dahlia"
 type Options struct {
 	// SecretKey, when set, is the only API key accepted (else any sk_test_ key).
 	SecretKey string
+	// PublishableKey, when set, is the only publishable key the Stripe.js
+	// stand-in may use (else any pk_test_ key); see stripejs.go.
+	PublishableKey string
 	// WebhookURL receives events; empty sends none.
 	WebhookURL string
 	// WebhookSecret signs webhooks (whsec_...).
@@ -224,7 +227,23 @@ func (s *Server) Events() []Event {
 
 // ServeHTTP implements the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/v3/") {
+		s.serveStripeJS(w, r)
+		return
+	}
 	auth := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if strings.HasPrefix(auth, "pk_test_") && (s.opts.PublishableKey == "" || auth == s.opts.PublishableKey) {
+		if err := r.ParseForm(); err != nil {
+			writeErr(w, http.StatusBadRequest, apiErr{Type: "invalid_request_error", Message: "could not parse the request body"})
+			return
+		}
+		s.mu.Lock()
+		status, body := s.publishable(r)
+		s.mu.Unlock()
+		b, _ := json.Marshal(body)
+		write(w, status, b)
+		return
+	}
 	if auth == "" || !strings.HasPrefix(auth, "sk_test_") || (s.opts.SecretKey != "" && auth != s.opts.SecretKey) {
 		writeErr(w, http.StatusUnauthorized, apiErr{Type: "invalid_request_error", Message: "Invalid API Key provided"})
 		return
@@ -457,6 +476,12 @@ func (s *Server) newID(prefix string) string {
 
 func now() int64 { return time.Now().Unix() }
 
+// now2 is the current year and month.
+func now2() (int, int) {
+	t := time.Now()
+	return t.Year(), int(t.Month())
+}
+
 func metadata(f map[string][]string) map[string]any {
 	md := map[string]any{}
 	for k, v := range f {
@@ -655,6 +680,11 @@ func (s *Server) finishSetup(si map[string]any, pm *paymentMethod) {
 func (s *Server) Authenticate(id string, ok bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.authenticate(id, ok)
+}
+
+// authenticate is Authenticate with s.mu held.
+func (s *Server) authenticate(id string, ok bool) bool {
 	if si, found := s.setups[id]; found && si["status"] == "requires_action" {
 		pm := s.pms[str(si["payment_method"])]
 		if ok && pm != nil {
@@ -772,7 +802,14 @@ func (s *Server) createPaymentIntent(f map[string][]string) (map[string]any, *fa
 	if pm == nil {
 		return nil, ptr(invalid("payment_method", "You cannot confirm this PaymentIntent because it's missing a payment method."))
 	}
-	offSession := get(f, "off_session") == "true"
+	return s.confirm(pi, pm, get(f, "off_session") == "true")
+}
+
+// confirm confirms payment intent pi with card pm as the fake's test cards
+// behave: charged, waiting for the bank's authentication (on-session), or
+// declined with Stripe's codes (s.mu held).
+func (s *Server) confirm(pi map[string]any, pm *paymentMethod, offSession bool) (map[string]any, *failure) {
+	pi["payment_method"] = pm.obj["id"]
 	switch {
 	case pm.behavior == "ok" || (pm.behavior == "auth_setup" && offSession && pm.setUp):
 		s.succeed(pi, pm)

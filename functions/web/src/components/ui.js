@@ -21,7 +21,9 @@ export function errorText(err) {
 // localises it; it is marked as such.
 export function ErrorMessage({ error, id, message }) {
   if (!error && !message) return null;
-  const detail = error && error.message && error.code !== 'network' && error.code !== 'internal' ? error.message : '';
+  // A message already in the user's language (Stripe.js's) is shown as it is.
+  if (!message && error.localized) message = error.message;
+  const detail = !message && error.message && error.code !== 'network' && error.code !== 'internal' ? error.message : '';
   return html`<div class="error" role="alert" id=${id}>
     <p>${message || errorText(error)}</p>
     ${detail && html`<p class="detail"><span>${t('error.detail')}: </span><span lang="en">${detail}</span></p>`}

@@ -1,15 +1,14 @@
 // A course: what it is, who teaches it, its price in the local format, its
 // items and subscriber count; learners subscribe and pay here.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, post, enc, newKey } from '../lib/api.js';
-import { t, formatMoney, formatDate } from '../lib/i18n.js';
+import { t, formatMoney, formatDate, useLocale } from '../lib/i18n.js';
 import { useSession, hasRole } from '../lib/session.js';
 import { href, currentHref } from '../lib/router.js';
 import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
 import { priceLabel } from './catalog.js';
-import { TestCardPicker } from '../payments/testcards.js';
-import { config } from '../lib/config.js';
+import { CardInput, cardPaymentMethod, saveCard } from '../payments/card.js';
 
 const LIVE = ['pending', 'active', 'past_due', 'refunding'];
 
@@ -140,6 +139,8 @@ function ThreeDS(props) {
 
 function SubscribePanel({ course, sub, onChange }) {
   const s = useSession();
+  const lang = useLocale();
+  const stripeCard = useRef(null);
   const [card, setCard] = useState('pm_card_visa');
   const [method, setMethod] = useState('card');
   const [offered, setOffered] = useState([]);
@@ -196,13 +197,10 @@ function SubscribePanel({ course, sub, onChange }) {
       if (method === 'saved') {
         // Billing charges the default saved card.
       } else if (method === 'card') {
-        let pm = card;
-        if (config.payments === 'stripe') {
-          const stripe = await import('../payments/stripe.js');
-          pm = await stripe.collectPaymentMethod();
-        }
-        // The card paid with becomes the default one.
-        await post('/v1/billing/payment-methods', { payment_method_id: pm, default: true }, { idempotencyKey: key + '-card' });
+        // The card paid with becomes the default one (once the bank has
+        // checked it, if it wants to).
+        const pm = await cardPaymentMethod(card, stripeCard);
+        await saveCard(pm, { makeDefault: true, key: key + '-card', lang });
       } else {
         body.payment_method_type = method;
       }
@@ -225,7 +223,7 @@ function SubscribePanel({ course, sub, onChange }) {
         onChange(final);
       }
     } catch (err) {
-      setError(err.code === 'stripe_unavailable' ? { code: 'stripe' } : err);
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -242,10 +240,10 @@ function SubscribePanel({ course, sub, onChange }) {
         <label for=${'method-' + m.type}>${t(saved && m.type === 'card' ? 'pay.newCard' : 'method.' + m.type)}</label></div>`)}
       ${method !== 'card' && method !== 'saved' && html`<p class="hint">${t('pay.laterHint')}</p>`}
     </fieldset>`}
-    ${method === 'card' && config.payments !== 'stripe' && html`<${TestCardPicker} value=${card} onChange=${setCard} />`}
+    ${method === 'card' && html`<${CardInput} value=${card} onChange=${setCard} handle=${stripeCard} />`}
     <button type="submit" disabled=${busy}>${t('pay.submit', { price: formatMoney(course.price) })}</button>
     ${busy && html`<${Status}>${t('pay.processing')}</${Status}>`}
     ${failed && html`<div class="error" role="alert" data-testid="pay-failed"><p>${reasonText(failed)}</p><p>${t('pay.failed')}</p></div>`}
-    ${error && error.code === 'stripe' ? html`<${ErrorMessage} message=${t('pay.stripeUnavailable')} />` : html`<${ErrorMessage} error=${error} />`}
+    <${ErrorMessage} error=${error} />
   </form>`;
 }

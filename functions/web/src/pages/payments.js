@@ -1,15 +1,14 @@
 // Saved payment methods (GET/POST /v1/billing/payment-methods, make
 // default, remove) and the 3-D Secure step of a payment
 // (GET /v1/billing/payments/{id}/action).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, post, del, enc, newKey } from '../lib/api.js';
-import { t, formatDate, formatTime, formatMoney } from '../lib/i18n.js';
+import { t, formatDate, formatTime, formatMoney, useLocale } from '../lib/i18n.js';
 import { useSession, hasRole } from '../lib/session.js';
 import { href, currentHref } from '../lib/router.js';
 import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
-import { TestCardPicker } from '../payments/testcards.js';
-import { config } from '../lib/config.js';
+import { CardInput, cardPaymentMethod, saveCard, confirmWithBank, usesStripe } from '../payments/card.js';
 
 const cardLabel = (m) =>
   m.last4 ? t('pm.card', { brand: (m.brand || m.type || '').toUpperCase(), last4: m.last4 }) : m.type || m.id;
@@ -73,6 +72,8 @@ export function PaymentMethods() {
 }
 
 function AddCard({ onSaved }) {
+  const lang = useLocale();
+  const stripeCard = useRef(null);
   const [card, setCard] = useState('pm_card_visa');
   const [makeDefault, setMakeDefault] = useState(false);
   const [error, setError] = useState(null);
@@ -85,26 +86,25 @@ function AddCard({ onSaved }) {
     setError(null);
     setPending(null);
     try {
-      let pm = card;
-      if (config.payments === 'stripe') pm = await (await import('../payments/stripe.js')).collectPaymentMethod();
-      const m = await post('/v1/billing/payment-methods', { payment_method_id: pm, default: makeDefault }, { idempotencyKey: key });
+      const pm = await cardPaymentMethod(card, stripeCard);
+      const m = await saveCard(pm, { makeDefault, key, lang });
       setKey(newKey());
       if (m.status === 'requires_action') setPending(m);
       onSaved(m);
     } catch (err) {
-      setError(err.code === 'stripe_unavailable' ? { code: 'stripe' } : err);
+      setError(err);
     } finally {
       setBusy(false);
     }
   };
   return html`<form class="form pay" onSubmit=${submit} aria-labelledby="add-pm-h">
     <h2 id="add-pm-h">${t('pm.add')}</h2>
-    ${config.payments !== 'stripe' && html`<${TestCardPicker} value=${card} onChange=${setCard} />`}
+    <${CardInput} value=${card} onChange=${setCard} handle=${stripeCard} />
     <div class="check"><input type="checkbox" id="pm-default" checked=${makeDefault} onChange=${(e) => setMakeDefault(e.currentTarget.checked)} />
       <label for="pm-default">${t('pm.asDefault')}</label></div>
     <button type="submit" disabled=${busy}>${t('pm.save')}</button>
     ${pending && html`<p class="note" data-testid="setup-action">${t('pm.setupAction', { id: pending.setup_intent_id || '' })}</p>`}
-    ${error && error.code === 'stripe' ? html`<${ErrorMessage} message=${t('pay.stripeUnavailable')} />` : html`<${ErrorMessage} error=${error} />`}
+    <${ErrorMessage} error=${error} />
   </form>`;
 }
 
@@ -115,6 +115,7 @@ function AddCard({ onSaved }) {
 // bank, and the screen says what it waits for. The subscription is then
 // followed by the caller until it is active or failed.
 export function PaymentAction({ paymentId }) {
+  const lang = useLocale();
   const [act, setAct] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -125,9 +126,9 @@ export function PaymentAction({ paymentId }) {
     setBusy(true);
     setError(null);
     try {
-      await (await import('../payments/stripe.js')).confirmPayment(act.client_secret, act.payment_method_id);
+      await confirmWithBank(act.client_secret, act.payment_method_id, lang);
     } catch (err) {
-      setError(err.code === 'stripe_unavailable' ? { code: 'stripe' } : err);
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -138,13 +139,13 @@ export function PaymentAction({ paymentId }) {
     <p>${t('pay.3ds.why')}</p>
     ${!act && !error && html`<${Loading} />`}
     ${act && act.expires_at && html`<p>${t('pay.3ds.until', { date: formatDate(act.expires_at), time: formatTime(act.expires_at) })}</p>`}
-    ${act && config.payments === 'stripe' && html`<button type="button" disabled=${busy || !act.client_secret} onClick=${confirmNow}>${t('pay.3ds.confirm')}</button>`}
-    ${act && config.payments !== 'stripe' && html`<div class="note">
+    ${act && usesStripe() && html`<button type="button" disabled=${busy || !act.client_secret} onClick=${confirmNow}>${t('pay.3ds.confirm')}</button>`}
+    ${act && !usesStripe() && html`<div class="note">
       <p>${t('pay.3ds.local')}</p>
       <p><code data-testid="payment-intent">${act.payment_intent_id}</code> · <span lang="en">${act.status}${act.next_action ? ' / ' + act.next_action : ''}</span></p>
     </div>`}
     <${Status}>${t('pay.3ds.waiting')}</${Status}>
-    ${error && error.code === 'stripe' ? html`<${ErrorMessage} message=${t('pay.stripeUnavailable')} />` : html`<${ErrorMessage} error=${error} />`}
+    <${ErrorMessage} error=${error} />
   </section>`;
 }
 
@@ -168,7 +169,7 @@ function PayLater({ act }) {
     ${i.qr_data && html`<p>${t('paylater.qr')} <code>${i.qr_data}</code></p>`}
     ${i.hosted_instructions_url && html`<p><a href=${i.hosted_instructions_url} target="_blank" rel="noopener noreferrer">${t('paylater.hosted')}</a></p>`}
     ${i.redirect_url && html`<p><a class="button" href=${i.redirect_url} rel="noopener noreferrer">${t('paylater.open.' + i.method)}</a></p>`}
-    ${config.payments !== 'stripe' && html`<p class="note">${t('paylater.local')} <code data-testid="payment-id">${act.payment_id}</code></p>`}
+    ${!usesStripe() && html`<p class="note">${t('paylater.local')} <code data-testid="payment-id">${act.payment_id}</code></p>`}
     <${Status}>${t('paylater.waiting')}</${Status}>
   </section>`;
 }

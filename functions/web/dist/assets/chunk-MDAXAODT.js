@@ -1,1 +1,0 @@
-async function e(){throw Object.assign(new Error("Stripe.js is not wired yet"),{code:"stripe_unavailable"})}async function t(){throw Object.assign(new Error("Stripe.js is not wired yet"),{code:"stripe_unavailable"})}export{e as collectPaymentMethod,t as confirmPayment};
