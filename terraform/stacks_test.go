@@ -392,7 +392,7 @@ func TestRegionStacksRunEveryFunction(t *testing.T) {
 	}
 	src := string(f.src)
 	for _, want := range []string{"FUNCTION_TARGET", "KW_ENV", "KW_PROJECT", "KW_SPANNER_INSTANCE", "KW_JWKS_URL",
-		"KW_TOKEN_ISSUER", "KW_REGION", "KW_MEDIA_BUCKET", "KW_LOG_LEVEL", "KW_BASE_URL", "KW_PUSH_INVOKER", "secret_key_ref", "startup_cpu_boost",
+		"KW_TOKEN_ISSUER", "KW_REGION", "KW_MEDIA_BUCKET", "KW_LOG_LEVEL", "KW_BASE_URL", "KW_PUSH_INVOKER", "KW_STRIPE_PUBLISHABLE_KEY", "secret_key_ref", "startup_cpu_boost",
 		"max_instance_request_concurrency"} {
 		if !strings.Contains(src, want) {
 			t.Errorf("region module Cloud Run service lacks %s", want)

@@ -50,6 +50,8 @@ output "region" {
     jwks_url           = "${local.api_url}/.well-known/jwks.json"
     token_issuer       = local.issuer
     web_origin         = var.web_origin
+    # Stripe.js's key for the web app (public).
+    stripe_publishable_key = var.stripe_publishable_key
   }
 }
 

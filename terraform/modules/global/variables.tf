@@ -42,6 +42,15 @@ variable "web_origin" {
   }
 }
 
+variable "stripe_publishable_key" {
+  description = "Stripe publishable key (pk_live_... or pk_test_...) the web app's Stripe.js uses; public by design (the secret key is secret kw-stripe-secret-key)."
+  type        = string
+  validation {
+    condition     = can(regex("^pk_(live|test)_[A-Za-z0-9]+$", var.stripe_publishable_key))
+    error_message = "stripe_publishable_key must be a Stripe publishable key, pk_live_... or pk_test_...."
+  }
+}
+
 variable "token_issuer" {
   description = "Issuer (iss) of the tokens the user service signs; defaults to https://<api_domain>."
   type        = string

@@ -24,6 +24,9 @@ locals {
     # web app.
     KW_MAIL_FROM = "Kwipper <no-reply@${var.global.api_domain}>"
     KW_WEB_URL   = var.global.web_origin
+    # The web app's card form (Stripe.js) needs Stripe's publishable key;
+    # it is public (the page carries it), so every service may have it.
+    KW_STRIPE_PUBLISHABLE_KEY = var.global.stripe_publishable_key
     # OpenTelemetry spans go to Cloud Trace through the Telemetry API (OTLP).
     KW_OTLP_ENDPOINT = "telemetry.googleapis.com:443"
   }

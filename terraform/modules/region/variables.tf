@@ -59,6 +59,8 @@ variable "global" {
     # Web application origin allowed by the media bucket's CORS policy for
     # browser uploads.
     web_origin = string
+    # Stripe publishable key the web app's Stripe.js uses (public).
+    stripe_publishable_key = string
   })
 }
 

@@ -40,4 +40,6 @@ module "global" {
   api_domain      = var.api_domain
   web_origin      = var.web_origin
   serving_regions = var.serving_regions
+
+  stripe_publishable_key = var.stripe_publishable_key
 }

@@ -15,6 +15,11 @@ variable "web_origin" {
   type        = string
 }
 
+variable "stripe_publishable_key" {
+  description = "Stripe publishable key for the web app's Stripe.js, e.g. pk_live_...."
+  type        = string
+}
+
 variable "serving_regions" {
   description = "Regions whose NEGs the load balancer uses; empty on the very first apply into an empty project (scripts/deploy --bootstrap)."
   type        = list(string)

@@ -82,7 +82,7 @@ func TestDeployScript(t *testing.T) {
 		state, log := t.TempDir(), filepath.Join(t.TempDir(), "calls")
 		args := append([]string{filepath.Join(root, "scripts", "deploy"), "--project", "kw-prod", "--state-bucket", "kw-prod-tfstate",
 			"--image", "asia-docker.pkg.dev/kw-prod/kwipper/kwipper@sha256:" + strings.Repeat("a", 64),
-			"--api-domain", "api.kwipper.example", "--web-origin", "https://app.kwipper.example",
+			"--api-domain", "api.kwipper.example", "--web-origin", "https://app.kwipper.example", "--stripe-publishable-key", "pk_test_kwipper",
 			"--regions", "asia-southeast2,asia-northeast1", "--yes", "--rollout", filepath.Join(bin, "rollout"), "--catalog", catalog}, extra...)
 		cmd := exec.Command(bash, args...)
 		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_LOG="+log, "FAKE_STATE="+state,
