@@ -49,9 +49,10 @@ resource "google_storage_bucket" "media" {
 
   # Browsers upload straight to signed upload URLs from the web origin.
   cors {
-    origin          = [var.global.web_origin]
-    method          = ["PUT", "POST"]
-    response_header = ["Content-Type", "Content-MD5", "x-goog-resumable", "x-goog-content-sha256", "Location"]
+    origin = [var.global.web_origin]
+    method = ["PUT", "POST"]
+    response_header = ["Content-Type", "Content-MD5", "Content-Disposition", "Content-Range", "Range", "Location",
+    "x-goog-resumable", "x-goog-content-sha256", "x-goog-if-generation-match", "x-goog-content-length-range", "x-goog-hash"]
     max_age_seconds = 3600
   }
 
