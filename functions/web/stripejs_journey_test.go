@@ -48,8 +48,10 @@ func (p *tab) answerBank(complete bool) {
 // a card into Stripe's frame, and the bank's 3-D Secure page opens in
 // Stripe's frame: a card left incomplete says so and sends nothing; a
 // declined card shows its reason and charges nothing; a card the bank
-// checks when it is saved and one it checks on every payment both end in
-// one charge each, after the learner completes the bank's page.
+// checks on every payment is charged once after the learner completes the
+// bank's page, and then refunded from "my subscriptions" (after cancelling
+// at period end and resuming), which locks the course again; a card the
+// bank checks when it is saved is saved only once the learner completes it.
 func TestJourneys_cardsThroughStripeJS(t *testing.T) {
 	e := apitest.Start(t, apitest.Setenv("KW_WEB_PAYMENTS", "stripe"))
 	bctx := startBrowser(t)
@@ -119,6 +121,33 @@ func TestJourneys_cardsThroughStripeJS(t *testing.T) {
 		t.Fatalf("%d charges for one subscription", got-charged)
 	}
 	p.screenshot("stripejs-subscribed")
+
+	// My subscriptions: cancel at the period's end, change one's mind, then
+	// ask for a refund: the charge is refunded at Stripe, the subscription
+	// ends and the course's items lock again.
+	p.goTo("#/subscriptions")
+	p.waitText(".sub", "Active")
+	p.clickButton("Cancel at period end")
+	p.waitText(".sub", "Ends on")
+	p.checkAccessible("my subscriptions (ending at period end)")
+	p.clickButton("Keep my subscription")
+	p.waitText(".sub", "Renews on")
+	p.clickButton("Ask for a refund")
+	p.waitText(".sub .badge", "Ended")
+	if got := e.Stripe.Totals(); got.Refunded != 1 || got.Succeeded != charged+1 {
+		t.Fatalf("after the refund: %+v, want the one charge refunded", got)
+	}
+	var items struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	e.Must(200, "GET", "/v1/courses/"+course.ID+"/items", learner, nil).JSON(t, &items)
+	if status := e.Do("GET", "/v1/courses/"+course.ID+"/items/"+items.Items[0].ID+"/content", learner, nil).Status; status != 403 {
+		t.Fatalf("content after the refund: %d, want 403", status)
+	}
+	p.goTo("#/courses/" + course.ID)
+	p.waitText(".items", "Subscribe to open")
 
 	// Saving a card the bank checks when it is saved: its page opens; a
 	// failed check leaves the card unsaved with the bank's reason; a
