@@ -219,6 +219,7 @@ export default {
   'error.network': 'Cannot reach Kwipper. Check your connection and try again.',
   'error.stripe_unavailable': 'Card payments could not be loaded. Check your connection and try again.',
   'error.stripe_card': 'Your card could not be used.',
+  'error.card_not_confirmed': 'Your bank has confirmed the card, but it is not saved yet. Check your payment methods in a minute and try again.',
   'error.invalid': 'Please check the highlighted fields.',
   'error.unauthenticated': 'Your session has ended. Please log in again.',
   'error.permission_denied': 'You are not allowed to do this.',

@@ -218,6 +218,7 @@ export default {
   'error.network': 'No se puede conectar con Kwipper. Revisa tu conexión e inténtalo de nuevo.',
   'error.stripe_unavailable': 'No se pudieron cargar los pagos con tarjeta. Revisa tu conexión e inténtalo de nuevo.',
   'error.stripe_card': 'No se pudo usar tu tarjeta.',
+  'error.card_not_confirmed': 'Tu banco confirmó la tarjeta, pero aún no se ha guardado. Revisa tus métodos de pago en un minuto e inténtalo de nuevo.',
   'error.invalid': 'Revisa los campos marcados.',
   'error.unauthenticated': 'Tu sesión terminó. Vuelve a iniciar sesión.',
   'error.permission_denied': 'No tienes permiso para hacer esto.',

@@ -218,6 +218,7 @@ export default {
   'error.network': 'Tidak dapat terhubung ke Kwipper. Periksa koneksi Anda lalu coba lagi.',
   'error.stripe_unavailable': 'Pembayaran kartu tidak dapat dimuat. Periksa koneksi Anda lalu coba lagi.',
   'error.stripe_card': 'Kartu Anda tidak dapat digunakan.',
+  'error.card_not_confirmed': 'Bank Anda sudah mengonfirmasi kartu, tetapi kartu belum tersimpan. Periksa metode pembayaran Anda sebentar lagi lalu coba lagi.',
   'error.invalid': 'Periksa kolom yang ditandai.',
   'error.unauthenticated': 'Sesi Anda berakhir. Silakan masuk lagi.',
   'error.permission_denied': 'Anda tidak diizinkan melakukan ini.',

@@ -218,6 +218,7 @@ export default {
   'error.network': 'Kwipper に接続できません。接続を確認してもう一度お試しください。',
   'error.stripe_unavailable': 'カード払いを読み込めませんでした。接続を確認してもう一度お試しください。',
   'error.stripe_card': 'このカードはご利用いただけません。',
+  'error.card_not_confirmed': '銀行によるカードの確認は済みましたが、まだ保存されていません。1 分ほどしてから支払い方法を確認し、もう一度お試しください。',
   'error.invalid': '入力内容を確認してください。',
   'error.unauthenticated': 'セッションが終了しました。もう一度ログインしてください。',
   'error.permission_denied': 'この操作は許可されていません。',

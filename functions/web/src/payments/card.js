@@ -54,7 +54,9 @@ export async function saveCard(pm, { makeDefault, key, lang }) {
     if (saved && saved.status !== 'requires_action') return saved;
     await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** i, 2000)));
   }
-  return m;
+  // Not saved yet: nothing may be paid with it (a subscription would charge
+  // the previous default card).
+  throw Object.assign(new Error('the card is not saved yet'), { code: 'card_not_confirmed' });
 }
 
 // confirmWithBank runs the bank's check of a payment waiting for it
