@@ -140,6 +140,9 @@ func TestSessions(t *testing.T) {
 			})
 		}
 		loginSession(e, email, apitest.Password) // still the old password
+		// A reset link asked for before the change must not undo it.
+		e.Must(http.StatusAccepted, "POST", "/v1/password-resets", "", map[string]string{"email": email})
+		resetToken := e.MailToken(e.Mail(email, "reset_password", 1))
 		var n session
 		e.Must(200, "POST", "/v1/users/me/password", a.AccessToken,
 			map[string]string{"current_password": apitest.Password, "new_password": newPassword}).JSON(t, &n)
@@ -150,6 +153,8 @@ func TestSessions(t *testing.T) {
 		e.Must(200, "GET", "/v1/users/me", n.AccessToken, nil)
 		refresh(e, 200, n.RefreshToken)
 		e.Must(401, "POST", "/v1/sessions", "", map[string]string{"email": email, "password": apitest.Password})
+		loginSession(e, email, newPassword)
+		e.Must(400, "POST", "/v1/password-resets/confirm", "", map[string]string{"token": resetToken, "new_password": "attacker-chosen-horse-7"})
 		loginSession(e, email, newPassword)
 	})
 }

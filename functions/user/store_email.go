@@ -152,16 +152,11 @@ func (s *store) resetPassword(ctx context.Context, hash []byte, verified, newHas
 		if err := revokeAll(ctx, tx, u.ID, revokedPasswordReset); err != nil {
 			return err
 		}
-		others, err := spanx.Column[[]byte](tx.Query(ctx, spanner.Statement{
-			SQL:    `SELECT TokenHash FROM EmailTokens@{FORCE_INDEX=EmailTokensByUser} WHERE UserId = @user AND Purpose = @purpose AND UsedAt IS NULL`,
-			Params: map[string]any{"user": u.ID, "purpose": purposeReset}}))
+		retire, err := retireResetLinks(ctx, tx, u.ID)
 		if err != nil {
 			return err
 		}
-		ms := sessionMutations(u.ID, t)
-		for _, h := range others {
-			ms = append(ms, spanner.Update("EmailTokens", []string{"TokenHash", "UsedAt"}, []any{h, spanner.CommitTimestamp}))
-		}
+		ms := append(sessionMutations(u.ID, t), retire...)
 		verifiedAt := any(u.EmailVerifiedAt)
 		if u.EmailVerifiedAt.IsZero() {
 			verifiedAt = spanner.CommitTimestamp
@@ -179,6 +174,22 @@ func (s *store) resetPassword(ctx context.Context, hash []byte, verified, newHas
 	}
 	u.UpdatedAt = ts
 	return u, nil
+}
+
+// retireResetLinks are the mutations that mark every unused password-reset
+// link of userID used: a new password, however it was chosen, ends them.
+func retireResetLinks(ctx context.Context, tx *spanx.Tx, userID string) ([]*spanner.Mutation, error) {
+	open, err := spanx.Column[[]byte](tx.Query(ctx, spanner.Statement{
+		SQL:    `SELECT TokenHash FROM EmailTokens@{FORCE_INDEX=EmailTokensByUser} WHERE UserId = @user AND Purpose = @purpose AND UsedAt IS NULL`,
+		Params: map[string]any{"user": userID, "purpose": purposeReset}}))
+	if err != nil {
+		return nil, err
+	}
+	ms := make([]*spanner.Mutation, len(open))
+	for i, h := range open {
+		ms[i] = spanner.Update("EmailTokens", []string{"TokenHash", "UsedAt"}, []any{h, spanner.CommitTimestamp})
+	}
+	return ms, nil
 }
 
 // deleteEmailTokens buffers the deletion of every emailed token of userID

@@ -155,8 +155,9 @@ func (s *store) revokeAllSessions(ctx context.Context, userID string) error {
 }
 
 // changePassword replaces the password hash verified (the one the current
-// password was checked against) with newHash, revokes every session and
-// starts session t. It fails with Conflict when the password changed since
+// password was checked against) with newHash, revokes every session, retires
+// every unused password-reset link (one sent before the change must not undo
+// it) and starts session t. It fails with Conflict when the password changed since
 // it was verified, changing nothing.
 func (s *store) changePassword(ctx context.Context, userID, verified, newHash string, t issued) (User, error) {
 	var u User
@@ -171,8 +172,12 @@ func (s *store) changePassword(ctx context.Context, userID, verified, newHash st
 		if err := revokeAll(ctx, tx, userID, revokedPasswordChange); err != nil {
 			return err
 		}
+		retire, err := retireResetLinks(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
 		u.PasswordHash = newHash
-		return tx.BufferWrite(append(sessionMutations(userID, t), spanner.Update("Users",
+		return tx.BufferWrite(append(append(sessionMutations(userID, t), retire...), spanner.Update("Users",
 			[]string{"UserId", "PasswordHash", "UpdatedAt"}, []any{userID, newHash, spanner.CommitTimestamp})))
 	})
 	if err != nil {
