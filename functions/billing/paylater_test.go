@@ -3,12 +3,14 @@ package billing
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
 	"github.com/kwipper/kwipper/functions/contract/usermsg"
+	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/money"
 )
@@ -73,11 +75,11 @@ func TestReconcile_payLaterRenewalWaitsForTheLearner(t *testing.T) {
 	renewal := subscribemsg.RenewalCharge{Key: "renew-sub-8-20270301T000000Z-1", SubscriptionID: "sub-8", UserID: "u8", CourseID: "c1",
 		Period: 1, Attempt: 1, Amount: money.Money{Amount: 29900, Currency: "MXN"}, MethodType: billingmsg.MethodOXXO}
 	data, _ := json.Marshal(renewal)
-	e.fake.DropPaymentIntentReplies(50)
+	e.fake.InjectFaults(stripefake.Faults{Method: http.MethodPost, Path: "/v1/payment_intents", Drop: 50})
 	if err := e.svc.chargeRenewal(ctx, events.Message{Event: events.Event{ID: "rc-8", Type: subscribemsg.EventRenewalCharge, Data: data}}); err == nil {
 		t.Fatal("the lost renewal reply was not an error")
 	}
-	e.fake.DropPaymentIntentReplies(0)
+	e.fake.InjectFaults(stripefake.Faults{})
 	if p := e.payment(renewal.Key); p.Status != StatusAttempting || p.MethodType != billingmsg.MethodOXXO {
 		t.Fatalf("before reconciliation %+v", p)
 	}

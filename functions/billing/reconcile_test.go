@@ -3,11 +3,13 @@ package billing
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/kwipper/kwipper/functions/contract/billingmsg"
 	"github.com/kwipper/kwipper/functions/contract/subscribemsg"
+	"github.com/kwipper/kwipper/shared/devstack/stripefake"
 	"github.com/kwipper/kwipper/shared/events"
 	"github.com/kwipper/kwipper/shared/money"
 )
@@ -23,18 +25,18 @@ func TestReconcile_settlesPaymentsWhoseReplyWasLost(t *testing.T) {
 	e.customer("u9", "pm_card_visa")
 
 	sagaID := "00000000-0000-4000-8000-000000000091"
-	e.fake.DropPaymentIntentReplies(50) // the call and every retry (stripe-go's, net/http's)
+	e.fake.InjectFaults(stripefake.Faults{Method: http.MethodPost, Path: "/v1/payment_intents", Drop: 50}) // the call and every retry (stripe-go's, net/http's)
 	if _, err := e.svc.preparePayment(ctx, payCommand(sagaID, "u9")); err == nil {
 		t.Fatal("the lost reply was not an error")
 	}
 	renewal := subscribemsg.RenewalCharge{Key: "renew-sub-9-20270301T000000Z-1", SubscriptionID: "sub-9", UserID: "u9", CourseID: "c1",
 		Period: 1, Attempt: 1, Amount: money.Money{Amount: 1500, Currency: "JPY"}}
 	data, _ := json.Marshal(renewal)
-	e.fake.DropPaymentIntentReplies(50)
+	e.fake.InjectFaults(stripefake.Faults{Method: http.MethodPost, Path: "/v1/payment_intents", Drop: 50})
 	if err := e.svc.chargeRenewal(ctx, events.Message{Event: events.Event{ID: "rc-9", Type: subscribemsg.EventRenewalCharge, Data: data}}); err == nil {
 		t.Fatal("the lost renewal reply was not an error")
 	}
-	e.fake.DropPaymentIntentReplies(0)
+	e.fake.InjectFaults(stripefake.Faults{})
 	// A payment recorded by a process that died before calling Stripe.
 	if _, err := e.svc.store.begin(ctx, Payment{ID: PaymentID("00000000-0000-4000-8000-000000000092"), SagaID: "00000000-0000-4000-8000-000000000092",
 		UserID: "u9", Amount: money.Money{Amount: 1500, Currency: "JPY"}}); err != nil {

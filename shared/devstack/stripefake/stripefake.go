@@ -76,7 +76,6 @@ type Server struct {
 	idem      map[string]idemEntry
 	events    []Event
 	faults    Faults
-	drops     int // replies to POST /v1/payment_intents still to drop
 	hooks     sync.WaitGroup
 	closed    bool
 
@@ -156,35 +155,6 @@ func (s *Server) ForgetIdempotencyKeys() {
 	s.mu.Unlock()
 }
 
-// DropPaymentIntentReplies makes the next n answers to POST
-// /v1/payment_intents (creations, replays of their idempotency keys
-// included) lost after Stripe acted: the request is applied, the connection
-// closes without a reply, as when a network or process fails mid-call.
-func (s *Server) DropPaymentIntentReplies(n int) {
-	s.mu.Lock()
-	s.drops = n
-	s.mu.Unlock()
-}
-
-// dropReply closes w's connection without answering when a drop is due
-// (s.mu held).
-func (s *Server) dropReply(w http.ResponseWriter, r *http.Request) bool {
-	if s.drops <= 0 || r.Method != http.MethodPost || r.URL.Path != "/v1/payment_intents" {
-		return false
-	}
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		return false
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		return false
-	}
-	s.drops--
-	_ = conn.Close()
-	return true
-}
-
 // Totals counts what moved money: successful charges, refunds, declines.
 type Totals struct {
 	Succeeded, Refunded, Declined int
@@ -254,8 +224,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	failBefore, failAfter := s.fault(r.URL.Path)
-	if failBefore {
+	f := s.fault(r)
+	if f == failBefore {
 		writeInjected(w)
 		return
 	}
@@ -268,15 +238,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					Message: "Keys for idempotent requests can only be used with the same parameters they were first used with."})
 				return
 			}
-			if failAfter {
-				writeInjected(w)
-				return
-			}
-			if s.dropReply(w, r) {
-				return
-			}
-			w.Header().Set("Idempotent-Replayed", "true")
-			write(w, e.status, e.body)
+			answer(w, f, e.status, e.body, true)
 			return
 		}
 	}
@@ -285,14 +247,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if key != "" && r.Method == http.MethodPost && status < 500 {
 		s.idem[key] = idemEntry{fingerprint: fp, status: status, body: b}
 	}
-	if failAfter {
-		writeInjected(w)
-		return
-	}
-	if s.dropReply(w, r) {
-		return
-	}
-	write(w, status, b)
+	answer(w, f, status, b, false)
 }
 
 func canonical(f map[string][]string) string {
