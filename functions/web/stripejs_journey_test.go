@@ -16,8 +16,8 @@ import (
 func (p *tab) typeCard(number, expiry, cvc string) {
 	p.t.Helper()
 	frame := `document.querySelector('[data-testid=card-element] iframe')`
-	p.wait("the card Element", frame+` && `+frame+`.getBoundingClientRect().height > 30`, 30*time.Second)
-	time.Sleep(300 * time.Millisecond) // the frame's script attaches its handlers on load
+	// Ready: Stripe.js said so (the card field stops being busy).
+	p.wait("the card Element", `document.querySelector('fieldset.stripe-card[aria-busy=false]') && `+frame, 30*time.Second)
 	r := eval[[]float64](p, `(r => [r.left, r.top, r.width, r.height])(`+frame+`.getBoundingClientRect())`)
 	// The number field is the frame's left part; a triple click selects
 	// what it held, which the new number replaces.
@@ -30,8 +30,7 @@ func (p *tab) typeCard(number, expiry, cvc string) {
 func (p *tab) answerBank(complete bool) {
 	p.t.Helper()
 	frame := `document.querySelector('iframe[title="3D Secure authentication"]')`
-	p.wait("the bank's page", frame+` && `+frame+`.getBoundingClientRect().height > 100`, 30*time.Second)
-	time.Sleep(300 * time.Millisecond)
+	p.wait("the bank's page", frame+` && `+frame+`.dataset.kwLoaded === '1'`, 30*time.Second)
 	r := eval[[]float64](p, `(r => [r.left, r.top])(`+frame+`.getBoundingClientRect())`)
 	p.do(chromedp.MouseClickXY(r[0]+4, r[1]+4)) // the page's margin: focus moves to the frame's document
 	keys := "\t\r"

@@ -134,7 +134,10 @@
           resolve();
         };
         window.addEventListener('message', done);
-        f.addEventListener('load', function () { f.focus(); }, { once: true });
+        f.addEventListener('load', function () {
+          f.dataset.kwLoaded = '1';
+          f.focus();
+        }, { once: true });
       });
     }
 
