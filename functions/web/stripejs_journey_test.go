@@ -107,6 +107,7 @@ func TestJourneys_cardsThroughStripeJS(t *testing.T) {
 	// A card the bank checks on every payment: the payment waits; the
 	// learner confirms with the bank in Stripe's frame; active, one charge.
 	p.typeCard("4000002760003184", "1240", "123")
+	p.screenshot("stripejs-card")
 	p.clickButton("and subscribe")
 	p.waitText("[data-testid=threeds]", "Confirm the payment with your bank")
 	p.checkAccessible("3-D Secure step (Stripe.js)")
@@ -114,12 +115,13 @@ func TestJourneys_cardsThroughStripeJS(t *testing.T) {
 		t.Fatal("charged before the bank's check")
 	}
 	p.clickButton("Confirm with my bank")
+	p.wait("the bank's page", `document.querySelector('iframe[title="3D Secure authentication"]')?.dataset.kwLoaded === '1'`, 30*time.Second)
+	p.screenshot("stripejs-bank")
 	p.answerBank(true)
 	p.waitText("[role=status]", "Payment received: you are subscribed.")
 	if got := e.Stripe.Totals().Succeeded; got != charged+1 {
 		t.Fatalf("%d charges for one subscription", got-charged)
 	}
-	p.screenshot("stripejs-subscribed")
 
 	// My subscriptions: cancel at the period's end, change one's mind, then
 	// ask for a refund: the charge is refunded at Stripe, the subscription
