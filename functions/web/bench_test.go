@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,9 +115,10 @@ func BenchmarkFirstLoad(b *testing.B) {
 // from opening a video item to the player being ready (the lazy player
 // chunk, hls.js, the signed cookie and the HLS master fetched) and to the
 // first frame playing after pressing play (the first segment of the
-// ladder's lowest rendition fetched and decoded):
+// ladder's lowest rendition fetched and decoded), and logs the waterfall of
+// each start (what was fetched, when, how many bytes; -v shows every run's):
 //
-//	scripts/test ./functions/web -run '^$' -bench VideoStart -benchtime 3x
+//	scripts/test ./functions/web -run '^$' -bench VideoStart -benchtime 3x -v
 //
 // It reports figures; no test asserts on time.
 func BenchmarkVideoStart(b *testing.B) {
@@ -207,6 +209,7 @@ func videoStart(b *testing.B, bctx context.Context, e *apitest.Env, email, passw
 		eval[chromedp.Void](p, `(v => { v.muted = true; v.play(); })(document.querySelector('video'))`)
 		f := at("the first frame plays", `(v => v && v.currentTime > 0 && !v.paused)(document.querySelector('video'))`)
 		b.Logf("video %s #%d: player ready at %.0f ms, first frame at %.0f ms after opening the item", via, i+1, r, f)
+		logWaterfall(b, p, start)
 		ready += r
 		first += f
 		_, _ = chromedp.Call(p.ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 1})
@@ -215,4 +218,30 @@ func videoStart(b *testing.B, bctx context.Context, e *apitest.Env, email, passw
 	b.ReportMetric(ready/n, "player-ready-ms")
 	b.ReportMetric(first/n, "first-frame-ms")
 	b.ReportMetric(0, "ns/op")
+}
+
+// logWaterfall logs what the page fetched since start (ms, performance.now
+// time): each resource's path, when it started and ended relative to start,
+// and the bytes it transferred (0 from the HTTP cache), so a run says where
+// the time went.
+func logWaterfall(b *testing.B, p *tab, start float64) {
+	var rows []struct {
+		Name  string  `json:"name"`
+		Start float64 `json:"start"`
+		End   float64 `json:"end"`
+		Size  float64 `json:"size"`
+		Type  string  `json:"type"`
+	}
+	raw := eval[[]byte](p, `performance.getEntriesByType('resource').filter(e => e.startTime >= `+fmt.Sprint(start)+` - 1).map(e => {
+		const u = new URL(e.name); const parts = u.pathname.split('/');
+		return {name: (u.pathname.startsWith('/media/') ? '/media/…/' + parts.slice(-2).join('/') : u.pathname.length > 70 ? u.pathname.slice(0, 70) + '…' : u.pathname),
+			start: e.startTime - `+fmt.Sprint(start)+`, end: e.responseEnd - `+fmt.Sprint(start)+`, size: e.transferSize, type: e.initiatorType}; })`)
+	if err := json.Unmarshal(raw, &rows); err != nil {
+		b.Fatal(err)
+	}
+	var w strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&w, "\n  %6.0f – %6.0f ms %7.1f KiB  %-14s %s", r.Start, r.End, r.Size/1024, r.Type, r.Name)
+	}
+	b.Logf("fetched after opening the item (start – end, transferred, initiator, path):%s", w.String())
 }
