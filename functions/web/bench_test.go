@@ -190,6 +190,9 @@ func videoStart(b *testing.B, bctx context.Context, e *apitest.Env, email, passw
 			p.wait("the item's link", `!!document.querySelector('.items a')`, 60*time.Second)
 			time.Sleep(3 * time.Second) // the learner reads the list
 		}
+		// Long tasks (50 ms or more) say when the main thread was too busy
+		// to start a fetch or append a segment.
+		eval[chromedp.Void](p, `window.kwLongTasks = [], new PerformanceObserver((l) => kwLongTasks.push(...l.getEntries())).observe({type: 'longtask'})`)
 		start := eval[float64](p, `performance.now()`)
 		eval[chromedp.Void](p, `location.hash = `+js(link))
 		at := func(what, cond string) float64 {
@@ -208,7 +211,8 @@ func videoStart(b *testing.B, bctx context.Context, e *apitest.Env, email, passw
 		r := at("the player is ready", `(v => v && v.dataset.mode === 'hls' && v.readyState >= 1)(document.querySelector('video'))`)
 		eval[chromedp.Void](p, `(v => { v.muted = true; v.play(); })(document.querySelector('video'))`)
 		f := at("the first frame plays", `(v => v && v.currentTime > 0 && !v.paused)(document.querySelector('video'))`)
-		b.Logf("video %s #%d: player ready at %.0f ms, first frame at %.0f ms after opening the item", via, i+1, r, f)
+		b.Logf("video %s #%d: player ready at %.0f ms, first frame at %.0f ms after opening the item (native HLS: %q)", via, i+1, r, f,
+			eval[string](p, `document.querySelector('video').canPlayType('application/vnd.apple.mpegurl')`))
 		logWaterfall(b, p, start)
 		ready += r
 		first += f
@@ -242,6 +246,11 @@ func logWaterfall(b *testing.B, p *tab, start float64) {
 	var w strings.Builder
 	for _, r := range rows {
 		fmt.Fprintf(&w, "\n  %6.0f – %6.0f ms %7.1f KiB  %-14s %s", r.Start, r.End, r.Size/1024, r.Type, r.Name)
+	}
+	busy := eval[[][2]float64](p, `(window.kwLongTasks || []).filter(e => e.startTime >= `+fmt.Sprint(start)+`).map(e => [e.startTime - `+fmt.Sprint(start)+`, e.startTime + e.duration - `+fmt.Sprint(start)+`])`)
+	w.WriteString("\n  main thread busy (long tasks):")
+	for _, t := range busy {
+		fmt.Fprintf(&w, " %.0f–%.0f", t[0], t[1])
 	}
 	b.Logf("fetched after opening the item (start – end, transferred, initiator, path):%s", w.String())
 }
