@@ -248,6 +248,14 @@ func logWaterfall(b *testing.B, p *tab, start float64) {
 		fmt.Fprintf(&w, "\n  %6.0f – %6.0f ms %7.1f KiB  %-14s %s", r.Start, r.End, r.Size/1024, r.Type, r.Name)
 	}
 	busy := eval[[][2]float64](p, `(window.kwLongTasks || []).filter(e => e.startTime >= `+fmt.Sprint(start)+`).map(e => [e.startTime - `+fmt.Sprint(start)+`, e.startTime + e.duration - `+fmt.Sprint(start)+`])`)
+	marks := eval[[]struct {
+		Name string  `json:"name"`
+		At   float64 `json:"at"`
+	}](p, `performance.getEntriesByType('mark').filter(e => e.startTime >= `+fmt.Sprint(start)+`).map(e => ({name: e.name, at: e.startTime - `+fmt.Sprint(start)+`}))`)
+	w.WriteString("\n  marks:")
+	for _, m := range marks {
+		fmt.Fprintf(&w, " %s %.0f", m.Name, m.At)
+	}
 	w.WriteString("\n  main thread busy (long tasks):")
 	for _, t := range busy {
 		fmt.Fprintf(&w, " %.0f–%.0f", t[0], t[1])

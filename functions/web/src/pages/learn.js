@@ -1,6 +1,6 @@
 // Reading a text item, watching a video, downloading a file: the content
 // comes from GET .../content (a body, or a short-lived signed URL).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, put, enc } from '../lib/api.js';
 import { t, formatTime, languageName } from '../lib/i18n.js';
@@ -128,9 +128,10 @@ export function Player({ content, onExpired }) {
   }, [content.item_id]);
 
   // A new answer for the same item (a renewed cookie or URL) reattaches the
-  // media and goes on where it was.
+  // media and goes on where it was. A layout effect: the player starts as
+  // soon as the page is rendered, not after the slow phone has painted it.
   const keepAt = useRef(0);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const video = ref.current;
     let live = true;
     setError(false);

@@ -28,7 +28,10 @@ export function attach(video, url, { onLevels, onTracks, onFatal, withCredential
     // Before it has measured the network, hls.js assumes the browser's
     // estimate (else 500 kbps), not the first variant's bitrate.
     abrEwmaDefaultEstimate: estimate(),
-    xhrSetup: withCredentials ? (xhr) => (xhr.withCredentials = true) : undefined,
+    // Segments are transmuxed and appended as they arrive (fetch
+    // streaming), so the first frame does not wait for the whole segment.
+    progressive: true,
+    fetchSetup: withCredentials ? (context, init) => new Request(context.url, { ...init, credentials: 'include' }) : undefined,
   });
   // Caption files are fetched by the <video> with the cookie too.
   if (withCredentials) video.crossOrigin = 'use-credentials';

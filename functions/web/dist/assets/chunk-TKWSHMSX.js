@@ -1,4 +1,4 @@
-import{H as p,N as $,R as d,T as y,b as c,c as u,e as r,n as t,r as i,x as m}from"./chunk-UMPXI75O.js";function x(){let[o,a]=c({courses:[],next:"",loading:!0,error:null}),l=async e=>{a(s=>({...s,loading:!0,error:null}));try{let s=await p("/v1/me/courses?limit=20"+(e?"&cursor="+encodeURIComponent(e):""));a(n=>({courses:e?[...n.courses,...s.courses]:s.courses,next:s.next_cursor||"",loading:!1,error:null}))}catch(s){a(n=>({...n,loading:!1,error:s}))}};return u(()=>{l("")},[]),r`
+import{I as p,O as $,S as d,U as y,b as c,c as u,f as r,o as t,s as i,y as m}from"./chunk-D3LSNYGI.js";function x(){let[o,a]=c({courses:[],next:"",loading:!0,error:null}),l=async e=>{a(s=>({...s,loading:!0,error:null}));try{let s=await p("/v1/me/courses?limit=20"+(e?"&cursor="+encodeURIComponent(e):""));a(n=>({courses:e?[...n.courses,...s.courses]:s.courses,next:s.next_cursor||"",loading:!1,error:null}))}catch(s){a(n=>({...n,loading:!1,error:s}))}};return u(()=>{l("")},[]),r`
     <${d} text=${t("my.title")} />
     ${!o.loading&&!o.error&&o.courses.length===0&&r`<p>${t("my.empty")} <a href="#/">${t("nav.catalog")}</a></p>`}
     ${o.courses.length>0&&r`<ul class="my-courses">

@@ -1,4 +1,4 @@
-import{e as a,n as r}from"./chunk-UMPXI75O.js";var n=["pm_card_visa","pm_card_chargeDeclined","pm_card_chargeDeclinedInsufficientFunds","pm_card_authenticationRequired"];function p({value:t,onChange:c}){return a`<fieldset class="cards-picker">
+import{f as a,o as r}from"./chunk-D3LSNYGI.js";var n=["pm_card_visa","pm_card_chargeDeclined","pm_card_chargeDeclinedInsufficientFunds","pm_card_authenticationRequired"];function p({value:t,onChange:c}){return a`<fieldset class="cards-picker">
     <legend>${r("pay.card")}</legend>
     <p class="hint">${r("pay.testNotice")}</p>
     ${n.map(e=>a`<div class="radio">
