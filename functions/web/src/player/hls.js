@@ -16,10 +16,10 @@ export const supported = () => Hls.isSupported();
 
 // attach plays url in video and reports what the menus need:
 // onLevels([{height, bitrate}]), onTracks([{name, lang}]), onFatal(kind).
-// start is the module src/player/start.js (imported by the caller, not
-// here: a module both this chunk and the page's entry import statically
-// becomes a chunk of its own that the first load would fetch). It returns
-// the controls: setLevel(i) (-1 automatic), setTrack(i) (-1 off),
+// start is the module src/player/start.js, imported by the caller: were
+// it imported here too, esbuild would put it in a shared chunk behind a
+// re-exporting one, two round trips where main.js loads it early. It
+// returns the controls: setLevel(i) (-1 automatic), setTrack(i) (-1 off),
 // destroy().
 export function attach(video, url, { onLevels, onTracks, onFatal, withCredentials, start }) {
   const { estimate, pickStart, startURL, firstSegment } = start;
