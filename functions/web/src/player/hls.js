@@ -33,8 +33,6 @@ export function attach(video, url, { onLevels, onTracks, onFatal, withCredential
     progressive: true,
     fetchSetup: withCredentials ? (context, init) => new Request(context.url, { ...init, credentials: 'include' }) : undefined,
   });
-  // Caption files are fetched by the <video> with the cookie too.
-  if (withCredentials) video.crossOrigin = 'use-credentials';
   let subtitles = [];
   hls.on(Hls.Events.MANIFEST_PARSED, (_, data) => {
     // Start with the rendition start.js chose (and may have fetched
@@ -76,6 +74,10 @@ export function attach(video, url, { onLevels, onTracks, onFatal, withCredential
         .then((text) => {
           const src = firstSegment(text, s.url);
           if (!live || !src) return tracks.delete(i);
+          // The <video> fetches the caption file, with the cookie when
+          // the CDN is on another host (the attribute is set only once a
+          // caption is chosen, so nothing else the element loads changes).
+          if (withCredentials) video.crossOrigin = 'use-credentials';
           const el = document.createElement('track');
           el.kind = 'subtitles';
           el.label = s.name;
