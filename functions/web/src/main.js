@@ -12,6 +12,7 @@ import { Catalog } from './pages/catalog.js';
 import { Course } from './pages/course.js';
 import { Login, Signup, VerifyEmail, ForgotPassword, ResetPassword } from './pages/auth.js';
 import { restored, restoring } from './lib/session.js';
+import { get, enc } from './lib/api.js';
 
 // lazy loads a page module the first time it is needed.
 function lazy(load, name) {
@@ -30,6 +31,27 @@ function lazy(load, name) {
 }
 
 const Learn = lazy(() => import('./pages/learn.js'), 'Learn');
+// LearnRoute starts, as an item is opened, what its page will need, while
+// the page's own chunk loads: the item's content, and for a video (its
+// link says ?kind=video) the player's hls.js chunk and, once the content
+// names the stream, the stream's first segment (start.js).
+// start.js is a lazy chunk too (1 KiB, not part of the first load).
+function LearnRoute({ courseId, itemId, kind }) {
+  const [early] = useState(() => {
+    const start = () => import('./player/start.js');
+    if (kind === 'video') {
+      import('./player/hls.js').catch(() => {});
+      start().catch(() => {});
+    }
+    const content = get(`/v1/courses/${enc(courseId)}/items/${enc(itemId)}/content`);
+    content
+      .then((c) => c && c.stream && c.stream.status === 'ready' && c.stream.master_url && start().then((m) => m.warm(c.stream.master_url)))
+      .catch(() => {});
+    return { content };
+  });
+  return html`<${Learn} courseId=${courseId} itemId=${itemId} early=${early} />`;
+}
+
 const MyCourses = lazy(() => import('./pages/mycourses.js'), 'MyCourses');
 const PaymentMethods = lazy(() => import('./pages/payments.js'), 'PaymentMethods');
 const Payments = lazy(() => import('./pages/history.js'), 'Payments');
@@ -47,7 +69,7 @@ function Page({ route }) {
     case 'course':
       return html`<${Course} id=${a} key=${a} />`;
     case 'learn':
-      return html`<${Learn} courseId=${a} itemId=${b} kind=${route.query.kind} key=${a + b} />`;
+      return html`<${LearnRoute} courseId=${a} itemId=${b} kind=${route.query.kind} key=${a + b} />`;
     case 'login':
       return html`<${Login} query=${route.query} />`;
     case 'signup':

@@ -1,24 +1,23 @@
 // Reading a text item, watching a video, downloading a file: the content
 // comes from GET .../content (a body, or a short-lived signed URL).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { get, put, enc } from '../lib/api.js';
 import { t, formatTime, languageName } from '../lib/i18n.js';
 import { href } from '../lib/router.js';
 import { ErrorMessage, PageTitle, Loading, Status } from '../components/ui.js';
 
-export function Learn({ courseId, itemId, kind }) {
+// Learn shows an item. early.content is its content already asked for
+// when the item was opened (main.js's LearnRoute, which also starts the
+// player's chunk for a video); a renewal asks again.
+export function Learn({ courseId, itemId, early }) {
   const [content, setContent] = useState(null);
   const [error, setError] = useState(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    // A video's link says so: the player (hls.js) loads while the content
-    // is asked for, not after.
-    if (kind === 'video') import('../player/hls.js').catch(() => {});
-  }, []);
-  useEffect(() => {
     let live = true;
-    get(`/v1/courses/${enc(courseId)}/items/${enc(itemId)}/content`)
+    const asked = attempt === 0 && early ? early.content : get(`/v1/courses/${enc(courseId)}/items/${enc(itemId)}/content`);
+    asked
       .then((c) => {
         if (!live) return;
         setContent(c);
@@ -129,9 +128,10 @@ export function Player({ content, onExpired }) {
   }, [content.item_id]);
 
   // A new answer for the same item (a renewed cookie or URL) reattaches the
-  // media and goes on where it was.
+  // media and goes on where it was. A layout effect: the player starts as
+  // soon as the page is rendered, not after the slow phone has painted it.
   const keepAt = useRef(0);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const video = ref.current;
     let live = true;
     setError(false);
@@ -145,8 +145,8 @@ export function Player({ content, onExpired }) {
       video.src = src;
     };
     if (stream) {
-      import('../player/hls.js')
-        .then((m) => {
+      Promise.all([import('../player/hls.js'), import('../player/start.js')])
+        .then(([m, start]) => {
           if (!live) return;
           if (!m.supported()) {
             if (video.canPlayType('application/vnd.apple.mpegurl')) return native();
@@ -164,6 +164,7 @@ export function Player({ content, onExpired }) {
               else setError(true);
             },
             withCredentials: new URL(src, location.href).origin !== location.origin,
+            start,
           });
         })
         .catch(() => live && setError(true));
