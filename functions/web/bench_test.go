@@ -47,17 +47,7 @@ func BenchmarkFirstLoad(b *testing.B) {
 			var tti, fcp, bytes, requests float64
 			for i := 0; i < b.N; i++ {
 				p := newTab(b, bctx, e.URL, "bench", "id-ID")
-				if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-					MatchedNetworkConditions: []*network.Conditions{{URLPattern: "", Latency: 150, DownloadThroughput: 1.6e6 / 8,
-						UploadThroughput: 750e3 / 8, ConnectionType: network.ConnectionTypeCellular4g}}}); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := chromedp.Call(p.ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 4}); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := chromedp.Call(p.ctx, network.ClearBrowserCache, struct{}{}); err != nil {
-					b.Fatal(err)
-				}
+				slowPhone(b, p)
 				p.do(chromedp.Navigate(e.URL + pg.path))
 				deadline := time.Now().Add(60 * time.Second)
 				var at float64
@@ -179,17 +169,7 @@ func videoStart(b *testing.B, bctx context.Context, e *apitest.Env, email, passw
 		p.typeInto("#login-password", password)
 		p.clickButton("ログイン")
 		p.waitText(".who", "Viewer")
-		if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{{URLPattern: "", Latency: 150, DownloadThroughput: 1.6e6 / 8,
-				UploadThroughput: 750e3 / 8, ConnectionType: network.ConnectionTypeCellular4g}}}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := chromedp.Call(p.ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 4}); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := chromedp.Call(p.ctx, network.ClearBrowserCache, struct{}{}); err != nil {
-			b.Fatal(err)
-		}
+		slowPhone(b, p)
 		link := "#/courses/" + courseID + "/items/" + itemID + "?kind=video" // as the course page links a video item
 		if via == "from_course_page" {
 			p.goTo("#/courses/" + courseID)
@@ -276,4 +256,21 @@ func logWaterfall(b *testing.B, p *tab, start float64) {
 		fmt.Fprintf(&w, " %.0f–%.0f", t[0], t[1])
 	}
 	b.Logf("fetched after opening the item (start – end, transferred, initiator, path):%s", w.String())
+}
+
+// slowPhone makes tab p a cheap phone on slow 4G with a cold cache, as the
+// budget is stated: 150 ms RTT, 1.6 Mbps down, 750 kbps up, CPU 4x slower.
+func slowPhone(b *testing.B, p *tab) {
+	b.Helper()
+	if _, err := chromedp.Call(p.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{URLPattern: "", Latency: 150, DownloadThroughput: 1.6e6 / 8,
+			UploadThroughput: 750e3 / 8, ConnectionType: network.ConnectionTypeCellular4g}}}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := chromedp.Call(p.ctx, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 4}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := chromedp.Call(p.ctx, network.ClearBrowserCache, struct{}{}); err != nil {
+		b.Fatal(err)
+	}
 }

@@ -122,10 +122,11 @@ func newService(cfg Config, files fs.FS) (*Service, error) {
 			return nil, fmt.Errorf("web: the manifest names %q, which is not in dist/assets (run go generate ./functions/web)", name)
 		}
 	}
-	conf, err := json.Marshal(clientConfig{Payments: cfg.Payments})
+	cc := clientConfig{Payments: cfg.Payments}
 	if cfg.Payments == PaymentsStripe {
-		conf, err = json.Marshal(clientConfig{Payments: cfg.Payments, StripePublishableKey: cfg.StripePublishableKey, StripeJSURL: cfg.StripeJSURL})
+		cc.StripePublishableKey, cc.StripeJSURL = cfg.StripePublishableKey, cfg.StripeJSURL
 	}
+	conf, err := json.Marshal(cc)
 	if err != nil {
 		return nil, err
 	}
